@@ -1,0 +1,56 @@
+"""The one error tree of blockwatch and the exit statuses it maps to.
+
+Every error a user can cause is a ``BlockwatchError`` carrying its exit status, a one-line
+message (what was wrong, and where) and an optional hint (how to fix it).  ``cli.main`` is the
+only place that catches them.  Anything else that escapes is a bug (exit 70).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Documented exit statuses (DESIGN.md, man page EXIT STATUS)."""
+
+    OK = 0
+    ERROR = 1  # bad input, not found, I/O
+    USAGE = 2  # wrong command line, or a required value missing where nobody can be asked
+    LOCKED = 3  # vault locked: wrong passphrase or recovery code, or no passphrase available
+    VERIFICATION_FAILED = 4  # tampering or corruption detected
+    INTERNAL = 70  # a bug (EX_SOFTWARE)
+
+
+class BlockwatchError(Exception):
+    """A failure the user can understand and act on."""
+
+    status: ExitStatus = ExitStatus.ERROR
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class InputError(BlockwatchError):
+    """A value given by the user (argument, file, phrase) cannot be used."""
+
+
+class NotFound(BlockwatchError):
+    """An incident, attachment or vault that does not exist."""
+
+
+class UsageError(BlockwatchError):
+    status = ExitStatus.USAGE
+
+
+class VaultLocked(BlockwatchError):
+    status = ExitStatus.LOCKED
+
+
+class VerificationFailed(BlockwatchError):
+    status = ExitStatus.VERIFICATION_FAILED
+
+
+class VaultCorrupt(VerificationFailed):
+    """The vault's files are damaged or were changed outside blockwatch."""

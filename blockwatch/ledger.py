@@ -1,0 +1,412 @@
+"""The tamper-evident ledger: canonical entries, the Merkle tree over them, signed checkpoints.
+
+Layout (format version 1):
+
+* An entry is the RFC 8785 canonical JSON of
+  ``{"v": 1, "seq": n, "type": ..., "recorded_at": ..., "body": {...}}``; ``seq`` is the
+  entry's 0-based index, which is also its leaf index in the tree.
+* The entries are the leaves of an RFC 9162 section 2.1 Merkle tree:
+  ``leaf = SHA-256(0x00 || entry)``, ``node = SHA-256(0x01 || left || right)``.
+* After every committed write the vault stores a checkpoint in the C2SP ``tlog-checkpoint``
+  format (origin line, tree size, base64 root hash), wrapped in a C2SP ``signed-note`` with an
+  Ed25519 signature (signature type 0x01).
+
+Proof verification follows RFC 9162 sections 2.1.3.2 and 2.1.4.2; the subtree variants follow
+the "Merkle Tree Certificates" draft.  Policy beyond those texts: every hash must be 32 bytes and
+a consistency proof from an empty tree is refused.  Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from blockwatch.errors import VerificationFailed
+
+ENTRY_VERSION = 1
+HASH_SIZE = 32
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+# Caps on what is read from an untrusted checkpoint or bundle (STYLE habit 6).
+MAX_TREE_SIZE = 2**40
+MAX_NOTE_BYTES = 16 * 1024
+MAX_PROOF_LENGTH = 128
+
+
+class ProofError(VerificationFailed):
+    """A Merkle proof or checkpoint does not verify."""
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def canonical_entry(seq: int, type_: str, recorded_at: str, body: dict[str, Any]) -> bytes:
+    """The exact bytes of ledger entry ``seq`` (RFC 8785); these bytes are what is hashed."""
+    import rfc8785
+
+    return rfc8785.dumps(
+        {"v": ENTRY_VERSION, "seq": seq, "type": type_, "recorded_at": recorded_at, "body": body}
+    )
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + entry).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+# --------------------------------------------------------------------------- trees
+
+
+def _split(n: int) -> int:
+    """The largest power of two smaller than ``n`` (n >= 2): RFC 9162's split point k."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+class CompactRange:
+    """The right edge of a growing tree: one hash per perfect subtree, largest first.
+
+    Appending a leaf and computing the root are O(log n), so a write never rereads the
+    ledger.  ``hashes`` is what the vault stores between writes.
+    """
+
+    def __init__(self, size: int = 0, hashes: Sequence[bytes] = ()) -> None:
+        if len(hashes) != bin(size).count("1"):
+            raise ValueError("compact range does not match its size")
+        self.size = size
+        self.hashes = list(hashes)
+
+    def append(self, leaf: bytes) -> None:
+        h, n = leaf, self.size
+        while n & 1:
+            h = node_hash(self.hashes.pop(), h)
+            n >>= 1
+        self.hashes.append(h)
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self.hashes:
+            return EMPTY_ROOT
+        r = self.hashes[-1]
+        for h in reversed(self.hashes[:-1]):
+            r = node_hash(h, r)
+        return r
+
+
+class MerkleTree:
+    """All levels of the tree over a list of leaf hashes, for producing proofs."""
+
+    def __init__(self, leaves: Iterable[bytes]) -> None:
+        self.levels: list[list[bytes]] = [list(leaves)]
+        while len(self.levels[-1]) > 1:
+            below = self.levels[-1]
+            self.levels.append(
+                [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+            )
+
+    @property
+    def size(self) -> int:
+        return len(self.levels[0])
+
+    def hash(self, start: int, end: int) -> bytes:
+        """MTH(D[start:end]) for a range that is a subtree of this tree."""
+        n = end - start
+        if n == 0:
+            return EMPTY_ROOT
+        level = n.bit_length() - 1
+        if n == 1 << level and start % n == 0:
+            return self.levels[level][start >> level]
+        k = _split(n)
+        return node_hash(self.hash(start, start + k), self.hash(start + k, end))
+
+    def root(self, size: int | None = None) -> bytes:
+        return self.hash(0, self.size if size is None else size)
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
+        """RFC 9162 section 2.1.3.1 PATH(index, D[0:size])."""
+        size = self.size if size is None else size
+        if not 0 <= index < size <= self.size:
+            raise ValueError("index out of range")
+        return self._path(index, 0, size)
+
+    def _path(self, m: int, start: int, end: int) -> list[bytes]:
+        n = end - start
+        if n == 1:
+            return []
+        k = _split(n)
+        if m < k:
+            return [*self._path(m, start, start + k), self.hash(start + k, end)]
+        return [*self._path(m - k, start + k, end), self.hash(start, start + k)]
+
+    def consistency_proof(self, size1: int, size2: int | None = None) -> list[bytes]:
+        """RFC 9162 section 2.1.4.1 PROOF(size1, D[0:size2])."""
+        size2 = self.size if size2 is None else size2
+        if not 0 < size1 <= size2 <= self.size:
+            raise ValueError("sizes out of range")
+        if size1 == size2:
+            return []
+        return self._subproof(size1, 0, size2, True)
+
+    def _subproof(self, m: int, start: int, end: int, complete: bool) -> list[bytes]:
+        n = end - start
+        if m == n:
+            return [] if complete else [self.hash(start, end)]
+        k = _split(n)
+        if m <= k:
+            return [*self._subproof(m, start, start + k, complete), self.hash(start + k, end)]
+        return [*self._subproof(m - k, start + k, end, False), self.hash(start, start + k)]
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def _check_hashes(*hashes: bytes) -> None:
+    for h in hashes:
+        if len(h) != HASH_SIZE:
+            raise ProofError(f"a hash is {len(h)} bytes long, not {HASH_SIZE}")
+
+
+def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes:
+    """RFC 9162 section 2.1.3.2: the root that ``proof`` implies for leaf ``index``."""
+    _check_hashes(leaf, *proof)
+    if not 0 <= index < size:
+        raise ProofError(f"leaf index {index} is outside a tree of size {size}")
+    if len(proof) > MAX_PROOF_LENGTH:
+        raise ProofError("inclusion proof is too long")
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            raise ProofError("inclusion proof is too long for the tree size")
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ProofError("inclusion proof is too short for the tree size")
+    return r
+
+
+def verify_inclusion(
+    index: int, size: int, leaf: bytes, proof: Sequence[bytes], root: bytes
+) -> None:
+    _check_hashes(root)
+    if root_from_inclusion(index, size, leaf, proof) != root:
+        raise ProofError(f"leaf {index} does not prove into the root of tree size {size}")
+
+
+def _consistency_roots(
+    size1: int, size2: int, root1: bytes, proof: Sequence[bytes]
+) -> tuple[bytes, bytes]:
+    """RFC 9162 section 2.1.4.2 steps 2-6: the (old, new) roots implied by ``proof``."""
+    path = list(proof)
+    if size1 & (size1 - 1) == 0:  # size1 is a power of two: the old root is the first node
+        path.insert(0, root1)
+    fn, sn = size1 - 1, size2 - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            raise ProofError("consistency proof is too long")
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ProofError("consistency proof is too short")
+    return fr, sr
+
+
+def verify_consistency(
+    size1: int, size2: int, root1: bytes, root2: bytes, proof: Sequence[bytes]
+) -> None:
+    """Check that the tree of ``size2`` with ``root2`` extends the one of ``size1``/``root1``."""
+    _check_hashes(root1, root2, *proof)
+    if not 0 <= size1 <= size2:
+        raise ProofError(f"tree size went backwards: {size1} then {size2}")
+    if len(proof) > MAX_PROOF_LENGTH:
+        raise ProofError("consistency proof is too long")
+    if size1 == size2:
+        if proof:
+            raise ProofError("equal tree sizes need an empty consistency proof")
+        if root1 != root2:
+            raise ProofError(f"two different roots for tree size {size1}")
+        if size1 == 0 and root1 != EMPTY_ROOT:
+            raise ProofError("the root of an empty tree is wrong")
+        return
+    if size1 == 0:
+        raise ProofError("a consistency proof from an empty tree proves nothing")
+    if not proof:
+        raise ProofError("consistency proof is empty")
+    fr, sr = _consistency_roots(size1, size2, root1, proof)
+    if fr != root1:
+        raise ProofError(f"consistency proof does not match the root of tree size {size1}")
+    if sr != root2:
+        raise ProofError(f"consistency proof does not match the root of tree size {size2}")
+
+
+def _check_subtree(start: int, end: int) -> None:
+    """A subtree [start, end) must be non-empty and aligned to BIT_CEIL(end - start)."""
+    if not 0 <= start < end:
+        raise ProofError(f"[{start}, {end}) is not a subtree")
+    width = 1 << (end - start - 1).bit_length()
+    if start % width:
+        raise ProofError(f"[{start}, {end}) is not aligned as a subtree")
+
+
+def verify_subtree_inclusion(
+    index: int, start: int, end: int, leaf: bytes, proof: Sequence[bytes], root: bytes
+) -> None:
+    """Leaf ``index`` is in the subtree [start, end) whose hash is ``root``."""
+    _check_hashes(root)
+    _check_subtree(start, end)
+    if not start <= index < end:
+        raise ProofError(f"leaf {index} is outside the subtree [{start}, {end})")
+    if root_from_inclusion(index - start, end - start, leaf, proof) != root:
+        raise ProofError(f"leaf {index} does not prove into the subtree [{start}, {end})")
+
+
+def verify_subtree_consistency(
+    start: int, end: int, size: int, subtree_root: bytes, root: bytes, proof: Sequence[bytes]
+) -> None:
+    """The subtree [start, end) with hash ``subtree_root`` is part of the tree (size, root).
+
+    The proof is, bottom up, a consistency proof from the subtree to the smallest node of
+    the tree that contains it, then that node's inclusion path up to the root.
+    """
+    _check_hashes(subtree_root, root, *proof)
+    if len(proof) > MAX_PROOF_LENGTH:
+        raise ProofError("subtree consistency proof is too long")
+    if end > size:
+        raise ProofError(f"subtree [{start}, {end}) lies outside a tree of size {size}")
+    if start == end:
+        if proof or subtree_root != EMPTY_ROOT:
+            raise ProofError("an empty subtree has the empty hash and an empty proof")
+        return
+    _check_subtree(start, end)
+    level = (end - start - 1).bit_length()
+    node_end = min(start + (1 << level), size)
+    path = list(proof)
+    if node_end == end:
+        node = subtree_root
+    else:
+        # Elements for the climb from the node to the root come last; what precedes them is a
+        # plain consistency proof from the subtree to the node.
+        upper = _inclusion_length(start >> level, -(-size >> level))
+        if len(path) <= upper:
+            raise ProofError("subtree consistency proof is too short")
+        lower, path = path[: len(path) - upper], path[len(path) - upper :]
+        fr, node = _consistency_roots(end - start, node_end - start, subtree_root, lower)
+        if fr != subtree_root:
+            raise ProofError(f"proof does not match the hash of subtree [{start}, {end})")
+    if root_from_inclusion(start >> level, -(-size >> level), node, path) != root:
+        raise ProofError(f"subtree [{start}, {end}) does not prove into tree size {size}")
+
+
+def _inclusion_length(index: int, size: int) -> int:
+    inner = (index ^ (size - 1)).bit_length()
+    return inner + bin(index >> inner).count("1")
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A C2SP tlog-checkpoint: what the signer asserts about the tree."""
+
+    origin: str
+    size: int
+    root: bytes
+
+    def body(self) -> bytes:
+        return f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode()}\n".encode()
+
+
+def key_id(name: str, public_key: bytes) -> bytes:
+    """C2SP signed-note key ID for an Ed25519 key: SHA-256(name || 0x0A || 0x01 || key)[:4]."""
+    return hashlib.sha256(name.encode() + b"\n\x01" + public_key).digest()[:4]
+
+
+def verifier_key(name: str, public_key: bytes) -> str:
+    """The signed-note verifier key string ``name+hexid+base64(0x01 || key)``."""
+    encoded = base64.b64encode(b"\x01" + public_key).decode()
+    return f"{name}+{key_id(name, public_key).hex()}+{encoded}"
+
+
+def sign_checkpoint(checkpoint: Checkpoint, private_key: Any) -> str:
+    """The signed note for ``checkpoint``; ``private_key`` is an Ed25519PrivateKey."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    body = checkpoint.body()
+    public = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    sig = key_id(checkpoint.origin, public) + private_key.sign(body)
+    return body.decode() + f"\n\u2014 {checkpoint.origin} {base64.b64encode(sig).decode()}\n"
+
+
+def open_checkpoint(note: str, origin: str, public_key: bytes) -> Checkpoint:
+    """Verify a signed checkpoint note against the one key we trust, and parse it.
+
+    Returns the checkpoint only after the signature by (origin, public_key) verified.
+    """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if len(note.encode()) > MAX_NOTE_BYTES:
+        raise ProofError("checkpoint note is too large")
+    text, sep, sigs = note.partition("\n\n")
+    if not sep or not sigs.endswith("\n"):
+        raise ProofError("checkpoint note is malformed (no signature block)")
+    body = (text + "\n").encode()
+    want = key_id(origin, public_key)
+    for line in sigs[:-1].split("\n"):
+        prefix = f"\u2014 {origin} "
+        if not line.startswith(prefix):
+            continue
+        try:
+            raw = base64.b64decode(line[len(prefix) :], validate=True)
+        except ValueError:
+            continue
+        if len(raw) != 4 + 64 or raw[:4] != want:
+            continue
+        try:
+            Ed25519PublicKey.from_public_bytes(public_key).verify(raw[4:], body)
+        except InvalidSignature:
+            raise ProofError("checkpoint signature is invalid") from None
+        return _parse_checkpoint(text, origin)
+    raise ProofError("checkpoint carries no signature by the vault's key")
+
+
+def _parse_checkpoint(text: str, origin: str) -> Checkpoint:
+    lines = text.split("\n")
+    if len(lines) < 3 or lines[0] != origin:
+        raise ProofError("checkpoint origin does not match")
+    size_s, root_s = lines[1], lines[2]
+    if not size_s.isdigit() or (size_s != "0" and size_s.startswith("0")):
+        raise ProofError("checkpoint tree size is not a number")
+    size = int(size_s)
+    if size > MAX_TREE_SIZE:
+        raise ProofError("checkpoint tree size is implausibly large")
+    try:
+        root = base64.b64decode(root_s, validate=True)
+    except ValueError:
+        raise ProofError("checkpoint root hash is not base64") from None
+    _check_hashes(root)
+    return Checkpoint(origin, size, root)
