@@ -1,0 +1,130 @@
+"""The environment blockwatch runs in, gathered in one place and injected everywhere.
+
+Clock, vault path, terminal flags, the passphrase sources and the KDF cost come from an
+``Env``; the real one is built from ``os.environ`` by ``Env.from_os()``, tests build their own
+with a temporary directory and a fixed clock (STYLE habit 7).  Passphrases are read here and
+nowhere else: never from argv.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from blockwatch.errors import InputError, VaultLocked
+
+APP_NAME = "blockwatch"
+
+# Environment variables (listed in the man page's ENVIRONMENT section).
+ENV_VAULT = "BLOCKWATCH_VAULT"
+ENV_PASSPHRASE_COMMAND = "BLOCKWATCH_PASSPHRASE_COMMAND"
+ENV_PASSPHRASE_FILE = "BLOCKWATCH_PASSPHRASE_FILE"
+ENV_PASSPHRASE = "BLOCKWATCH_PASSPHRASE"
+ENV_NEW_PASSPHRASE_COMMAND = "BLOCKWATCH_NEW_PASSPHRASE_COMMAND"
+ENV_NEW_PASSPHRASE_FILE = "BLOCKWATCH_NEW_PASSPHRASE_FILE"
+ENV_NEW_PASSPHRASE = "BLOCKWATCH_NEW_PASSPHRASE"
+ENV_LANG = "BLOCKWATCH_LANG"
+
+# A passphrase is a line of text: cap what we read from a file or a command.
+MAX_PASSPHRASE_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class KdfCost:
+    """Argon2id cost. RFC 9106 section 4, second recommended option, is the floor."""
+
+    memory_kib: int = 64 * 1024
+    iterations: int = 3
+    lanes: int = 4
+
+
+def _default_vault_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "vault"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Env:
+    vault_dir: Path
+    environ: Mapping[str, str] = field(default_factory=dict)
+    interactive: bool = False  # stdin is a terminal: we may prompt
+    now: Callable[[], datetime] = _utc_now
+    kdf: KdfCost = field(default_factory=KdfCost)
+    debug: bool = False
+
+    @classmethod
+    def from_os(cls, vault: Path | None = None, debug: bool = False) -> Env:
+        environ = dict(os.environ)
+        vault_dir = vault or (
+            Path(environ[ENV_VAULT]) if environ.get(ENV_VAULT) else _default_vault_dir()
+        )
+        return cls(
+            vault_dir=vault_dir.expanduser(),
+            environ=environ,
+            interactive=sys.stdin is not None and sys.stdin.isatty(),
+            debug=debug,
+        )
+
+    def passphrase(self, new: bool = False) -> str | None:
+        """The passphrase from the environment, in DESIGN.md's order; None means "ask"."""
+        if new:
+            names = (ENV_NEW_PASSPHRASE_COMMAND, ENV_NEW_PASSPHRASE_FILE, ENV_NEW_PASSPHRASE)
+        else:
+            names = (ENV_PASSPHRASE_COMMAND, ENV_PASSPHRASE_FILE, ENV_PASSPHRASE)
+        command, file, value = (self.environ.get(n) for n in names)
+        if command:
+            return _first_line(_run_passphrase_command(command, names[0]), names[0])
+        if file:
+            try:
+                with open(file, "rb") as f:
+                    data = f.read(MAX_PASSPHRASE_BYTES + 1)
+            except OSError as e:
+                raise InputError(
+                    f"cannot read {names[1]} {file!r}: {e.strerror}",
+                    hint="point it at a readable file holding the passphrase on its first line",
+                ) from None
+            return _first_line(data, names[1])
+        if value:
+            return value
+        return None
+
+
+def _run_passphrase_command(command: str, name: str) -> bytes:
+    import shlex
+    import subprocess
+
+    try:
+        argv = shlex.split(command, posix=os.name != "nt")
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, check=False)
+    except (OSError, ValueError) as e:
+        raise InputError(
+            f"{name} could not be run: {e}", hint="check the command in that variable"
+        ) from None
+    if done.returncode != 0:
+        raise VaultLocked(
+            f"{name} exited with status {done.returncode}",
+            hint="the command must print the passphrase and exit 0",
+        )
+    return done.stdout
+
+
+def _first_line(data: bytes, source: str) -> str:
+    if len(data) > MAX_PASSPHRASE_BYTES:
+        raise InputError(f"the passphrase from {source} is longer than {MAX_PASSPHRASE_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"the passphrase from {source} is not UTF-8 text") from None
+    line = text.split("\n", 1)[0].removesuffix("\r")
+    if not line:
+        raise InputError(f"the passphrase from {source} is empty")
+    return line

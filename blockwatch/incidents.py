@@ -1,0 +1,225 @@
+"""Incidents: kinds, validation, and the current view as a replay of ledger entries (pure).
+
+The one JSON shape of an incident (DESIGN.md "Incidents"), carried by ``list --json``,
+``show --json`` and a bundle's ``incidents.json``::
+
+    {"id", "uid", "kind", "platform", "occurred_at", "timezone", "recorded_at", "source",
+     "counterparty", "details", "note", "attachments", "amended", "seq"}
+
+``id`` is the incident's position among ``incident.created`` entries (1-based, vault-local);
+``seq`` the ledger entry that created it.  Nothing here touches a database or a file.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from blockwatch.errors import InputError, VaultCorrupt
+
+KINDS = ("call", "message", "block", "takedown", "compromise", "appeal", "note")
+
+# What each kind may carry in ``details``.
+DETAILS: dict[str, tuple[str, ...]] = {
+    "call": ("direction", "outcome", "duration"),
+    "message": ("text", "opened", "links"),
+    "block": ("account", "notice", "appeal_offered"),
+    "takedown": ("account", "notice", "reason", "claimant", "url"),
+    "compromise": ("account", "notice"),
+    "appeal": ("to", "channel", "ref", "status", "due", "about", "text"),
+    "note": ("text",),
+}
+HAS_COUNTERPARTY = ("call", "message")
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "direction": ("in", "out"),
+    "outcome": ("missed", "answered", "rejected", "blocked"),
+    "to": (
+        "whatsapp", "instagram", "facebook", "telegram", "police", "ministry", "prosecutor",
+        "court", "ombudsman", "other",
+    ),
+    "channel": ("in-app", "web-form", "email", "letter", "in-person"),
+    "status": (
+        "draft", "sent", "acknowledged", "answered", "rejected", "granted", "no-response",
+        "unavailable",
+    ),
+}
+MAX_TEXT = 100_000  # characters in one text field
+MAX_DURATION = 7 * 24 * 3600
+_PLATFORM = re.compile(r"[a-z0-9][a-z0-9 ._+-]{0,39}")
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+ENTRY_CREATED = "incident.created"
+ENTRY_AMENDED = "incident.amended"
+ENTRY_ATTACHMENT = "attachment.added"
+
+
+def platform(value: str | None) -> str | None:
+    if value is None:
+        return None
+    name = value.strip().casefold()
+    if not _PLATFORM.fullmatch(name):
+        raise InputError(
+            f"{value!r} is not a platform name",
+            hint="use a short name such as whatsapp, instagram, telegram, phone",
+        )
+    return name
+
+
+def text(value: str | None, field: str) -> str | None:
+    if value is None:
+        return None
+    if len(value) > MAX_TEXT:
+        raise InputError(f"--{field} is longer than {MAX_TEXT} characters", hint="attach it as a file")
+    return value
+
+
+def details(kind: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated ``details`` for ``kind`` from the values given (None = not given)."""
+    allowed = DETAILS[kind]
+    out: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name not in allowed:
+            raise InputError(
+                f"--{name.replace('_', '-')} does not apply to a {kind} incident",
+                hint=f"a {kind} takes: " + ", ".join("--" + a.replace("_", "-") for a in allowed),
+            )
+        out[name] = _detail(name, value)
+    if kind == "message" and out.get("text") and "links" not in out:
+        links = _URL.findall(out["text"])
+        if links:
+            out["links"] = links
+    return out
+
+
+def _detail(name: str, value: Any) -> Any:
+    if name in CHOICES:
+        if value not in CHOICES[name]:
+            raise InputError(
+                f"--{name} {value!r} is not one of: " + ", ".join(CHOICES[name]),
+                hint=f"pick one of the listed values for --{name}",
+            )
+        return value
+    if name == "duration":
+        if type(value) is not int or not 0 <= value <= MAX_DURATION:
+            raise InputError(f"--duration {value!r} is not a number of seconds between 0 and {MAX_DURATION}")
+        return value
+    if name in ("opened", "appeal_offered"):
+        return bool(value)
+    if isinstance(value, str):
+        return text(value, name)
+    return value
+
+
+def new_incident(
+    *,
+    uid: str,
+    kind: str,
+    occurred_at: str,
+    timezone: str,
+    source: str = "manual",
+    platform_name: str | None = None,
+    counterparty: dict[str, Any] | None = None,
+    details_: dict[str, Any] | None = None,
+    note: str | None = None,
+    attachments: Iterable[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """The body of an ``incident.created`` entry."""
+    if kind not in KINDS:
+        raise InputError(f"unknown incident kind {kind!r}", hint="one of: " + ", ".join(KINDS))
+    if counterparty is not None and kind not in HAS_COUNTERPARTY:
+        raise InputError(f"a {kind} incident has no counterparty")
+    return {
+        "uid": uid,
+        "kind": kind,
+        "platform": platform_name,
+        "occurred_at": occurred_at,
+        "timezone": timezone,
+        "source": source,
+        "counterparty": counterparty,
+        "details": details_ or {},
+        "note": text(note, "note"),
+        "attachments": list(attachments),
+    }
+
+
+AMENDABLE = ("platform", "occurred_at", "timezone", "counterparty", "details", "note")
+
+
+def amendment(current: Mapping[str, Any], changes: Mapping[str, Any], why: str | None) -> dict[str, Any]:
+    """The body of an ``incident.amended`` entry; only values that differ are recorded."""
+    set_: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in AMENDABLE:
+            raise InputError(f"{key} cannot be amended")
+        if key == "details":
+            diff = {k: v for k, v in value.items() if current["details"].get(k) != v}
+            if diff:
+                set_["details"] = diff
+        elif current.get(key) != value:
+            set_[key] = value
+    if not set_:
+        raise InputError(
+            f"nothing to change: incident {current['id']} already has those values",
+            hint="give at least one field with a new value, e.g. --note or --at",
+        )
+    body: dict[str, Any] = {"uid": current["uid"], "set": set_}
+    if why:
+        body["why"] = text(why, "why")
+    return body
+
+
+# --------------------------------------------------------------------------- replay
+
+
+class Projection:
+    """The current view of every incident, built by applying entries in ledger order."""
+
+    def __init__(self, views: Iterable[dict[str, Any]] = (), next_id: int = 1) -> None:
+        self.by_uid: dict[str, dict[str, Any]] = {v["uid"]: v for v in views}
+        self.next_id = next_id
+
+    def apply(self, seq: int, type_: str, recorded_at: str, body: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Apply one entry; return the incident it created or changed (None for other types)."""
+        if type_ == ENTRY_CREATED:
+            if body["uid"] in self.by_uid:
+                raise VaultCorrupt(f"ledger entry {seq} creates incident {body['uid']} a second time")
+            view = copy.deepcopy(dict(body))
+            view.update(id=self.next_id, seq=seq, recorded_at=recorded_at, amended=[])
+            self.next_id += 1
+            self.by_uid[body["uid"]] = view
+            return view
+        if type_ == ENTRY_AMENDED:
+            view = self._get(seq, body)
+            previous: dict[str, Any] = {}
+            for key, value in body["set"].items():
+                if key == "details":
+                    previous["details"] = {k: view["details"].get(k) for k in value}
+                    view["details"].update(copy.deepcopy(value))
+                else:
+                    previous[key] = copy.deepcopy(view.get(key))
+                    view[key] = copy.deepcopy(value)
+            change = {"seq": seq, "recorded_at": recorded_at, "set": copy.deepcopy(body["set"]),
+                      "previous": previous}
+            if body.get("why"):
+                change["why"] = body["why"]
+            view["amended"].append(change)
+            return view
+        if type_ == ENTRY_ATTACHMENT:
+            view = self._get(seq, body)
+            view["attachments"].append(copy.deepcopy(body["attachment"]))
+            view["amended"].append(
+                {"seq": seq, "recorded_at": recorded_at, "attached": body["attachment"]["sha256"]}
+            )
+            return view
+        return None
+
+    def _get(self, seq: int, body: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            return self.by_uid[body["uid"]]
+        except KeyError:
+            raise VaultCorrupt(f"ledger entry {seq} changes an incident that does not exist") from None

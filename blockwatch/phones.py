@@ -1,0 +1,143 @@
+"""Who was on the other end: phone numbers, withheld callers, alphanumeric senders, handles.
+
+A thin layer over ``phonenumbers`` (IMPORT-FORMATS.md section 6).  The result is the
+``counterparty`` object of the incident shape:
+``{raw, type, e164, region, foreign, valid, number_type}`` where ``type`` is one of
+``number | withheld | alphanumeric | handle``.  Withheld, private, alphanumeric and short
+numbers never become bogus E.164 numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from blockwatch.errors import InputError
+
+# Bidi and invisible formatting marks that phones and chat exports put around numbers.
+_INVISIBLE = dict.fromkeys(
+    [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF], None
+)
+_SPACES = {0x202F: " ", 0x00A0: " ", 0x2007: " "}
+
+# Android's markers for numbers it will not show (CallLog.Calls presentation).
+_WITHHELD_CODES = {"": "unknown", "-1": "unknown", "-2": "private", "-3": "payphone"}
+_WITHHELD_WORDS = {
+    "withheld": "private", "private": "private", "hidden": "private", "unknown": "unknown",
+    "anonymous": "private", "restricted": "private", "payphone": "payphone",
+    "скрытый": "private", "скрыт": "private", "неизвестный": "unknown", "неизвестно": "unknown",
+    "жасырын": "private", "белгісіз": "unknown",
+}
+_SHORT_DIGITS = 7  # fewer digits than this is a short code, not a subscriber number
+
+
+def clean(raw: str) -> str:
+    return raw.translate(_INVISIBLE).translate(_SPACES).strip()
+
+
+def counterparty(raw: str, home_region: str = "KZ", *, strict: bool = True) -> dict[str, Any]:
+    """Classify and normalise ``raw`` relative to ``home_region``.
+
+    ``strict`` (typed by a person): a string with digits that cannot be a phone number is an
+    error.  Not strict (imported records): it is kept, marked ``valid: false``.
+    """
+    text = clean(raw)
+    base: dict[str, Any] = {
+        "raw": raw, "type": "number", "e164": None, "region": None, "foreign": None,
+        "valid": False, "number_type": None,
+    }
+    withheld = _WITHHELD_CODES.get(text) or _WITHHELD_WORDS.get(text.casefold())
+    if withheld:
+        return {**base, "type": "withheld", "number_type": withheld}
+    if text.startswith("@"):
+        return {**base, "type": "handle"}
+    digits = re.sub(r"\D", "", text)
+    if not digits or re.search(r"[^\d\s()+.\-/]", text):
+        if strict and not re.search(r"\w", text):
+            raise InputError(f"{raw!r} is neither a phone number nor a sender name")
+        return {**base, "type": "alphanumeric"}
+    return _number(text, digits, raw, home_region, strict, base)
+
+
+def _number(
+    text: str, digits: str, raw: str, home: str, strict: bool, base: dict[str, Any]
+) -> dict[str, Any]:
+    import phonenumbers
+    from phonenumbers import shortnumberinfo
+
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if len(digits) < _SHORT_DIGITS and not text.startswith("+"):
+        try:
+            short = phonenumbers.parse(digits, home)
+            valid = shortnumberinfo.is_valid_short_number_for_region(short, home)
+        except phonenumbers.NumberParseException:
+            valid = False
+        if strict and not valid:
+            raise _impossible(raw)
+        return {**base, "region": home, "foreign": False, "valid": valid,
+                "number_type": "short_code"}
+    try:
+        number = phonenumbers.parse(text, home)
+    except phonenumbers.NumberParseException:
+        if strict:
+            raise _impossible(raw) from None
+        return base
+    if not phonenumbers.is_possible_number(number):
+        if strict:
+            raise _impossible(raw)
+        return base
+    valid = phonenumbers.is_valid_number(number)
+    region = _region(number)
+    type_name = None
+    if valid:
+        type_name = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    return {
+        **base,
+        "e164": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        "region": region,
+        "foreign": None if region is None else region != home,
+        "valid": valid,
+        "number_type": type_name,
+    }
+
+
+def _region(number: Any) -> str | None:
+    """Region by phonenumbers; +7 is shared, so split it by the first national digit."""
+    import phonenumbers
+
+    if number.country_code == 7:
+        first = str(number.national_number)[:1]
+        if first == "7":
+            return "KZ"  # even when not (yet) a valid KZ number
+        if first in "3489":
+            return "RU"
+        return None
+    region = phonenumbers.region_code_for_number(number)
+    if region is None:  # not a valid number: fall back on its country code's main region
+        region = phonenumbers.region_code_for_country_code(number.country_code)
+    return None if region in (None, "ZZ", "001") else region
+
+
+def _impossible(raw: str) -> InputError:
+    return InputError(
+        f"{raw!r} is not a possible phone number",
+        hint="give it with the country code (e.g. +447700900123), or 'withheld' for a hidden number",
+    )
+
+
+_TYPE_NAMES = {
+    0: "fixed_line", 1: "mobile", 2: "fixed_line_or_mobile", 3: "toll_free", 4: "premium_rate",
+    5: "shared_cost", 6: "voip", 7: "personal_number", 8: "pager", 9: "uan", 10: "voicemail",
+}
+
+
+def country_name(region: str | None, lang: str = "en") -> str:
+    """A region code as a country name, for people ("GB" -> "United Kingdom")."""
+    if not region:
+        return "—"
+    import phonenumbers
+    from phonenumbers.geocoder import country_name_for_number
+
+    example = phonenumbers.example_number(region)
+    return (example and country_name_for_number(example, lang)) or region

@@ -1,0 +1,169 @@
+"""``blockwatch check``: prove the vault is what its signed checkpoints say it is.
+
+Numbered checks, each run only after the previous one passed (fail closed):
+
+1. SQLCipher: every page's HMAC (``cipher_integrity_check``) and SQLite's ``integrity_check``.
+2. Ledger entries: each stored entry is canonical RFC 8785 JSON of format version 1, its
+   ``seq`` is its position, and its stored leaf hash is SHA-256(0x00 || entry).
+3. The first entry creates this vault and names its signing key.
+4. Checkpoints: every signature verifies with the vault's key, and every checkpoint's root
+   equals the root recomputed from the entries at that size; since all of them are prefixes of
+   one recomputed tree, each is consistent with the one before it (RFC 9162 section 2.1.4).
+   The newest covers every entry, and the stored compact range matches.
+5. Projection: replaying the ledger gives exactly the stored incidents.
+6. Attachments: every stored file re-hashes to its SHA-256 and size, and every attachment the
+   ledger names is stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from blockwatch import incidents, ledger
+from blockwatch.errors import VaultCorrupt
+from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault
+
+
+def check(vault: Vault, progress: Callable[[str], None] = lambda _: None) -> list[str]:
+    """Run every check; return their descriptions, or raise VaultCorrupt naming the first failure."""
+    done: list[str] = []
+    for describe, run in (
+        ("database pages and structure are intact", _database),
+        ("ledger entries are canonical and hashed correctly", _entries),
+        ("the ledger starts with this vault and its signing key", _genesis),
+        ("every checkpoint is signed and consistent with the one before", _checkpoints),
+        ("the incidents are exactly the replay of the ledger", _projection),
+        ("every attachment matches its SHA-256", _attachments),
+    ):
+        progress(describe)
+        detail = run(vault)
+        done.append(f"{describe} ({detail})" if detail else describe)
+    return done
+
+
+def _fail(number: int, message: str) -> VaultCorrupt:
+    return VaultCorrupt(
+        f"check {number} failed: {message}",
+        hint="the vault was damaged or changed outside blockwatch; keep a copy of it as it is "
+        "and restore the vault directory from a backup",
+    )
+
+
+def _database(vault: Vault) -> str:
+    import sqlcipher3
+
+    try:
+        bad_pages = vault.conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        result = vault.conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlcipher3.DatabaseError as e:
+        raise _fail(1, f"the database cannot be read: {e}") from None
+    if bad_pages:
+        raise _fail(1, f"{len(bad_pages)} database page(s) fail their HMAC: {bad_pages[0][0]}")
+    if result != [("ok",)]:
+        raise _fail(1, f"SQLite integrity check: {result[0][0]}")
+    return ""
+
+
+def _decode(seq: int, stored: bytes) -> dict[str, Any]:
+    try:
+        entry = json.loads(stored)
+    except (ValueError, UnicodeDecodeError):
+        raise _fail(2, f"entry {seq} is not JSON") from None
+    if not isinstance(entry, dict) or entry.get("v") != ledger.ENTRY_VERSION:
+        raise _fail(2, f"entry {seq} has an unknown format version")
+    return entry
+
+
+def _entries(vault: Vault) -> str:
+    count = 0
+    for seq, type_, recorded_at, stored, leaf in vault.entries():
+        entry = _decode(seq, stored)
+        if seq != count or entry.get("seq") != seq:
+            raise _fail(2, f"entry {count} is missing or out of order")
+        if (entry.get("type"), entry.get("recorded_at")) != (type_, recorded_at):
+            raise _fail(2, f"entry {seq}: its columns disagree with its signed bytes")
+        canonical = ledger.canonical_entry(seq, type_, recorded_at, entry.get("body", {}))
+        if canonical != stored:
+            raise _fail(2, f"entry {seq} is not in canonical form")
+        if ledger.leaf_hash(stored) != leaf:
+            raise _fail(2, f"entry {seq}: stored leaf hash does not match its bytes")
+        count += 1
+    return f"{count} entries"
+
+
+def _genesis(vault: Vault) -> str:
+    first = next(vault.entries(), None)
+    if first is None:
+        raise _fail(3, "the ledger is empty")
+    body = json.loads(first[3])["body"]
+    if first[1] != ENTRY_VAULT_CREATED or body.get("vault_id") != vault.settings.vault_id:
+        raise _fail(3, "the first entry does not create this vault")
+    if body.get("signer") != base64.b64encode(vault.public_key).decode():
+        raise _fail(3, "the vault's signing key is not the one it was created with")
+    return ""
+
+
+def _checkpoints(vault: Vault) -> str:
+    notes = dict(vault.checkpoints())
+    if not notes:
+        raise _fail(4, "there is no checkpoint")
+    compact = ledger.CompactRange()
+    previous = 0
+    for _seq, _type, _at, _stored, leaf in vault.entries():
+        compact.append(leaf)
+        note = notes.get(compact.size)
+        if note is None:
+            continue
+        try:
+            signed = ledger.open_checkpoint(note, vault.settings.origin, vault.public_key)
+        except ledger.ProofError as e:
+            raise _fail(4, f"checkpoint at size {compact.size}: {e.message}") from None
+        if signed.size != compact.size or signed.root != compact.root():
+            raise _fail(4, f"checkpoint at size {compact.size} does not match the ledger "
+                        f"(not consistent with checkpoint at size {previous})")
+        previous = compact.size
+    if previous != compact.size or max(notes) != compact.size:
+        raise _fail(4, f"the newest checkpoint covers {max(notes)} entries, the ledger has {compact.size}")
+    if vault.stored_range() != (compact.size, compact.hashes):
+        raise _fail(4, "the stored tree state does not match the ledger")
+    return f"{len(notes)} checkpoints, tree size {compact.size}"
+
+
+def _projection(vault: Vault) -> str:
+    replay = incidents.Projection()
+    for seq, type_, recorded_at, stored, _leaf in vault.entries():
+        try:
+            replay.apply(seq, type_, recorded_at, json.loads(stored)["body"])
+        except VaultCorrupt as e:
+            raise _fail(5, e.message) from None
+    stored = vault.projection()
+    if stored.keys() != replay.by_uid.keys():
+        raise _fail(5, f"{len(stored)} incidents stored, the ledger has {len(replay.by_uid)}")
+    for uid, view in replay.by_uid.items():
+        if stored[uid] != view:
+            raise _fail(5, f"incident {view['id']} differs from its ledger entries")
+    return f"{len(stored)} incidents"
+
+
+def _attachments(vault: Vault) -> str:
+    stored = dict(vault.blob_index())
+    named = {a["sha256"]: a["size"] for v in vault.projection().values() for a in v["attachments"]}
+    for sha, size in named.items():
+        if sha not in stored:
+            raise _fail(6, f"attachment {sha} named in the ledger is not stored")
+        if stored[sha] != size:
+            raise _fail(6, f"attachment {sha} is stored with size {stored[sha]}, the ledger says {size}")
+    total = 0
+    for sha, size in stored.items():
+        digest, length = hashlib.sha256(), 0
+        for chunk in vault.blob(sha):
+            digest.update(chunk)
+            length += len(chunk)
+        if digest.hexdigest() != sha or length != size:
+            raise _fail(6, f"attachment {sha} does not match its hash")
+        total += length
+    return f"{len(stored)} files, {total} bytes"

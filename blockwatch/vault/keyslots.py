@@ -1,0 +1,310 @@
+"""Key slots: the vault's random data key, wrapped once per way of unlocking it.
+
+``keyslots.json``, format version 1 (a restic-style layered key, STYLE habit 5)::
+
+    {"format": "blockwatch-keyslots", "version": 1, "vault_id": "<32 hex>",
+     "slots": [
+       {"id": "passphrase", "kind": "passphrase",
+        "kdf": {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "lanes": 4,
+                "salt": "<base64, 16 bytes>"},
+        "nonce": "<base64, 12 bytes>", "wrapped": "<base64, 32-byte key + 16-byte tag>"},
+       {"id": "recovery", "kind": "recovery",
+        "kdf": {"name": "hkdf-sha256", "salt": "<base64>"}, "nonce": ..., "wrapped": ...}]}
+
+* ``wrapped`` is AES-256-GCM (NIST SP 800-38D) of the data key under the slot key, with the
+  RFC 8785 canonical JSON of ``{format, version, vault_id, slot: {id, kind, kdf}}`` as
+  associated data: a slot moved to another vault, or with edited KDF parameters, fails to open.
+* Passphrase slots use Argon2id (RFC 9106); parameters are never below the second recommended
+  option (m = 64 MiB, t = 3, p = 4), and parameters above ``KDF_CAPS`` are refused before any
+  work is done, so a hostile file cannot make us burn memory.
+* The recovery code carries 128 random bits plus a 32-bit checksum, written as 32 Crockford
+  base32 characters; its entropy makes a fast KDF (HKDF, RFC 5869) sufficient.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from blockwatch.env import KdfCost
+from blockwatch.errors import InputError, VaultCorrupt, VaultLocked
+
+FORMAT = "blockwatch-keyslots"
+VERSION = 1
+KEY_BYTES = 32
+MAX_FILE_BYTES = 64 * 1024
+MAX_SLOTS = 16
+KDF_FLOOR = KdfCost()
+KDF_CAPS = KdfCost(memory_kib=4 * 1024 * 1024, iterations=64, lanes=64)
+MIN_PASSPHRASE_CHARS = 8
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_RFC4648 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_TO_CROCKFORD = str.maketrans(_RFC4648, _CROCKFORD)
+_FROM_CROCKFORD = str.maketrans(_CROCKFORD + "ILO", _RFC4648 + "BBA")
+_RECOVERY_TAG = b"blockwatch recovery code v1"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(value: Any, what: str, size: int | None = None) -> bytes:
+    try:
+        data = base64.b64decode(value, validate=True) if isinstance(value, str) else None
+    except ValueError:
+        data = None
+    if data is None or (size is not None and len(data) != size):
+        raise VaultCorrupt(f"keyslots.json: {what} is malformed", hint=_RESTORE_HINT)
+    return data
+
+
+_RESTORE_HINT = "restore keyslots.json from a backup of the vault directory"
+
+
+# --------------------------------------------------------------------------- passphrases
+
+
+def check_new_passphrase(passphrase: str) -> str:
+    passphrase = unicodedata.normalize("NFC", passphrase)
+    if len(passphrase) < MIN_PASSPHRASE_CHARS:
+        raise InputError(
+            f"the passphrase is shorter than {MIN_PASSPHRASE_CHARS} characters",
+            hint="use several words you can remember, e.g. four words and a number",
+        )
+    return passphrase
+
+
+def _argon2(passphrase: str, kdf: dict[str, Any]) -> bytes:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    return Argon2id(
+        salt=_unb64(kdf["salt"], "salt"),
+        length=KEY_BYTES,
+        iterations=kdf["iterations"],
+        lanes=kdf["lanes"],
+        memory_cost=kdf["memory_kib"],
+    ).derive(unicodedata.normalize("NFC", passphrase).encode())
+
+
+def _hkdf(secret: bytes, kdf: dict[str, Any]) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=KEY_BYTES,
+        salt=_unb64(kdf["salt"], "salt"),
+        info=b"blockwatch recovery slot v1",
+    ).derive(secret)
+
+
+# --------------------------------------------------------------------------- recovery codes
+
+
+def new_recovery_code() -> tuple[str, bytes]:
+    """A printable recovery code and the 16 secret bytes it stands for."""
+    secret = secrets.token_bytes(16)
+    check = hashlib.sha256(_RECOVERY_TAG + secret).digest()[:4]
+    text = base64.b32encode(secret + check).decode().translate(_TO_CROCKFORD)
+    return "-".join(text[i : i + 4] for i in range(0, 32, 4)), secret
+
+
+def parse_recovery_code(code: str) -> bytes:
+    """The secret in ``code``; a typo is caught by the checksum, not by a failed unlock."""
+    text = "".join(c for c in code.upper() if c not in " -\t\r\n")
+    if len(text) != 32 or any(c not in _CROCKFORD + "ILO" for c in text):
+        raise InputError(
+            "a recovery code has 32 letters and digits in 8 groups of 4",
+            hint="type it as printed, e.g. ABCD-EFGH-...; letters O and I may be typed as 0 and 1",
+        )
+    raw = base64.b32decode(text.translate(_FROM_CROCKFORD))
+    secret, check = raw[:16], raw[16:]
+    if hashlib.sha256(_RECOVERY_TAG + secret).digest()[:4] != check:
+        raise InputError(
+            "the recovery code has a typo (its checksum does not match)",
+            hint="compare each group of 4 with the printed code",
+        )
+    return secret
+
+
+# --------------------------------------------------------------------------- slots
+
+
+def _associated_data(vault_id: str, slot: dict[str, Any]) -> bytes:
+    import rfc8785
+
+    header = {"id": slot["id"], "kind": slot["kind"], "kdf": slot["kdf"]}
+    return rfc8785.dumps(
+        {"format": FORMAT, "version": VERSION, "vault_id": vault_id, "slot": header}
+    )
+
+
+def _seal(vault_id: str, slot: dict[str, Any], slot_key: bytes, data_key: bytes) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = secrets.token_bytes(12)
+    wrapped = AESGCM(slot_key).encrypt(nonce, data_key, _associated_data(vault_id, slot))
+    return {**slot, "nonce": _b64(nonce), "wrapped": _b64(wrapped)}
+
+
+def _open(vault_id: str, slot: dict[str, Any], slot_key: bytes) -> bytes | None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = _unb64(slot["nonce"], "nonce", 12)
+    wrapped = _unb64(slot["wrapped"], "wrapped key", KEY_BYTES + 16)
+    try:
+        return AESGCM(slot_key).decrypt(nonce, wrapped, _associated_data(vault_id, slot))
+    except InvalidTag:
+        return None
+
+
+def passphrase_slot(
+    vault_id: str, data_key: bytes, passphrase: str, cost: KdfCost, slot_id: str = "passphrase"
+) -> dict[str, Any]:
+    if (
+        cost.memory_kib < KDF_FLOOR.memory_kib
+        or cost.iterations < KDF_FLOOR.iterations
+        or cost.lanes < KDF_FLOOR.lanes
+    ):
+        raise ValueError("Argon2id cost below RFC 9106's second recommendation")
+    kdf = {
+        "name": "argon2id",
+        "memory_kib": cost.memory_kib,
+        "iterations": cost.iterations,
+        "lanes": cost.lanes,
+        "salt": _b64(secrets.token_bytes(16)),
+    }
+    slot = {"id": slot_id, "kind": "passphrase", "kdf": kdf}
+    return _seal(vault_id, slot, _argon2(passphrase, kdf), data_key)
+
+
+def recovery_slot(vault_id: str, data_key: bytes) -> tuple[dict[str, Any], str]:
+    code, secret = new_recovery_code()
+    kdf = {"name": "hkdf-sha256", "salt": _b64(secrets.token_bytes(16))}
+    slot = {"id": "recovery", "kind": "recovery", "kdf": kdf}
+    return _seal(vault_id, slot, _hkdf(secret, kdf), data_key), code
+
+
+def new_document(vault_id: str, slots: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"format": FORMAT, "version": VERSION, "vault_id": vault_id, "slots": slots}
+
+
+def unlock_with_passphrase(doc: dict[str, Any], passphrase: str) -> bytes:
+    for slot in doc["slots"]:
+        if slot["kind"] == "passphrase":
+            key = _open(doc["vault_id"], slot, _argon2(passphrase, slot["kdf"]))
+            if key is not None:
+                return key
+    raise VaultLocked(
+        "wrong passphrase", hint="try again; if it is lost, run 'blockwatch recover' with the recovery code"
+    )
+
+
+def unlock_with_recovery(doc: dict[str, Any], code: str) -> bytes:
+    secret = parse_recovery_code(code)
+    for slot in doc["slots"]:
+        if slot["kind"] == "recovery":
+            key = _open(doc["vault_id"], slot, _hkdf(secret, slot["kdf"]))
+            if key is not None:
+                return key
+    raise VaultLocked("this recovery code does not open this vault", hint="check that it belongs to this vault")
+
+
+def replace_slot(doc: dict[str, Any], slot: dict[str, Any]) -> dict[str, Any]:
+    slots = [s for s in doc["slots"] if s["id"] != slot["id"]]
+    return {**doc, "slots": [*slots, slot]}
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Read and validate keyslots.json; every cost in it is capped before use."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise VaultCorrupt(f"{path} is missing", hint=_RESTORE_HINT) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise VaultCorrupt(f"{path} is larger than {MAX_FILE_BYTES} bytes", hint=_RESTORE_HINT)
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise VaultCorrupt(f"{path} is damaged: {e}", hint=_RESTORE_HINT) from None
+    _validate(doc, path)
+    return doc  # type: ignore[no-any-return]
+
+
+def _validate(doc: Any, path: Path) -> None:
+    def bad(what: str) -> VaultCorrupt:
+        return VaultCorrupt(f"{path}: {what}", hint=_RESTORE_HINT)
+
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise bad("not a blockwatch key slot file")
+    if doc.get("version") != VERSION:
+        raise bad(f"key slot format version {doc.get('version')!r} is not supported")
+    vault_id, slots = doc.get("vault_id"), doc.get("slots")
+    if not isinstance(vault_id, str) or len(vault_id) != 32:
+        raise bad("vault_id is malformed")
+    if not isinstance(slots, list) or not 0 < len(slots) <= MAX_SLOTS:
+        raise bad("slots are missing or too many")
+    for slot in slots:
+        if not isinstance(slot, dict) or not isinstance(slot.get("kdf"), dict):
+            raise bad("a slot is malformed")
+        kdf, kind = slot["kdf"], slot.get("kind")
+        if not isinstance(slot.get("id"), str):
+            raise bad("a slot has no id")
+        if kind == "passphrase":
+            if kdf.get("name") != "argon2id":
+                raise bad(f"slot {slot['id']!r}: unknown KDF {kdf.get('name')!r}")
+            for name, floor, cap in (
+                ("memory_kib", KDF_FLOOR.memory_kib, KDF_CAPS.memory_kib),
+                ("iterations", KDF_FLOOR.iterations, KDF_CAPS.iterations),
+                ("lanes", KDF_FLOOR.lanes, KDF_CAPS.lanes),
+            ):
+                value = kdf.get(name)
+                if type(value) is not int or not floor <= value <= cap:
+                    raise bad(f"slot {slot['id']!r}: Argon2id {name}={value!r} is outside {floor}..{cap}")
+        elif kind == "recovery":
+            if kdf.get("name") != "hkdf-sha256":
+                raise bad(f"slot {slot['id']!r}: unknown KDF {kdf.get('name')!r}")
+        else:
+            raise bad(f"slot {slot.get('id')!r}: unknown kind {kind!r}")
+        salt = _unb64(kdf.get("salt"), "salt")
+        if not 16 <= len(salt) <= 64:
+            raise bad(f"slot {slot['id']!r}: salt length {len(salt)} is not allowed")
+
+
+def save(path: Path, doc: dict[str, Any]) -> None:
+    """Write atomically: a 0600 temp file beside it, fsync, rename, fsync the directory."""
+    data = json.dumps(doc, indent=2, sort_keys=True).encode() + b"\n"
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a directory; NTFS journals the rename itself
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

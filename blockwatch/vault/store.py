@@ -1,0 +1,533 @@
+"""The vault: a directory holding an SQLCipher 4 database and its key slots.
+
+Layout (DESIGN.md "The vault"), schema version 1::
+
+    <vault>/            0700
+      vault.db          0600  SQLCipher 4, raw 256-bit key, WAL, synchronous=FULL
+      vault.db-wal/-shm 0600  (SQLite gives them the database file's mode)
+      keyslots.json     0600  see keyslots.py
+
+Tables: ``meta`` (settings, signing key, the tree's compact range), ``entries`` (the ledger:
+canonical bytes and leaf hash, append-only by trigger), ``checkpoints`` (one signed note per
+committed write, append-only), ``incidents`` (the projection of the ledger, rebuilt by
+``check``), ``blobs``/``chunks`` (attachments, content-addressed by SHA-256, 1 MiB chunks).
+
+Every write is one ``BEGIN IMMEDIATE`` transaction that appends entries, updates the
+projection and stores the new signed checkpoint: it lands whole or not at all.  This module
+holds all of blockwatch's SQL.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import mimetypes
+import os
+import secrets
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from blockwatch import incidents, ledger, when
+from blockwatch.env import Env
+from blockwatch.errors import BlockwatchError, InputError, NotFound, VaultCorrupt
+from blockwatch.vault import keyslots
+
+SCHEMA_VERSION = 1
+DB_NAME = "vault.db"
+SLOTS_NAME = "keyslots.json"
+CHUNK_BYTES = 1024 * 1024
+ENTRY_VAULT_CREATED = "vault.created"
+
+_APPEND_ONLY = ("entries", "checkpoints", "blobs", "chunks")
+
+
+@dataclass(frozen=True)
+class Settings:
+    vault_id: str
+    origin: str
+    home_region: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to store, hashed once before the write transaction starts."""
+
+    path: Path
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+    def describe(self) -> dict[str, Any]:
+        return {"sha256": self.sha256, "name": self.name, "size": self.size,
+                "media_type": self.media_type}
+
+
+def read_attachment(path: Path) -> Attachment:
+    """Hash a file the user named; a missing or unreadable file is a clear input error."""
+    try:
+        if not path.is_file():
+            raise InputError(
+                f"attachment {str(path)!r} is not a file" if path.exists()
+                else f"attachment {str(path)!r} does not exist",
+                hint="check the path given to --attach",
+            )
+        digest, size = hashlib.sha256(), 0
+        with open(path, "rb") as f:
+            while chunk := f.read(CHUNK_BYTES):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as e:
+        raise InputError(f"cannot read attachment {str(path)!r}: {e.strerror}") from None
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Attachment(path, path.name, digest.hexdigest(), size, media_type)
+
+
+def exists(directory: Path) -> bool:
+    return (directory / DB_NAME).exists() or (directory / SLOTS_NAME).exists()
+
+
+def require(directory: Path) -> None:
+    """Fail early, before asking for a passphrase, when there is no vault."""
+    if not exists(directory):
+        raise NotFound(
+            f"no vault at {directory}",
+            hint="create one with 'blockwatch init' (or point --vault / BLOCKWATCH_VAULT at yours)",
+        )
+
+
+# --------------------------------------------------------------------------- connection
+
+
+def _connect(db_path: Path, data_key: bytes) -> Any:
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(db_path), isolation_level=None, timeout=30)
+    try:
+        # Logging off before the key: a damaged page must not print to stderr.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlcipher3.DatabaseError as e:
+        conn.close()
+        raise VaultCorrupt(
+            f"{db_path} cannot be read: {e}",
+            hint="the file is damaged or truncated; restore the vault directory from a backup",
+        ) from None
+    return conn
+
+
+def _create_schema(conn: Any) -> None:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["entries"].create(
+        {"seq": int, "type": str, "recorded_at": str, "entry": bytes, "leaf": bytes},
+        pk="seq", not_null={"type", "recorded_at", "entry", "leaf"},
+    )
+    db["checkpoints"].create({"size": int, "note": str}, pk="size", not_null={"note"})
+    db["incidents"].create(
+        {"id": int, "uid": str, "kind": str, "platform": str, "occurred_utc": str, "doc": str},
+        pk="id", not_null={"uid", "kind", "occurred_utc", "doc"},
+    )
+    db["incidents"].create_index(["uid"], unique=True)
+    db["incidents"].create_index(["occurred_utc"])
+    db["blobs"].create({"sha256": str, "size": int, "chunks": int}, pk="sha256")
+    db["chunks"].create(
+        {"sha256": str, "n": int, "data": bytes}, pk=("sha256", "n"),
+        foreign_keys=[("sha256", "blobs", "sha256")],
+    )
+    for table in _APPEND_ONLY:
+        for action in ("UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
+            )
+
+
+# --------------------------------------------------------------------------- create / open
+
+
+def create(
+    env: Env, passphrase: str, *, home_region: str, timezone: str
+) -> tuple[Vault, str]:
+    """Create a new vault at ``env.vault_dir``; return it and the recovery code (shown once)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    directory = env.vault_dir
+    if exists(directory):
+        raise InputError(
+            f"a vault already exists at {directory}",
+            hint="blockwatch never overwrites a vault; choose another --vault directory",
+        )
+    passphrase = keyslots.check_new_passphrase(passphrase)
+    when.zone(timezone)
+    home_region = _region(home_region)
+    created_dir = not directory.exists()
+    if created_dir:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(directory, 0o700)
+    elif any(directory.iterdir()):
+        raise InputError(f"{directory} is not empty", hint="choose a new or empty directory for the vault")
+    db_path = directory / DB_NAME
+    try:
+        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        data_key = secrets.token_bytes(keyslots.KEY_BYTES)
+        vault_id = secrets.token_hex(16)
+        settings = Settings(vault_id, f"blockwatch/{vault_id}", home_region, timezone)
+        conn = _connect(db_path, data_key)
+        _create_schema(conn)
+        signer = Ed25519PrivateKey.generate()
+        vault = Vault(env, conn, settings, signer)
+        with vault._write():
+            vault._set_meta(
+                schema_version=str(SCHEMA_VERSION), vault_id=vault_id, origin=settings.origin,
+                home_region=home_region, timezone=timezone,
+                signing_key=base64.b64encode(_raw_private(signer)).decode(),
+            )
+            vault._append(ENTRY_VAULT_CREATED, {
+                "vault_id": vault_id, "origin": settings.origin, "home_region": home_region,
+                "timezone": timezone, "signer": base64.b64encode(vault.public_key).decode(),
+            })
+        slot = keyslots.passphrase_slot(vault_id, data_key, passphrase, env.kdf)
+        recovery, code = keyslots.recovery_slot(vault_id, data_key)
+        keyslots.save(directory / SLOTS_NAME, keyslots.new_document(vault_id, [slot, recovery]))
+    except BaseException:
+        if created_dir:
+            shutil.rmtree(directory, ignore_errors=True)
+        else:
+            for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", SLOTS_NAME):
+                (directory / name).unlink(missing_ok=True)
+        raise
+    return vault, code
+
+
+def _region(code: str) -> str:
+    import phonenumbers
+
+    region = code.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise InputError(f"{code!r} is not a region code", hint="use a two-letter code such as KZ, RU, GB")
+    return region
+
+
+def _raw_private(key: Any) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    return key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())  # type: ignore[no-any-return]
+
+
+def open_with_key(env: Env, data_key: bytes) -> Vault:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    conn = _connect(env.vault_dir / DB_NAME, data_key)
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        version = meta.get("schema_version")
+        if version != str(SCHEMA_VERSION):
+            raise VaultCorrupt(
+                f"vault schema version {version!r} is not supported by this blockwatch",
+                hint="a newer blockwatch made this vault: upgrade blockwatch",
+            )
+        settings = Settings(meta["vault_id"], meta["origin"], meta["home_region"], meta["timezone"])
+        signer = Ed25519PrivateKey.from_private_bytes(base64.b64decode(meta["signing_key"]))
+    except BlockwatchError:
+        conn.close()
+        raise
+    except Exception as e:  # noqa: BLE001 - any malformed meta row means a damaged vault
+        conn.close()
+        raise VaultCorrupt(f"vault settings are damaged: {e!r}") from None
+    return Vault(env, conn, settings, signer)
+
+
+def unlock(env: Env, passphrase: str) -> Vault:
+    doc = keyslots.load(env.vault_dir / SLOTS_NAME)
+    return _checked_open(env, doc, keyslots.unlock_with_passphrase(doc, passphrase))
+
+
+def _checked_open(env: Env, doc: dict[str, Any], data_key: bytes) -> Vault:
+    vault = open_with_key(env, data_key)
+    if vault.settings.vault_id != doc["vault_id"]:
+        vault.close()
+        raise VaultCorrupt("keyslots.json belongs to another vault than vault.db")
+    return vault
+
+
+def change_passphrase(env: Env, old: str, new: str) -> None:
+    """Rewrite the passphrase slot; the database is not touched."""
+    path = env.vault_dir / SLOTS_NAME
+    doc = keyslots.load(path)
+    data_key = keyslots.unlock_with_passphrase(doc, old)
+    _rewrap(env, doc, data_key, new)
+
+
+def recover(env: Env, code: str, new: str) -> None:
+    """Open the data key with the recovery code and set a new passphrase."""
+    path = env.vault_dir / SLOTS_NAME
+    doc = keyslots.load(path)
+    data_key = keyslots.unlock_with_recovery(doc, code)
+    _checked_open(env, doc, data_key).close()
+    _rewrap(env, doc, data_key, new)
+
+
+def _rewrap(env: Env, doc: dict[str, Any], data_key: bytes, new: str) -> None:
+    new = keyslots.check_new_passphrase(new)
+    slot = keyslots.passphrase_slot(doc["vault_id"], data_key, new, env.kdf)
+    keyslots.save(env.vault_dir / SLOTS_NAME, keyslots.replace_slot(doc, slot))
+
+
+# --------------------------------------------------------------------------- the vault
+
+
+@dataclass(frozen=True)
+class Filter:
+    kinds: Sequence[str] = ()
+    platform: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    ids: Sequence[int] = ()
+
+
+class Vault:
+    def __init__(self, env: Env, conn: Any, settings: Settings, signer: Any) -> None:
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        self.env = env
+        self.conn = conn
+        self.settings = settings
+        self._signer = signer
+        self.public_key: bytes = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        self._compact: ledger.CompactRange | None = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the raw Ed25519 public key: what a recipient checks out of band."""
+        return hashlib.sha256(self.public_key).hexdigest()
+
+    def public_pem(self) -> str:
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        return self._signer.public_key().public_bytes(  # type: ignore[no-any-return]
+            Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
+        ).decode()
+
+    # ----------------------------------------------------------------- writing
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One transaction that ends with a new signed checkpoint, or with nothing at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            meta = dict(self.conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('tree_size', 'tree_range')"
+            ).fetchall())
+            hashes = [bytes.fromhex(h) for h in json.loads(meta.get("tree_range", "[]"))]
+            self._compact = ledger.CompactRange(int(meta.get("tree_size", 0)), hashes)
+            yield
+            compact = self._compact
+            checkpoint = ledger.Checkpoint(self.settings.origin, compact.size, compact.root())
+            self.conn.execute(
+                "INSERT INTO checkpoints (size, note) VALUES (?, ?)",
+                (compact.size, ledger.sign_checkpoint(checkpoint, self._signer)),
+            )
+            self._set_meta(
+                tree_size=str(compact.size), tree_range=json.dumps([h.hex() for h in compact.hashes])
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._compact = None
+
+    def _set_meta(self, **values: str) -> None:
+        self.conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            values.items(),
+        )
+
+    def _append(self, type_: str, body: dict[str, Any]) -> int:
+        assert self._compact is not None, "entries are appended inside _write()"
+        seq = self._compact.size
+        recorded_at = when.utc_stamp(self.env.now())
+        entry = ledger.canonical_entry(seq, type_, recorded_at, body)
+        leaf = ledger.leaf_hash(entry)
+        self.conn.execute(
+            "INSERT INTO entries (seq, type, recorded_at, entry, leaf) VALUES (?, ?, ?, ?, ?)",
+            (seq, type_, recorded_at, entry, leaf),
+        )
+        self._compact.append(leaf)
+        self._project(seq, type_, recorded_at, body)
+        return seq
+
+    def _project(self, seq: int, type_: str, recorded_at: str, body: dict[str, Any]) -> None:
+        views = [self._view_by_uid(body["uid"])] if type_ != incidents.ENTRY_CREATED and "uid" in body else []
+        next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM incidents").fetchone()[0]
+        view = incidents.Projection(views, next_id).apply(seq, type_, recorded_at, body)
+        if view is not None:
+            self._store_view(view)
+
+    def _store_view(self, view: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO incidents (id, uid, kind, platform, occurred_utc, doc) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "platform = excluded.platform, occurred_utc = excluded.occurred_utc, doc = excluded.doc",
+            (view["id"], view["uid"], view["kind"], view["platform"],
+             when.utc_stamp(when.parse_instant(view["occurred_at"])), json.dumps(view)),
+        )
+
+    def _store_blob(self, attachment: Attachment) -> None:
+        """Copy a file into the vault in chunks, re-hashing as it goes."""
+        if self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (attachment.sha256,)).fetchone():
+            return
+        digest, n, size = hashlib.sha256(), 0, 0
+        self.conn.execute(
+            "INSERT INTO blobs (sha256, size, chunks) VALUES (?, ?, ?)",
+            (attachment.sha256, attachment.size, -(-attachment.size // CHUNK_BYTES)),
+        )
+        try:
+            with open(attachment.path, "rb") as f:
+                while chunk := f.read(CHUNK_BYTES):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    self.conn.execute(
+                        "INSERT INTO chunks (sha256, n, data) VALUES (?, ?, ?)",
+                        (attachment.sha256, n, chunk),
+                    )
+                    n += 1
+        except OSError as e:
+            raise InputError(f"cannot read attachment {str(attachment.path)!r}: {e.strerror}") from None
+        if digest.hexdigest() != attachment.sha256 or size != attachment.size:
+            raise InputError(
+                f"attachment {str(attachment.path)!r} changed while it was being stored",
+                hint="wait until nothing is writing the file, then log again",
+            )
+
+    def add_incident(self, body: dict[str, Any], attachments: Iterable[Attachment] = ()) -> dict[str, Any]:
+        """Record one new incident (the body from ``incidents.new_incident``)."""
+        attachments = list(attachments)
+        body = {**body, "attachments": [a.describe() for a in attachments]}
+        with self._write():
+            for attachment in attachments:
+                self._store_blob(attachment)
+            self._append(incidents.ENTRY_CREATED, body)
+        return self._view_by_uid(body["uid"])
+
+    def amend(
+        self, incident_id: int, changes: dict[str, Any], why: str | None = None,
+        attachments: Iterable[Attachment] = (),
+    ) -> dict[str, Any]:
+        """Append an amendment (and/or attachments); the original entry stays as it was."""
+        attachments = list(attachments)
+        current = self.incident(incident_id)
+        body = incidents.amendment(current, changes, why) if changes or not attachments else None
+        with self._write():
+            if body is not None:
+                self._append(incidents.ENTRY_AMENDED, body)
+            for attachment in attachments:
+                self._store_blob(attachment)
+                self._append(incidents.ENTRY_ATTACHMENT,
+                             {"uid": current["uid"], "attachment": attachment.describe()})
+        return self.incident(incident_id)
+
+    # ----------------------------------------------------------------- reading
+
+    def _view_by_uid(self, uid: str) -> dict[str, Any]:
+        row = self.conn.execute("SELECT doc FROM incidents WHERE uid = ?", (uid,)).fetchone()
+        if row is None:
+            raise VaultCorrupt(f"incident {uid} is in the ledger but not in the projection")
+        return json.loads(row[0])  # type: ignore[no-any-return]
+
+    def incident(self, incident_id: int) -> dict[str, Any]:
+        row = self.conn.execute("SELECT doc FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"there is no incident {incident_id}", hint="'blockwatch list' shows the ids")
+        return json.loads(row[0])  # type: ignore[no-any-return]
+
+    def incidents(self, where: Filter = Filter()) -> list[dict[str, Any]]:
+        """Incidents matching ``where``, oldest first (by when they occurred)."""
+        clauses, params = [], []
+        if where.kinds:
+            clauses.append(f"kind IN ({', '.join('?' * len(where.kinds))})")
+            params += list(where.kinds)
+        if where.platform:
+            clauses.append("platform = ?")
+            params.append(where.platform)
+        if where.since:
+            clauses.append("occurred_utc >= ?")
+            params.append(when.utc_stamp(where.since))
+        if where.until:
+            clauses.append("occurred_utc <= ?")
+            params.append(when.utc_stamp(where.until))
+        if where.ids:
+            clauses.append(f"id IN ({', '.join('?' * len(where.ids))})")
+            params += list(where.ids)
+        sql = "SELECT doc FROM incidents"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        rows = self.conn.execute(sql + " ORDER BY occurred_utc, id", params)
+        return [json.loads(doc) for (doc,) in rows]
+
+    def blob(self, sha256: str) -> Iterator[bytes]:
+        """The chunks of one stored attachment, in order (bounded memory)."""
+        if not self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone():
+            raise VaultCorrupt(f"attachment {sha256} is missing from the vault")
+        n = 0
+        while True:
+            row = self.conn.execute(
+                "SELECT data FROM chunks WHERE sha256 = ? AND n = ?", (sha256, n)
+            ).fetchone()
+            if row is None:
+                return
+            yield row[0]
+            n += 1
+
+    def entries(self) -> Iterator[tuple[int, str, str, bytes, bytes]]:
+        """Every ledger entry: (seq, type, recorded_at, canonical bytes, stored leaf hash)."""
+        yield from self.conn.execute(
+            "SELECT seq, type, recorded_at, entry, leaf FROM entries ORDER BY seq"
+        )
+
+    def checkpoints(self) -> list[tuple[int, str]]:
+        return list(self.conn.execute("SELECT size, note FROM checkpoints ORDER BY size"))
+
+    def latest_checkpoint(self) -> str:
+        row = self.conn.execute("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
+        return str(row[0])
+
+    def tree_size(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+    def stored_range(self) -> tuple[int, list[bytes]]:
+        meta = dict(self.conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('tree_size', 'tree_range')"
+        ).fetchall())
+        return int(meta["tree_size"]), [bytes.fromhex(h) for h in json.loads(meta["tree_range"])]
+
+    def projection(self) -> dict[str, dict[str, Any]]:
+        return {uid: json.loads(doc) for uid, doc in self.conn.execute("SELECT uid, doc FROM incidents")}
+
+    def blob_index(self) -> list[tuple[str, int]]:
+        return list(self.conn.execute("SELECT sha256, size FROM blobs ORDER BY sha256"))

@@ -1,0 +1,97 @@
+"""When something happened: ISO 8601 or natural phrases in English, Russian and Kazakh.
+
+A thin layer over ``dateparser`` and ``zoneinfo``.  A time without an offset is read in the
+vault's IANA zone (never a fixed offset: Asia/Almaty moved from UTC+6 to UTC+5 in 2024).
+Stored values are RFC 3339 strings with the offset that applied at that instant.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from blockwatch.errors import InputError
+
+LANGUAGES = ["en", "ru", "kk"]
+FUTURE_SLACK = timedelta(minutes=5)  # clocks drift; anything later is a typo
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"unknown time zone {name!r}", hint="use an IANA name such as Asia/Almaty or Europe/London"
+        ) from None
+
+
+def system_zone_name(default: str = "Asia/Almaty") -> str:
+    """The computer's IANA zone name, or ``default`` when it has none we can name."""
+    try:
+        from tzlocal import get_localzone_name
+
+        name = get_localzone_name()
+    except Exception:  # tzlocal raises several kinds on odd systems; any of them means "unknown"
+        return default
+    if not name or name in ("UTC", "Etc/UTC", "localtime"):
+        return default
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+    return name
+
+
+def parse_when(text: str, zone_name: str, now: datetime, *, allow_future: bool = False) -> datetime:
+    """Read ``text`` as an instant; naive times are in ``zone_name``; ``now`` is aware."""
+    tz = zone(zone_name)
+    phrase = text.strip()
+    if not phrase:
+        raise InputError("an empty time was given", hint="e.g. --at '2026-07-04 21:05' or 'yesterday 19:04'")
+    try:
+        when = datetime.fromisoformat(phrase)
+    except ValueError:
+        when = _natural(phrase, tz, now)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=tz)
+    if not allow_future and when > now + FUTURE_SLACK:
+        raise InputError(
+            f"{text!r} is in the future ({format_instant(when, zone_name)})",
+            hint="check the date and the day/month order; times are read in " + zone_name,
+        )
+    return when
+
+
+def _natural(phrase: str, tz: ZoneInfo, now: datetime) -> datetime:
+    import dateparser
+
+    base = now.astimezone(tz).replace(tzinfo=None)
+    when = dateparser.parse(
+        phrase,
+        languages=LANGUAGES,
+        settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "STRICT_PARSING": False},
+    )
+    if when is None:
+        raise InputError(
+            f"cannot read {phrase!r} as a date and time",
+            hint="use ISO 8601 (2026-07-04 21:05, 2026-07-04T21:05+05:00) "
+            "or a phrase such as 'yesterday 19:04', 'вчера в 19:04', 'кеше 19:04'",
+        )
+    return when
+
+
+def format_instant(when: datetime, zone_name: str | None = None) -> str:
+    """RFC 3339 with the offset of ``zone_name`` (or of ``when`` itself), to the second."""
+    if zone_name:
+        when = when.astimezone(ZoneInfo(zone_name))
+    return when.isoformat(timespec="seconds")
+
+
+def utc_stamp(when: datetime) -> str:
+    """The form of ``recorded_at``: RFC 3339 in UTC with a Z, to the second."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_instant(stamp: str) -> datetime:
+    """Read back a stored RFC 3339 instant."""
+    return datetime.fromisoformat(stamp)
