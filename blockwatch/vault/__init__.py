@@ -8,6 +8,7 @@ from blockwatch.vault.store import (
     Vault,
     change_passphrase,
     create,
+    ensure_absent,
     exists,
     read_attachment,
     recover,
@@ -16,6 +17,6 @@ from blockwatch.vault.store import (
 )
 
 __all__ = [
-    "Attachment", "Filter", "Vault", "change_passphrase", "create", "exists", "read_attachment",
+    "Attachment", "Filter", "Vault", "change_passphrase", "create", "ensure_absent", "exists", "read_attachment",
     "recover", "require", "unlock",
 ]

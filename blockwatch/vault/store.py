@@ -94,6 +94,14 @@ def exists(directory: Path) -> bool:
     return (directory / DB_NAME).exists() or (directory / SLOTS_NAME).exists()
 
 
+def ensure_absent(directory: Path) -> None:
+    if exists(directory):
+        raise InputError(
+            f"a vault already exists at {directory}",
+            hint="blockwatch never overwrites a vault; choose another --vault directory",
+        )
+
+
 def require(directory: Path) -> None:
     """Fail early, before asking for a passphrase, when there is no vault."""
     if not exists(directory):
@@ -167,11 +175,7 @@ def create(
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     directory = env.vault_dir
-    if exists(directory):
-        raise InputError(
-            f"a vault already exists at {directory}",
-            hint="blockwatch never overwrites a vault; choose another --vault directory",
-        )
+    ensure_absent(directory)
     passphrase = keyslots.check_new_passphrase(passphrase)
     when.zone(timezone)
     home_region = _region(home_region)

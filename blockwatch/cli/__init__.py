@@ -1,0 +1,143 @@
+"""The ``blockwatch`` command line: parse, prompt, call the library, render.
+
+Error handling has two sites and only two: ``_Root.invoke`` turns a ``BlockwatchError`` into
+one calm line plus a hint and its exit status; ``main`` turns anything else into "this is a
+bug" (exit 70), with a traceback only under ``--debug`` and never with local variables.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from blockwatch import __version__
+from blockwatch.cli.common import State
+from blockwatch.env import Env
+from blockwatch.errors import BlockwatchError, ExitStatus
+
+LANGS = ("en", "ru", "kk")
+
+
+def report(error: BlockwatchError) -> None:
+    """Print a user error the one way blockwatch prints them (STYLE habit 3)."""
+    from blockwatch.cli.common import safe
+
+    sys.stderr.write(f"blockwatch: error: {safe(error.message, oneline=True)}\n")
+    if error.hint:
+        sys.stderr.write(f"blockwatch: hint: {safe(error.hint, oneline=True)}\n")
+
+
+class _Root(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BlockwatchError as e:
+            report(e)
+            raise typer.Exit(int(e.status)) from None
+
+
+app = typer.Typer(
+    name="blockwatch",
+    cls=_Root,
+    help="Record attacks on your accounts as signed, encrypted, tamper-evident evidence.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"blockwatch {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    vault: Annotated[
+        Path | None,
+        typer.Option("--vault", metavar="DIR", help="Vault directory [env: BLOCKWATCH_VAULT].",
+                     show_default=False),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", metavar="en|ru|kk", help="Language of messages and reports.")
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback when blockwatch fails.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    injected = ctx.obj if isinstance(ctx.obj, Env) else None
+    env = injected or Env.from_os(vault=vault, debug=debug)
+    if injected and vault is not None:
+        env.vault_dir = vault
+    if lang is not None and lang not in LANGS:
+        raise typer.BadParameter(f"{lang!r} is not one of: {', '.join(LANGS)}", param_hint="--lang")
+    _DEBUG[0] = debug or env.debug
+    ctx.obj = State(env=env, lang=lang or "en")
+
+
+_DEBUG = [False]
+
+
+def _register() -> None:
+    from blockwatch.cli import demo, log, read, setup
+
+    for module in (setup, log, read, demo):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
+    """Entry point of the ``blockwatch`` console script and ``python -m blockwatch``.
+
+    ``env`` lets tests inject their own environment (temporary vault, fixed clock).
+    """
+    # Typer vendors Click; its exception base class is only reachable here.
+    from typer._click.exceptions import ClickException
+
+    if os.name == "posix":
+        os.umask(0o077)  # belt and braces: every file we create is private anyway
+    try:
+        code = app(args=argv, prog_name="blockwatch", standalone_mode=False, obj=env)
+    except typer.Exit as e:
+        code = e.exit_code
+    except ClickException as e:
+        sys.stderr.write(f"blockwatch: error: {e.format_message()}\n")
+        ctx = getattr(e, "ctx", None)
+        command = ctx.command_path if ctx is not None else "blockwatch"
+        sys.stderr.write(f"blockwatch: hint: see '{command} --help'\n")
+        code = ExitStatus.USAGE if e.exit_code == 2 else ExitStatus.ERROR
+    except (typer.Abort, KeyboardInterrupt, EOFError):
+        sys.stderr.write("\nblockwatch: interrupted; nothing was written\n")
+        code = 130
+    except BlockwatchError as e:  # raised outside a command, e.g. by an option callback
+        report(e)
+        code = int(e.status)
+    except Exception as e:
+        _bug(e)
+        code = ExitStatus.INTERNAL
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _bug(error: Exception) -> None:
+    """An unexpected exception is a bug: say so, and how to report it without leaking secrets."""
+    sys.stderr.write(
+        f"blockwatch: internal error: {type(error).__name__}. This is a bug in blockwatch.\n"
+    )
+    if _DEBUG[0]:
+        import traceback
+
+        # Frames and messages only: never local variables, which may hold secrets.
+        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+    else:
+        sys.stderr.write("blockwatch: hint: run again with --debug to see where it happened\n")

@@ -1,0 +1,97 @@
+"""What every command shares: the session state, unlocking, prompting, safe rendering."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from blockwatch.env import ENV_PASSPHRASE_FILE, Env
+from blockwatch.errors import UsageError, VaultLocked
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from blockwatch.vault import Vault
+
+
+@dataclass
+class State:
+    env: Env
+    lang: str = "en"
+    _out: Console | None = field(default=None, repr=False)
+    _err: Console | None = field(default=None, repr=False)
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            from rich.console import Console
+
+            self._out = Console(highlight=False, soft_wrap=True)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, highlight=False)
+        return self._err
+
+
+def state(ctx: typer.Context) -> State:
+    return ctx.find_root().obj  # type: ignore[no-any-return]
+
+
+def ask(st: State, label: str, *, what: str, secret: bool = False, confirm: bool = False) -> str:
+    """Prompt on a terminal; elsewhere a missing value is a usage error (exit 2)."""
+    if not st.env.interactive:
+        raise UsageError(f"{what} is missing", hint=f"give {what} on the command line")
+    value = typer.prompt(label, hide_input=secret, confirmation_prompt=confirm, err=True)
+    return str(value)
+
+
+def passphrase(st: State, *, new: bool = False, label: str = "Passphrase") -> str:
+    """From BLOCKWATCH_(NEW_)PASSPHRASE_COMMAND/_FILE/BLOCKWATCH_(NEW_)PASSPHRASE, else a prompt."""
+    given = st.env.passphrase(new=new)
+    if given is not None:
+        return given
+    if not st.env.interactive:
+        raise VaultLocked(
+            "no passphrase: standard input is not a terminal",
+            hint=f"set {ENV_PASSPHRASE_FILE.replace('PASSPHRASE', 'NEW_PASSPHRASE') if new else ENV_PASSPHRASE_FILE} "
+            "to a file holding the passphrase, or run in a terminal",
+        )
+    value = typer.prompt(label, hide_input=True, confirmation_prompt=new, err=True)
+    return str(value)
+
+
+def open_vault(st: State) -> Vault:
+    from blockwatch import vault
+
+    vault.require(st.env.vault_dir)
+    return vault.unlock(st.env, passphrase(st))
+
+
+def _unsafe(c: str) -> bool:
+    """C0/C1 controls (ESC starts terminal sequences) and format characters such as U+202E."""
+    if c in "\n\t":
+        return False
+    category = unicodedata.category(c)
+    return category == "Cc" or (category == "Cf" and c != "\u200d")  # keep ZWJ for emoji
+
+
+def safe(text: Any, *, oneline: bool = False) -> str:
+    """Text from the vault, made inert for a terminal: no escape sequences, no bidi overrides."""
+    if text is None:
+        return "—"
+    value = "".join("\ufffd" if _unsafe(c) else c for c in str(text))
+    return " ".join(value.split()) if oneline else value
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

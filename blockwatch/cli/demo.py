@@ -1,0 +1,32 @@
+"""``demo``: the July 2026 scenario in a throw-away vault, shown as a timeline."""
+
+from __future__ import annotations
+
+import typer
+
+from blockwatch.cli.common import state
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(ctx: typer.Context) -> None:
+    """Fill a temporary vault with a synthetic attack and show it. Leaves no trace."""
+    from blockwatch import demo as scenario
+    from blockwatch.cli.read import timeline
+
+    st = state(ctx)
+    out = st.out
+    out.print("blockwatch demo: a synthetic version of what happened to journalists in July 2026.")
+    out.print("Every name and number below is invented. Nothing is written outside a temporary folder.\n")
+    with scenario.run() as result:
+        out.print(timeline(result.incidents, result.vault.settings.timezone))
+        out.print()
+        for line in result.checks:
+            out.print(f"check: ok  {line}")
+        out.print(f"\nSigning key fingerprint: {result.fingerprint}")
+    out.print("\nThe temporary vault has been deleted. To start your own:")
+    out.print("  blockwatch init")
+    out.print("  blockwatch log call +447700900123 --at 'yesterday 19:04' --platform whatsapp --outcome missed")
+    out.print("  blockwatch list")

@@ -1,0 +1,211 @@
+"""``list``, ``show``, ``attachment``, ``check``: reading the vault back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from blockwatch.cli.common import emit_json, open_vault, safe, state
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list")(list_)
+    app.command("show")(show)
+    app.command("attachment")(attachment)
+    app.command("check")(check)
+
+
+Json = Annotated[bool, typer.Option("--json", help="Print the incident shape as JSON.")]
+
+
+def list_(
+    ctx: typer.Context,
+    kind: Annotated[list[str] | None, typer.Option("--kind", metavar="K", help="Only this kind (repeatable).")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", metavar="P")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="WHEN", help="From this time on.")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="WHEN", help="Up to this time.")] = None,
+    json_: Json = False,
+) -> None:
+    """The incidents as a timeline, oldest first."""
+    from blockwatch import incidents, when
+    from blockwatch.errors import InputError
+    from blockwatch.vault import Filter
+
+    st = state(ctx)
+    for k in kind or ():
+        if k not in incidents.KINDS:
+            raise InputError(f"--kind {k!r} is not a kind", hint="one of: " + ", ".join(incidents.KINDS))
+    with open_vault(st) as v:
+        zone, now = v.settings.timezone, st.env.now()
+        where = Filter(
+            kinds=kind or (),
+            platform=incidents.platform(platform),
+            since=when.parse_when(since, zone, now, allow_future=True) if since else None,
+            until=when.parse_when(until, zone, now, allow_future=True) if until else None,
+        )
+        rows = v.incidents(where)
+    if json_:
+        emit_json(rows)
+        return
+    if not rows:
+        st.out.print("No incidents match.")
+        return
+    st.out.print(timeline(rows, zone))
+
+
+def summary(view: dict[str, Any]) -> str:
+    """One line saying what an incident was, for tables and timelines."""
+    d = view["details"]
+    parts: list[str] = []
+    kind = view["kind"]
+    if kind == "call":
+        parts += [d.get("outcome") or "", "outgoing" if d.get("direction") == "out" else ""]
+        if d.get("duration"):
+            parts.append(f"{d['duration']} s")
+    elif kind == "message":
+        parts.append(d.get("text") or "")
+    elif kind in ("block", "compromise"):
+        parts += [d.get("notice") or "", "no appeal offered" if d.get("appeal_offered") is False else ""]
+    elif kind == "takedown":
+        parts += [d.get("reason") or "", f"claimant: {d['claimant']}" if d.get("claimant") else ""]
+    elif kind == "appeal":
+        parts += [f"to {d.get('to')}", d.get("status") or "", f"due {d['due']}" if d.get("due") else ""]
+    elif kind == "note":
+        parts.append(d.get("text") or "")
+    if view.get("note"):
+        parts.append(f"({view['note']})")
+    line = safe("; ".join(p for p in parts if p), oneline=True)
+    return line if len(line) <= 80 else line[:79] + "…"
+
+
+def party(view: dict[str, Any]) -> str:
+    p = view.get("counterparty")
+    if not p:
+        return ""
+    if p["type"] == "withheld":
+        return "withheld"
+    label = p.get("e164") or p.get("raw") or ""
+    if p.get("region"):
+        label += f" ({p['region']})"
+    return safe(label, oneline=True)
+
+
+def local_time(view: dict[str, Any]) -> str:
+    """occurred_at without seconds and offset: the table header names the zone."""
+    return view["occurred_at"][:16].replace("T", " ")
+
+
+def timeline(rows: list[dict[str, Any]], zone: str) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_edge=False, pad_edge=False, header_style="bold", box=None)
+    table.add_column("id", justify="right", no_wrap=True, style="dim")
+    table.add_column(f"occurred ({zone})", no_wrap=True)
+    table.add_column("kind", no_wrap=True, style="bold")
+    table.add_column("platform", no_wrap=True)
+    table.add_column("who", no_wrap=True)
+    table.add_column("what", ratio=1, no_wrap=True, overflow="ellipsis")
+    for view in rows:
+        table.add_row(*(Text(c) for c in (
+            str(view["id"]), local_time(view), view["kind"], safe(view["platform"], oneline=True),
+            party(view), summary(view),
+        )))
+    return table
+
+
+def show(
+    ctx: typer.Context,
+    incident_id: Annotated[int, typer.Argument(metavar="ID")],
+    json_: Json = False,
+) -> None:
+    """Every field of one incident, its corrections and its attachments with their hashes."""
+    st = state(ctx)
+    with open_vault(st) as v:
+        view = v.incident(incident_id)
+    if json_:
+        emit_json(view)
+        return
+    render(st.out, view)
+
+
+def render(out: Console, view: dict[str, Any]) -> None:
+    from rich.text import Text
+
+    def line(label: str, value: Any) -> None:
+        out.print(Text(f"{label:<14}", style="bold"), Text(safe(value)), sep="")
+
+    line("incident", f"{view['id']}  ({view['uid']})")
+    line("kind", view["kind"])
+    line("platform", view["platform"])
+    line("occurred", f"{view['occurred_at']}  ({view['timezone']})")
+    line("recorded", view["recorded_at"])
+    line("source", view["source"])
+    p = view.get("counterparty")
+    if p:
+        line("who", p.get("raw"))
+        line("  type", p["type"] if p["type"] != "number" else p.get("number_type") or "number")
+        if p.get("e164"):
+            line("  number", f"{p['e164']}  region {p.get('region') or '?'}"
+                 f"{'  FOREIGN' if p.get('foreign') else ''}{'' if p.get('valid') else '  (not a valid number)'}")
+    for key, value in view["details"].items():
+        line(key.replace("_", " "), ", ".join(map(str, value)) if isinstance(value, list) else value)
+    if view.get("note"):
+        line("note", view["note"])
+    for a in view["attachments"]:
+        line("attachment", f"{a['name']}  {a['size']} bytes  {a['media_type']}")
+        line("  sha256", a["sha256"])
+    if view["amended"]:
+        out.print(Text("history", style="bold"))
+        line("  created", f"{view['recorded_at']}  (ledger entry {view['seq']})")
+        for change in view["amended"]:
+            if "attached" in change:
+                line("  attached", f"{change['recorded_at']}  {change['attached']}  (entry {change['seq']})")
+                continue
+            what = "; ".join(
+                f"{k}: {_fmt(change['previous'].get(k))} → {_fmt(v)}" for k, v in change["set"].items()
+            )
+            line("  amended", f"{change['recorded_at']}  {what}  (entry {change['seq']})")
+            if change.get("why"):
+                line("    why", change["why"])
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={v}" for k, v in value.items()) + "}"
+    return "—" if value is None else str(value)
+
+
+def attachment(
+    ctx: typer.Context,
+    incident_id: Annotated[int, typer.Argument(metavar="ID")],
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Directory to write the files to.")],
+) -> None:
+    """Write an incident's attached files back out, as they were."""
+    from blockwatch import files
+
+    st = state(ctx)
+    with open_vault(st) as v:
+        written = files.export_attachments(v, incident_id, out)
+    for path, sha in written:
+        st.out.print(f"{path}  sha256 {sha}")
+    if not written:
+        st.out.print(f"Incident {incident_id} has no attachments.")
+
+
+def check(ctx: typer.Context) -> None:
+    """Replay the ledger and verify every checkpoint, the incidents and the attachments."""
+    from blockwatch.vault.check import check as run
+
+    st = state(ctx)
+    with open_vault(st) as v, st.err.status("Checking…") as status:
+        passed = run(v, progress=lambda what: status.update(f"Checking: {what}…"))
+    for number, description in enumerate(passed, 1):
+        st.out.print(f"ok {number}  {description}")
+    st.out.print("The vault is intact.")

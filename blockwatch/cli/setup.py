@@ -1,0 +1,112 @@
+"""``init``, ``key show``, ``passphrase change``, ``recover``: creating and unlocking the vault."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from blockwatch.cli.common import ask, emit_json, open_vault, passphrase, state
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    key = typer.Typer(help="The vault's signing key.", no_args_is_help=True)
+    key.command("show")(key_show)
+    app.add_typer(key, name="key")
+    phrase = typer.Typer(help="The vault's passphrase.", no_args_is_help=True)
+    phrase.command("change")(passphrase_change)
+    app.add_typer(phrase, name="passphrase")
+    app.command("recover")(recover)
+
+
+def init(
+    ctx: typer.Context,
+    home_region: Annotated[
+        str, typer.Option("--home-region", metavar="CC", help="Your country: numbers elsewhere count as foreign.")
+    ] = "KZ",
+    timezone: Annotated[
+        str | None,
+        typer.Option("--timezone", metavar="ZONE",
+                     help="IANA zone for times without one [default: this computer's, else Asia/Almaty]."),
+    ] = None,
+) -> None:
+    """Create a new encrypted vault, its recovery code and its signing key."""
+    from blockwatch import vault, when
+
+    st = state(ctx)
+    vault.ensure_absent(st.env.vault_dir)
+    zone = timezone or when.system_zone_name()
+    secret = st.env.passphrase() or passphrase(st, new=True, label="New passphrase")
+    with st.err.status("Creating the vault (deriving the key takes a moment)…"):
+        created, code = vault.create(st.env, secret, home_region=home_region, timezone=zone)
+    with created:
+        out = st.out
+        out.print(f"Created a vault at {created.env.vault_dir}")
+        out.print(f"Home region {created.settings.home_region}, time zone {created.settings.timezone}.")
+        out.print()
+        out.print("RECOVERY CODE (shown only this once):", style="bold")
+        out.print(f"    {code}", style="bold")
+        out.print(
+            "Write it on paper and keep it somewhere safe, away from this computer. It is the only way\n"
+            "into the vault if you forget the passphrase; anyone who has it and this computer can read\n"
+            "your evidence. Do not photograph it or store it in a cloud service."
+        )
+        out.print()
+        out.print(f"Signing key fingerprint: {created.fingerprint}")
+        out.print("Give this fingerprint to your lawyer or the recipient of your bundles, by phone or in person.")
+
+
+def key_show(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Show the signing key's fingerprint and its public key (PEM)."""
+    from blockwatch import ledger
+
+    with open_vault(state(ctx)) as v:
+        data = {
+            "fingerprint": v.fingerprint,
+            "public_key_pem": v.public_pem(),
+            "verifier_key": ledger.verifier_key(v.settings.origin, v.public_key),
+            "origin": v.settings.origin,
+        }
+    if json_:
+        emit_json(data)
+        return
+    out = state(ctx).out
+    out.print(f"Fingerprint (SHA-256 of the raw Ed25519 public key):\n  {data['fingerprint']}")
+    out.print(f"Checkpoint origin: {data['origin']}")
+    out.print(f"Verifier key (C2SP signed-note):\n  {data['verifier_key']}")
+    out.print(data["public_key_pem"], end="")
+
+
+def passphrase_change(ctx: typer.Context) -> None:
+    """Set a new passphrase. Only the key slot is rewritten; the evidence is not touched."""
+    from blockwatch import vault
+
+    st = state(ctx)
+    vault.require(st.env.vault_dir)
+    old = passphrase(st, label="Current passphrase")
+    new = passphrase(st, new=True, label="New passphrase")
+    with st.err.status("Re-wrapping the vault key…"):
+        vault.change_passphrase(st.env, old, new)
+    st.out.print("Passphrase changed. The recovery code stays the same.")
+
+
+def recover(ctx: typer.Context) -> None:
+    """Set a new passphrase using the recovery code printed by 'init'."""
+    from blockwatch import vault
+
+    st = state(ctx)
+    vault.require(st.env.vault_dir)
+    if st.env.interactive:
+        code = ask(st, "Recovery code", what="the recovery code", secret=True)
+    else:  # scripts pipe the code in; it never goes on the command line
+        import sys
+
+        code = sys.stdin.readline(200).strip()
+    new = passphrase(st, new=True, label="New passphrase")
+    with st.err.status("Re-wrapping the vault key…"):
+        vault.recover(st.env, code, new)
+    st.out.print("The vault has a new passphrase. Keep using the same recovery code.")

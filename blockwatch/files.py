@@ -1,0 +1,64 @@
+"""Writing evidence back out of the vault: safe names, no overwrites, no partial files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+
+from blockwatch.errors import InputError
+from blockwatch.vault import Vault
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str, sha256: str) -> str:
+    """A file name of [A-Za-z0-9._-] only, never hidden, never empty (DESIGN.md bundle rules)."""
+    cleaned = _UNSAFE.sub("_", name).lstrip("._")[:100]
+    return cleaned or f"attachment-{sha256[:12]}"
+
+
+def export_attachments(vault: Vault, incident_id: int, out_dir: Path) -> list[tuple[Path, str]]:
+    """Write every attachment of an incident into ``out_dir``; return (path, sha256) pairs."""
+    view = vault.incident(incident_id)
+    try:
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot create {out_dir}: {e.strerror}", hint="choose a writable --out directory") from None
+    written = []
+    for item in view["attachments"]:
+        target = out_dir / safe_name(item["name"], item["sha256"])
+        if target.exists():
+            raise InputError(
+                f"{target} already exists", hint="blockwatch never overwrites files; choose an empty --out directory"
+            )
+        written.append((write_blob(vault, item["sha256"], target), item["sha256"]))
+    return written
+
+
+def write_blob(vault: Vault, sha256: str, target: Path) -> Path:
+    """Stream a stored file to ``target`` via a 0600 temp file; verify its hash before renaming."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    digest = hashlib.sha256()
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            for chunk in vault.blob(sha256):
+                digest.update(chunk)
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        if digest.hexdigest() != sha256:
+            from blockwatch.errors import VaultCorrupt
+
+            raise VaultCorrupt(f"stored attachment {sha256} does not match its hash", hint="run 'blockwatch check'")
+        if target.exists():
+            raise InputError(f"{target} already exists", hint="blockwatch never overwrites files")
+        os.replace(tmp, target)
+    except OSError as e:
+        raise InputError(f"cannot write {target}: {e.strerror}", hint="check the --out directory") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target

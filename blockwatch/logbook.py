@@ -1,0 +1,104 @@
+"""Turn what a person typed into ledger entries: ``log`` a new incident, ``amend`` one.
+
+Everything is parsed and checked (times, numbers, fields, attachment files) before the vault
+is touched, so bad input leaves the vault exactly as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from blockwatch import incidents, phones, when
+from blockwatch.errors import InputError, NotFound
+from blockwatch.vault import Vault, read_attachment
+
+
+@dataclass
+class Typed:
+    """The fields of one ``log`` or ``amend`` command, as strings and flags (None = not given)."""
+
+    at: str | None = None
+    platform: str | None = None
+    counterparty: str | None = None
+    note: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    attach: list[Path] = field(default_factory=list)
+
+
+def log(vault: Vault, kind: str, typed: Typed) -> dict[str, Any]:
+    settings = vault.settings
+    now = vault.env.now()
+    occurred = when.parse_when(typed.at, settings.timezone, now) if typed.at else now
+    party = phones.counterparty(typed.counterparty, settings.home_region) if typed.counterparty is not None else None
+    body = incidents.new_incident(
+        uid=str(uuid.uuid4()),
+        kind=kind,
+        occurred_at=when.format_instant(occurred, settings.timezone),
+        timezone=settings.timezone,
+        platform_name=incidents.platform(typed.platform),
+        counterparty=party,
+        details_=incidents.details(kind, _resolve(vault, typed.details)),
+        note=typed.note,
+    )
+    attachments = [read_attachment(p) for p in typed.attach]
+    return vault.add_incident(body, attachments)
+
+
+def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) -> dict[str, Any]:
+    current = vault.incident(incident_id)
+    settings = vault.settings
+    changes: dict[str, Any] = {}
+    if typed.at is not None:
+        occurred = when.parse_when(typed.at, settings.timezone, vault.env.now())
+        changes["occurred_at"] = when.format_instant(occurred, settings.timezone)
+        changes["timezone"] = settings.timezone
+    if typed.platform is not None:
+        changes["platform"] = incidents.platform(typed.platform)
+    if typed.counterparty is not None:
+        if current["kind"] not in incidents.HAS_COUNTERPARTY:
+            raise InputError(f"a {current['kind']} incident has no number or sender")
+        changes["counterparty"] = phones.counterparty(typed.counterparty, settings.home_region)
+    if typed.note is not None:
+        changes["note"] = incidents.text(typed.note, "note")
+    given = {k: v for k, v in typed.details.items() if v is not None}
+    if given:
+        changes["details"] = incidents.details(current["kind"], _resolve(vault, given))
+    attachments = [read_attachment(p) for p in typed.attach]
+    if not changes and not attachments:
+        raise InputError(
+            f"nothing to change in incident {incident_id}",
+            hint="give the fields to correct, e.g. --at '2026-07-04 21:05' or --note '...'",
+        )
+    return vault.amend(incident_id, changes, why, attachments)
+
+
+def _resolve(vault: Vault, details: dict[str, Any]) -> dict[str, Any]:
+    """Replace values typed as references (incident ids, dates) by what the ledger stores."""
+    out = dict(details)
+    if out.get("about"):
+        uids = []
+        for incident_id in out["about"]:
+            try:
+                uids.append(vault.incident(incident_id)["uid"])
+            except NotFound:
+                raise InputError(
+                    f"--about {incident_id}: there is no incident {incident_id}",
+                    hint="'blockwatch list' shows the ids",
+                ) from None
+        out["about"] = uids
+    elif "about" in out:
+        out["about"] = None
+    if out.get("due") is not None:
+        out["due"] = _date(out["due"]).isoformat()
+    return out
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"--due {text!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-07-20") from None
