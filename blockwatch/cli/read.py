@@ -81,7 +81,7 @@ def summary(view: dict[str, Any]) -> str:
     if view.get("note"):
         parts.append(f"({view['note']})")
     line = safe("; ".join(p for p in parts if p), oneline=True)
-    return line if len(line) <= 80 else line[:79] + "…"
+    return line if len(line) <= 60 else line[:59] + "…"
 
 
 def party(view: dict[str, Any]) -> str:
@@ -107,11 +107,11 @@ def timeline(rows: list[dict[str, Any]], zone: str) -> Table:
 
     table = Table(show_edge=False, pad_edge=False, header_style="bold", box=None)
     table.add_column("id", justify="right", no_wrap=True, style="dim")
-    table.add_column(f"occurred ({zone})", no_wrap=True)
-    table.add_column("kind", no_wrap=True, style="bold")
-    table.add_column("platform", no_wrap=True)
-    table.add_column("who", no_wrap=True)
-    table.add_column("what", ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column(f"occurred ({zone})", no_wrap=True, min_width=16)
+    table.add_column("kind", no_wrap=True, style="bold", min_width=10)
+    table.add_column("platform", no_wrap=True, min_width=8)
+    table.add_column("who", no_wrap=True, min_width=min(18, max((len(party(v)) for v in rows), default=0)))
+    table.add_column("what", min_width=20)
     for view in rows:
         table.add_row(*(Text(c) for c in (
             str(view["id"]), local_time(view), view["kind"], safe(view["platform"], oneline=True),
