@@ -114,10 +114,20 @@ def require(directory: Path) -> None:
 # --------------------------------------------------------------------------- connection
 
 
-def _connect(db_path: Path, data_key: bytes) -> Any:
+def _connect(db_path: Path, data_key: bytes, *, new: bool = False) -> Any:
     import sqlcipher3
 
-    conn = sqlcipher3.connect(str(db_path), isolation_level=None, timeout=30)
+    hint = "the file is damaged or truncated; restore the vault directory from a backup"
+    if not new:
+        # SQLite treats an empty file as a new database and would write to it: refuse first.
+        try:
+            size = db_path.stat().st_size
+        except FileNotFoundError:
+            raise VaultCorrupt(f"{db_path} is missing", hint=hint) from None
+        if size == 0:
+            raise VaultCorrupt(f"{db_path} is empty (0 bytes)", hint=hint)
+    uri = db_path.resolve().as_uri() + ("?mode=rw" if not new else "")
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, timeout=30)
     try:
         # Logging off before the key: a damaged page must not print to stderr.
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -129,10 +139,7 @@ def _connect(db_path: Path, data_key: bytes) -> Any:
         conn.execute("PRAGMA synchronous = FULL")
     except sqlcipher3.DatabaseError as e:
         conn.close()
-        raise VaultCorrupt(
-            f"{db_path} cannot be read: {e}",
-            hint="the file is damaged or truncated; restore the vault directory from a backup",
-        ) from None
+        raise VaultCorrupt(f"{db_path} cannot be read: {e}", hint=hint) from None
     return conn
 
 
@@ -191,7 +198,7 @@ def create(
         data_key = secrets.token_bytes(keyslots.KEY_BYTES)
         vault_id = secrets.token_hex(16)
         settings = Settings(vault_id, f"blockwatch/{vault_id}", home_region, timezone)
-        conn = _connect(db_path, data_key)
+        conn = _connect(db_path, data_key, new=True)
         _create_schema(conn)
         signer = Ed25519PrivateKey.generate()
         vault = Vault(env, conn, settings, signer)
