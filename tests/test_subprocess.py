@@ -1,0 +1,109 @@
+"""A few runs of the installed ``blockwatch`` command as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from blockwatch import vault
+from blockwatch.vault.check import check
+
+from .conftest import PASSPHRASE, make_env
+
+EXE = Path(sys.executable).with_name("blockwatch.exe" if os.name == "nt" else "blockwatch")
+
+
+def run(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    full = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKWATCH_")}
+    full.update(env or {})
+    return subprocess.run([str(EXE), *args], env=full, capture_output=True, text=True, timeout=120, **kw)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> dict[str, str]:
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    return {"BLOCKWATCH_VAULT": str(tmp_path / "vault"), "BLOCKWATCH_PASSPHRASE_FILE": str(secret),
+            "HOME": str(tmp_path / "home"), "TMPDIR": str(tmp_path / "tmp")}
+
+
+def test_version_and_module_entry_point() -> None:
+    assert run("--version").stdout.startswith("blockwatch ")
+    done = subprocess.run([sys.executable, "-m", "blockwatch", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("blockwatch ")
+
+
+def test_init_log_list_check_in_real_processes(home: dict[str, str]) -> None:
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    done = run("log", "call", "+12025550143", "--at", "2026-07-04 21:05", "--outcome", "missed", env=home)
+    assert done.returncode == 0 and "Logged incident 1" in done.stdout
+    [row] = json.loads(run("list", "--json", env=home).stdout)
+    assert row["counterparty"]["region"] == "US"
+    assert run("check", env=home).returncode == 0
+
+
+def test_passphrase_command_source(home: dict[str, str], tmp_path: Path) -> None:
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    script = tmp_path / "pass.py"
+    script.write_text(f"print({PASSPHRASE!r})\n")
+    command = {**home, "BLOCKWATCH_PASSPHRASE_COMMAND": f"{sys.executable} {script}"}
+    assert run("list", env=command).returncode == 0
+    failing = {**home, "BLOCKWATCH_PASSPHRASE_COMMAND": f"{sys.executable} -c 'raise SystemExit(3)'"}
+    done = run("list", env=failing)
+    assert done.returncode == 3 and "exited with status 3" in done.stderr
+
+
+def test_wrong_passphrase_prints_only_our_two_lines(home: dict[str, str], tmp_path: Path) -> None:
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the passphrase\n")
+    done = run("list", env={**home, "BLOCKWATCH_PASSPHRASE_FILE": str(wrong)})
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [
+        "blockwatch: error: wrong passphrase",
+        "blockwatch: hint: try again; if it is lost, run 'blockwatch recover' with the recovery code",
+    ]
+
+
+def test_demo_leaves_no_trace(home: dict[str, str]) -> None:
+    Path(home["TMPDIR"]).mkdir()
+    Path(home["HOME"]).mkdir()
+    done = run("demo", env=home)
+    assert done.returncode == 0, done.stderr
+    assert "block" in done.stdout and "to whatsapp; rejected" in done.stdout
+    assert done.stdout.count("check: ok") == 6
+    assert list(Path(home["TMPDIR"]).iterdir()) == [] and list(Path(home["HOME"]).iterdir()) == []
+    assert not Path(home["BLOCKWATCH_VAULT"]).exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_sigkill_during_log_leaves_a_vault_that_passes_check(home: dict[str, str], tmp_path: Path) -> None:
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    big = tmp_path / "screen-recording.mp4"
+    with open(big, "wb") as f:
+        for _ in range(48):
+            f.write(os.urandom(1024 * 1024))
+    full = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKWATCH_")} | home
+    logged = 0
+    for delay in (0.3, 0.5, 0.7, 0.9, 1.2, 1.6):
+        proc = subprocess.Popen([str(EXE), "log", "note", "--text", f"killed after {delay}s",
+                                 "--attach", str(big)], env=full,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
+            assert len(check(v)) == 6
+            count = len(v.incidents())
+            assert count in (logged, logged + 1)
+            logged = count
+    assert logged < 6, "no kill landed inside a write: make the attachment larger"
+    done = run("log", "note", "--text", "after the kills", env=home)
+    assert done.returncode == 0
