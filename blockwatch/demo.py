@@ -23,9 +23,18 @@ from blockwatch.vault.check import check
 ZONE = "Asia/Almaty"
 
 FOREIGN_CALLERS = [
-    "+447700900123", "+12025550143", "+61491570156", "+447700900456", "+33639980011",
-    "+12025550178", "withheld", "+61491570110", "+447700900789", "+12025550101",
-    "+33639980042", "+447700900321",
+    "+447700900123",
+    "+12025550143",
+    "+61491570156",
+    "+447700900456",
+    "+33639980011",
+    "+12025550178",
+    "withheld",
+    "+61491570110",
+    "+447700900789",
+    "+12025550101",
+    "+33639980042",
+    "+447700900321",
 ]
 
 
@@ -39,29 +48,78 @@ class DemoResult:
 
 def fill(vault: Vault) -> None:
     """Log the scenario through the same code path as ``blockwatch log``."""
+
     def log(kind: str, **fields: Any) -> dict[str, Any]:
         details = fields.pop("details", {})
         return logbook.log(vault, kind, logbook.Typed(details=details, **fields))
 
-    log("message", at="2026-07-04 20:41", platform="whatsapp", counterparty="+447700900123",
-        details={"text": "Hello, is this the editor? Please confirm your account here: "
-                 "https://wa-verify.example/confirm", "opened": True})
-    for minute, number in zip(range(46, 46 + 4 * len(FOREIGN_CALLERS), 4), FOREIGN_CALLERS, strict=True):
-        log("call", at=f"2026-07-04 {20 + minute // 60}:{minute % 60:02d}", platform="whatsapp",
-            counterparty=number, details={"direction": "in", "outcome": "missed"})
-    blocked = log("block", at="2026-07-04 21:52", platform="whatsapp",
-                  details={"notice": "This account can no longer use WhatsApp", "appeal_offered": False},
-                  note="Blocked minutes after the last call. Six colleagues report the same today.")
-    appeal = log("appeal", at="2026-07-05 09:10", platform="whatsapp",
-                 details={"to": "whatsapp", "channel": "email", "status": "sent", "about": [blocked["id"]],
-                          "text": "My account was blocked without explanation after a flood of calls."})
-    logbook.amend(vault, appeal["id"], logbook.Typed(details={"status": "rejected"}),
-                  why="Automatic answer on 2026-07-06: 'we cannot restore your account'.")
-    log("takedown", at="2026-07-06 14:30", platform="instagram",
-        details={"reason": "copyright", "claimant": "a Japanese citizen",
-                 "notice": "Your page was removed following a copyright complaint."})
-    log("appeal", at="2026-07-07 11:00", details={"to": "police", "channel": "in-person", "status": "sent",
-        "ref": "KUSP-0000-DEMO", "about": [blocked["id"]]})
+    log(
+        "message",
+        at="2026-07-04 20:41",
+        platform="whatsapp",
+        counterparty="+447700900123",
+        details={
+            "text": "Hello, is this the editor? Please confirm your account here: "
+            "https://wa-verify.example/confirm",
+            "opened": True,
+        },
+    )
+    for minute, number in zip(
+        range(46, 46 + 4 * len(FOREIGN_CALLERS), 4), FOREIGN_CALLERS, strict=True
+    ):
+        log(
+            "call",
+            at=f"2026-07-04 {20 + minute // 60}:{minute % 60:02d}",
+            platform="whatsapp",
+            counterparty=number,
+            details={"direction": "in", "outcome": "missed"},
+        )
+    blocked = log(
+        "block",
+        at="2026-07-04 21:52",
+        platform="whatsapp",
+        details={"notice": "This account can no longer use WhatsApp", "appeal_offered": False},
+        note="Blocked minutes after the last call. Six colleagues report the same today.",
+    )
+    appeal = log(
+        "appeal",
+        at="2026-07-05 09:10",
+        platform="whatsapp",
+        details={
+            "to": "whatsapp",
+            "channel": "email",
+            "status": "sent",
+            "about": [blocked["id"]],
+            "text": "My account was blocked without explanation after a flood of calls.",
+        },
+    )
+    logbook.amend(
+        vault,
+        appeal["id"],
+        logbook.Typed(details={"status": "rejected"}),
+        why="Automatic answer on 2026-07-06: 'we cannot restore your account'.",
+    )
+    log(
+        "takedown",
+        at="2026-07-06 14:30",
+        platform="instagram",
+        details={
+            "reason": "copyright",
+            "claimant": "a Japanese citizen",
+            "notice": "Your page was removed following a copyright complaint.",
+        },
+    )
+    log(
+        "appeal",
+        at="2026-07-07 11:00",
+        details={
+            "to": "police",
+            "channel": "in-person",
+            "status": "sent",
+            "ref": "KUSP-0000-DEMO",
+            "about": [blocked["id"]],
+        },
+    )
 
 
 @contextmanager

@@ -119,7 +119,9 @@ def _run_passphrase_command(command: str, name: str) -> bytes:
 
 def _first_line(data: bytes, source: str) -> str:
     if len(data) > MAX_PASSPHRASE_BYTES:
-        raise InputError(f"the passphrase from {source} is longer than {MAX_PASSPHRASE_BYTES} bytes")
+        raise InputError(
+            f"the passphrase from {source} is longer than {MAX_PASSPHRASE_BYTES} bytes"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -26,13 +26,16 @@ def export_attachments(vault: Vault, incident_id: int, out_dir: Path) -> list[tu
     try:
         out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(f"cannot create {out_dir}: {e.strerror}", hint="choose a writable --out directory") from None
+        raise InputError(
+            f"cannot create {out_dir}: {e.strerror}", hint="choose a writable --out directory"
+        ) from None
     written = []
     for item in view["attachments"]:
         target = out_dir / safe_name(item["name"], item["sha256"])
         if target.exists():
             raise InputError(
-                f"{target} already exists", hint="blockwatch never overwrites files; choose an empty --out directory"
+                f"{target} already exists",
+                hint="blockwatch never overwrites files; choose an empty --out directory",
             )
         written.append((write_blob(vault, item["sha256"], target), item["sha256"]))
     return written
@@ -53,12 +56,16 @@ def write_blob(vault: Vault, sha256: str, target: Path) -> Path:
         if digest.hexdigest() != sha256:
             from blockwatch.errors import VaultCorrupt
 
-            raise VaultCorrupt(f"stored attachment {sha256} does not match its hash", hint="run 'blockwatch check'")
+            raise VaultCorrupt(
+                f"stored attachment {sha256} does not match its hash", hint="run 'blockwatch check'"
+            )
         if target.exists():
             raise InputError(f"{target} already exists", hint="blockwatch never overwrites files")
         os.replace(tmp, target)
     except OSError as e:
-        raise InputError(f"cannot write {target}: {e.strerror}", hint="check the --out directory") from None
+        raise InputError(
+            f"cannot write {target}: {e.strerror}", hint="check the --out directory"
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)
     return target

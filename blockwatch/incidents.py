@@ -37,12 +37,26 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "direction": ("in", "out"),
     "outcome": ("missed", "answered", "rejected", "blocked"),
     "to": (
-        "whatsapp", "instagram", "facebook", "telegram", "police", "ministry", "prosecutor",
-        "court", "ombudsman", "other",
+        "whatsapp",
+        "instagram",
+        "facebook",
+        "telegram",
+        "police",
+        "ministry",
+        "prosecutor",
+        "court",
+        "ombudsman",
+        "other",
     ),
     "channel": ("in-app", "web-form", "email", "letter", "in-person"),
     "status": (
-        "draft", "sent", "acknowledged", "answered", "rejected", "granted", "no-response",
+        "draft",
+        "sent",
+        "acknowledged",
+        "answered",
+        "rejected",
+        "granted",
+        "no-response",
         "unavailable",
     ),
 }
@@ -72,7 +86,9 @@ def text(value: str | None, field: str) -> str | None:
     if value is None:
         return None
     if len(value) > MAX_TEXT:
-        raise InputError(f"--{field} is longer than {MAX_TEXT} characters", hint="attach it as a file")
+        raise InputError(
+            f"--{field} is longer than {MAX_TEXT} characters", hint="attach it as a file"
+        )
     return value
 
 
@@ -106,7 +122,9 @@ def _detail(name: str, value: Any) -> Any:
         return value
     if name == "duration":
         if type(value) is not int or not 0 <= value <= MAX_DURATION:
-            raise InputError(f"--duration {value!r} is not a number of seconds between 0 and {MAX_DURATION}")
+            raise InputError(
+                f"--duration {value!r} is not a number of seconds between 0 and {MAX_DURATION}"
+            )
         return value
     if name in ("opened", "appeal_offered"):
         return bool(value)
@@ -150,7 +168,9 @@ def new_incident(
 AMENDABLE = ("platform", "occurred_at", "timezone", "counterparty", "details", "note")
 
 
-def amendment(current: Mapping[str, Any], changes: Mapping[str, Any], why: str | None) -> dict[str, Any]:
+def amendment(
+    current: Mapping[str, Any], changes: Mapping[str, Any], why: str | None
+) -> dict[str, Any]:
     """The body of an ``incident.amended`` entry; only values that differ are recorded."""
     set_: dict[str, Any] = {}
     for key, value in changes.items():
@@ -183,11 +203,15 @@ class Projection:
         self.by_uid: dict[str, dict[str, Any]] = {v["uid"]: v for v in views}
         self.next_id = next_id
 
-    def apply(self, seq: int, type_: str, recorded_at: str, body: Mapping[str, Any]) -> dict[str, Any] | None:
+    def apply(
+        self, seq: int, type_: str, recorded_at: str, body: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
         """Apply one entry; return the incident it created or changed (None for other types)."""
         if type_ == ENTRY_CREATED:
             if body["uid"] in self.by_uid:
-                raise VaultCorrupt(f"ledger entry {seq} creates incident {body['uid']} a second time")
+                raise VaultCorrupt(
+                    f"ledger entry {seq} creates incident {body['uid']} a second time"
+                )
             view = copy.deepcopy(dict(body))
             view.update(id=self.next_id, seq=seq, recorded_at=recorded_at, amended=[])
             self.next_id += 1
@@ -203,8 +227,12 @@ class Projection:
                 else:
                     previous[key] = copy.deepcopy(view.get(key))
                     view[key] = copy.deepcopy(value)
-            change = {"seq": seq, "recorded_at": recorded_at, "set": copy.deepcopy(body["set"]),
-                      "previous": previous}
+            change = {
+                "seq": seq,
+                "recorded_at": recorded_at,
+                "set": copy.deepcopy(body["set"]),
+                "previous": previous,
+            }
             if body.get("why"):
                 change["why"] = body["why"]
             view["amended"].append(change)
@@ -222,4 +250,6 @@ class Projection:
         try:
             return self.by_uid[body["uid"]]
         except KeyError:
-            raise VaultCorrupt(f"ledger entry {seq} changes an incident that does not exist") from None
+            raise VaultCorrupt(
+                f"ledger entry {seq} changes an incident that does not exist"
+            ) from None

@@ -33,7 +33,11 @@ def log(vault: Vault, kind: str, typed: Typed) -> dict[str, Any]:
     settings = vault.settings
     now = vault.env.now()
     occurred = when.parse_when(typed.at, settings.timezone, now) if typed.at else now
-    party = phones.counterparty(typed.counterparty, settings.home_region) if typed.counterparty is not None else None
+    party = (
+        phones.counterparty(typed.counterparty, settings.home_region)
+        if typed.counterparty is not None
+        else None
+    )
     body = incidents.new_incident(
         uid=str(uuid.uuid4()),
         kind=kind,
@@ -101,4 +105,6 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"--due {text!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-07-20") from None
+        raise InputError(
+            f"--due {text!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-07-20"
+        ) from None

@@ -23,10 +23,19 @@ _SPACES = {0x202F: " ", 0x00A0: " ", 0x2007: " "}
 # Android's markers for numbers it will not show (CallLog.Calls presentation).
 _WITHHELD_CODES = {"": "unknown", "-1": "unknown", "-2": "private", "-3": "payphone"}
 _WITHHELD_WORDS = {
-    "withheld": "private", "private": "private", "hidden": "private", "unknown": "unknown",
-    "anonymous": "private", "restricted": "private", "payphone": "payphone",
-    "скрытый": "private", "скрыт": "private", "неизвестный": "unknown", "неизвестно": "unknown",
-    "жасырын": "private", "белгісіз": "unknown",
+    "withheld": "private",
+    "private": "private",
+    "hidden": "private",
+    "unknown": "unknown",
+    "anonymous": "private",
+    "restricted": "private",
+    "payphone": "payphone",
+    "скрытый": "private",
+    "скрыт": "private",
+    "неизвестный": "unknown",
+    "неизвестно": "unknown",
+    "жасырын": "private",
+    "белгісіз": "unknown",
 }
 _SHORT_DIGITS = 7  # fewer digits than this is a short code, not a subscriber number
 
@@ -43,8 +52,13 @@ def counterparty(raw: str, home_region: str = "KZ", *, strict: bool = True) -> d
     """
     text = clean(raw)
     base: dict[str, Any] = {
-        "raw": raw, "type": "number", "e164": None, "region": None, "foreign": None,
-        "valid": False, "number_type": None,
+        "raw": raw,
+        "type": "number",
+        "e164": None,
+        "region": None,
+        "foreign": None,
+        "valid": False,
+        "number_type": None,
     }
     withheld = _WITHHELD_CODES.get(text) or _WITHHELD_WORDS.get(text.casefold())
     if withheld:
@@ -75,8 +89,13 @@ def _number(
             valid = False
         if strict and not valid:
             raise _impossible(raw)
-        return {**base, "region": home, "foreign": False, "valid": valid,
-                "number_type": "short_code"}
+        return {
+            **base,
+            "region": home,
+            "foreign": False,
+            "valid": valid,
+            "number_type": "short_code",
+        }
     try:
         number = phonenumbers.parse(text, home)
     except phonenumbers.NumberParseException:
@@ -122,13 +141,22 @@ def _region(number: Any) -> str | None:
 def _impossible(raw: str) -> InputError:
     return InputError(
         f"{raw!r} is not a possible phone number",
-        hint="give it with the country code (e.g. +447700900123), or 'withheld' for a hidden number",
+        hint="give it with its country code (e.g. +447700900123), or 'withheld' if it was hidden",
     )
 
 
 _TYPE_NAMES = {
-    0: "fixed_line", 1: "mobile", 2: "fixed_line_or_mobile", 3: "toll_free", 4: "premium_rate",
-    5: "shared_cost", 6: "voip", 7: "personal_number", 8: "pager", 9: "uan", 10: "voicemail",
+    0: "fixed_line",
+    1: "mobile",
+    2: "fixed_line_or_mobile",
+    3: "toll_free",
+    4: "premium_rate",
+    5: "shared_cost",
+    6: "voip",
+    7: "personal_number",
+    8: "pager",
+    9: "uan",
+    10: "voicemail",
 }
 
 

@@ -21,7 +21,8 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InputError(
-            f"unknown time zone {name!r}", hint="use an IANA name such as Asia/Almaty or Europe/London"
+            f"unknown time zone {name!r}",
+            hint="use an IANA name such as Asia/Almaty or Europe/London",
         ) from None
 
 
@@ -47,7 +48,9 @@ def parse_when(text: str, zone_name: str, now: datetime, *, allow_future: bool =
     tz = zone(zone_name)
     phrase = text.strip()
     if not phrase:
-        raise InputError("an empty time was given", hint="e.g. --at '2026-07-04 21:05' or 'yesterday 19:04'")
+        raise InputError(
+            "an empty time was given", hint="e.g. --at '2026-07-04 21:05' or 'yesterday 19:04'"
+        )
     try:
         when = datetime.fromisoformat(phrase)
     except ValueError:

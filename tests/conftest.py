@@ -56,7 +56,9 @@ def _template_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from blockwatch import vault
 
     path = tmp_path_factory.mktemp("template") / "vault"
-    created, _code = vault.create(make_env(path), PASSPHRASE, home_region="KZ", timezone="Asia/Almaty")
+    created, _code = vault.create(
+        make_env(path), PASSPHRASE, home_region="KZ", timezone="Asia/Almaty"
+    )
     created.close()
     return path
 

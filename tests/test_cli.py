@@ -81,8 +81,18 @@ def test_init_without_terminal_or_passphrase_is_locked(tmp_path: Path) -> None:
 
 
 def test_log_call_then_list_and_show(vault_env: Env) -> None:
-    out = ok(vault_env, "log", "call", "+447911123456", "--at", "yesterday 19:04",
-             "--platform", "WhatsApp", "--outcome", "missed")
+    out = ok(
+        vault_env,
+        "log",
+        "call",
+        "+447911123456",
+        "--at",
+        "yesterday 19:04",
+        "--platform",
+        "WhatsApp",
+        "--outcome",
+        "missed",
+    )
     assert "Logged incident 1" in out
     [call] = incidents(vault_env)
     assert call["kind"] == "call" and call["platform"] == "whatsapp"
@@ -98,8 +108,9 @@ def test_log_call_then_list_and_show(vault_env: Env) -> None:
     assert "+447911123456" in text and "FOREIGN" in text
 
 
-@pytest.mark.parametrize("phrase", ["вчера в 19:04", "кеше 19:04", "2026-07-04T19:04:00+05:00",
-                                    "2026-07-04 19:04"])
+@pytest.mark.parametrize(
+    "phrase", ["вчера в 19:04", "кеше 19:04", "2026-07-04T19:04:00+05:00", "2026-07-04 19:04"]
+)
 def test_at_in_three_languages_and_iso(vault_env: Env, phrase: str) -> None:
     ok(vault_env, "log", "call", "withheld", "--at", phrase)
     [call] = incidents(vault_env)
@@ -118,23 +129,87 @@ def test_every_kind_logs_its_fields(vault_env: Env, tmp_path: Path) -> None:
     shot.write_bytes(b"\x89PNG\r\n\x1a\n synthetic screenshot")
     letter = tmp_path / "letter.txt"
     letter.write_text("Прошу восстановить мой аккаунт.", encoding="utf-8")
-    ok(vault_env, "log", "message", "+447700900123", "--text", "verify at https://x.example/a",
-       "--opened", "--platform", "whatsapp", "--at", "2026-07-04 20:41")
-    ok(vault_env, "log", "block", "--platform", "whatsapp", "--notice",
-       "This account can no longer use WhatsApp", "--no-appeal-offered", "--attach", str(shot),
-       "--at", "2026-07-04 21:52")
-    ok(vault_env, "log", "takedown", "--platform", "instagram", "--reason", "copyright",
-       "--claimant", "a Japanese citizen", "--url", "https://instagram.example/p/1")
-    ok(vault_env, "log", "compromise", "--platform", "telegram", "--account", "@editor_demo",
-       "--notice", "New login from an unknown device")
-    ok(vault_env, "log", "appeal", "--to", "whatsapp", "--channel", "email", "--ref", "CASE-1",
-       "--about", "2", "--due", "2026-07-12", "--status", "rejected", "--text-file", str(letter))
+    ok(
+        vault_env,
+        "log",
+        "message",
+        "+447700900123",
+        "--text",
+        "verify at https://x.example/a",
+        "--opened",
+        "--platform",
+        "whatsapp",
+        "--at",
+        "2026-07-04 20:41",
+    )
+    ok(
+        vault_env,
+        "log",
+        "block",
+        "--platform",
+        "whatsapp",
+        "--notice",
+        "This account can no longer use WhatsApp",
+        "--no-appeal-offered",
+        "--attach",
+        str(shot),
+        "--at",
+        "2026-07-04 21:52",
+    )
+    ok(
+        vault_env,
+        "log",
+        "takedown",
+        "--platform",
+        "instagram",
+        "--reason",
+        "copyright",
+        "--claimant",
+        "a Japanese citizen",
+        "--url",
+        "https://instagram.example/p/1",
+    )
+    ok(
+        vault_env,
+        "log",
+        "compromise",
+        "--platform",
+        "telegram",
+        "--account",
+        "@editor_demo",
+        "--notice",
+        "New login from an unknown device",
+    )
+    ok(
+        vault_env,
+        "log",
+        "appeal",
+        "--to",
+        "whatsapp",
+        "--channel",
+        "email",
+        "--ref",
+        "CASE-1",
+        "--about",
+        "2",
+        "--due",
+        "2026-07-12",
+        "--status",
+        "rejected",
+        "--text-file",
+        str(letter),
+    )
     ok(vault_env, "log", "note", "--text", "Six colleagues were blocked the same evening.")
     rows = {r["kind"]: r for r in incidents(vault_env)}
     assert rows["message"]["details"] == {
-        "text": "verify at https://x.example/a", "opened": True, "links": ["https://x.example/a"]}
+        "text": "verify at https://x.example/a",
+        "opened": True,
+        "links": ["https://x.example/a"],
+    }
     assert rows["block"]["details"] == {
-        "notice": "This account can no longer use WhatsApp", "appeal_offered": False}
+        "notice": "This account can no longer use WhatsApp",
+        "appeal_offered": False,
+    }
     [attached] = rows["block"]["attachments"]
     assert attached["name"] == "screen.png" and attached["media_type"] == "image/png"
     assert attached["size"] == shot.stat().st_size
@@ -148,11 +223,22 @@ def test_every_kind_logs_its_fields(vault_env: Env, tmp_path: Path) -> None:
 
 
 def test_list_filters(vault_env: Env) -> None:
-    ok(vault_env, "log", "call", "+12025550143", "--platform", "whatsapp", "--at", "2026-07-03 10:00")
+    ok(
+        vault_env,
+        "log",
+        "call",
+        "+12025550143",
+        "--platform",
+        "whatsapp",
+        "--at",
+        "2026-07-03 10:00",
+    )
     ok(vault_env, "log", "call", "+12025550178", "--platform", "phone", "--at", "2026-07-04 10:00")
     ok(vault_env, "log", "block", "--platform", "whatsapp", "--at", "2026-07-04 12:00")
+
     def ids(*args: str) -> list[int]:
         return [r["id"] for r in json.loads(ok(vault_env, "list", "--json", *args))]
+
     assert ids("--kind", "call") == [1, 2]
     assert ids("--platform", "whatsapp") == [1, 3]
     assert ids("--since", "2026-07-04") == [2, 3]
@@ -182,8 +268,19 @@ def test_attachment_round_trip(vault_env: Env, tmp_path: Path) -> None:
 
 def test_amend_keeps_history(vault_env: Env) -> None:
     ok(vault_env, "log", "call", "+12025550143", "--outcome", "missed", "--at", "2026-07-04 19:00")
-    ok(vault_env, "amend", "1", "--outcome", "answered", "--duration", "40",
-       "--at", "2026-07-04 19:04", "--why", "checked the phone's call log")
+    ok(
+        vault_env,
+        "amend",
+        "1",
+        "--outcome",
+        "answered",
+        "--duration",
+        "40",
+        "--at",
+        "2026-07-04 19:04",
+        "--why",
+        "checked the phone's call log",
+    )
     view = json.loads(ok(vault_env, "show", "1", "--json"))
     assert view["details"]["outcome"] == "answered" and view["details"]["duration"] == 40
     assert view["occurred_at"] == "2026-07-04T19:04:00+05:00"
@@ -236,7 +333,10 @@ def test_passphrase_change_and_recover(tmp_path: Path) -> None:
     out = ok(env, "init", "--timezone", "Asia/Almaty")
     code = next(line.strip() for line in out.splitlines() if line.count("-") == 7)
     ok(env, "log", "note", "--text", "before")
-    env.environ = {"BLOCKWATCH_PASSPHRASE": PASSPHRASE, "BLOCKWATCH_NEW_PASSPHRASE": "second passphrase"}
+    env.environ = {
+        "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
+        "BLOCKWATCH_NEW_PASSPHRASE": "second passphrase",
+    }
     db_before = (env.vault_dir / "vault.db").read_bytes()
     ok(env, "passphrase", "change")
     assert (env.vault_dir / "vault.db").read_bytes() == db_before, "only the key slot may change"
@@ -285,7 +385,9 @@ def test_missing_vault_hints_init(tmp_path: Path) -> None:
         (["list", "--kind", "tweet"], "not a kind"),
     ],
 )
-def test_bad_input_is_one_line_exit_1_vault_unchanged(vault_env: Env, args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_exit_1_vault_unchanged(
+    vault_env: Env, args: list[str], message: str
+) -> None:
     assert message in fails(vault_env, 1, *args)
 
 
@@ -311,7 +413,9 @@ def test_terminal_escapes_in_text_are_inert(vault_env: Env) -> None:
     ok(vault_env, "log", "note", "--text", "evil \x1b[31mred\x1b]0;title\x07 \u202etxt.exe")
     for out in (ok(vault_env, "list"), ok(vault_env, "show", "1")):
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
-    assert json.loads(ok(vault_env, "show", "1", "--json"))["details"]["text"].startswith("evil \x1b[31m")
+    assert json.loads(ok(vault_env, "show", "1", "--json"))["details"]["text"].startswith(
+        "evil \x1b[31m"
+    )
 
 
 def test_version_and_help() -> None:

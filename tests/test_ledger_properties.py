@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blockwatch import ledger
-
-import pytest
 
 entries = st.lists(st.binary(max_size=40), min_size=1, max_size=70)
 
@@ -22,7 +21,9 @@ def test_every_inclusion_proof_verifies_at_every_size(data: list[bytes]) -> None
     for size in range(1, len(leaves) + 1):
         root = tree.root(size)
         for index in range(size):
-            ledger.verify_inclusion(index, size, leaves[index], tree.inclusion_proof(index, size), root)
+            ledger.verify_inclusion(
+                index, size, leaves[index], tree.inclusion_proof(index, size), root
+            )
 
 
 @given(entries)
@@ -33,22 +34,30 @@ def test_every_pair_of_sizes_is_consistent(data: list[bytes]) -> None:
         compact.append(tree.levels[0][size - 1])
         assert compact.root() == tree.root(size)
         for old in range(1, size + 1):
-            ledger.verify_consistency(old, size, tree.root(old), tree.root(size),
-                                      tree.consistency_proof(old, size))
+            ledger.verify_consistency(
+                old, size, tree.root(old), tree.root(size), tree.consistency_proof(old, size)
+            )
 
 
 @given(entries, st.data())
 def test_any_changed_byte_of_an_entry_is_detected(data: list[bytes], draw: st.DataObject) -> None:
-    canonical = [ledger.canonical_entry(i, "note", "2026-07-05T06:00:00Z", {"t": d.hex()})
-                 for i, d in enumerate(data)]
+    canonical = [
+        ledger.canonical_entry(i, "note", "2026-07-05T06:00:00Z", {"t": d.hex()})
+        for i, d in enumerate(data)
+    ]
     tree = ledger.MerkleTree(ledger.leaf_hash(e) for e in canonical)
     index = draw.draw(st.integers(0, len(canonical) - 1))
     entry = bytearray(canonical[index])
     position = draw.draw(st.integers(0, len(entry) - 1))
     entry[position] ^= draw.draw(st.integers(1, 255))
     with pytest.raises(ledger.ProofError):
-        ledger.verify_inclusion(index, tree.size, ledger.leaf_hash(bytes(entry)),
-                                tree.inclusion_proof(index), tree.root())
+        ledger.verify_inclusion(
+            index,
+            tree.size,
+            ledger.leaf_hash(bytes(entry)),
+            tree.inclusion_proof(index),
+            tree.root(),
+        )
 
 
 @given(entries, st.data())
@@ -61,8 +70,9 @@ def test_any_changed_proof_or_root_byte_is_detected(data: list[bytes], draw: st.
     target = draw.draw(st.integers(0, len(blobs) - 1))
     blobs[target][draw.draw(st.integers(0, 31))] ^= draw.draw(st.integers(1, 255))
     with pytest.raises(ledger.ProofError):
-        ledger.verify_inclusion(index, tree.size, tree.levels[0][index],
-                                [bytes(p) for p in blobs[1:]], bytes(blobs[0]))
+        ledger.verify_inclusion(
+            index, tree.size, tree.levels[0][index], [bytes(p) for p in blobs[1:]], bytes(blobs[0])
+        )
 
 
 @given(st.integers(1, 70), st.data())
@@ -75,13 +85,16 @@ def test_a_forked_history_is_inconsistent(size: int, draw: st.DataObject) -> Non
     fork = ledger.MerkleTree(ledger.leaf_hash(d) for d in forked)
     new = draw.draw(st.integers(size + 1, len(data)))
     with pytest.raises(ledger.ProofError):
-        ledger.verify_consistency(size, new, tree.root(size), fork.root(new),
-                                  fork.consistency_proof(size, new))
+        ledger.verify_consistency(
+            size, new, tree.root(size), fork.root(new), fork.consistency_proof(size, new)
+        )
 
 
 @settings(max_examples=30)
 @given(st.integers(0, 2**40), st.binary(min_size=32, max_size=32), st.data())
-def test_signed_checkpoint_round_trip_and_tamper(size: int, root: bytes, draw: st.DataObject) -> None:
+def test_signed_checkpoint_round_trip_and_tamper(
+    size: int, root: bytes, draw: st.DataObject
+) -> None:
     key = Ed25519PrivateKey.generate()
     public = key.public_key().public_bytes_raw()
     checkpoint = ledger.Checkpoint("blockwatch/test", size, root)
@@ -89,7 +102,9 @@ def test_signed_checkpoint_round_trip_and_tamper(size: int, root: bytes, draw: s
     assert ledger.open_checkpoint(note, "blockwatch/test", public) == checkpoint
     raw = bytearray(note.encode())
     position = draw.draw(st.integers(0, len(raw) - 1))
-    raw[position] = (raw[position] + draw.draw(st.integers(1, 94))) % 95 + 32 if raw[position] != 10 else 65
+    raw[position] = (
+        (raw[position] + draw.draw(st.integers(1, 94))) % 95 + 32 if raw[position] != 10 else 65
+    )
     try:
         tampered = raw.decode()
     except UnicodeDecodeError:

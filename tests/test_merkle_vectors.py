@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 
@@ -40,41 +39,65 @@ def _run(check, vector: dict, hashes: list[bytes]) -> None:
 
 
 def test_vectors_are_present() -> None:
-    counts = {k: len(_load(k)) for k in
-              ("inclusion", "consistency", "subtreeinclusion", "subtreeconsistency")}
+    counts = {
+        k: len(_load(k))
+        for k in ("inclusion", "consistency", "subtreeinclusion", "subtreeconsistency")
+    }
     assert all(n >= 20 for n in counts.values()), counts
 
 
-@pytest.mark.parametrize(("name", "v"), _load("inclusion"), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("name", "v"), _load("inclusion"), ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_inclusion(name: str, v: dict) -> None:
     proof = [_b(p) for p in v["proof"] or []]
     leaf, root = _b(v["leafHash"]), _b(v["root"])
-    _run(lambda: ledger.verify_inclusion(v["leafIdx"], v["treeSize"], leaf, proof, root),
-         v, [leaf, root, *proof])
+    _run(
+        lambda: ledger.verify_inclusion(v["leafIdx"], v["treeSize"], leaf, proof, root),
+        v,
+        [leaf, root, *proof],
+    )
 
 
-@pytest.mark.parametrize(("name", "v"), _load("consistency"), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("name", "v"), _load("consistency"), ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_consistency(name: str, v: dict) -> None:
     proof = [_b(p) for p in v["proof"] or []]
     r1, r2 = _b(v["root1"]), _b(v["root2"])
-    _run(lambda: ledger.verify_consistency(v["size1"], v["size2"], r1, r2, proof),
-         v, [r1, r2, *proof])
+    _run(
+        lambda: ledger.verify_consistency(v["size1"], v["size2"], r1, r2, proof),
+        v,
+        [r1, r2, *proof],
+    )
 
 
-@pytest.mark.parametrize(("name", "v"), _load("subtreeinclusion"), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("name", "v"), _load("subtreeinclusion"), ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_subtree_inclusion(name: str, v: dict) -> None:
     proof = [_b(p) for p in v["proof"] or []]
     leaf, root = _b(v["leafHash"]), _b(v["root"])
-    _run(lambda: ledger.verify_subtree_inclusion(
-        v["leafIdx"], v["start"], v["end"], leaf, proof, root), v, [leaf, root, *proof])
+    _run(
+        lambda: ledger.verify_subtree_inclusion(
+            v["leafIdx"], v["start"], v["end"], leaf, proof, root
+        ),
+        v,
+        [leaf, root, *proof],
+    )
 
 
-@pytest.mark.parametrize(("name", "v"), _load("subtreeconsistency"), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("name", "v"), _load("subtreeconsistency"), ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_subtree_consistency(name: str, v: dict) -> None:
     proof = [_b(p) for p in v["proof"] or []]
     r1, r2 = _b(v["root1"]), _b(v["root2"])
-    _run(lambda: ledger.verify_subtree_consistency(
-        v["start"], v["end"], v["size"], r1, r2, proof), v, [r1, r2, *proof])
+    _run(
+        lambda: ledger.verify_subtree_consistency(v["start"], v["end"], v["size"], r1, r2, proof),
+        v,
+        [r1, r2, *proof],
+    )
 
 
 def test_tree_roots_match_reference() -> None:
@@ -95,11 +118,24 @@ def test_generated_proofs_match_reference_vectors() -> None:
     tree = ledger.MerkleTree(ledger.leaf_hash(bytes.fromhex(x)) for x in ref["leaf_inputs_hex"])
     seen = 0
     for name, v in _load("inclusion"):
-        if name.endswith("happy-path.json") and v["treeSize"] <= 8 and v["root"] == base64.b64encode(tree.root(v["treeSize"])).decode():
-            assert [base64.b64encode(p).decode() for p in tree.inclusion_proof(v["leafIdx"], v["treeSize"])] == (v["proof"] or [])
+        if (
+            name.endswith("happy-path.json")
+            and v["treeSize"] <= 8
+            and v["root"] == base64.b64encode(tree.root(v["treeSize"])).decode()
+        ):
+            assert [
+                base64.b64encode(p).decode()
+                for p in tree.inclusion_proof(v["leafIdx"], v["treeSize"])
+            ] == (v["proof"] or [])
             seen += 1
     for name, v in _load("consistency"):
-        if name.endswith("happy-path.json") and v["size1"] > 0 and v["root2"] == base64.b64encode(tree.root(v["size2"])).decode():
-            assert [base64.b64encode(p).decode() for p in tree.consistency_proof(v["size1"], v["size2"])] == (v["proof"] or [])
+        if (
+            name.endswith("happy-path.json")
+            and v["size1"] > 0
+            and v["root2"] == base64.b64encode(tree.root(v["size2"])).decode()
+        ):
+            assert [
+                base64.b64encode(p).decode() for p in tree.consistency_proof(v["size1"], v["size2"])
+            ] == (v["proof"] or [])
             seen += 1
     assert seen >= 4

@@ -32,7 +32,9 @@ from blockwatch.errors import InputError
         ("@someone", "handle", None, None, None),
     ],
 )
-def test_counterparty(raw: str, type_: str, e164: str | None, region: str | None, foreign: bool | None) -> None:
+def test_counterparty(
+    raw: str, type_: str, e164: str | None, region: str | None, foreign: bool | None
+) -> None:
     c = phones.counterparty(raw, "KZ", strict=False)
     assert (c["type"], c["e164"], c["region"], c["foreign"]) == (type_, e164, region, foreign)
     assert c["raw"] == raw
@@ -73,7 +75,9 @@ NOW = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)
     ],
 )
 def test_natural_and_iso_times(phrase: str, expected: str) -> None:
-    assert when.format_instant(when.parse_when(phrase, "Asia/Almaty", NOW), "Asia/Almaty") == expected
+    assert (
+        when.format_instant(when.parse_when(phrase, "Asia/Almaty", NOW), "Asia/Almaty") == expected
+    )
 
 
 def test_almaty_offset_is_not_fixed() -> None:

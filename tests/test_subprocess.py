@@ -23,26 +23,36 @@ EXE = Path(sys.executable).with_name("blockwatch.exe" if os.name == "nt" else "b
 def run(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     full = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKWATCH_")}
     full.update(env or {})
-    return subprocess.run([str(EXE), *args], env=full, capture_output=True, text=True, timeout=120, **kw)
+    return subprocess.run(
+        [str(EXE), *args], env=full, capture_output=True, text=True, timeout=120, **kw
+    )
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> dict[str, str]:
     secret = tmp_path / "passphrase.txt"
     secret.write_text(PASSPHRASE + "\n")
-    return {"BLOCKWATCH_VAULT": str(tmp_path / "vault"), "BLOCKWATCH_PASSPHRASE_FILE": str(secret),
-            "HOME": str(tmp_path / "home"), "TMPDIR": str(tmp_path / "tmp")}
+    return {
+        "BLOCKWATCH_VAULT": str(tmp_path / "vault"),
+        "BLOCKWATCH_PASSPHRASE_FILE": str(secret),
+        "HOME": str(tmp_path / "home"),
+        "TMPDIR": str(tmp_path / "tmp"),
+    }
 
 
 def test_version_and_module_entry_point() -> None:
     assert run("--version").stdout.startswith("blockwatch ")
-    done = subprocess.run([sys.executable, "-m", "blockwatch", "--version"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "blockwatch", "--version"], capture_output=True, text=True
+    )
     assert done.returncode == 0 and done.stdout.startswith("blockwatch ")
 
 
 def test_init_log_list_check_in_real_processes(home: dict[str, str]) -> None:
     assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
-    done = run("log", "call", "+12025550143", "--at", "2026-07-04 21:05", "--outcome", "missed", env=home)
+    done = run(
+        "log", "call", "+12025550143", "--at", "2026-07-04 21:05", "--outcome", "missed", env=home
+    )
     assert done.returncode == 0 and "Logged incident 1" in done.stdout
     [row] = json.loads(run("list", "--json", env=home).stdout)
     assert row["counterparty"]["region"] == "US"
@@ -55,7 +65,10 @@ def test_passphrase_command_source(home: dict[str, str], tmp_path: Path) -> None
     script.write_text(f"print({PASSPHRASE!r})\n")
     command = {**home, "BLOCKWATCH_PASSPHRASE_COMMAND": f"{sys.executable} {script}"}
     assert run("list", env=command).returncode == 0
-    failing = {**home, "BLOCKWATCH_PASSPHRASE_COMMAND": f"{sys.executable} -c 'raise SystemExit(3)'"}
+    failing = {
+        **home,
+        "BLOCKWATCH_PASSPHRASE_COMMAND": f"{sys.executable} -c 'raise SystemExit(3)'",
+    }
     done = run("list", env=failing)
     assert done.returncode == 3 and "exited with status 3" in done.stderr
 
@@ -84,7 +97,9 @@ def test_demo_leaves_no_trace(home: dict[str, str]) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
-def test_sigkill_during_log_leaves_a_vault_that_passes_check(home: dict[str, str], tmp_path: Path) -> None:
+def test_sigkill_during_log_leaves_a_vault_that_passes_check(
+    home: dict[str, str], tmp_path: Path
+) -> None:
     assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
     big = tmp_path / "screen-recording.mp4"
     with open(big, "wb") as f:
@@ -93,9 +108,12 @@ def test_sigkill_during_log_leaves_a_vault_that_passes_check(home: dict[str, str
     full = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKWATCH_")} | home
     logged = 0
     for delay in (0.3, 0.5, 0.7, 0.9, 1.2, 1.6):
-        proc = subprocess.Popen([str(EXE), "log", "note", "--text", f"killed after {delay}s",
-                                 "--attach", str(big)], env=full,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [str(EXE), "log", "note", "--text", f"killed after {delay}s", "--attach", str(big)],
+            env=full,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()

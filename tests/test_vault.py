@@ -56,7 +56,12 @@ def test_no_plaintext_reaches_the_disk(vault_env: Env, tmp_path: Path) -> None:
     files.update({p.name: p.read_bytes() for p in vault_env.vault_dir.iterdir()})
     assert {"vault.db", "vault.db-wal", "keyslots.json"} <= set(files)
     for name, data in files.items():
-        for needle in (marker.encode(), marker.encode("utf-16-le"), b"MARKER-7d1f0c", b"+12025550143"):
+        for needle in (
+            marker.encode(),
+            marker.encode("utf-16-le"),
+            b"MARKER-7d1f0c",
+            b"+12025550143",
+        ):
             assert needle not in data, f"plaintext found in {name}"
 
 
@@ -153,9 +158,8 @@ def test_zero_byte_or_truncated_db_is_a_clear_error(vault_env: Env, size: int) -
     db = vault_env.vault_dir / DB_NAME
     db.write_bytes(db.read_bytes()[:size])
     before = db.read_bytes()
-    with pytest.raises(VaultCorrupt):
-        with vault.unlock(vault_env, PASSPHRASE) as v:
-            check(v)
+    with pytest.raises(VaultCorrupt), vault.unlock(vault_env, PASSPHRASE) as v:
+        check(v)
     assert db.read_bytes() == before
 
 
@@ -163,8 +167,12 @@ def test_ledger_tables_are_append_only(opened: vault.Vault) -> None:
     import sqlcipher3
 
     log_note(opened, "x")
-    for sql in ("UPDATE entries SET type = 'x'", "DELETE FROM entries", "DELETE FROM checkpoints",
-                "UPDATE checkpoints SET note = ''"):
+    for sql in (
+        "UPDATE entries SET type = 'x'",
+        "DELETE FROM entries",
+        "DELETE FROM checkpoints",
+        "UPDATE checkpoints SET note = ''",
+    ):
         with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
             opened.conn.execute(sql)
 
@@ -215,9 +223,20 @@ def used(opened: vault.Vault, tmp_path: Path) -> vault.Vault:
         ("UPDATE chunks SET data = zeroblob(length(data)) WHERE n = 1", 6),
         ("DELETE FROM chunks WHERE n = 1", 6),
     ],
-    ids=["entry-text", "leaf-hash", "entry-removed", "last-entry-removed", "entry-type", "checkpoint-size",
-         "latest-checkpoint-removed", "tree-state", "projection-edited", "projection-row-removed",
-         "attachment-bytes", "attachment-chunk-removed"],
+    ids=[
+        "entry-text",
+        "leaf-hash",
+        "entry-removed",
+        "last-entry-removed",
+        "entry-type",
+        "checkpoint-size",
+        "latest-checkpoint-removed",
+        "tree-state",
+        "projection-edited",
+        "projection-row-removed",
+        "attachment-bytes",
+        "attachment-chunk-removed",
+    ],
 )
 def test_check_names_the_failed_check(used: vault.Vault, sql: str, number: int) -> None:
     _tamper(used, sql)
@@ -234,9 +253,11 @@ def test_check_detects_a_rewritten_history_signed_with_another_key(used: vault.V
     size, note = used.checkpoints()[-1]
     checkpoint = ledger.open_checkpoint(note, used.settings.origin, used.public_key)
     _tamper(used, f"DELETE FROM checkpoints WHERE size = {size}")
-    used.conn.execute("INSERT INTO checkpoints VALUES (?, ?)",
-                      (size, ledger.sign_checkpoint(checkpoint, impostor)))
-    with pytest.raises(VaultCorrupt, match="check 4 failed.*no signature by the vault's key"):
+    used.conn.execute(
+        "INSERT INTO checkpoints VALUES (?, ?)",
+        (size, ledger.sign_checkpoint(checkpoint, impostor)),
+    )
+    with pytest.raises(VaultCorrupt, match=r"check 4 failed.*no signature by the vault.s key"):
         check(used)
 
 
@@ -246,8 +267,13 @@ def test_kill_safety_uncommitted_write_leaves_nothing(opened: vault.Vault, tmp_p
     f.write_bytes(b"a" * 10)
     attachment = vault.read_attachment(f)
     f.write_bytes(b"b" * 10)
-    body = incidents.new_incident(uid="u", kind="note", occurred_at="2026-07-04T10:00:00+05:00",
-                                  timezone="Asia/Almaty", details_={"text": "x"})
+    body = incidents.new_incident(
+        uid="u",
+        kind="note",
+        occurred_at="2026-07-04T10:00:00+05:00",
+        timezone="Asia/Almaty",
+        details_={"text": "x"},
+    )
     with pytest.raises(InputError, match="changed while"):
         opened.add_incident(body, [attachment])
     assert opened.tree_size() == 1 and opened.blob_index() == [] and opened.incidents() == []

@@ -1,32 +1,47 @@
 """``log KIND`` and ``amend``: one command per incident, typed right after it happened."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer evaluates every string annotation at
+# start-up (~20 ms); real annotation objects cost nothing extra.
 
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from blockwatch.cli.common import State, ask, open_vault, safe, state
+from blockwatch.cli.common import State, ask, group, open_vault, safe, state
 
 At = Annotated[
     str | None,
-    typer.Option("--at", metavar="WHEN",
-                 help="When it happened: ISO 8601 or e.g. 'yesterday 19:04', 'вчера в 19:04', "
-                 "'кеше 19:04' (vault's zone unless an offset is given) [default: now]."),
+    typer.Option(
+        "--at",
+        metavar="WHEN",
+        help="When it happened: ISO 8601 or e.g. 'yesterday 19:04', 'вчера в 19:04', "
+        "'кеше 19:04' (vault's zone unless an offset is given) [default: now].",
+    ),
 ]
 Platform = Annotated[
-    str | None, typer.Option("--platform", metavar="P", help="whatsapp, instagram, telegram, phone, …")
+    str | None,
+    typer.Option("--platform", metavar="P", help="whatsapp, instagram, telegram, phone, …"),
 ]
 Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Your own note.")]
 Attach = Annotated[
     list[Path] | None,
-    typer.Option("--attach", metavar="FILE", help="A screenshot or file to keep (repeatable).",
-                 show_default=False),
+    typer.Option(
+        "--attach",
+        metavar="FILE",
+        help="A screenshot or file to keep (repeatable).",
+        show_default=False,
+    ),
 ]
-Account = Annotated[str | None, typer.Option("--account", metavar="ID", help="Which of your accounts.")]
-Notice = Annotated[str | None, typer.Option("--notice", metavar="TEXT", help="The notice's exact words.")]
-Text = Annotated[str | None, typer.Option("--text", metavar="TEXT", help="The text, as sent or received.")]
+Account = Annotated[
+    str | None, typer.Option("--account", metavar="ID", help="Which of your accounts.")
+]
+Notice = Annotated[
+    str | None, typer.Option("--notice", metavar="TEXT", help="The notice's exact words.")
+]
+Text = Annotated[
+    str | None, typer.Option("--text", metavar="TEXT", help="The text, as sent or received.")
+]
 TextFile = Annotated[
     Path | None, typer.Option("--text-file", metavar="F", help="Read the text from a UTF-8 file.")
 ]
@@ -35,10 +50,15 @@ MAX_TEXT_FILE = 1024 * 1024
 
 
 def register(app: typer.Typer) -> None:
-    log = typer.Typer(help="Record one incident.", no_args_is_help=True)
+    log = group("Record one incident.")
     for name, fn in (
-        ("call", call), ("message", message), ("block", block), ("takedown", takedown),
-        ("compromise", compromise), ("appeal", appeal), ("note", note),
+        ("call", call),
+        ("message", message),
+        ("block", block),
+        ("takedown", takedown),
+        ("compromise", compromise),
+        ("appeal", appeal),
+        ("note", note),
     ):
         log.command(name)(fn)
     app.add_typer(log, name="log")
@@ -58,22 +78,40 @@ def _text(text: str | None, text_file: Path | None) -> str | None:
     except OSError as e:
         raise InputError(f"cannot read --text-file {str(text_file)!r}: {e.strerror}") from None
     if len(data) > MAX_TEXT_FILE:
-        raise InputError(f"--text-file {str(text_file)!r} is larger than 1 MiB", hint="attach it with --attach")
+        raise InputError(
+            f"--text-file {str(text_file)!r} is larger than 1 MiB", hint="attach it with --attach"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(
-            f"--text-file {str(text_file)!r} is not UTF-8 (byte {e.start})", hint="save it as UTF-8 text"
+            f"--text-file {str(text_file)!r} is not UTF-8 (byte {e.start})",
+            hint="save it as UTF-8 text",
         ) from None
 
 
-def _log(ctx: typer.Context, kind: str, *, at: str | None, platform: str | None, note: str | None,
-         attach: list[Path] | None, counterparty: str | None = None, **details: Any) -> None:
+def _log(
+    ctx: typer.Context,
+    kind: str,
+    *,
+    at: str | None,
+    platform: str | None,
+    note: str | None,
+    attach: list[Path] | None,
+    counterparty: str | None = None,
+    **details: Any,
+) -> None:
     from blockwatch import logbook
 
     st = state(ctx)
-    typed = logbook.Typed(at=at, platform=platform, counterparty=counterparty, note=note,
-                          details=details, attach=list(attach or []))
+    typed = logbook.Typed(
+        at=at,
+        platform=platform,
+        counterparty=counterparty,
+        note=note,
+        details=details,
+        attach=list(attach or []),
+    )
     with open_vault(st) as v:
         view = logbook.log(v, kind, typed)
     _done(st, f"Logged incident {view['id']}", view)
@@ -82,7 +120,7 @@ def _log(ctx: typer.Context, kind: str, *, at: str | None, platform: str | None,
 def _done(st: State, what: str, view: dict[str, Any]) -> None:
     party = view.get("counterparty") or {}
     who = f" {party.get('e164') or party.get('raw')}" if party else ""
-    st.out.print(f"{what}: {view['kind']}{safe(who, oneline=True)} at {view['occurred_at']}.")
+    st.say(f"{what}: {view['kind']}{safe(who, oneline=True)} at {view['occurred_at']}.")
 
 
 def _need(st: State, value: str | None, label: str, what: str) -> str:
@@ -91,100 +129,228 @@ def _need(st: State, value: str | None, label: str, what: str) -> str:
 
 def call(
     ctx: typer.Context,
-    number: Annotated[str | None, typer.Argument(metavar="NUMBER", help="The caller's number, or 'withheld'.",
-                                                 show_default=False)] = None,
-    at: At = None, platform: Platform = None,
-    outcome: Annotated[str | None, typer.Option("--outcome", metavar="missed|answered|rejected|blocked")] = None,
+    number: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="NUMBER", help="The caller's number, or 'withheld'.", show_default=False
+        ),
+    ] = None,
+    at: At = None,
+    platform: Platform = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", metavar="missed|answered|rejected|blocked")
+    ] = None,
     direction: Annotated[str, typer.Option("--direction", metavar="in|out")] = "in",
     duration: Annotated[int | None, typer.Option("--duration", metavar="SECONDS", min=0)] = None,
-    note: Note = None, attach: Attach = None,
+    note: Note = None,
+    attach: Attach = None,
 ) -> None:
     """A phone or app call, e.g. one of a flood of calls from foreign numbers."""
     number = _need(state(ctx), number, "Number (or 'withheld')", "NUMBER")
-    _log(ctx, "call", at=at, platform=platform, note=note, attach=attach, counterparty=number,
-         outcome=outcome, direction=direction, duration=duration)
+    _log(
+        ctx,
+        "call",
+        at=at,
+        platform=platform,
+        note=note,
+        attach=attach,
+        counterparty=number,
+        outcome=outcome,
+        direction=direction,
+        duration=duration,
+    )
 
 
 def message(
     ctx: typer.Context,
-    sender: Annotated[str | None, typer.Argument(metavar="FROM", help="Sender's number, name or @handle.",
-                                                 show_default=False)] = None,
-    text: Text = None, text_file: TextFile = None,
-    opened: Annotated[bool | None, typer.Option("--opened/--not-opened", help="Did you open it?",
-                                                show_default=False)] = None,
-    at: At = None, platform: Platform = None, note: Note = None, attach: Attach = None,
+    sender: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="FROM", help="Sender's number, name or @handle.", show_default=False
+        ),
+    ] = None,
+    text: Text = None,
+    text_file: TextFile = None,
+    opened: Annotated[
+        bool | None,
+        typer.Option("--opened/--not-opened", help="Did you open it?", show_default=False),
+    ] = None,
+    at: At = None,
+    platform: Platform = None,
+    note: Note = None,
+    attach: Attach = None,
 ) -> None:
     """A suspicious message (links in it are listed)."""
     sender = _need(state(ctx), sender, "From (number, name or @handle)", "FROM")
-    _log(ctx, "message", at=at, platform=platform, note=note, attach=attach, counterparty=sender,
-         text=_text(text, text_file), opened=opened)
+    _log(
+        ctx,
+        "message",
+        at=at,
+        platform=platform,
+        note=note,
+        attach=attach,
+        counterparty=sender,
+        text=_text(text, text_file),
+        opened=opened,
+    )
 
 
 def block(
     ctx: typer.Context,
-    account: Account = None, notice: Notice = None,
-    appeal_offered: Annotated[bool | None, typer.Option(
-        "--appeal-offered/--no-appeal-offered", help="Did the notice offer a way to appeal?",
-        show_default=False)] = None,
-    at: At = None, platform: Platform = None, note: Note = None, attach: Attach = None,
+    account: Account = None,
+    notice: Notice = None,
+    appeal_offered: Annotated[
+        bool | None,
+        typer.Option(
+            "--appeal-offered/--no-appeal-offered",
+            help="Did the notice offer a way to appeal?",
+            show_default=False,
+        ),
+    ] = None,
+    at: At = None,
+    platform: Platform = None,
+    note: Note = None,
+    attach: Attach = None,
 ) -> None:
     """An account restricted or banned ("This account can no longer use WhatsApp")."""
     platform = _need(state(ctx), platform, "Platform", "--platform")
-    _log(ctx, "block", at=at, platform=platform, note=note, attach=attach, account=account,
-         notice=notice, appeal_offered=appeal_offered)
+    _log(
+        ctx,
+        "block",
+        at=at,
+        platform=platform,
+        note=note,
+        attach=attach,
+        account=account,
+        notice=notice,
+        appeal_offered=appeal_offered,
+    )
 
 
 def takedown(
     ctx: typer.Context,
-    account: Account = None, notice: Notice = None,
-    reason: Annotated[str | None, typer.Option("--reason", metavar="R", help="e.g. copyright.")] = None,
-    claimant: Annotated[str | None, typer.Option("--claimant", metavar="C", help="Who complained.")] = None,
-    url: Annotated[str | None, typer.Option("--url", metavar="URL", help="What was removed.")] = None,
-    at: At = None, platform: Platform = None, note: Note = None, attach: Attach = None,
+    account: Account = None,
+    notice: Notice = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", metavar="R", help="e.g. copyright.")
+    ] = None,
+    claimant: Annotated[
+        str | None, typer.Option("--claimant", metavar="C", help="Who complained.")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", metavar="URL", help="What was removed.")
+    ] = None,
+    at: At = None,
+    platform: Platform = None,
+    note: Note = None,
+    attach: Attach = None,
 ) -> None:
     """Content or a page removed, e.g. after a copyright complaint."""
     platform = _need(state(ctx), platform, "Platform", "--platform")
-    _log(ctx, "takedown", at=at, platform=platform, note=note, attach=attach, account=account,
-         notice=notice, reason=reason, claimant=claimant, url=url)
+    _log(
+        ctx,
+        "takedown",
+        at=at,
+        platform=platform,
+        note=note,
+        attach=attach,
+        account=account,
+        notice=notice,
+        reason=reason,
+        claimant=claimant,
+        url=url,
+    )
 
 
 def compromise(
     ctx: typer.Context,
-    account: Account = None, notice: Notice = None,
-    at: At = None, platform: Platform = None, note: Note = None, attach: Attach = None,
+    account: Account = None,
+    notice: Notice = None,
+    at: At = None,
+    platform: Platform = None,
+    note: Note = None,
+    attach: Attach = None,
 ) -> None:
     """An account hacked, or a login you did not make."""
     platform = _need(state(ctx), platform, "Platform", "--platform")
-    _log(ctx, "compromise", at=at, platform=platform, note=note, attach=attach, account=account,
-         notice=notice)
+    _log(
+        ctx,
+        "compromise",
+        at=at,
+        platform=platform,
+        note=note,
+        attach=attach,
+        account=account,
+        notice=notice,
+    )
 
 
 def appeal(
     ctx: typer.Context,
-    to: Annotated[str | None, typer.Option("--to", metavar="T", help="whatsapp, instagram, facebook, telegram, "
-                                           "police, ministry, prosecutor, court, ombudsman, other.")] = None,
-    channel: Annotated[str | None, typer.Option("--channel", metavar="C",
-                                                help="in-app, web-form, email, letter, in-person.")] = None,
-    ref: Annotated[str | None, typer.Option("--ref", metavar="REF", help="Their reference number.")] = None,
-    about: Annotated[list[int] | None, typer.Option("--about", metavar="ID",
-                                                    help="The incident it is about (repeatable).")] = None,
-    due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="Answer due by (YYYY-MM-DD).")] = None,
-    status: Annotated[str, typer.Option("--status", metavar="S",
-                                        help="sent, acknowledged, answered, rejected, granted, "
-                                        "no-response, unavailable.")] = "sent",
-    text: Text = None, text_file: TextFile = None,
-    at: At = None, platform: Platform = None, note: Note = None, attach: Attach = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="T",
+            help="whatsapp, instagram, facebook, telegram, "
+            "police, ministry, prosecutor, court, ombudsman, other.",
+        ),
+    ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option("--channel", metavar="C", help="in-app, web-form, email, letter, in-person."),
+    ] = None,
+    ref: Annotated[
+        str | None, typer.Option("--ref", metavar="REF", help="Their reference number.")
+    ] = None,
+    about: Annotated[
+        list[int] | None,
+        typer.Option("--about", metavar="ID", help="The incident it is about (repeatable)."),
+    ] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", metavar="DATE", help="Answer due by (YYYY-MM-DD).")
+    ] = None,
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            metavar="S",
+            help="sent, acknowledged, answered, rejected, granted, no-response, unavailable.",
+        ),
+    ] = "sent",
+    text: Text = None,
+    text_file: TextFile = None,
+    at: At = None,
+    platform: Platform = None,
+    note: Note = None,
+    attach: Attach = None,
 ) -> None:
     """An appeal or complaint to a platform, the police, a ministry or a court."""
     to = _need(state(ctx), to, "Appeal to", "--to")
-    _log(ctx, "appeal", at=at, platform=platform, note=note, attach=attach, to=to, channel=channel,
-         ref=ref, about=about, due=due, status=status, text=_text(text, text_file))
+    _log(
+        ctx,
+        "appeal",
+        at=at,
+        platform=platform,
+        note=note,
+        attach=attach,
+        to=to,
+        channel=channel,
+        ref=ref,
+        about=about,
+        due=due,
+        status=status,
+        text=_text(text, text_file),
+    )
 
 
 def note(
     ctx: typer.Context,
-    text: Text = None, text_file: TextFile = None,
-    at: At = None, platform: Platform = None, attach: Attach = None,
+    text: Text = None,
+    text_file: TextFile = None,
+    at: At = None,
+    platform: Platform = None,
+    attach: Attach = None,
 ) -> None:
     """Anything else worth recording."""
     body = _text(text, text_file)
@@ -195,18 +361,30 @@ def note(
 def amend(
     ctx: typer.Context,
     incident_id: Annotated[int, typer.Argument(metavar="ID", help="The incident to correct.")],
-    why: Annotated[str | None, typer.Option("--why", metavar="TEXT", help="Why it is corrected.")] = None,
-    at: At = None, platform: Platform = None, note: Note = None, attach: Attach = None,
-    number: Annotated[str | None, typer.Option("--number", metavar="NUMBER",
-                                               help="Caller or sender (call, message).")] = None,
+    why: Annotated[
+        str | None, typer.Option("--why", metavar="TEXT", help="Why it is corrected.")
+    ] = None,
+    at: At = None,
+    platform: Platform = None,
+    note: Note = None,
+    attach: Attach = None,
+    number: Annotated[
+        str | None,
+        typer.Option("--number", metavar="NUMBER", help="Caller or sender (call, message)."),
+    ] = None,
     outcome: Annotated[str | None, typer.Option("--outcome", metavar="O")] = None,
     direction: Annotated[str | None, typer.Option("--direction", metavar="in|out")] = None,
     duration: Annotated[int | None, typer.Option("--duration", metavar="SECONDS", min=0)] = None,
-    text: Text = None, text_file: TextFile = None,
-    opened: Annotated[bool | None, typer.Option("--opened/--not-opened", show_default=False)] = None,
-    account: Account = None, notice: Notice = None,
-    appeal_offered: Annotated[bool | None, typer.Option("--appeal-offered/--no-appeal-offered",
-                                                        show_default=False)] = None,
+    text: Text = None,
+    text_file: TextFile = None,
+    opened: Annotated[
+        bool | None, typer.Option("--opened/--not-opened", show_default=False)
+    ] = None,
+    account: Account = None,
+    notice: Notice = None,
+    appeal_offered: Annotated[
+        bool | None, typer.Option("--appeal-offered/--no-appeal-offered", show_default=False)
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", metavar="R")] = None,
     claimant: Annotated[str | None, typer.Option("--claimant", metavar="C")] = None,
     url: Annotated[str | None, typer.Option("--url", metavar="URL")] = None,
@@ -222,13 +400,32 @@ def amend(
 
     st = state(ctx)
     details = {
-        "outcome": outcome, "direction": direction, "duration": duration,
-        "text": _text(text, text_file), "opened": opened, "account": account, "notice": notice,
-        "appeal_offered": appeal_offered, "reason": reason, "claimant": claimant, "url": url,
-        "to": to, "channel": channel, "ref": ref, "about": about or None, "due": due, "status": status,
+        "outcome": outcome,
+        "direction": direction,
+        "duration": duration,
+        "text": _text(text, text_file),
+        "opened": opened,
+        "account": account,
+        "notice": notice,
+        "appeal_offered": appeal_offered,
+        "reason": reason,
+        "claimant": claimant,
+        "url": url,
+        "to": to,
+        "channel": channel,
+        "ref": ref,
+        "about": about or None,
+        "due": due,
+        "status": status,
     }
-    typed = logbook.Typed(at=at, platform=platform, counterparty=number, note=note,
-                          details=details, attach=list(attach or []))
+    typed = logbook.Typed(
+        at=at,
+        platform=platform,
+        counterparty=number,
+        note=note,
+        details=details,
+        attach=list(attach or []),
+    )
     with open_vault(st) as v:
         view = logbook.amend(v, incident_id, typed, why)
     _done(st, f"Amended incident {view['id']}", view)

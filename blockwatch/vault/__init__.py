@@ -17,6 +17,15 @@ from blockwatch.vault.store import (
 )
 
 __all__ = [
-    "Attachment", "Filter", "Vault", "change_passphrase", "create", "ensure_absent", "exists", "read_attachment",
-    "recover", "require", "unlock",
+    "Attachment",
+    "Filter",
+    "Vault",
+    "change_passphrase",
+    "create",
+    "ensure_absent",
+    "exists",
+    "read_attachment",
+    "recover",
+    "require",
+    "unlock",
 ]

@@ -29,7 +29,7 @@ from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault
 
 
 def check(vault: Vault, progress: Callable[[str], None] = lambda _: None) -> list[str]:
-    """Run every check; return their descriptions, or raise VaultCorrupt naming the first failure."""
+    """Run every check; return what passed, or raise VaultCorrupt naming the first failure."""
     done: list[str] = []
     for describe, run in (
         ("database pages and structure are intact", _database),
@@ -123,11 +123,16 @@ def _checkpoints(vault: Vault) -> str:
         except ledger.ProofError as e:
             raise _fail(4, f"checkpoint at size {compact.size}: {e.message}") from None
         if signed.size != compact.size or signed.root != compact.root():
-            raise _fail(4, f"checkpoint at size {compact.size} does not match the ledger "
-                        f"(not consistent with checkpoint at size {previous})")
+            raise _fail(
+                4,
+                f"checkpoint at size {compact.size} does not match the ledger "
+                f"(not consistent with checkpoint at size {previous})",
+            )
         previous = compact.size
     if previous != compact.size or max(notes) != compact.size:
-        raise _fail(4, f"the newest checkpoint covers {max(notes)} entries, the ledger has {compact.size}")
+        raise _fail(
+            4, f"the newest checkpoint covers {max(notes)} entries, the ledger has {compact.size}"
+        )
     if vault.stored_range() != (compact.size, compact.hashes):
         raise _fail(4, "the stored tree state does not match the ledger")
     return f"{len(notes)} checkpoints, tree size {compact.size}"
@@ -135,9 +140,9 @@ def _checkpoints(vault: Vault) -> str:
 
 def _projection(vault: Vault) -> str:
     replay = incidents.Projection()
-    for seq, type_, recorded_at, stored, _leaf in vault.entries():
+    for seq, type_, recorded_at, entry, _leaf in vault.entries():
         try:
-            replay.apply(seq, type_, recorded_at, json.loads(stored)["body"])
+            replay.apply(seq, type_, recorded_at, json.loads(entry)["body"])
         except VaultCorrupt as e:
             raise _fail(5, e.message) from None
     stored = vault.projection()
@@ -156,7 +161,9 @@ def _attachments(vault: Vault) -> str:
         if sha not in stored:
             raise _fail(6, f"attachment {sha} named in the ledger is not stored")
         if stored[sha] != size:
-            raise _fail(6, f"attachment {sha} is stored with size {stored[sha]}, the ledger says {size}")
+            raise _fail(
+                6, f"attachment {sha} is stored with size {stored[sha]}, the ledger says {size}"
+            )
     total = 0
     for sha, size in stored.items():
         digest, length = hashlib.sha256(), 0

@@ -204,7 +204,8 @@ def unlock_with_passphrase(doc: dict[str, Any], passphrase: str) -> bytes:
             if key is not None:
                 return key
     raise VaultLocked(
-        "wrong passphrase", hint="try again; if it is lost, run 'blockwatch recover' with the recovery code"
+        "wrong passphrase",
+        hint="try again; if it is lost, run 'blockwatch recover' with the recovery code",
     )
 
 
@@ -215,7 +216,9 @@ def unlock_with_recovery(doc: dict[str, Any], code: str) -> bytes:
             key = _open(doc["vault_id"], slot, _hkdf(secret, slot["kdf"]))
             if key is not None:
                 return key
-    raise VaultLocked("this recovery code does not open this vault", hint="check that it belongs to this vault")
+    raise VaultLocked(
+        "this recovery code does not open this vault", hint="check that it belongs to this vault"
+    )
 
 
 def replace_slot(doc: dict[str, Any], slot: dict[str, Any]) -> dict[str, Any]:
@@ -272,7 +275,9 @@ def _validate(doc: Any, path: Path) -> None:
             ):
                 value = kdf.get(name)
                 if type(value) is not int or not floor <= value <= cap:
-                    raise bad(f"slot {slot['id']!r}: Argon2id {name}={value!r} is outside {floor}..{cap}")
+                    raise bad(
+                        f"slot {slot['id']!r}: Argon2id {name}={value!r} is outside {floor}..{cap}"
+                    )
         elif kind == "recovery":
             if kdf.get("name") != "hkdf-sha256":
                 raise bad(f"slot {slot['id']!r}: unknown KDF {kdf.get('name')!r}")

@@ -66,8 +66,12 @@ class Attachment:
     media_type: str
 
     def describe(self) -> dict[str, Any]:
-        return {"sha256": self.sha256, "name": self.name, "size": self.size,
-                "media_type": self.media_type}
+        return {
+            "sha256": self.sha256,
+            "name": self.name,
+            "size": self.size,
+            "media_type": self.media_type,
+        }
 
 
 def read_attachment(path: Path) -> Attachment:
@@ -75,7 +79,8 @@ def read_attachment(path: Path) -> Attachment:
     try:
         if not path.is_file():
             raise InputError(
-                f"attachment {str(path)!r} is not a file" if path.exists()
+                f"attachment {str(path)!r} is not a file"
+                if path.exists()
                 else f"attachment {str(path)!r} does not exist",
                 hint="check the path given to --attach",
             )
@@ -147,21 +152,24 @@ def _create_schema(conn: Any) -> None:
     import sqlite_utils
 
     db = sqlite_utils.Database(conn)
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["entries"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("entries").create(
         {"seq": int, "type": str, "recorded_at": str, "entry": bytes, "leaf": bytes},
-        pk="seq", not_null={"type", "recorded_at", "entry", "leaf"},
+        pk="seq",
+        not_null={"type", "recorded_at", "entry", "leaf"},
     )
-    db["checkpoints"].create({"size": int, "note": str}, pk="size", not_null={"note"})
-    db["incidents"].create(
+    db.table("checkpoints").create({"size": int, "note": str}, pk="size", not_null={"note"})
+    db.table("incidents").create(
         {"id": int, "uid": str, "kind": str, "platform": str, "occurred_utc": str, "doc": str},
-        pk="id", not_null={"uid", "kind", "occurred_utc", "doc"},
+        pk="id",
+        not_null={"uid", "kind", "occurred_utc", "doc"},
     )
-    db["incidents"].create_index(["uid"], unique=True)
-    db["incidents"].create_index(["occurred_utc"])
-    db["blobs"].create({"sha256": str, "size": int, "chunks": int}, pk="sha256")
-    db["chunks"].create(
-        {"sha256": str, "n": int, "data": bytes}, pk=("sha256", "n"),
+    db.table("incidents").create_index(["uid"], unique=True)
+    db.table("incidents").create_index(["occurred_utc"])
+    db.table("blobs").create({"sha256": str, "size": int, "chunks": int}, pk="sha256")
+    db.table("chunks").create(
+        {"sha256": str, "n": int, "data": bytes},
+        pk=("sha256", "n"),
         foreign_keys=[("sha256", "blobs", "sha256")],
     )
     for table in _APPEND_ONLY:
@@ -175,9 +183,7 @@ def _create_schema(conn: Any) -> None:
 # --------------------------------------------------------------------------- create / open
 
 
-def create(
-    env: Env, passphrase: str, *, home_region: str, timezone: str
-) -> tuple[Vault, str]:
+def create(env: Env, passphrase: str, *, home_region: str, timezone: str) -> tuple[Vault, str]:
     """Create a new vault at ``env.vault_dir``; return it and the recovery code (shown once)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -191,7 +197,9 @@ def create(
         directory.parent.mkdir(parents=True, exist_ok=True)
         os.mkdir(directory, 0o700)
     elif any(directory.iterdir()):
-        raise InputError(f"{directory} is not empty", hint="choose a new or empty directory for the vault")
+        raise InputError(
+            f"{directory} is not empty", hint="choose a new or empty directory for the vault"
+        )
     db_path = directory / DB_NAME
     try:
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
@@ -204,14 +212,23 @@ def create(
         vault = Vault(env, conn, settings, signer)
         with vault._write():
             vault._set_meta(
-                schema_version=str(SCHEMA_VERSION), vault_id=vault_id, origin=settings.origin,
-                home_region=home_region, timezone=timezone,
+                schema_version=str(SCHEMA_VERSION),
+                vault_id=vault_id,
+                origin=settings.origin,
+                home_region=home_region,
+                timezone=timezone,
                 signing_key=base64.b64encode(_raw_private(signer)).decode(),
             )
-            vault._append(ENTRY_VAULT_CREATED, {
-                "vault_id": vault_id, "origin": settings.origin, "home_region": home_region,
-                "timezone": timezone, "signer": base64.b64encode(vault.public_key).decode(),
-            })
+            vault._append(
+                ENTRY_VAULT_CREATED,
+                {
+                    "vault_id": vault_id,
+                    "origin": settings.origin,
+                    "home_region": home_region,
+                    "timezone": timezone,
+                    "signer": base64.b64encode(vault.public_key).decode(),
+                },
+            )
         slot = keyslots.passphrase_slot(vault_id, data_key, passphrase, env.kdf)
         recovery, code = keyslots.recovery_slot(vault_id, data_key)
         keyslots.save(directory / SLOTS_NAME, keyslots.new_document(vault_id, [slot, recovery]))
@@ -230,7 +247,9 @@ def _region(code: str) -> str:
 
     region = code.strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
-        raise InputError(f"{code!r} is not a region code", hint="use a two-letter code such as KZ, RU, GB")
+        raise InputError(
+            f"{code!r} is not a region code", hint="use a two-letter code such as KZ, RU, GB"
+        )
     return region
 
 
@@ -257,7 +276,7 @@ def open_with_key(env: Env, data_key: bytes) -> Vault:
     except BlockwatchError:
         conn.close()
         raise
-    except Exception as e:  # noqa: BLE001 - any malformed meta row means a damaged vault
+    except Exception as e:
         conn.close()
         raise VaultCorrupt(f"vault settings are damaged: {e!r}") from None
     return Vault(env, conn, settings, signer)
@@ -339,9 +358,13 @@ class Vault:
     def public_pem(self) -> str:
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-        return self._signer.public_key().public_bytes(  # type: ignore[no-any-return]
-            Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        return (
+            self._signer.public_key()
+            .public_bytes(  # type: ignore[no-any-return]
+                Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
 
     # ----------------------------------------------------------------- writing
 
@@ -350,9 +373,11 @@ class Vault:
         """One transaction that ends with a new signed checkpoint, or with nothing at all."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            meta = dict(self.conn.execute(
-                "SELECT key, value FROM meta WHERE key IN ('tree_size', 'tree_range')"
-            ).fetchall())
+            meta = dict(
+                self.conn.execute(
+                    "SELECT key, value FROM meta WHERE key IN ('tree_size', 'tree_range')"
+                ).fetchall()
+            )
             hashes = [bytes.fromhex(h) for h in json.loads(meta.get("tree_range", "[]"))]
             self._compact = ledger.CompactRange(int(meta.get("tree_size", 0)), hashes)
             yield
@@ -363,7 +388,8 @@ class Vault:
                 (compact.size, ledger.sign_checkpoint(checkpoint, self._signer)),
             )
             self._set_meta(
-                tree_size=str(compact.size), tree_range=json.dumps([h.hex() for h in compact.hashes])
+                tree_size=str(compact.size),
+                tree_range=json.dumps([h.hex() for h in compact.hashes]),
             )
             self.conn.execute("COMMIT")
         except BaseException:
@@ -394,7 +420,11 @@ class Vault:
         return seq
 
     def _project(self, seq: int, type_: str, recorded_at: str, body: dict[str, Any]) -> None:
-        views = [self._view_by_uid(body["uid"])] if type_ != incidents.ENTRY_CREATED and "uid" in body else []
+        views = (
+            [self._view_by_uid(body["uid"])]
+            if type_ != incidents.ENTRY_CREATED and "uid" in body
+            else []
+        )
         next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM incidents").fetchone()[0]
         view = incidents.Projection(views, next_id).apply(seq, type_, recorded_at, body)
         if view is not None:
@@ -404,14 +434,23 @@ class Vault:
         self.conn.execute(
             "INSERT INTO incidents (id, uid, kind, platform, occurred_utc, doc) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "platform = excluded.platform, occurred_utc = excluded.occurred_utc, doc = excluded.doc",
-            (view["id"], view["uid"], view["kind"], view["platform"],
-             when.utc_stamp(when.parse_instant(view["occurred_at"])), json.dumps(view)),
+            "platform = excluded.platform, occurred_utc = excluded.occurred_utc, "
+            "doc = excluded.doc",
+            (
+                view["id"],
+                view["uid"],
+                view["kind"],
+                view["platform"],
+                when.utc_stamp(when.parse_instant(view["occurred_at"])),
+                json.dumps(view),
+            ),
         )
 
     def _store_blob(self, attachment: Attachment) -> None:
         """Copy a file into the vault in chunks, re-hashing as it goes."""
-        if self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (attachment.sha256,)).fetchone():
+        if self.conn.execute(
+            "SELECT 1 FROM blobs WHERE sha256 = ?", (attachment.sha256,)
+        ).fetchone():
             return
         digest, n, size = hashlib.sha256(), 0, 0
         self.conn.execute(
@@ -429,14 +468,18 @@ class Vault:
                     )
                     n += 1
         except OSError as e:
-            raise InputError(f"cannot read attachment {str(attachment.path)!r}: {e.strerror}") from None
+            raise InputError(
+                f"cannot read attachment {str(attachment.path)!r}: {e.strerror}"
+            ) from None
         if digest.hexdigest() != attachment.sha256 or size != attachment.size:
             raise InputError(
                 f"attachment {str(attachment.path)!r} changed while it was being stored",
                 hint="wait until nothing is writing the file, then log again",
             )
 
-    def add_incident(self, body: dict[str, Any], attachments: Iterable[Attachment] = ()) -> dict[str, Any]:
+    def add_incident(
+        self, body: dict[str, Any], attachments: Iterable[Attachment] = ()
+    ) -> dict[str, Any]:
         """Record one new incident (the body from ``incidents.new_incident``)."""
         attachments = list(attachments)
         body = {**body, "attachments": [a.describe() for a in attachments]}
@@ -447,7 +490,10 @@ class Vault:
         return self._view_by_uid(body["uid"])
 
     def amend(
-        self, incident_id: int, changes: dict[str, Any], why: str | None = None,
+        self,
+        incident_id: int,
+        changes: dict[str, Any],
+        why: str | None = None,
         attachments: Iterable[Attachment] = (),
     ) -> dict[str, Any]:
         """Append an amendment (and/or attachments); the original entry stays as it was."""
@@ -459,8 +505,10 @@ class Vault:
                 self._append(incidents.ENTRY_AMENDED, body)
             for attachment in attachments:
                 self._store_blob(attachment)
-                self._append(incidents.ENTRY_ATTACHMENT,
-                             {"uid": current["uid"], "attachment": attachment.describe()})
+                self._append(
+                    incidents.ENTRY_ATTACHMENT,
+                    {"uid": current["uid"], "attachment": attachment.describe()},
+                )
         return self.incident(incident_id)
 
     # ----------------------------------------------------------------- reading
@@ -474,12 +522,15 @@ class Vault:
     def incident(self, incident_id: int) -> dict[str, Any]:
         row = self.conn.execute("SELECT doc FROM incidents WHERE id = ?", (incident_id,)).fetchone()
         if row is None:
-            raise NotFound(f"there is no incident {incident_id}", hint="'blockwatch list' shows the ids")
+            raise NotFound(
+                f"there is no incident {incident_id}", hint="'blockwatch list' shows the ids"
+            )
         return json.loads(row[0])  # type: ignore[no-any-return]
 
     def incidents(self, where: Filter = Filter()) -> list[dict[str, Any]]:
         """Incidents matching ``where``, oldest first (by when they occurred)."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if where.kinds:
             clauses.append(f"kind IN ({', '.join('?' * len(where.kinds))})")
             params += list(where.kinds)
@@ -525,20 +576,26 @@ class Vault:
         return list(self.conn.execute("SELECT size, note FROM checkpoints ORDER BY size"))
 
     def latest_checkpoint(self) -> str:
-        row = self.conn.execute("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
+        row = self.conn.execute(
+            "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1"
+        ).fetchone()
         return str(row[0])
 
     def tree_size(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM entries").fetchone()[0])
 
     def stored_range(self) -> tuple[int, list[bytes]]:
-        meta = dict(self.conn.execute(
-            "SELECT key, value FROM meta WHERE key IN ('tree_size', 'tree_range')"
-        ).fetchall())
+        meta = dict(
+            self.conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('tree_size', 'tree_range')"
+            ).fetchall()
+        )
         return int(meta["tree_size"]), [bytes.fromhex(h) for h in json.loads(meta["tree_range"])]
 
     def projection(self) -> dict[str, dict[str, Any]]:
-        return {uid: json.loads(doc) for uid, doc in self.conn.execute("SELECT uid, doc FROM incidents")}
+        return {
+            uid: json.loads(doc) for uid, doc in self.conn.execute("SELECT uid, doc FROM incidents")
+        }
 
     def blob_index(self) -> list[tuple[str, int]]:
         return list(self.conn.execute("SELECT sha256, size FROM blobs ORDER BY sha256"))

@@ -1,0 +1,121 @@
+"""Start-up and logging cost of the real ``blockwatch`` command (issue: the foundation).
+
+Medians of several runs, each against a baseline measured in the same run:
+
+* ``python -c pass``                   the interpreter alone
+* ``blockwatch --version`` / ``--help`` must stay cheap: heavy imports only where used
+* ``python -c <Argon2id derive>``      the key derivation alone (same cost as a vault unlock)
+* ``blockwatch log call …``            end to end: unlock, parse, append, sign, commit
+
+Run: ``uv run python bench/startup.py [--runs 11]``.  Nothing here asserts a time.
+
+Installed tools (pip, pipx, ``uv tool install``) run from compiled bytecode; a development venv
+made by ``uv sync`` has none, and some machines set PYTHONDONTWRITEBYTECODE, so every start
+would recompile Typer from source.  The benchmark therefore compiles the environment first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PASSPHRASE = "benchmark passphrase"
+KDF = (
+    "import os; from cryptography.hazmat.primitives.kdf.argon2 import Argon2id; "
+    "Argon2id(salt=os.urandom(16), length=32, iterations=3, lanes=4, memory_cost=65536)"
+    ".derive(b'benchmark passphrase')"
+)
+
+
+def median_ms(argv: list[str], env: dict[str, str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def typer_file() -> str:
+    import typer
+
+    return typer.__file__ or ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=11)
+    runs = parser.parse_args().runs
+    exe = str(Path(sys.executable).with_name("blockwatch"))
+    import blockwatch
+
+    for where in {Path(typer_file()).parents[1], Path(blockwatch.__file__).parent}:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "-j", "0", str(where)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "BLOCKWATCH_VAULT": f"{tmp}/vault",
+            "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
+        }
+        subprocess.run(
+            [exe, "init", "--timezone", "Asia/Almaty"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        rows = [
+            ("python -c pass", median_ms([sys.executable, "-c", "pass"], env, runs)),
+            ("blockwatch --version", median_ms([exe, "--version"], env, runs)),
+            ("blockwatch --help", median_ms([exe, "--help"], env, runs)),
+            (
+                "Argon2id derive alone (python -c)",
+                median_ms([sys.executable, "-c", KDF], env, runs),
+            ),
+            (
+                "blockwatch log call … (end to end)",
+                median_ms(
+                    [
+                        exe,
+                        "log",
+                        "call",
+                        "+447700900123",
+                        "--at",
+                        "2026-07-04 19:04",
+                        "--platform",
+                        "whatsapp",
+                        "--outcome",
+                        "missed",
+                    ],
+                    env,
+                    runs,
+                ),
+            ),
+            (
+                "blockwatch log call … --at 'yesterday 19:04'",
+                median_ms(
+                    [exe, "log", "call", "+447700900123", "--at", "yesterday 19:04"], env, runs
+                ),
+            ),
+        ]
+    base = rows[0][1]
+    kdf = rows[3][1]
+    print(f"medians of {runs} runs on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"{'command':<48} {'median ms':>10} {'- python':>10} {'- kdf run':>10}")
+    for name, ms in rows:
+        print(f"{name:<48} {ms:>10.1f} {ms - base:>10.1f} {ms - kdf:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
