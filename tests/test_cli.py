@@ -422,3 +422,21 @@ def test_version_and_help() -> None:
     env = make_env(Path("/nonexistent"))
     assert ok(env, "--version").startswith("blockwatch ")
     assert "log" in ok(env, "--help")
+
+
+def test_a_bug_says_so_exit_70_and_shows_no_locals(
+    vault_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blockwatch import logbook
+
+    def broken(*args: object, **kwargs: object) -> None:
+        secret_local = "SECRET-LOCAL-VALUE"  # noqa: F841 - must never be printed
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(logbook, "log", broken)
+    plain = run_cli(vault_env, "log", "note", "--text", "x")
+    assert plain.code == 70
+    assert "This is a bug" in plain.err and "Traceback" not in plain.err and "--debug" in plain.err
+    debug = run_cli(vault_env, "--debug", "log", "note", "--text", "x")
+    assert debug.code == 70 and "Traceback" in debug.err and "RuntimeError: boom" in debug.err
+    assert "SECRET-LOCAL-VALUE" not in debug.err and PASSPHRASE not in debug.err

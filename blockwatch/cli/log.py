@@ -46,6 +46,61 @@ TextFile = Annotated[
     Path | None, typer.Option("--text-file", metavar="F", help="Read the text from a UTF-8 file.")
 ]
 
+
+def _opt(name: str, metavar: str, help: str) -> Any:
+    return typer.Option(name, metavar=metavar, help=help)
+
+
+Outcome = Annotated[
+    str | None, _opt("--outcome", "missed|answered|rejected|blocked", "What became of the call.")
+]
+Direction = Annotated[str | None, _opt("--direction", "in|out", "Incoming or outgoing.")]
+Duration = Annotated[
+    int | None, typer.Option("--duration", metavar="SECONDS", min=0, help="How long it lasted.")
+]
+Opened = Annotated[
+    bool | None,
+    typer.Option("--opened/--not-opened", help="Did you open it?", show_default=False),
+]
+AppealOffered = Annotated[
+    bool | None,
+    typer.Option(
+        "--appeal-offered/--no-appeal-offered",
+        help="Did the notice offer a way to appeal?",
+        show_default=False,
+    ),
+]
+Reason = Annotated[str | None, _opt("--reason", "R", "The stated ground, e.g. copyright.")]
+Claimant = Annotated[str | None, _opt("--claimant", "C", "Who complained.")]
+Url = Annotated[str | None, _opt("--url", "URL", "What was removed.")]
+To = Annotated[
+    str | None,
+    _opt(
+        "--to",
+        "T",
+        "whatsapp, instagram, facebook, telegram, police, ministry, prosecutor, court, "
+        "ombudsman, other.",
+    ),
+]
+Channel = Annotated[
+    str | None, _opt("--channel", "C", "in-app, web-form, email, letter, in-person.")
+]
+Ref = Annotated[str | None, _opt("--ref", "REF", "Their reference number.")]
+About = Annotated[
+    list[int] | None,
+    typer.Option("--about", metavar="ID", help="The incident it is about (repeatable)."),
+]
+Due = Annotated[str | None, _opt("--due", "DATE", "Answer due by (YYYY-MM-DD).")]
+Status = Annotated[
+    str | None,
+    _opt(
+        "--status",
+        "S",
+        "sent, acknowledged, answered, rejected, granted, no-response, unavailable.",
+    ),
+]
+
+
 MAX_TEXT_FILE = 1024 * 1024
 
 
@@ -137,11 +192,9 @@ def call(
     ] = None,
     at: At = None,
     platform: Platform = None,
-    outcome: Annotated[
-        str | None, typer.Option("--outcome", metavar="missed|answered|rejected|blocked")
-    ] = None,
-    direction: Annotated[str, typer.Option("--direction", metavar="in|out")] = "in",
-    duration: Annotated[int | None, typer.Option("--duration", metavar="SECONDS", min=0)] = None,
+    outcome: Outcome = None,
+    direction: Direction = "in",
+    duration: Duration = None,
     note: Note = None,
     attach: Attach = None,
 ) -> None:
@@ -171,10 +224,7 @@ def message(
     ] = None,
     text: Text = None,
     text_file: TextFile = None,
-    opened: Annotated[
-        bool | None,
-        typer.Option("--opened/--not-opened", help="Did you open it?", show_default=False),
-    ] = None,
+    opened: Opened = None,
     at: At = None,
     platform: Platform = None,
     note: Note = None,
@@ -199,14 +249,7 @@ def block(
     ctx: typer.Context,
     account: Account = None,
     notice: Notice = None,
-    appeal_offered: Annotated[
-        bool | None,
-        typer.Option(
-            "--appeal-offered/--no-appeal-offered",
-            help="Did the notice offer a way to appeal?",
-            show_default=False,
-        ),
-    ] = None,
+    appeal_offered: AppealOffered = None,
     at: At = None,
     platform: Platform = None,
     note: Note = None,
@@ -231,15 +274,9 @@ def takedown(
     ctx: typer.Context,
     account: Account = None,
     notice: Notice = None,
-    reason: Annotated[
-        str | None, typer.Option("--reason", metavar="R", help="e.g. copyright.")
-    ] = None,
-    claimant: Annotated[
-        str | None, typer.Option("--claimant", metavar="C", help="Who complained.")
-    ] = None,
-    url: Annotated[
-        str | None, typer.Option("--url", metavar="URL", help="What was removed.")
-    ] = None,
+    reason: Reason = None,
+    claimant: Claimant = None,
+    url: Url = None,
     at: At = None,
     platform: Platform = None,
     note: Note = None,
@@ -287,37 +324,12 @@ def compromise(
 
 def appeal(
     ctx: typer.Context,
-    to: Annotated[
-        str | None,
-        typer.Option(
-            "--to",
-            metavar="T",
-            help="whatsapp, instagram, facebook, telegram, "
-            "police, ministry, prosecutor, court, ombudsman, other.",
-        ),
-    ] = None,
-    channel: Annotated[
-        str | None,
-        typer.Option("--channel", metavar="C", help="in-app, web-form, email, letter, in-person."),
-    ] = None,
-    ref: Annotated[
-        str | None, typer.Option("--ref", metavar="REF", help="Their reference number.")
-    ] = None,
-    about: Annotated[
-        list[int] | None,
-        typer.Option("--about", metavar="ID", help="The incident it is about (repeatable)."),
-    ] = None,
-    due: Annotated[
-        str | None, typer.Option("--due", metavar="DATE", help="Answer due by (YYYY-MM-DD).")
-    ] = None,
-    status: Annotated[
-        str,
-        typer.Option(
-            "--status",
-            metavar="S",
-            help="sent, acknowledged, answered, rejected, granted, no-response, unavailable.",
-        ),
-    ] = "sent",
+    to: To = None,
+    channel: Channel = None,
+    ref: Ref = None,
+    about: About = None,
+    due: Due = None,
+    status: Status = "sent",
     text: Text = None,
     text_file: TextFile = None,
     at: At = None,
@@ -361,39 +373,32 @@ def note(
 def amend(
     ctx: typer.Context,
     incident_id: Annotated[int, typer.Argument(metavar="ID", help="The incident to correct.")],
-    why: Annotated[
-        str | None, typer.Option("--why", metavar="TEXT", help="Why it is corrected.")
-    ] = None,
+    why: Annotated[str | None, _opt("--why", "TEXT", "Why it is corrected.")] = None,
     at: At = None,
     platform: Platform = None,
     note: Note = None,
     attach: Attach = None,
     number: Annotated[
-        str | None,
-        typer.Option("--number", metavar="NUMBER", help="Caller or sender (call, message)."),
+        str | None, _opt("--number", "NUMBER", "Caller or sender (call, message).")
     ] = None,
-    outcome: Annotated[str | None, typer.Option("--outcome", metavar="O")] = None,
-    direction: Annotated[str | None, typer.Option("--direction", metavar="in|out")] = None,
-    duration: Annotated[int | None, typer.Option("--duration", metavar="SECONDS", min=0)] = None,
+    outcome: Outcome = None,
+    direction: Direction = None,
+    duration: Duration = None,
     text: Text = None,
     text_file: TextFile = None,
-    opened: Annotated[
-        bool | None, typer.Option("--opened/--not-opened", show_default=False)
-    ] = None,
+    opened: Opened = None,
     account: Account = None,
     notice: Notice = None,
-    appeal_offered: Annotated[
-        bool | None, typer.Option("--appeal-offered/--no-appeal-offered", show_default=False)
-    ] = None,
-    reason: Annotated[str | None, typer.Option("--reason", metavar="R")] = None,
-    claimant: Annotated[str | None, typer.Option("--claimant", metavar="C")] = None,
-    url: Annotated[str | None, typer.Option("--url", metavar="URL")] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="T")] = None,
-    channel: Annotated[str | None, typer.Option("--channel", metavar="C")] = None,
-    ref: Annotated[str | None, typer.Option("--ref", metavar="REF")] = None,
-    about: Annotated[list[int] | None, typer.Option("--about", metavar="ID")] = None,
-    due: Annotated[str | None, typer.Option("--due", metavar="DATE")] = None,
-    status: Annotated[str | None, typer.Option("--status", metavar="S")] = None,
+    appeal_offered: AppealOffered = None,
+    reason: Reason = None,
+    claimant: Claimant = None,
+    url: Url = None,
+    to: To = None,
+    channel: Channel = None,
+    ref: Ref = None,
+    about: About = None,
+    due: Due = None,
+    status: Status = None,
 ) -> None:
     """Correct an incident. The original stays in the ledger; 'show' lists both."""
     from blockwatch import logbook
