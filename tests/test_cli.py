@@ -440,3 +440,20 @@ def test_a_bug_says_so_exit_70_and_shows_no_locals(
     debug = run_cli(vault_env, "--debug", "log", "note", "--text", "x")
     assert debug.code == 70 and "Traceback" in debug.err and "RuntimeError: boom" in debug.err
     assert "SECRET-LOCAL-VALUE" not in debug.err and PASSPHRASE not in debug.err
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: (d / "vault.db").write_bytes(b""),
+        lambda d: (d / "vault.db").write_bytes((d / "vault.db").read_bytes()[:5000]),
+        lambda d: (d / "keyslots.json").write_text("{not json"),
+    ],
+    ids=["zero-byte-db", "truncated-db", "damaged-keyslots"],
+)
+def test_damaged_vault_files_are_exit_4_one_line(vault_env: Env, damage) -> None:  # type: ignore[no-untyped-def]
+    ok(vault_env, "log", "note", "--text", "x")
+    damage(vault_env.vault_dir)
+    err = fails(vault_env, 4, "check")
+    assert "backup" in err
+    fails(vault_env, 4, "log", "note", "--text", "y")
