@@ -355,6 +355,10 @@ class Vault:
         """SHA-256 of the raw Ed25519 public key: what a recipient checks out of band."""
         return hashlib.sha256(self.public_key).hexdigest()
 
+    def sign(self, data: bytes) -> bytes:
+        """A raw Ed25519 signature by the vault's key (for a bundle's tag manifest)."""
+        return self._signer.sign(data)  # type: ignore[no-any-return]
+
     def public_pem(self) -> str:
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 

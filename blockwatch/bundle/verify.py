@@ -1,0 +1,461 @@
+"""Verify an evidence bundle without a vault, a passphrase, or extracting anything to disk.
+
+Numbered checks, run in order; the first failure stops verification (fail closed) and nothing is
+returned but the error, which names the check and the file:
+
+1. The zip is safe to read: members have relative names of [A-Za-z0-9._-] under exactly one top
+   folder, no ``..``, backslashes, absolute or drive paths; no links, devices or directories
+   posing as files; no encryption; no duplicate names (after NFC and case folding); no
+   overlapping members; sizes and compression ratios under caps (no bombs).
+2. The bag is complete: bagit.txt is BagIt 1.0, every file in manifest-sha256.txt is present
+   and matches its SHA-256, and Payload-Oxum agrees.
+3. No file is present that neither manifest lists, except the signature.
+4. The tag manifest's hashes match its files.
+5. The Ed25519 signature over tagmanifest-sha256.txt is valid for signer.pem.
+6. The signer's fingerprint matches the one the user pinned (when given).
+7. The checkpoint is signed by that key, and every included ledger entry proves into it
+   (RFC 9162 inclusion proofs); the first entry names that key as the vault's signer.
+8. incidents.json is exactly the replay of the included entries.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import stat
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from blockwatch import incidents, ledger
+from blockwatch.bundle import layout
+from blockwatch.errors import InputError, VerificationFailed
+
+CHECKS = (
+    "the zip is safe to read",
+    "the bag is complete and every payload hash matches",
+    "no unlisted file besides the signature",
+    "every tag file matches the tag manifest",
+    "the signature is valid for signer.pem",
+    "the signer fingerprint matches the one given",
+    "every included ledger entry proves into the signed checkpoint",
+    "incidents.json equals the replay of the ledger entries",
+)
+
+
+class BundleInvalid(VerificationFailed):
+    def __init__(self, check: int, message: str, file: str | None = None) -> None:
+        where = f" ({file})" if file else ""
+        super().__init__(
+            f"check {check} failed, {CHECKS[check - 1]}: {message}{where}",
+            hint="do not rely on this bundle; ask the sender for a new copy",
+        )
+        self.check = check
+        self.file = file
+
+
+@dataclass
+class VerifiedBundle:
+    name: str
+    fingerprint: str
+    checkpoint: ledger.Checkpoint
+    incidents: list[dict[str, Any]]
+    bag_info: dict[str, str]
+    passed: list[str] = field(default_factory=list)
+
+
+def normalise_fingerprint(text: str) -> str:
+    value = "".join(c for c in text.lower() if c not in " :-\t")
+    if value.startswith("sha256"):
+        value = value[6:]
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise InputError(
+            f"--fingerprint {text!r} is not 64 hexadecimal characters",
+            hint="give the SHA-256 fingerprint the journalist gave you, e.g. from 'blockwatch key show'",
+        )
+    return value
+
+
+def verify_bundle(
+    path: Path, fingerprint: str | None = None, progress: Callable[[str], None] = lambda _: None
+) -> VerifiedBundle:
+    pinned = normalise_fingerprint(fingerprint) if fingerprint else None
+    try:
+        handle = open(path, "rb")
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror}") from None
+    with handle:
+        return _Verifier(handle, str(path), progress).run(pinned)
+
+
+class _Verifier:
+    def __init__(self, handle: IO[bytes], label: str, progress: Callable[[str], None]) -> None:
+        self.handle = handle
+        self.label = label
+        self.progress = progress
+        self.passed: list[str] = []
+
+    def done(self, number: int) -> None:
+        self.passed.append(CHECKS[number - 1])
+        if number < len(CHECKS):
+            self.progress(CHECKS[number])
+
+    def run(self, pinned: str | None) -> VerifiedBundle:
+        self.progress(CHECKS[0])
+        zf, top, members = self.open_zip()
+        with zf:
+            self.zf, self.top, self.members = zf, top, members
+            self.done(1)
+            payload = self.check_payload()
+            self.done(2)
+            tags = self.check_listing(payload)
+            self.done(3)
+            self.check_tags(tags)
+            self.done(4)
+            public, fp = self.check_signature()
+            self.done(5)
+            if pinned is not None and pinned != fp:
+                raise BundleInvalid(
+                    6, f"the bundle is signed by {fp}, not by {pinned}", layout.SIGNER
+                )
+            self.done(6)
+            checkpoint, entries = self.check_ledger(public)
+            self.done(7)
+            views = self.check_incidents(entries)
+            self.done(8)
+            return VerifiedBundle(top, fp, checkpoint, views, self.bag_info, self.passed)
+
+    # ------------------------------------------------------------------ check 1
+
+    def open_zip(self) -> tuple[zipfile.ZipFile, str, dict[str, zipfile.ZipInfo]]:
+        try:
+            zf = zipfile.ZipFile(self.handle)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            raise BundleInvalid(1, f"not a zip file: {e}", self.label) from None
+        try:
+            infos = zf.infolist()
+            if not infos:
+                raise BundleInvalid(1, "the zip is empty", self.label)
+            if len(infos) > layout.MAX_MEMBERS:
+                raise BundleInvalid(1, f"more than {layout.MAX_MEMBERS} members", self.label)
+            members: dict[str, zipfile.ZipInfo] = {}
+            seen: set[str] = set()
+            tops: set[str] = set()
+            total = 0
+            for info in infos:
+                name = info.filename
+                self.check_member(info)
+                folded = unicodedata.normalize("NFC", name).casefold()
+                if folded in seen:
+                    raise BundleInvalid(1, "two members have the same name", name)
+                seen.add(folded)
+                total += info.file_size
+                if total > layout.MAX_TOTAL_BYTES:
+                    raise BundleInvalid(1, "the members add up to more than the size cap", name)
+                if name.endswith("/"):
+                    continue  # a plain directory entry carries nothing
+                top, _, rest = name.partition("/")
+                tops.add(top)
+                members[rest] = info
+            if len(tops) != 1:
+                raise BundleInvalid(1, f"expected one top folder, found {len(tops)}", self.label)
+            self.check_overlaps(infos)
+        except BaseException:
+            zf.close()
+            raise
+        return zf, tops.pop(), members
+
+    @staticmethod
+    def check_member(info: zipfile.ZipInfo) -> None:
+        name = info.filename
+        if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+            raise BundleInvalid(1, "member name is absolute or uses backslashes", repr(name))
+        parts = name.rstrip("/").split("/")
+        if any(p in ("", ".", "..") for p in parts):
+            raise BundleInvalid(1, "member name contains '..', '.' or an empty part", repr(name))
+        if not layout.SAFE_PATH.fullmatch(name.rstrip("/")):
+            raise BundleInvalid(1, "member name has characters outside [A-Za-z0-9._-]", repr(name))
+        if info.flag_bits & 0x1:
+            raise BundleInvalid(1, "member is encrypted", name)
+        mode = info.external_attr >> 16
+        kind = stat.S_IFMT(mode)
+        if info.create_system == 3 and kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+            raise BundleInvalid(1, "member is a link or a device, not a file", name)
+        if name.endswith("/") and (info.file_size or info.compress_size):
+            raise BundleInvalid(1, "a directory entry carries data", name)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BundleInvalid(1, f"unsupported compression method {info.compress_type}", name)
+        if info.file_size > layout.MAX_MEMBER_BYTES:
+            raise BundleInvalid(1, "member is larger than the size cap", name)
+        if info.file_size > layout.RATIO_FLOOR and info.file_size > layout.MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise BundleInvalid(1, "member compresses suspiciously well (a zip bomb?)", name)
+
+    def check_overlaps(self, infos: list[zipfile.ZipInfo]) -> None:
+        """Members whose data overlap are how the worst zip bombs get their ratio."""
+        spans = sorted((i.header_offset, i) for i in infos)
+        for (offset, info), (next_offset, nxt) in zip(spans, spans[1:], strict=False):
+            # 30-byte local header + name + extra; we read the real lengths from the header.
+            self.handle.seek(offset + 26)
+            header = self.handle.read(4)
+            if len(header) != 4:
+                raise BundleInvalid(1, "truncated local header", info.filename)
+            end = (
+                offset
+                + 30
+                + int.from_bytes(header[:2], "little")
+                + int.from_bytes(header[2:], "little")
+                + info.compress_size
+            )
+            if end > next_offset:
+                raise BundleInvalid(1, "members overlap", nxt.filename)
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self, check: int, rest: str, cap: int) -> bytes:
+        info = self.members.get(rest)
+        if info is None:
+            raise BundleInvalid(check, "file is missing", rest)
+        if info.file_size > cap:
+            raise BundleInvalid(check, "file is larger than allowed", rest)
+        try:
+            with self.zf.open(info) as f:
+                data = f.read(cap + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+            raise BundleInvalid(check, f"cannot be read: {e}", rest) from None
+        if len(data) > cap:
+            raise BundleInvalid(check, "file is larger than allowed", rest)
+        return data
+
+    def digest(self, check: int, rest: str) -> tuple[str, int]:
+        info = self.members[rest]
+        digest, size = hashlib.sha256(), 0
+        try:
+            with self.zf.open(info) as f:
+                while chunk := f.read(1024 * 1024):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    if size > info.file_size:
+                        raise BundleInvalid(check, "file is longer than the zip says", rest)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+            raise BundleInvalid(check, f"cannot be read: {e}", rest) from None
+        return digest.hexdigest(), size
+
+    @staticmethod
+    def parse_manifest(check: int, data: bytes, name: str) -> dict[str, str]:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BundleInvalid(check, "manifest is not UTF-8", name) from None
+        entries: dict[str, str] = {}
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line and number == text.count("\n") + 1:
+                continue
+            match = layout.MANIFEST_LINE.fullmatch(line)
+            if not match or not layout.SAFE_PATH.fullmatch(match[2]) or match[2] in entries:
+                raise BundleInvalid(check, f"line {number} is not '<sha256>  <path>'", name)
+            entries[match[2]] = match[1]
+        return entries
+
+    # ------------------------------------------------------------------ checks 2-4
+
+    def check_payload(self) -> dict[str, str]:
+        if self.read(2, layout.BAGIT, layout.MAX_TAG_BYTES) != layout.BAGIT_TXT:
+            raise BundleInvalid(2, "not a BagIt 1.0 declaration", layout.BAGIT)
+        manifest = self.parse_manifest(
+            2, self.read(2, layout.MANIFEST, layout.MAX_JSON_BYTES), layout.MANIFEST
+        )
+        if not manifest:
+            raise BundleInvalid(2, "the payload manifest is empty", layout.MANIFEST)
+        total = 0
+        for rest, want in sorted(manifest.items()):
+            if not rest.startswith("data/"):
+                raise BundleInvalid(2, "the payload manifest lists a file outside data/", rest)
+            if rest not in self.members:
+                raise BundleInvalid(2, "a listed payload file is missing", rest)
+            got, size = self.digest(2, rest)
+            if got != want:
+                raise BundleInvalid(2, "SHA-256 does not match the manifest", rest)
+            total += size
+        self.bag_info = self.parse_bag_info()
+        if self.bag_info.get("Payload-Oxum") != f"{total}.{len(manifest)}":
+            raise BundleInvalid(2, "Payload-Oxum does not match the payload", layout.BAG_INFO)
+        return manifest
+
+    def parse_bag_info(self) -> dict[str, str]:
+        data = self.read(2, layout.BAG_INFO, layout.MAX_TAG_BYTES)
+        info: dict[str, str] = {}
+        try:
+            for line in data.decode("utf-8").splitlines():
+                key, sep, value = line.partition(": ")
+                if sep:
+                    info[key] = value
+        except UnicodeDecodeError:
+            raise BundleInvalid(2, "bag-info.txt is not UTF-8", layout.BAG_INFO) from None
+        return info
+
+    def check_listing(self, payload: dict[str, str]) -> dict[str, str]:
+        tags = self.parse_manifest(
+            3, self.read(3, layout.TAGMANIFEST, layout.MAX_TAG_BYTES), layout.TAGMANIFEST
+        )
+        allowed = set(payload) | set(tags) | {layout.TAGMANIFEST, layout.SIGNATURE}
+        for rest in sorted(self.members):
+            if rest not in allowed:
+                raise BundleInvalid(3, "file is not listed in any manifest", rest)
+        for required in (
+            layout.BAGIT,
+            layout.BAG_INFO,
+            layout.MANIFEST,
+            layout.SIGNER,
+            layout.CHECKPOINT,
+            layout.verify_name("en"),
+        ):
+            if required not in tags:
+                raise BundleInvalid(3, "the tag manifest does not cover this file", required)
+        return tags
+
+    def check_tags(self, tags: dict[str, str]) -> None:
+        for rest, want in sorted(tags.items()):
+            if rest.startswith("data/") or "/" in rest:
+                raise BundleInvalid(
+                    4, "the tag manifest lists a file outside the bag's top level", rest
+                )
+            if rest not in self.members:
+                raise BundleInvalid(4, "a listed tag file is missing", rest)
+            if self.digest(4, rest)[0] != want:
+                raise BundleInvalid(4, "SHA-256 does not match the tag manifest", rest)
+
+    # ------------------------------------------------------------------ checks 5-7
+
+    def check_signature(self) -> tuple[bytes, str]:
+        from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding,
+            PublicFormat,
+            load_pem_public_key,
+        )
+
+        try:
+            key = load_pem_public_key(self.read(5, layout.SIGNER, layout.MAX_TAG_BYTES))
+        except (ValueError, UnsupportedAlgorithm):
+            raise BundleInvalid(5, "not a PEM public key", layout.SIGNER) from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise BundleInvalid(5, "the key is not Ed25519", layout.SIGNER)
+        signature = self.read(5, layout.SIGNATURE, 64)
+        try:
+            key.verify(signature, self.read(5, layout.TAGMANIFEST, layout.MAX_TAG_BYTES))
+        except InvalidSignature:
+            raise BundleInvalid(5, "the signature does not verify", layout.SIGNATURE) from None
+        raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return raw, hashlib.sha256(raw).hexdigest()
+
+    def check_ledger(
+        self, public: bytes
+    ) -> tuple[ledger.Checkpoint, list[tuple[int, dict[str, Any]]]]:
+        doc = self.json(7, layout.LEDGER_JSON)
+        if (
+            not isinstance(doc, dict)
+            or doc.get("format") != layout.LEDGER_FORMAT
+            or doc.get("version") != 1
+        ):
+            raise BundleInvalid(7, "unknown ledger proof format or version", layout.LEDGER_JSON)
+        origin, note = doc.get("origin"), doc.get("checkpoint")
+        if not isinstance(origin, str) or not isinstance(note, str):
+            raise BundleInvalid(7, "origin or checkpoint missing", layout.LEDGER_JSON)
+        if note.encode() != self.read(7, layout.CHECKPOINT, layout.MAX_TAG_BYTES):
+            raise BundleInvalid(7, "the checkpoint differs from checkpoint.txt", layout.LEDGER_JSON)
+        try:
+            checkpoint = ledger.open_checkpoint(note, origin, public)
+        except ledger.ProofError as e:
+            raise BundleInvalid(7, e.message, layout.CHECKPOINT) from None
+        entries: list[tuple[int, dict[str, Any]]] = []
+        rows = doc.get("entries")
+        if not isinstance(rows, list) or not rows:
+            raise BundleInvalid(7, "no ledger entries", layout.LEDGER_JSON)
+        last = -1
+        for row in rows:
+            try:
+                seq, text, proof = (
+                    row["seq"],
+                    row["entry"],
+                    [base64.b64decode(p, validate=True) for p in row["inclusion_proof"]],
+                )
+                raw = text.encode("utf-8")
+                entry = json.loads(raw)
+            except (KeyError, TypeError, ValueError, UnicodeError):
+                raise BundleInvalid(7, "a ledger entry is malformed", layout.LEDGER_JSON) from None
+            if type(seq) is not int or seq <= last:
+                raise BundleInvalid(
+                    7, "ledger entries are not in increasing order", layout.LEDGER_JSON
+                )
+            last = seq
+            try:
+                if (
+                    ledger.canonical_entry(seq, entry["type"], entry["recorded_at"], entry["body"])
+                    != raw
+                ):
+                    raise BundleInvalid(7, f"entry {seq} is not canonical", layout.LEDGER_JSON)
+                ledger.verify_inclusion(
+                    seq, checkpoint.size, ledger.leaf_hash(raw), proof, checkpoint.root
+                )
+            except ledger.ProofError as e:
+                raise BundleInvalid(7, f"entry {seq}: {e.message}", layout.LEDGER_JSON) from None
+            except (KeyError, TypeError, ValueError):
+                raise BundleInvalid(7, f"entry {seq} is malformed", layout.LEDGER_JSON) from None
+            entries.append((seq, entry))
+        first = entries[0][1]
+        if entries[0][0] != 0 or first.get("type") != "vault.created":
+            raise BundleInvalid(7, "the vault's first entry is not included", layout.LEDGER_JSON)
+        body = first.get("body") or {}
+        if body.get("signer") != base64.b64encode(public).decode() or body.get("origin") != origin:
+            raise BundleInvalid(
+                7, "the ledger was started by another key or origin", layout.LEDGER_JSON
+            )
+        return checkpoint, entries
+
+    # ------------------------------------------------------------------ check 8
+
+    def check_incidents(self, entries: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+        claimed = self.json(8, layout.INCIDENTS_JSON)
+        if not isinstance(claimed, list) or not all(isinstance(v, dict) for v in claimed):
+            raise BundleInvalid(8, "not a list of incidents", layout.INCIDENTS_JSON)
+        try:
+            ids = {v["uid"]: v["id"] for v in claimed}
+        except (KeyError, TypeError):
+            raise BundleInvalid(8, "an incident has no uid or id", layout.INCIDENTS_JSON) from None
+        replay = incidents.Projection()
+        try:
+            for seq, entry in entries:
+                body = entry["body"]
+                if entry["type"] == incidents.ENTRY_CREATED and body.get("uid") in ids:
+                    replay.next_id = ids[body["uid"]]  # ids are vault-local labels, not evidence
+                replay.apply(seq, entry["type"], entry["recorded_at"], body)
+        except (VerificationFailed, KeyError, TypeError) as e:
+            raise BundleInvalid(
+                8, f"the ledger entries do not replay: {e}", layout.LEDGER_JSON
+            ) from None
+        by_uid = {v["uid"]: v for v in claimed}
+        if set(by_uid) != set(replay.by_uid) or len(by_uid) != len(claimed):
+            raise BundleInvalid(
+                8, "the incidents are not those the ledger entries create", layout.INCIDENTS_JSON
+            )
+        for uid, view in replay.by_uid.items():
+            if by_uid[uid] != view:
+                raise BundleInvalid(
+                    8,
+                    f"incident {view['id']} differs from its ledger entries",
+                    layout.INCIDENTS_JSON,
+                )
+        return claimed
+
+    def json(self, check: int, rest: str) -> Any:
+        try:
+            return json.loads(self.read(check, rest, layout.MAX_JSON_BYTES))
+        except (ValueError, UnicodeDecodeError):
+            raise BundleInvalid(check, "not valid JSON", rest) from None

@@ -1,0 +1,111 @@
+"""VERIFY.txt in English, Russian and Kazakh: checking a bundle with openssl and sha256sum only.
+
+The commands are the same in every language and are run verbatim by the test suite
+(tests/test_bundle.py) on real bundles, intact and tampered.
+"""
+
+from __future__ import annotations
+
+STEP_COMMANDS = [
+    "openssl pkeyutl -verify -pubin -inkey signer.pem -rawin "
+    "-in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.txt.sig",
+    "sha256sum -c tagmanifest-sha256.txt",
+    "sha256sum -c manifest-sha256.txt",
+    "diff <(find . -type f | sed 's|^\\./||' | sort) "
+    "<( (cut -c67- manifest-sha256.txt; cut -c67- tagmanifest-sha256.txt; "
+    "echo tagmanifest-sha256.txt; echo tagmanifest-sha256.txt.sig) | sort)",
+    "openssl pkey -pubin -in signer.pem -outform DER | tail -c 32 | sha256sum",
+]
+
+_TEXTS = {
+    "en": {
+        "title": "HOW TO VERIFY THIS EVIDENCE BUNDLE",
+        "intro": (
+            "This folder is a signed evidence bundle made by blockwatch. You can check that\n"
+            "nothing in it was changed after it was signed, with two standard tools: openssl\n"
+            "(version 3 or later) and sha256sum. You do not need blockwatch. Unzip the bundle,\n"
+            "open a terminal (bash) in the folder {name}, and run these five steps."
+        ),
+        "steps": [
+            "Check the signature over the list of files. Expected: Signature Verified Successfully",
+            "Check the bag's own files (this text, the key, the checkpoint, the lists).\n"
+            "   Expected: every line ends in OK",
+            "Check every evidence file in data/. Expected: every line ends in OK",
+            "Check that no file was added or removed. Expected: no output at all",
+            "Compute the fingerprint of the signing key. Expected: the same 64 characters as the\n"
+            "   fingerprint the journalist gave you in person or by phone:\n"
+            "   {fingerprint}\n"
+            "   (compare it with the one you were given, not with the one printed here)",
+        ],
+        "outro": (
+            "If every step gives the expected result, the files are exactly as the holder of this\n"
+            "key signed them. If any step fails, the bundle was changed or damaged: do not rely\n"
+            "on it, and ask for a new copy. data/report.html is the report for people;\n"
+            "data/incidents.json and data/ledger.json are the machine-readable evidence, and\n"
+            "'blockwatch verify BUNDLE.zip' runs these checks and more (the ledger proofs)."
+        ),
+    },
+    "ru": {
+        "title": "КАК ПРОВЕРИТЬ ЭТОТ ПАКЕТ ДОКАЗАТЕЛЬСТВ",
+        "intro": (
+            "Эта папка - подписанный пакет доказательств, созданный программой blockwatch.\n"
+            "Убедиться, что после подписания в нём ничего не изменено, можно двумя стандартными\n"
+            "программами: openssl (версии 3 и новее) и sha256sum. Устанавливать blockwatch не нужно.\n"
+            "Распакуйте архив, откройте терминал (bash) в папке {name} и выполните пять шагов."
+        ),
+        "steps": [
+            "Проверьте подпись под списком файлов. Ожидается: Signature Verified Successfully",
+            "Проверьте служебные файлы пакета (этот текст, ключ, контрольную точку, списки).\n"
+            "   Ожидается: каждая строка заканчивается на OK",
+            "Проверьте каждый файл доказательств в data/. Ожидается: каждая строка заканчивается на OK",
+            "Убедитесь, что ни один файл не добавлен и не удалён. Ожидается: пустой вывод",
+            "Вычислите отпечаток ключа подписи. Ожидается: те же 64 символа, что и в отпечатке,\n"
+            "   который журналист сообщил вам лично или по телефону:\n"
+            "   {fingerprint}\n"
+            "   (сравнивайте с тем, что вам сообщили, а не с напечатанным здесь)",
+        ],
+        "outro": (
+            "Если каждый шаг дал ожидаемый результат, файлы в точности такие, какими их подписал\n"
+            "владелец этого ключа. Если хотя бы один шаг не прошёл, пакет изменён или повреждён:\n"
+            "не полагайтесь на него и запросите новую копию. data/report.html - отчёт для людей;\n"
+            "data/incidents.json и data/ledger.json - машиночитаемые доказательства, а команда\n"
+            "'blockwatch verify BUNDLE.zip' выполняет эти и дополнительные проверки (доказательства журнала)."
+        ),
+    },
+    "kk": {
+        "title": "БҰЛ ДӘЛЕЛДЕМЕЛЕР ПАКЕТІН ҚАЛАЙ ТЕКСЕРУГЕ БОЛАДЫ",
+        "intro": (
+            "Бұл қалта - blockwatch бағдарламасы жасаған, қол қойылған дәлелдемелер пакеті.\n"
+            "Қол қойылғаннан кейін ешнәрсе өзгертілмегенін екі стандартты құралмен тексеруге\n"
+            "болады: openssl (3-нұсқа не жаңасы) және sha256sum. blockwatch орнатудың қажеті жоқ.\n"
+            "Архивті ашып, {name} қалтасында терминал (bash) ашыңыз да, мына бес қадамды орындаңыз."
+        ),
+        "steps": [
+            "Файлдар тізіміне қойылған қолды тексеріңіз. Күтілетін нәтиже: Signature Verified Successfully",
+            "Пакеттің қызметтік файлдарын (осы мәтін, кілт, бақылау нүктесі, тізімдер) тексеріңіз.\n"
+            "   Күтілетін нәтиже: әр жол OK деп аяқталады",
+            "data/ ішіндегі әр дәлелдеме файлын тексеріңіз. Күтілетін нәтиже: әр жол OK деп аяқталады",
+            "Бірде-бір файл қосылмағанын не жойылмағанын тексеріңіз. Күтілетін нәтиже: ештеңе шықпайды",
+            "Қол қою кілтінің саусақ ізін есептеңіз. Күтілетін нәтиже: журналист сізге өзі немесе\n"
+            "   телефон арқылы айтқан саусақ ізімен бірдей 64 таңба:\n"
+            "   {fingerprint}\n"
+            "   (мұнда басылғанмен емес, сізге айтылғанмен салыстырыңыз)",
+        ],
+        "outro": (
+            "Әр қадам күтілген нәтиже берсе, файлдар осы кілт иесі қол қойған күйінде тұр.\n"
+            "Қай қадам болмасын өтпесе, пакет өзгертілген не бүлінген: оған сенбеңіз де, жаңа көшірме\n"
+            "сұраңыз. data/report.html - адамдарға арналған есеп; data/incidents.json мен\n"
+            "data/ledger.json - машина оқитын дәлелдемелер, ал 'blockwatch verify BUNDLE.zip'\n"
+            "командасы осы және қосымша тексерулерді (журнал дәлелдерін) орындайды."
+        ),
+    },
+}
+
+
+def verify_text(lang: str, name: str, fingerprint: str) -> str:
+    t = _TEXTS[lang]
+    lines = [t["title"], "=" * len(t["title"]), "", t["intro"].format(name=name), ""]
+    for number, (step, command) in enumerate(zip(t["steps"], STEP_COMMANDS, strict=True), 1):
+        lines += [f"{number}. {step.format(fingerprint=fingerprint)}", "", f"   {command}", ""]
+    lines += [t["outro"], ""]
+    return "\n".join(lines)

@@ -1,0 +1,387 @@
+"""Export a signed evidence bundle from a vault (layout in ``layout.py``).
+
+Streaming: attachments go from the vault into the zip chunk by chunk and are re-hashed on the
+way.  The zip is written to a 0600 temporary file beside OUT and renamed into place only when
+complete, so OUT is never partial and never overwritten unless asked.  Deterministic: the same
+vault state, options and export time give a byte-identical zip.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from blockwatch import __version__, ledger, stats, when
+from blockwatch.bundle import layout
+from blockwatch.bundle.verify_texts import verify_text
+from blockwatch.errors import InputError, VaultCorrupt
+from blockwatch.files import safe_name
+from blockwatch.vault import Filter, Vault
+
+INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # never SVG
+MAX_INLINE_IMAGE = 2 * 1024 * 1024
+_CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    where: Filter = field(default_factory=Filter)
+    case: str | None = None
+    lang: str = "en"
+    attachments: bool = True
+    at_time: datetime | None = None  # default: now
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sha256: str
+    fingerprint: str
+    name: str
+    incidents: int
+    attachments: int
+    size: int
+
+
+def export_bundle(
+    vault: Vault, out: Path, options: ExportOptions, *, force: bool = False
+) -> ExportResult:
+    at_time = (options.at_time or vault.env.now()).astimezone(UTC).replace(microsecond=0)
+    views = vault.incidents(options.where)
+    if not views:
+        raise InputError(
+            "no incidents match the filters: nothing to export",
+            hint="check --kind/--platform/--since/--until/--id with 'blockwatch list'",
+        )
+    if out.exists() and not force:
+        raise InputError(
+            f"{out} already exists", hint="choose another name, or add --force to replace it"
+        )
+    if out.is_dir():
+        raise InputError(f"{out} is a directory", hint="give a file name ending in .zip")
+    case = _one_line(options.case) if options.case else None
+    name = "blockwatch-" + (_slug(case) + "-" if case else "") + at_time.strftime("%Y%m%dT%H%M%SZ")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(
+            f"directory {parent} does not exist", hint="create it first, or choose another place"
+        )
+    tmp = parent / f".{out.name}.{secrets.token_hex(4)}.part"
+    try:
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    except OSError as e:
+        raise InputError(
+            f"cannot write in {parent}: {e.strerror}", hint="choose a writable place for the bundle"
+        ) from None
+    try:
+        with os.fdopen(fd, "w+b") as raw:
+            writer = _BagWriter(raw, name, at_time)
+            try:
+                counts = _write_bag(vault, writer, views, options, case, at_time)
+            finally:
+                writer.close()
+            raw.flush()
+            os.fsync(raw.fileno())
+            raw.seek(0)
+            digest = hashlib.sha256()
+            while chunk := raw.read(1024 * 1024):
+                digest.update(chunk)
+            size = raw.tell()
+        os.replace(tmp, out)
+    except OSError as e:
+        raise InputError(
+            f"cannot write the bundle {out}: {e.strerror}",
+            hint="check free space and permissions; nothing was written at OUT",
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ExportResult(out, digest.hexdigest(), vault.fingerprint, name, len(views), counts, size)
+
+
+def _write_bag(
+    vault: Vault,
+    bag: _BagWriter,
+    views: list[dict[str, Any]],
+    options: ExportOptions,
+    case: str | None,
+    at_time: datetime,
+) -> int:
+    from blockwatch.report import render_report
+
+    uids = {v["uid"] for v in views}
+    entries, leaves = _included_entries(vault, uids)
+    tree = ledger.MerkleTree(leaves)
+    note = vault.latest_checkpoint()
+    checkpoint = ledger.open_checkpoint(note, vault.settings.origin, vault.public_key)
+    if checkpoint.size != tree.size or checkpoint.root != tree.root():
+        raise VaultCorrupt(
+            "the vault's latest checkpoint does not match its ledger", hint="run 'blockwatch check'"
+        )
+
+    # Attachments first: their files stream straight from the vault into the zip.
+    files: dict[str, str] = {}  # sha256 -> path in bag
+    images: dict[str, str] = {}  # sha256 -> data: URI for the report
+    if options.attachments:
+        for view in views:
+            for item in view["attachments"]:
+                sha = item["sha256"]
+                if sha in files:
+                    continue
+                path = f"{layout.ATTACHMENTS_DIR}{sha[:12]}-{safe_name(item['name'], sha)}"
+                files[sha] = path
+                inline = (
+                    item["media_type"] in INLINE_IMAGE_TYPES and item["size"] <= MAX_INLINE_IMAGE
+                )
+                data = bag.stream(path, vault.blob(sha), item["size"], sha, keep=inline)
+                if inline and data is not None:
+                    images[sha] = (
+                        f"data:{item['media_type']};base64,{base64.b64encode(data).decode()}"
+                    )
+
+    proofs = {
+        "format": layout.LEDGER_FORMAT,
+        "version": layout.BUNDLE_VERSION,
+        "hash": "SHA-256, RFC 9162 section 2.1",
+        "origin": vault.settings.origin,
+        "checkpoint": note,
+        "tree_size": tree.size,
+        "entries": [
+            {
+                "seq": seq,
+                "entry": entry.decode("utf-8"),
+                "inclusion_proof": [
+                    base64.b64encode(p).decode() for p in tree.inclusion_proof(seq)
+                ],
+            }
+            for seq, entry in entries
+        ],
+    }
+    summary = stats.summarize(views, vault.settings.timezone)
+    meta = {
+        "case": case,
+        "name": bag.name,
+        "exported_at": when.utc_stamp(at_time),
+        "fingerprint": vault.fingerprint,
+        "origin": vault.settings.origin,
+        "timezone": vault.settings.timezone,
+        "home_region": vault.settings.home_region,
+        "tree_size": tree.size,
+        "version": __version__,
+        "files": files,
+    }
+    bag.add(layout.INCIDENTS_JSON, _json(views))
+    bag.add(layout.INCIDENTS_CSV, incidents_csv(views))
+    bag.add(layout.LEDGER_JSON, _json(proofs))
+    bag.add(layout.REPORT_HTML, render_report(views, summary, meta, options.lang, images).encode())
+
+    langs = ["en"] + ([options.lang] if options.lang != "en" else [])
+    tags: list[tuple[str, bytes]] = [
+        (layout.BAGIT, layout.BAGIT_TXT),
+        (layout.BAG_INFO, _bag_info(bag, case, at_time, vault, options, tree.size)),
+        (layout.MANIFEST, bag.manifest()),
+        (layout.CHECKPOINT, note.encode()),
+        (layout.SIGNER, vault.public_pem().encode()),
+        *(
+            (layout.verify_name(lang), verify_text(lang, bag.name, vault.fingerprint).encode())
+            for lang in langs
+        ),
+    ]
+    tagmanifest = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(tags)
+    ).encode()
+    for path, data in tags:
+        bag.add(path, data, payload=False)
+    bag.add(layout.TAGMANIFEST, tagmanifest, payload=False)
+    bag.add(layout.SIGNATURE, vault.sign(tagmanifest), payload=False)
+    return len(files)
+
+
+def _included_entries(vault: Vault, uids: set[str]) -> tuple[list[tuple[int, bytes]], list[bytes]]:
+    """The entries about the chosen incidents (plus the vault's first entry), and all leaves."""
+    included, leaves = [], []
+    for seq, _type, _at, entry, leaf in vault.entries():
+        leaves.append(leaf)
+        if seq == 0 or json.loads(entry)["body"].get("uid") in uids:
+            included.append((seq, entry))
+    return included, leaves
+
+
+def _bag_info(
+    bag: _BagWriter,
+    case: str | None,
+    at_time: datetime,
+    vault: Vault,
+    options: ExportOptions,
+    tree_size: int,
+) -> bytes:
+    where = options.where
+    chosen = (
+        "; ".join(
+            f"{k}={v}"
+            for k, v in (
+                ("kind", ",".join(where.kinds)),
+                ("platform", where.platform or ""),
+                ("since", when.utc_stamp(where.since) if where.since else ""),
+                ("until", when.utc_stamp(where.until) if where.until else ""),
+                ("id", ",".join(map(str, where.ids))),
+            )
+            if v
+        )
+        or "all incidents"
+    )
+    fields = [
+        ("Source-Organization", "blockwatch evidence vault (self-recorded)"),
+        ("Bagging-Date", at_time.date().isoformat()),
+        ("Bag-Software-Agent", f"blockwatch {__version__}"),
+        ("Payload-Oxum", f"{bag.payload_bytes}.{len(bag.payload)}"),
+        ("External-Identifier", case or bag.name),
+        (
+            "External-Description",
+            "Signed evidence bundle exported from a blockwatch vault. "
+            "Verify it as VERIFY.txt explains.",
+        ),
+        ("Blockwatch-Bundle-Version", str(layout.BUNDLE_VERSION)),
+        ("Blockwatch-Export-Time", when.utc_stamp(at_time)),
+        ("Blockwatch-Signer-Fingerprint", vault.fingerprint),
+        ("Blockwatch-Checkpoint-Origin", vault.settings.origin),
+        ("Blockwatch-Tree-Size", str(tree_size)),
+        ("Blockwatch-Selection", chosen),
+        ("Blockwatch-Attachments", "included" if options.attachments else "listed by hash only"),
+    ]
+    return "".join(f"{k}: {_one_line(v)}\n" for k, v in fields).encode()
+
+
+class _BagWriter:
+    """Writes members under ``<name>/`` in a fixed order with fixed metadata (determinism)."""
+
+    def __init__(self, raw: io.BufferedRandom, name: str, at_time: datetime) -> None:
+        self.zip = zipfile.ZipFile(raw, "w", allowZip64=True)
+        self.name = name
+        self.date_time = max(at_time.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+        self.payload: dict[str, str] = {}  # path -> sha256
+        self.payload_bytes = 0
+
+    def _info(self, path: str, compress: bool, size: int) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(f"{self.name}/{path}", date_time=self.date_time)  # type: ignore[arg-type]
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        info.create_system = 3  # Unix, so the mode below is honoured everywhere
+        info.external_attr = 0o100644 << 16
+        info.file_size = size
+        return info
+
+    def add(self, path: str, data: bytes, *, payload: bool = True) -> None:
+        info = self._info(path, compress=True, size=len(data))
+        self.zip.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        if payload:
+            self.payload[path] = hashlib.sha256(data).hexdigest()
+            self.payload_bytes += len(data)
+
+    def stream(
+        self, path: str, chunks: Iterable[bytes], size: int, sha256: str, *, keep: bool
+    ) -> bytes | None:
+        """Copy chunks into a stored member, check their hash; keep them if asked (small images)."""
+        digest, written, kept = hashlib.sha256(), 0, []
+        with self.zip.open(
+            self._info(path, compress=False, size=size), "w", force_zip64=size > 0x7FFFFFFF
+        ) as member:
+            for chunk in chunks:
+                digest.update(chunk)
+                written += len(chunk)
+                member.write(chunk)
+                if keep:
+                    kept.append(chunk)
+        if digest.hexdigest() != sha256 or written != size:
+            raise VaultCorrupt(
+                f"stored attachment {sha256} does not match its hash", hint="run 'blockwatch check'"
+            )
+        self.payload[path] = sha256
+        self.payload_bytes += size
+        return b"".join(kept) if keep else None
+
+    def manifest(self) -> bytes:
+        return "".join(f"{sha}  {path}\n" for path, sha in sorted(self.payload.items())).encode()
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def incidents_csv(views: list[dict[str, Any]]) -> bytes:
+    """One row per incident; cells that a spreadsheet would run as a formula are neutralised."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(
+        [
+            "id",
+            "uid",
+            "kind",
+            "platform",
+            "occurred_at",
+            "recorded_at",
+            "source",
+            "counterparty",
+            "e164",
+            "region",
+            "foreign",
+            "counterparty_type",
+            "details",
+            "note",
+            "attachments_sha256",
+            "amendments",
+        ]
+    )
+    for v in views:
+        p = v.get("counterparty") or {}
+        w.writerow(
+            [
+                _cell(c)
+                for c in (
+                    v["id"],
+                    v["uid"],
+                    v["kind"],
+                    v["platform"],
+                    v["occurred_at"],
+                    v["recorded_at"],
+                    v["source"],
+                    p.get("raw"),
+                    p.get("e164"),
+                    p.get("region"),
+                    p.get("foreign"),
+                    p.get("type"),
+                    json.dumps(v["details"], ensure_ascii=False, sort_keys=True),
+                    v["note"],
+                    " ".join(a["sha256"] for a in v["attachments"]),
+                    len(v["amended"]),
+                )
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # OWASP "CSV injection": a leading quote makes the cell plain text.
+    return "'" + text if text.startswith(_CSV_DANGEROUS) else text
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _one_line(text: str) -> str:
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40].lower() or "case"

@@ -1,0 +1,98 @@
+"""The pattern in the incidents: counts, countries, the busiest hour, the time to a block (pure).
+
+``summarize`` takes incident views (the shared JSON shape) and returns plain numbers and lists
+that the report, the letters and ``stats --json`` share.  Times are compared as instants;
+days are counted in the vault's zone.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+WINDOW = timedelta(minutes=60)
+
+
+def _at(view: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(view["occurred_at"])
+
+
+def call_origin(view: dict[str, Any]) -> str:
+    """foreign, domestic, withheld or unknown: where a call or message came from."""
+    party = view.get("counterparty") or {}
+    if party.get("type") == "withheld":
+        return "withheld"
+    if party.get("foreign") is True:
+        return "foreign"
+    if party.get("foreign") is False:
+        return "domestic"
+    return "unknown"
+
+
+def busiest_window(times: list[datetime], width: timedelta = WINDOW) -> dict[str, Any] | None:
+    """The ``width`` window starting at an event that holds the most events (earliest wins)."""
+    if not times:
+        return None
+    ordered = sorted(times)
+    best_start, best_count = 0, 0
+    for i, start in enumerate(ordered):
+        count = bisect_right(ordered, start + width - timedelta(microseconds=1)) - i
+        if count > best_count:
+            best_start, best_count = i, count
+    start = ordered[best_start]
+    return {"start": start.isoformat(), "end": (start + width).isoformat(), "count": best_count}
+
+
+def summarize(views: list[dict[str, Any]], zone: str) -> dict[str, Any]:
+    tz = ZoneInfo(zone)
+    calls = [v for v in views if v["kind"] == "call" and (v["details"].get("direction") != "out")]
+    foreign_calls = [v for v in calls if call_origin(v) == "foreign"]
+    contacts = sorted(
+        (v for v in views if v["kind"] in ("call", "message") and call_origin(v) == "foreign"),
+        key=_at,
+    )
+    blocks = [v for v in views if v["kind"] == "block"]
+    to_block = []
+    for block in sorted(blocks, key=_at):
+        before = [c for c in contacts if _at(c) <= _at(block)]
+        if before:
+            first = before[0]
+            seconds = int((_at(block) - _at(first)).total_seconds())
+            to_block.append(
+                {"block": block["id"], "first_contact": first["id"], "seconds": seconds}
+            )
+    per_day = Counter(_at(v).astimezone(tz).date().isoformat() for v in calls)
+    return {
+        "incidents": len(views),
+        "by_kind": dict(sorted(Counter(v["kind"] for v in views).items())),
+        "by_platform": dict(sorted(Counter(v["platform"] or "—" for v in views).items())),
+        "calls": {
+            "total": len(calls),
+            **{
+                k: sum(1 for v in calls if call_origin(v) == k)
+                for k in ("foreign", "domestic", "withheld", "unknown")
+            },
+        },
+        "foreign_calls_by_country": dict(
+            Counter(
+                (v["counterparty"] or {}).get("region") or "?" for v in foreign_calls
+            ).most_common()
+        ),
+        "busiest_foreign_hour": busiest_window([_at(v) for v in foreign_calls]),
+        "calls_per_day": dict(sorted(per_day.items())),
+        "first_foreign_contact_to_block": to_block,
+        "notices": [v["id"] for v in views if v["kind"] in ("block", "takedown")],
+        "appeals": [
+            {
+                "id": v["id"],
+                "to": v["details"].get("to"),
+                "status": v["details"].get("status"),
+                "due": v["details"].get("due"),
+            }
+            for v in views
+            if v["kind"] == "appeal"
+        ],
+    }
