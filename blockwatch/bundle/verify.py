@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import stat
 import unicodedata
@@ -75,7 +76,7 @@ def normalise_fingerprint(text: str) -> str:
     if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
         raise InputError(
             f"--fingerprint {text!r} is not 64 hexadecimal characters",
-            hint="give the SHA-256 fingerprint the journalist gave you, e.g. from 'blockwatch key show'",
+            hint="give the SHA-256 fingerprint the journalist gave you (blockwatch key show)",
         )
     return value
 
@@ -85,11 +86,10 @@ def verify_bundle(
 ) -> VerifiedBundle:
     pinned = normalise_fingerprint(fingerprint) if fingerprint else None
     try:
-        handle = open(path, "rb")
+        with open(path, "rb") as handle:
+            return _Verifier(handle, str(path), progress).run(pinned)
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror}") from None
-    with handle:
-        return _Verifier(handle, str(path), progress).run(pinned)
 
 
 class _Verifier:
@@ -199,7 +199,7 @@ class _Verifier:
     def check_overlaps(self, infos: list[zipfile.ZipInfo]) -> None:
         """Members whose data overlap are how the worst zip bombs get their ratio."""
         spans = sorted((i.header_offset, i) for i in infos)
-        for (offset, info), (next_offset, nxt) in zip(spans, spans[1:], strict=False):
+        for (offset, info), (next_offset, nxt) in itertools.pairwise(spans):
             # 30-byte local header + name + extra; we read the real lengths from the header.
             self.handle.seek(offset + 26)
             header = self.handle.read(4)

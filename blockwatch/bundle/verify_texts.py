@@ -6,6 +6,8 @@ The commands are the same in every language and are run verbatim by the test sui
 
 from __future__ import annotations
 
+from typing import Any
+
 STEP_COMMANDS = [
     "openssl pkeyutl -verify -pubin -inkey signer.pem -rawin "
     "-in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.txt.sig",
@@ -17,7 +19,7 @@ STEP_COMMANDS = [
     "openssl pkey -pubin -in signer.pem -outform DER | tail -c 32 | sha256sum",
 ]
 
-_TEXTS = {
+_TEXTS: dict[str, dict[str, Any]] = {
     "en": {
         "title": "HOW TO VERIFY THIS EVIDENCE BUNDLE",
         "intro": (

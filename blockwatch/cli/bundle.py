@@ -56,7 +56,7 @@ def export(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
-    """Export a signed evidence bundle (BagIt zip) that anyone can verify with openssl and sha256sum."""
+    """Export a signed evidence bundle that anyone can verify with openssl and sha256sum."""
     from blockwatch import incidents, when
     from blockwatch.bundle.writer import ExportOptions, export_bundle
     from blockwatch.errors import InputError
@@ -90,7 +90,8 @@ def export(
         with st.err.status("Writing the bundle…"):
             result = export_bundle(v, out, options, force=force)
     st.say(
-        f"Wrote {result.path} ({result.incidents} incidents, {result.attachments} files, {result.size} bytes)."
+        f"Wrote {result.path} ({result.incidents} incidents, "
+        f"{result.attachments} files, {result.size} bytes)."
     )
     st.say(f"Bundle SHA-256:          {result.sha256}")
     st.say(f"Signer fingerprint:      {result.fingerprint}")

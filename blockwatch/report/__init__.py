@@ -13,7 +13,10 @@ from zoneinfo import ZoneInfo
 
 from blockwatch.report.i18n import LANGS, TEXTS
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 def _env() -> Any:
@@ -45,7 +48,8 @@ class Formatter:
 
         when = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone)
         offset = when.strftime("%z")
-        return f"{format_datetime(when, 'd MMMM y, HH:mm:ss', locale=self.locale)} (UTC{offset[:3]}:{offset[3:]})"
+        text = format_datetime(when, "d MMMM y, HH:mm:ss", locale=self.locale)
+        return f"{text} (UTC{offset[:3]}:{offset[3:]})"
 
     def date(self, stamp: str | None) -> str:
         if not stamp:
