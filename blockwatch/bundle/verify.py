@@ -198,7 +198,7 @@ class _Verifier:
 
     def check_overlaps(self, infos: list[zipfile.ZipInfo]) -> None:
         """Members whose data overlap are how the worst zip bombs get their ratio."""
-        spans = sorted((i.header_offset, i) for i in infos)
+        spans = sorted(((i.header_offset, i) for i in infos), key=lambda pair: pair[0])
         for (offset, info), (next_offset, nxt) in itertools.pairwise(spans):
             # 30-byte local header + name + extra; we read the real lengths from the header.
             self.handle.seek(offset + 26)

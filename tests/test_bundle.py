@@ -1,0 +1,665 @@
+"""Evidence bundles: export, verify, the openssl + sha256sum path, tampering and hostile zips."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from blockwatch import logbook, vault
+from blockwatch.bundle import layout
+from blockwatch.bundle.verify import BundleInvalid, verify_bundle
+from blockwatch.bundle.verify_texts import STEP_COMMANDS
+from blockwatch.bundle.writer import ExportOptions, export_bundle
+from blockwatch.env import Env
+from blockwatch.errors import InputError
+from blockwatch.vault import Filter
+
+from .conftest import PASSPHRASE, run_cli
+
+AT = datetime(2026, 7, 10, 7, 0, tzinfo=UTC)
+PNG = base64.b64decode(  # a real 1x1 PNG
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+)
+HOSTILE_TEXT = '<script>alert(1)</script> "><img src=x onerror=alert(2)> \x1b[31mred =HYPERLINK("http://x.example")'
+
+
+def _log(v: vault.Vault, kind: str, **typed: object) -> dict:
+    return logbook.log(v, kind, logbook.Typed(**typed))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def filled(opened: vault.Vault, tmp_path: Path) -> vault.Vault:
+    shot = tmp_path / "block notice.png"
+    shot.write_bytes(PNG)
+    _log(
+        opened,
+        "message",
+        at="2026-07-04 20:41",
+        platform="whatsapp",
+        counterparty="+447700900123",
+        details={"text": "Please confirm: https://wa-verify.example/x", "opened": True},
+    )
+    for minute, number in (
+        (46, "+447700900123"),
+        (50, "+12025550143"),
+        (54, "withheld"),
+        (58, "+33639980011"),
+    ):
+        _log(
+            opened,
+            "call",
+            at=f"2026-07-04 20:{minute}",
+            platform="whatsapp",
+            counterparty=number,
+            details={"outcome": "missed", "direction": "in"},
+        )
+    _log(
+        opened,
+        "block",
+        at="2026-07-04 21:52",
+        platform="whatsapp",
+        attach=[shot],
+        details={"notice": "This account can no longer use WhatsApp", "appeal_offered": False},
+    )
+    appeal = _log(
+        opened,
+        "appeal",
+        at="2026-07-05 09:10",
+        details={"to": "whatsapp", "status": "sent", "about": [6]},
+    )
+    logbook.amend(
+        opened, appeal["id"], logbook.Typed(details={"status": "rejected"}), why="automatic answer"
+    )
+    _log(opened, "note", at="2026-07-05 10:00", details={"text": "SECRET-NOTE-NOT-FOR-EXPORT"})
+    return opened
+
+
+def export(v: vault.Vault, out: Path, **options: object) -> Path:
+    export_bundle(v, out, ExportOptions(at_time=AT, **options))  # type: ignore[arg-type]
+    return out
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def rezip(src: dict[str, bytes], out: Path) -> Path:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in src.items():
+            zf.writestr(name, data)
+    return out
+
+
+def top(files: dict[str, bytes]) -> str:
+    return next(iter(files)).split("/")[0]
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+def test_export_then_verify(filled: vault.Vault, tmp_path: Path) -> None:
+    out = export(filled, tmp_path / "case.zip", case="Editors blocked, July 2026", lang="ru")
+    result = verify_bundle(out, filled.fingerprint)
+    assert [v["id"] for v in result.incidents] == list(range(1, 9))
+    assert result.incidents == filled.incidents()
+    assert result.checkpoint.size == filled.tree_size()
+    assert len(result.passed) == 8
+    names = {n.split("/", 1)[1] for n in members(out)}
+    assert {"VERIFY.txt", "VERIFY.ru.txt", "data/report.html", "data/incidents.csv"} <= names
+    assert "VERIFY.kk.txt" not in names
+    assert any(n.startswith("data/attachments/") and n.endswith("-block_notice.png") for n in names)
+
+
+def test_export_is_deterministic(filled: vault.Vault, tmp_path: Path) -> None:
+    a = export(filled, tmp_path / "a.zip", case="X")
+    b = export(filled, tmp_path / "b.zip", case="X")
+    assert a.read_bytes() == b.read_bytes()
+    c = export_bundle(
+        filled, tmp_path / "c.zip", ExportOptions(at_time=datetime(2026, 7, 11, tzinfo=UTC))
+    )
+    assert c.path.read_bytes() != a.read_bytes()
+
+
+def test_filtered_export_proves_membership_without_the_rest(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    out = export(filled, tmp_path / "calls.zip", where=Filter(kinds=("call",)))
+    result = verify_bundle(out)
+    assert [v["kind"] for v in result.incidents] == ["call"] * 4
+    blob = b"".join(members(out).values())
+    assert b"SECRET-NOTE-NOT-FOR-EXPORT" not in blob and b"This account can no longer" not in blob
+    proofs = json.loads(members(out)[f"{top(members(out))}/data/ledger.json"])
+    assert [e["seq"] for e in proofs["entries"]] == [0, 2, 3, 4, 5]
+    assert proofs["tree_size"] == filled.tree_size()
+
+
+def test_no_attachments_lists_hashes_only(filled: vault.Vault, tmp_path: Path) -> None:
+    out = export(filled, tmp_path / "n.zip", attachments=False)
+    assert not any("/data/attachments/" in n for n in members(out))
+    report = members(out)[f"{top(members(out))}/data/report.html"].decode()
+    assert hashlib.sha256(PNG).hexdigest() in report and "data:image/png;base64," not in report
+    verify_bundle(out)
+
+
+def test_bagit_python_accepts_the_bag(filled: vault.Vault, tmp_path: Path) -> None:
+    import bagit
+
+    out = export(filled, tmp_path / "b.zip")
+    with zipfile.ZipFile(out) as zf:
+        zf.extractall(tmp_path / "x")
+    bag = bagit.Bag(str(next((tmp_path / "x").iterdir())))
+    bag.validate()
+    assert bag.is_valid()
+
+
+# --------------------------------------------------------------------------- without blockwatch
+
+
+def shell_path(bag_dir: Path) -> list[subprocess.CompletedProcess[str]]:
+    """Run VERIFY.txt's five commands exactly as printed, in the extracted bag."""
+    return [
+        subprocess.run(
+            ["bash", "-c", command], cwd=bag_dir, capture_output=True, text=True, check=False
+        )
+        for command in STEP_COMMANDS
+    ]
+
+
+def extract(zip_path: Path, where: Path) -> Path:
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(where)
+    return next(where.iterdir())
+
+
+@pytest.mark.skipif(
+    shutil.which("openssl") is None or shutil.which("sha256sum") is None,
+    reason="needs openssl and sha256sum",
+)
+def test_openssl_and_sha256sum_verify_an_intact_bundle(filled: vault.Vault, tmp_path: Path) -> None:
+    out = export(filled, tmp_path / "b.zip", lang="kk")
+    bag = extract(out, tmp_path / "x")
+    assert (
+        "\u0442\u0435\u043a\u0441\u0435\u0440" in (bag / "VERIFY.kk.txt").read_text()
+    )  # Kazakh text
+    for command in STEP_COMMANDS:
+        assert command in (bag / "VERIFY.txt").read_text()
+    sig, tags, payload, listing, fp = shell_path(bag)
+    assert sig.returncode == 0 and "Signature Verified Successfully" in sig.stdout
+    assert tags.returncode == 0 and payload.returncode == 0
+    assert listing.returncode == 0 and listing.stdout == ""
+    assert fp.stdout.split()[0] == filled.fingerprint
+
+
+# --------------------------------------------------------------------------- tampering
+
+
+def _edit(name: str, change):  # type: ignore[no-untyped-def]
+    def apply(files: dict[str, bytes], root: str) -> None:
+        files[f"{root}/{name}"] = change(files[f"{root}/{name}"])
+
+    return apply
+
+
+def _other_key_pem() -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return (
+        Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
+
+
+def _flip(data: bytes) -> bytes:
+    return data[:-2] + bytes([data[-2] ^ 1]) + data[-1:]
+
+
+TAMPER = {
+    # name: (change to the zip's files, check blockwatch names, shell step that fails (1-based))
+    "payload-changed": (_edit("data/incidents.csv", _flip), 2, 3),
+    "payload-removed": (lambda f, r: f.pop(f"{r}/data/report.html"), 2, 3),
+    "payload-added": (lambda f, r: f.__setitem__(f"{r}/data/extra.txt", b"planted"), 3, 4),
+    "unlisted-top-file": (lambda f, r: f.__setitem__(f"{r}/README.txt", b"planted"), 3, 4),
+    "bagit-txt-changed": (_edit("bagit.txt", lambda d: d.replace(b"1.0", b"0.97")), 2, 2),
+    "bag-info-changed": (
+        _edit("bag-info.txt", lambda d: d.replace(b"self-recorded", b"police-record")),
+        4,
+        2,
+    ),
+    "manifest-changed": (
+        _edit(
+            "manifest-sha256.txt",
+            lambda d: d.replace(b"  data/incidents.csv", b"  data/incidents.tsv"),
+        ),
+        2,
+        2,
+    ),
+    "checkpoint-changed": (_edit("checkpoint.txt", _flip), 4, 2),
+    "verify-txt-changed": (
+        _edit("VERIFY.txt", lambda d: d.replace(b"openssl", b"opensls", 1)),
+        4,
+        2,
+    ),
+    "signer-replaced": (_edit("signer.pem", lambda d: _other_key_pem()), 4, 2),
+    "signature-replaced": (_edit("tagmanifest-sha256.txt.sig", lambda d: os.urandom(64)), 5, 1),
+    "tagmanifest-changed": (
+        _edit("tagmanifest-sha256.txt", lambda d: (b"0" if d[:1] != b"0" else b"1") + d[1:]),
+        4,
+        1,
+    ),
+    "ledger-entry-removed": (
+        _edit(
+            "data/ledger.json",
+            lambda d: json.dumps(
+                {**json.loads(d), "entries": json.loads(d)["entries"][:-1]}
+            ).encode(),
+        ),
+        2,
+        3,
+    ),
+    "incidents-edited": (
+        _edit("data/incidents.json", lambda d: d.replace(b"missed", b"answered", 1)),
+        2,
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPER))
+def test_tamper_matrix(filled: vault.Vault, tmp_path: Path, case: str) -> None:
+    change, check, step = TAMPER[case]
+    files = members(export(filled, tmp_path / "good.zip"))
+    change(files, top(files))
+    bad = rezip(files, tmp_path / "bad.zip")
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(bad)
+    assert info.value.check == check, info.value.message
+    if shutil.which("openssl") and shutil.which("sha256sum"):
+        results = shell_path(extract(bad, tmp_path / "x"))
+        failed = [
+            n for n, r in enumerate(results[:4], 1) if r.returncode != 0 or (n == 4 and r.stdout)
+        ]
+        assert step in failed, (
+            case,
+            [(r.returncode, r.stdout[-200:], r.stderr[-200:]) for r in results],
+        )
+
+
+def _resign(files: dict[str, bytes], root: str, key) -> None:  # type: ignore[no-untyped-def]
+    """What only the key holder can do: re-hash everything and sign again."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    payload = {n.split("/", 1)[1]: d for n, d in files.items() if n.startswith(f"{root}/data/")}
+    files[f"{root}/manifest-sha256.txt"] = "".join(
+        f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in sorted(payload.items())
+    ).encode()
+    info = files[f"{root}/bag-info.txt"].decode().splitlines()
+    oxum = f"Payload-Oxum: {sum(map(len, payload.values()))}.{len(payload)}"
+    files[f"{root}/bag-info.txt"] = (
+        "\n".join(oxum if line.startswith("Payload-Oxum") else line for line in info) + "\n"
+    ).encode()
+    files[f"{root}/signer.pem"] = key.public_key().public_bytes(
+        Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
+    )
+    tags = {
+        n.split("/", 1)[1]: d
+        for n, d in files.items()
+        if "/data/" not in n and not n.endswith(("tagmanifest-sha256.txt", ".sig"))
+    }
+    manifest = "".join(
+        f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in sorted(tags.items())
+    ).encode()
+    files[f"{root}/tagmanifest-sha256.txt"] = manifest
+    files[f"{root}/tagmanifest-sha256.txt.sig"] = key.sign(manifest)
+
+
+def _vault_key(v: vault.Vault):  # type: ignore[no-untyped-def]
+    return v._signer
+
+
+@pytest.mark.parametrize(
+    ("case", "check"),
+    [
+        ("ledger-entry-removed", 8),
+        ("ledger-genesis-removed", 7),
+        ("ledger-entry-edited", 7),
+        ("incidents-edited", 8),
+        ("incident-dropped", 8),
+    ],
+)
+def test_forgeries_by_the_key_holder_fail_the_ledger_checks(
+    filled: vault.Vault, tmp_path: Path, case: str, check: int
+) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    ledger_name, incidents_name = f"{root}/data/ledger.json", f"{root}/data/incidents.json"
+    proofs, views = json.loads(files[ledger_name]), json.loads(files[incidents_name])
+    if case == "ledger-entry-removed":  # drop the appeal's amendment: the replay differs
+        proofs["entries"] = [e for e in proofs["entries"] if '"incident.amended"' not in e["entry"]]
+    elif case == "ledger-genesis-removed":
+        proofs["entries"] = proofs["entries"][1:]
+    elif case == "ledger-entry-edited":
+        proofs["entries"][1]["entry"] = proofs["entries"][1]["entry"].replace("confirm", "c0nfirm")
+    elif case == "incidents-edited":
+        views[1]["details"]["outcome"] = "answered"
+    elif case == "incident-dropped":
+        views = views[1:]
+    files[ledger_name] = json.dumps(proofs).encode()
+    files[incidents_name] = json.dumps(views).encode()
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == check, info.value.message
+
+
+def test_a_bundle_re_signed_by_another_key(filled: vault.Vault, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    files = members(export(filled, tmp_path / "good.zip"))
+    _resign(files, top(files), Ed25519PrivateKey.generate())
+    forged = rezip(files, tmp_path / "forged.zip")
+    with pytest.raises(BundleInvalid) as pinned:
+        verify_bundle(forged, filled.fingerprint)
+    assert pinned.value.check == 6
+    with pytest.raises(BundleInvalid) as unpinned:  # the checkpoint is still signed by the vault
+        verify_bundle(forged)
+    assert unpinned.value.check == 7
+    if shutil.which("openssl"):
+        fp = shell_path(extract(forged, tmp_path / "x"))[4]
+        assert fp.stdout.split()[0] != filled.fingerprint  # step 5 shows a different fingerprint
+
+
+# --------------------------------------------------------------------------- hostile zips
+
+
+def _zip_with(tmp_path: Path, build) -> Path:  # type: ignore[no-untyped-def]
+    path = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        build(zf)
+    return path
+
+
+def _info(name: str, mode: int = 0o100644) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(2026, 7, 10, 0, 0, 0))
+    info.create_system = 3
+    info.external_attr = mode << 16
+    return info
+
+
+def _encrypted(path: Path) -> None:
+    """zipfile cannot write encrypted members: set the flag in the central directory."""
+    data = bytearray(path.read_bytes())
+    cd = data.rfind(b"PK\x01\x02")
+    data[cd + 8] |= 0x1
+    path.write_bytes(bytes(data))
+
+
+def _bomb(zf: zipfile.ZipFile) -> None:
+    info = _info("b/data/zeros.bin")
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zf.open(info, "w") as f:
+        for _ in range(64):
+            f.write(bytes(1024 * 1024))
+
+
+HOSTILE = {
+    "absolute-path": (lambda zf: zf.writestr("/etc/b/x", b"x"), "absolute"),
+    "dot-dot": (lambda zf: zf.writestr("b/../../x", b"x"), "'..'"),
+    "backslash": (lambda zf: zf.writestr("b\\data\\x", b"x"), "backslash"),
+    "drive-letter": (lambda zf: zf.writestr("C:/b/x", b"x"), "absolute"),
+    "symlink": (lambda zf: zf.writestr(_info("b/data/link", 0o120777), b"/etc/passwd"), "link"),
+    "device": (lambda zf: zf.writestr(_info("b/data/dev", 0o020644), b""), "device"),
+    "duplicate-case-fold": (
+        lambda zf: (zf.writestr("b/data/A.txt", b"1"), zf.writestr("b/data/a.txt", b"2")),
+        "same name",
+    ),
+    "encrypted": (lambda zf: zf.writestr("b/data/x.txt", b"x"), "encrypted"),
+    "two-top-folders": (
+        lambda zf: (zf.writestr("a/x", b"1"), zf.writestr("b/y", b"2")),
+        "one top folder",
+    ),
+    "odd-characters": (lambda zf: zf.writestr("b/data/na\u0308me;rm -rf.txt", b"x"), "characters"),
+    "zip-bomb": (_bomb, "zip bomb"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_zips_are_rejected_with_their_own_message(tmp_path: Path, case: str) -> None:
+    build, message = HOSTILE[case]
+    path = _zip_with(tmp_path, build)
+    if case == "encrypted":
+        _encrypted(path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(path)
+    assert info.value.check == 1 and message in info.value.message, info.value.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing extracted
+
+
+def test_oversize_declared_member_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(layout, "MAX_MEMBER_BYTES", 1000)
+    path = _zip_with(tmp_path, lambda zf: zf.writestr("b/data/big.bin", os.urandom(2000)))
+    with pytest.raises(BundleInvalid, match="larger than the size cap"):
+        verify_bundle(path)
+
+
+def test_overlapping_members_are_refused(tmp_path: Path) -> None:
+    path = _zip_with(
+        tmp_path, lambda zf: (zf.writestr("b/one", b"1" * 100), zf.writestr("b/two", b"2" * 100))
+    )
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        first, second = zf.infolist()
+    # Point the second central-directory record at the first member's data.
+    cd = data.rfind(b"PK\x01\x02")
+    data[cd + 42 : cd + 46] = first.header_offset.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(path)
+    assert info.value.check == 1
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"not a zip at all", os.urandom(4096), b"PK\x05\x06" + bytes(18)]
+)
+def test_non_zip_files_are_rejected(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "x.zip"
+    path.write_bytes(content)
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(path)
+    assert info.value.check == 1
+
+
+# --------------------------------------------------------------------------- injection
+
+
+def test_hostile_text_is_inert_in_report_csv_and_terminal(
+    opened: vault.Vault, vault_env: Env, tmp_path: Path
+) -> None:
+    _log(
+        opened,
+        "message",
+        at="2026-07-04 20:41",
+        counterparty="@troll",
+        note=HOSTILE_TEXT,
+        details={"text": HOSTILE_TEXT},
+    )
+    _log(
+        opened,
+        "takedown",
+        at="2026-07-04 20:50",
+        platform="instagram",
+        note='=HYPERLINK("http://x.example")',
+        details={
+            "claimant": '=HYPERLINK("http://x.example","click")',
+            "reason": "+cmd|' /C calc'!A0",
+        },
+    )
+    files = members(export(opened, tmp_path / "x.zip"))
+    root = top(files)
+    report = files[f"{root}/data/report.html"].decode()
+    assert "<script" not in report.lower() and "<img src=x" not in report
+    assert "&lt;script&gt;" in report and "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in report
+    assert (
+        "\x1b" not in report or "\x1b[31m" in report
+    )  # escape bytes are text in HTML, never markup
+    import html
+
+    assert (
+        'http-equiv="Content-Security-Policy"' in report
+        and "default-src 'none'" in html.unescape(report)
+    )
+    assert "http://" not in report.replace("http://x.example", "").replace(
+        "https://", ""
+    )  # no external loads
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(files[f"{root}/data/incidents.csv"].decode("utf-8-sig"))))
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
+    opened.close()
+    shown = run_cli(vault_env, "show", "1")
+    assert shown.code == 0 and "\x1b" not in shown.out
+
+
+# --------------------------------------------------------------------------- CLI and output safety
+
+
+def test_cli_export_and_verify(vault_env: Env, tmp_path: Path) -> None:
+    assert run_cli(vault_env, "log", "call", "+12025550143", "--at", "2026-07-04 20:50").code == 0
+    out = tmp_path / "b.zip"
+    done = run_cli(vault_env, "export", str(out), "--case", "Test", "--at-time", "2026-07-05 10:00")
+    assert done.code == 0, done.err
+    sha = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert sha in done.out
+    fp = json.loads(run_cli(vault_env, "key", "show", "--json").out)["fingerprint"]
+    ok = run_cli(vault_env, "verify", str(out), "--fingerprint", fp.upper())
+    assert ok.code == 0 and "ok 8" in ok.out
+    again = run_cli(vault_env, "export", str(out))
+    assert (
+        again.code == 1
+        and "already exists" in again.err
+        and hashlib.sha256(out.read_bytes()).hexdigest() == sha
+    )
+    assert (
+        run_cli(
+            vault_env,
+            "export",
+            str(out),
+            "--force",
+            "--case",
+            "Test",
+            "--at-time",
+            "2026-07-05 10:00",
+        ).code
+        == 0
+    )
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == sha  # same state, same time: same bytes
+    wrong = run_cli(vault_env, "verify", str(out), "--fingerprint", "0" * 64, "--json")
+    assert wrong.code == 4 and json.loads(wrong.out)["failed_check"] == 6
+    assert wrong.err.startswith("blockwatch: error: check 6 failed")
+
+
+def test_verify_needs_no_vault_and_no_passphrase(vault_env: Env, tmp_path: Path) -> None:
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    out = tmp_path / "b.zip"
+    assert run_cli(vault_env, "export", str(out)).code == 0
+    stranger = Env(vault_dir=tmp_path / "no-vault-here", environ={})
+    done = run_cli(stranger, "verify", str(out), "--json")
+    assert done.code == 0 and json.loads(done.out)["valid"] is True
+
+
+def test_export_with_nothing_to_export_or_bad_place(vault_env: Env, tmp_path: Path) -> None:
+    assert "nothing to export" in run_cli(vault_env, "export", str(tmp_path / "a.zip")).err
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    missing = run_cli(vault_env, "export", str(tmp_path / "no" / "such" / "dir" / "a.zip"))
+    assert missing.code == 1 and "does not exist" in missing.err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses Linux directory semantics")
+def test_export_to_unwritable_place_leaves_nothing(vault_env: Env, tmp_path: Path) -> None:
+    if os.geteuid() == 0:  # root ignores permissions; sysfs refuses new files even to root
+        locked = Path("/sys")
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+    before = sorted(p.name for p in locked.iterdir())
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    done = run_cli(vault_env, "export", str(locked / "bw-test.zip"))
+    assert done.code == 1 and "cannot write" in done.err
+    assert sorted(p.name for p in locked.iterdir()) == before
+
+
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+def test_export_on_a_full_disk_leaves_no_partial_file(vault_env: Env, tmp_path: Path) -> None:
+    """A file-size limit makes every write past 64 KiB fail as a full disk would."""
+    big = tmp_path / "video.mp4"
+    big.write_bytes(os.urandom(512 * 1024))
+    assert run_cli(vault_env, "log", "note", "--text", "x", "--attach", str(big)).code == 0
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    script = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))\n"
+        "from blockwatch.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    env = {
+        **os.environ,
+        "BLOCKWATCH_VAULT": str(vault_env.vault_dir),
+        "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script, "export", str(out_dir / "a.zip")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("blockwatch: error: cannot write the bundle")
+    assert list(out_dir.iterdir()) == []
+
+
+def test_export_refuses_unknown_language_and_kind(vault_env: Env, tmp_path: Path) -> None:
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    assert "not one of" in run_cli(vault_env, "export", str(tmp_path / "a.zip"), "--lang", "de").err
+    assert (
+        "not a kind" in run_cli(vault_env, "export", str(tmp_path / "a.zip"), "--kind", "tweet").err
+    )
+
+
+def test_bundle_files_have_safe_modes(filled: vault.Vault, tmp_path: Path) -> None:
+    out = export(filled, tmp_path / "m.zip")
+    with zipfile.ZipFile(out) as zf:
+        for info in zf.infolist():
+            assert stat.S_IMODE(info.external_attr >> 16) == 0o644 and layout.SAFE_PATH.fullmatch(
+                info.filename
+            )
+    if os.name == "posix":
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_export_refuses_overwrite_in_library(filled: vault.Vault, tmp_path: Path) -> None:
+    out = export(filled, tmp_path / "a.zip")
+    with pytest.raises(InputError, match="already exists"):
+        export(filled, out)
