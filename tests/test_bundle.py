@@ -464,7 +464,7 @@ def test_overlapping_members_are_refused(tmp_path: Path) -> None:
     )
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as zf:
-        first, second = zf.infolist()
+        first, _second = zf.infolist()
     # Point the second central-directory record at the first member's data.
     cd = data.rfind(b"PK\x01\x02")
     data[cd + 42 : cd + 46] = first.header_offset.to_bytes(4, "little")
