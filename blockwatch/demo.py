@@ -2,13 +2,16 @@
 
 All numbers come from ranges reserved for fiction (UK 07700 900xxx, US 202-555-01xx,
 Australia 0491 570xxx, France 06 39 98 xx xx); every name is invented.  The vault lives in a
-temporary directory that is deleted afterwards, with a random passphrase nobody sees.
+temporary folder, with a random passphrase nobody sees, and is deleted afterwards; only the
+exported bundle and its report stay in that folder, for the newcomer to open.
 """
 
 from __future__ import annotations
 
 import secrets
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +47,10 @@ class DemoResult:
     incidents: list[dict[str, Any]]
     checks: list[str]
     fingerprint: str
+    bundle: Path
+    bundle_sha256: str
+    verified: list[str]
+    report: Path
 
 
 def fill(vault: Vault) -> None:
@@ -123,11 +130,39 @@ def fill(vault: Vault) -> None:
 
 
 @contextmanager
-def run(now: Env | None = None) -> Iterator[DemoResult]:
-    with tempfile.TemporaryDirectory(prefix="blockwatch-demo-") as tmp:
-        env = now or Env(vault_dir=Path(tmp) / "vault")
-        env.vault_dir = Path(tmp) / "vault"
+def run(folder: Path | None = None) -> Iterator[DemoResult]:
+    """Run the scenario in a vault inside ``folder`` (default: a new temporary folder).
+
+    The vault is deleted when the block ends; the exported bundle and a copy of its report
+    stay in the folder so that they can be opened.
+    """
+    from blockwatch.bundle.verify import verify_bundle
+    from blockwatch.bundle.writer import ExportOptions, export_bundle
+
+    where = folder or Path(tempfile.mkdtemp(prefix="blockwatch-demo-"))
+    env = Env(vault_dir=where / "vault")
+    try:
         vault, _code = create(env, secrets.token_urlsafe(24), home_region="KZ", timezone=ZONE)
         with vault:
             fill(vault)
-            yield DemoResult(vault, vault.incidents(), check(vault), vault.fingerprint)
+            checks = check(vault)
+            bundle = where / "blockwatch-demo-bundle.zip"
+            exported = export_bundle(
+                vault, bundle, ExportOptions(case="Demo: editors blocked, July 2026")
+            )
+            verified = verify_bundle(bundle, vault.fingerprint)
+            report = where / "report.html"
+            with zipfile.ZipFile(bundle) as zf:
+                report.write_bytes(zf.read(f"{exported.name}/data/report.html"))
+            yield DemoResult(
+                vault,
+                vault.incidents(),
+                checks,
+                vault.fingerprint,
+                bundle,
+                exported.sha256,
+                verified.passed,
+                report,
+            )
+    finally:
+        shutil.rmtree(env.vault_dir, ignore_errors=True)

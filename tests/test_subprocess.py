@@ -91,9 +91,14 @@ def test_demo_leaves_no_trace(home: dict[str, str]) -> None:
     done = run("demo", env=home)
     assert done.returncode == 0, done.stderr
     assert "block" in done.stdout and "rejected" in done.stdout and "takedown" in done.stdout
-    assert done.stdout.count("check: ok") == 6
-    assert list(Path(home["TMPDIR"]).iterdir()) == [] and list(Path(home["HOME"]).iterdir()) == []
+    assert done.stdout.count("check: ok") == 6 and done.stdout.count("verify: ok") == 8
+    [folder] = Path(home["TMPDIR"]).iterdir()  # the one temporary folder: bundle and report only
+    assert sorted(p.name for p in folder.iterdir()) == ["blockwatch-demo-bundle.zip", "report.html"]
+    assert str(folder / "blockwatch-demo-bundle.zip") in done.stdout
+    assert list(Path(home["HOME"]).iterdir()) == []
     assert not Path(home["BLOCKWATCH_VAULT"]).exists()
+    again = run("verify", str(folder / "blockwatch-demo-bundle.zip"), env=home)
+    assert again.returncode == 0, again.stderr
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")

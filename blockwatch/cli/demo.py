@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 
 def demo(ctx: typer.Context) -> None:
-    """Fill a temporary vault with a synthetic attack and show it. Leaves no trace."""
+    """Fill a temporary vault with a synthetic attack, export and verify a bundle, show it all."""
     from blockwatch import demo as scenario
     from blockwatch.cli.read import timeline
 
@@ -29,8 +29,18 @@ def demo(ctx: typer.Context) -> None:
         for line in result.checks:
             out.print(f"check: ok  {line}")
         out.print(f"\nSigning key fingerprint: {result.fingerprint}")
-    out.print("\nThe temporary vault has been deleted. To start your own:")
+    out.print(f"\nExported a signed evidence bundle: {result.bundle}")
+    out.print(f"  SHA-256 {result.bundle_sha256}")
+    for number, line in enumerate(result.verified, 1):
+        out.print(f"verify: ok {number}  {line}")
+    out.print(f"The report inside it, for people: {result.report}")
+    out.print(
+        "\nThe demo vault has been deleted; the bundle and report stay in that temporary folder."
+    )
+    out.print("Next, try:")
+    out.print(f"  blockwatch verify {result.bundle} --fingerprint {result.fingerprint}")
     out.print("  blockwatch init")
     out.print("  blockwatch log call +447700900123 --at 'yesterday 19:04' \\")
     out.print("      --platform whatsapp --outcome missed")
     out.print("  blockwatch list")
+    out.print("  blockwatch export my-evidence.zip --case 'My case' --lang ru")

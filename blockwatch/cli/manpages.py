@@ -122,6 +122,26 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     "passphrase": [("Change the passphrase:", "blockwatch passphrase change")],
     "recover": [("Forgot the passphrase; have the recovery code:", "blockwatch recover")],
     "demo": [("Try it:", "blockwatch demo")],
+    "export": [
+        (
+            "A bundle of everything, for the police, with the report in Russian:",
+            "blockwatch export case.zip --case 'Editors blocked, July 2026' --lang ru",
+        ),
+        (
+            "Only the calls and the block, without the attachment files:",
+            "blockwatch export calls.zip --kind call --kind block --no-attachments",
+        ),
+    ],
+    "verify": [
+        (
+            "Check a bundle against the fingerprint the journalist gave you:",
+            "blockwatch verify case.zip --fingerprint 3f2a…(64 hex characters)",
+        ),
+        (
+            "Without blockwatch (see VERIFY.txt in the bundle):",
+            "openssl pkeyutl -verify -pubin -inkey signer.pem -rawin -in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.txt.sig",
+        ),
+    ],
 }
 
 
