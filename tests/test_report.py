@@ -1,0 +1,154 @@
+"""The report for people: complete in three languages, self-contained, safe, printable."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from blockwatch import stats
+from blockwatch.report import CSP, render_report
+from blockwatch.report.i18n import LANGS, TEXTS
+
+VIEWS = [
+    {
+        "id": 1,
+        "uid": "u1",
+        "kind": "call",
+        "platform": "whatsapp",
+        "occurred_at": "2026-07-04T20:46:00+05:00",
+        "timezone": "Asia/Almaty",
+        "recorded_at": "2026-07-05T06:00:00Z",
+        "source": "manual",
+        "counterparty": {
+            "raw": "+447700900123",
+            "type": "number",
+            "e164": "+447700900123",
+            "region": "GB",
+            "foreign": True,
+            "valid": False,
+            "number_type": None,
+        },
+        "details": {"direction": "in", "outcome": "missed"},
+        "note": None,
+        "attachments": [],
+        "amended": [],
+        "seq": 1,
+    },
+    {
+        "id": 2,
+        "uid": "u2",
+        "kind": "call",
+        "platform": "whatsapp",
+        "occurred_at": "2026-07-04T20:50:00+05:00",
+        "timezone": "Asia/Almaty",
+        "recorded_at": "2026-07-05T06:00:00Z",
+        "source": "manual",
+        "counterparty": {
+            "raw": "-2",
+            "type": "withheld",
+            "e164": None,
+            "region": None,
+            "foreign": None,
+            "valid": False,
+            "number_type": "private",
+        },
+        "details": {"direction": "in", "outcome": "missed"},
+        "note": None,
+        "attachments": [],
+        "amended": [],
+        "seq": 2,
+    },
+    {
+        "id": 3,
+        "uid": "u3",
+        "kind": "block",
+        "platform": "whatsapp",
+        "occurred_at": "2026-07-04T21:52:00+05:00",
+        "timezone": "Asia/Almaty",
+        "recorded_at": "2026-07-05T06:00:00Z",
+        "source": "manual",
+        "counterparty": None,
+        "details": {"notice": "This account can no longer use WhatsApp", "appeal_offered": False},
+        "note": "n",
+        "attachments": [
+            {"sha256": "ab" * 32, "name": "shot.png", "size": 10, "media_type": "image/png"}
+        ],
+        "amended": [],
+        "seq": 3,
+    },
+]
+META = {
+    "case": "Case <X>",
+    "name": "blockwatch-x",
+    "exported_at": "2026-07-10T07:00:00Z",
+    "fingerprint": "cd" * 32,
+    "origin": "blockwatch/0",
+    "timezone": "Asia/Almaty",
+    "home_region": "KZ",
+    "tree_size": 4,
+    "version": "0",
+    "files": {},
+}
+
+
+def render(lang: str) -> str:
+    return render_report(VIEWS, stats.summarize(VIEWS, "Asia/Almaty"), META, lang, {})
+
+
+def test_every_language_has_every_key() -> None:
+    for lang in LANGS:
+        assert set(TEXTS[lang]) == set(TEXTS["en"]), lang
+        assert all(TEXTS[lang].values())
+
+
+@pytest.mark.parametrize(
+    ("lang", "month", "words"),
+    [
+        ("en", "4 July 2026", "Timeline"),
+        ("ru", "4 июля 2026", "Хронология"),
+        ("kk", "4 шілде 2026", "Хронология"),
+    ],
+)
+def test_report_is_written_in_its_language(lang: str, month: str, words: str) -> None:
+    page = render(lang)
+    assert f'<html lang="{lang}">' in page and month in page and words in page
+    assert TEXTS[lang]["title"] in page and TEXTS[lang]["withheld_number"] in page
+    for key in ("kind_call", "kind_block", "busiest", "by_country"):
+        assert TEXTS[lang][key] in page
+    if lang != "en":
+        assert "Timeline" not in page and "Incidents by kind" not in page
+
+
+def test_report_is_self_contained_and_printable() -> None:
+    page = render("en")
+    assert CSP.replace("'", "&#39;") in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+    assert "@page { size: A4" in page and "@media print" in page
+    assert "Case &lt;X&gt;" in page
+
+
+def test_summary_numbers() -> None:
+    s = stats.summarize(VIEWS, "Asia/Almaty")
+    assert s["calls"] == {"total": 2, "foreign": 1, "domestic": 0, "withheld": 1, "unknown": 0}
+    assert s["foreign_calls_by_country"] == {"GB": 1}
+    assert s["busiest_foreign_hour"]["count"] == 1
+    assert s["first_foreign_contact_to_block"] == [
+        {"block": 3, "first_contact": 1, "seconds": 66 * 60}
+    ]
+    assert s["calls_per_day"] == {"2026-07-04": 2}
+
+
+def test_busiest_window_finds_the_densest_hour() -> None:
+    from datetime import datetime, timedelta
+
+    base = datetime(2026, 7, 4, 20, 0)
+    times = [base + timedelta(minutes=m) for m in (0, 70, 75, 80, 129, 131)]
+    window = stats.busiest_window(times)
+    assert window == {
+        "start": times[1].isoformat(),
+        "end": (times[1] + timedelta(hours=1)).isoformat(),
+        "count": 4,
+    }
+    assert stats.busiest_window([]) is None
