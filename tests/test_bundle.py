@@ -120,6 +120,9 @@ def test_export_then_verify(filled: vault.Vault, tmp_path: Path) -> None:
     assert {"VERIFY.txt", "VERIFY.ru.txt", "data/report.html", "data/incidents.csv"} <= names
     assert "VERIFY.kk.txt" not in names
     assert any(n.startswith("data/attachments/") and n.endswith("-block_notice.png") for n in names)
+    report = members(out)[f"{top(members(out))}/data/report.html"].decode()
+    assert "data:image/png;base64," + base64.b64encode(PNG).decode() in report  # shown inline
+    assert "4 июля 2026" in report and "Хронология" in report
 
 
 def test_export_is_deterministic(filled: vault.Vault, tmp_path: Path) -> None:
