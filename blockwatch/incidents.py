@@ -23,8 +23,18 @@ KINDS = ("call", "message", "block", "takedown", "compromise", "appeal", "note")
 
 # What each kind may carry in ``details``.
 DETAILS: dict[str, tuple[str, ...]] = {
-    "call": ("direction", "outcome", "duration"),
-    "message": ("text", "opened", "links"),
+    "call": ("direction", "outcome", "duration", "source_type"),
+    "message": (
+        "text",
+        "opened",
+        "links",
+        "direction",
+        "deleted",
+        "edited",
+        "media",
+        "media_omitted",
+        "media_missing",
+    ),
     "block": ("account", "notice", "appeal_offered"),
     "takedown": ("account", "notice", "reason", "claimant", "url"),
     "compromise": ("account", "notice"),
@@ -34,7 +44,7 @@ DETAILS: dict[str, tuple[str, ...]] = {
 HAS_COUNTERPARTY = ("call", "message")
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    "direction": ("in", "out"),
+    "direction": ("in", "out"),  # of a call, or of a message (out: the user's own, kept as context)
     "outcome": ("missed", "answered", "rejected", "blocked"),
     "to": (
         "whatsapp",
@@ -126,7 +136,7 @@ def _detail(name: str, value: Any) -> Any:
                 f"--duration {value!r} is not a number of seconds between 0 and {MAX_DURATION}"
             )
         return value
-    if name in ("opened", "appeal_offered"):
+    if name in ("opened", "appeal_offered", "deleted", "edited", "media_omitted", "media_missing"):
         return bool(value)
     if isinstance(value, str):
         return text(value, name)

@@ -82,6 +82,10 @@ def summarize(views: list[dict[str, Any]], zone: str) -> dict[str, Any]:
             ).most_common()
         ),
         "busiest_foreign_hour": busiest_window([_at(v) for v in foreign_calls]),
+        "foreign_calls_by_hour": {
+            f"{h:02d}": n
+            for h, n in sorted(Counter(_at(v).astimezone(tz).hour for v in foreign_calls).items())
+        },
         "calls_per_day": dict(sorted(per_day.items())),
         "first_foreign_contact_to_block": to_block,
         "notices": [v["id"] for v in views if v["kind"] in ("block", "takedown")],

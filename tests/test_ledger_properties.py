@@ -124,3 +124,35 @@ def test_checkpoint_format_is_c2sp() -> None:
     sig = base64.b64decode(lines[4].split(" ")[2])
     public = key.public_key().public_bytes_raw()
     assert sig[:4] == ledger.key_id("example.com/log", public) and len(sig) == 68
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500)
+@given(json_values)
+def test_fast_canonical_json_equals_rfc8785(value: object) -> None:
+    import rfc8785
+
+    try:
+        expected = rfc8785.dumps(value)
+    except Exception:  # e.g. lone surrogates: both must refuse
+        with pytest.raises(Exception):  # noqa: B017
+            ledger.canonical_json(value)
+        return
+    assert ledger.canonical_json(value) == expected
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers())
+def test_numbers_outside_the_fast_path_still_match(number: float) -> None:
+    import rfc8785
+
+    try:
+        expected = rfc8785.dumps({"n": number})
+    except Exception:
+        return
+    assert ledger.canonical_json({"n": number}) == expected

@@ -1,0 +1,199 @@
+"""``import`` and ``stats``: bring in the phone's exports, and see the pattern."""
+
+# No `from __future__ import annotations` here: Typer evaluates string annotations at start-up.
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from blockwatch.cli.common import State, emit_json, open_vault, safe, state
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)
+    app.command("stats")(stats)
+
+
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE…", help="Exported files to import.")],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="F",
+            help="auto, android-calls, android-sms, whatsapp, telegram or csv.",
+        ),
+    ] = "auto",
+    platform: Annotated[
+        str | None,
+        typer.Option("--platform", metavar="P", help="Platform, where the format does not say."),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            metavar="ZONE",
+            help="Zone of times written without one [default: the vault's].",
+        ),
+    ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order", metavar="dmy|mdy", help="Day/month order of an ambiguous chat."
+        ),
+    ] = None,
+    mine: Annotated[
+        str | None,
+        typer.Option("--mine", metavar="NAME", help="Your own name in the chat (kept as context)."),
+    ] = None,
+    column_map: Annotated[
+        str | None,
+        typer.Option(
+            "--column-map",
+            metavar="F=COL,…",
+            help="CSV columns, e.g. number=Phone,date=When,type=Kind.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")
+    ] = False,
+) -> None:
+    """Import call logs and chat exports: each file whole or not at all, each record once."""
+    from blockwatch import when
+    from blockwatch.errors import InputError
+    from blockwatch.importers import Options
+    from blockwatch.importers.csvcalls import parse_map
+    from blockwatch.importing import import_file
+
+    st = state(ctx)
+    if date_order not in (None, "dmy", "mdy", "ymd"):
+        raise InputError(f"--date-order {date_order!r} is not dmy or mdy")
+    mapping = parse_map(column_map)
+    with open_vault(st) as v:
+        zone = timezone or v.settings.timezone
+        when.zone(zone)
+        options = Options(
+            platform=platform,
+            timezone=zone,
+            home_region=v.settings.home_region,
+            date_order=date_order,
+            mine=mine,
+            column_map=mapping,
+        )
+        for path in files:
+            with _progress(st, path) as tick:
+                result = import_file(v, path, options, fmt=fmt, dry_run=dry_run, progress=tick)
+            verb = "would add" if dry_run else "added"
+            skipped = sum(result.skipped.values())
+            st.say(
+                f"{safe(str(path), oneline=True)} ({result.format}, sha256 {result.sha256[:16]}…): "
+                f"{verb} {result.added}, already present {result.present}, skipped {skipped}"
+            )
+            for why, count in result.skipped.most_common():
+                st.say(f"  skipped {count}: {why}")
+    if dry_run:
+        st.say("Dry run: nothing was written.")
+
+
+class _progress:
+    """A progress bar on a terminal; nothing at all in a pipe."""
+
+    def __init__(self, st: State, path: Path) -> None:
+        self.st, self.path = st, path
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if self.st.err.is_terminal:
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                console=self.st.err,
+                transient=True,
+            )
+            self.bar.start()
+            task = self.bar.add_task(f"Importing {self.path.name}…")
+            return lambda n: self.bar.update(
+                task, description=f"Importing {self.path.name}: {n} records read"
+            )
+        return lambda n: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def stats(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="WHEN", help="From this time on.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="WHEN", help="Up to this time.")
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+) -> None:
+    """The pattern: counts, foreign calls by country and hour, the busiest hour, time to a block."""
+    from blockwatch import stats as summary
+    from blockwatch import when
+    from blockwatch.vault import Filter
+
+    st = state(ctx)
+    with open_vault(st) as v:
+        zone, now = v.settings.timezone, st.env.now()
+        where = Filter(
+            since=when.parse_when(since, zone, now, allow_future=True) if since else None,
+            until=when.parse_when(until, zone, now, allow_future=True) if until else None,
+        )
+        numbers = summary.summarize(v.incidents(where), zone)
+    if json_:
+        emit_json(numbers)
+        return
+    _render_stats(st, numbers, zone)
+
+
+def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
+    from rich.table import Table
+
+    def table(title: str, rows: list[tuple[str, Any]]) -> None:
+        t = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
+        t.add_column(no_wrap=True)
+        t.add_column(justify="right")
+        for label, value in rows:
+            t.add_row(safe(label, oneline=True), str(value))
+        st.out.print(t)
+        st.out.print()
+
+    table(f"{s['incidents']} incidents, by kind", list(s["by_kind"].items()))
+    table("by platform", list(s["by_platform"].items()))
+    calls = s["calls"]
+    table(
+        f"incoming calls: {calls['total']}",
+        [(k, calls[k]) for k in ("foreign", "domestic", "withheld", "unknown")],
+    )
+    if s["foreign_calls_by_country"]:
+        table("calls from foreign numbers, by country", list(s["foreign_calls_by_country"].items()))
+    busiest = s["busiest_foreign_hour"]
+    if busiest:
+        st.say(
+            f"busiest hour of foreign calls: {busiest['count']} calls, "
+            f"{busiest['start'][:16].replace('T', ' ')} to {busiest['end'][11:16]} ({zone})"
+        )
+        st.say()
+    if s["foreign_calls_by_hour"]:
+        peak = max(s["foreign_calls_by_hour"].values())
+        st.say(f"foreign calls by hour of day ({zone}):")
+        for hour, count in s["foreign_calls_by_hour"].items():
+            st.say(f"  {hour}:00 {'#' * max(1, round(30 * count / peak)):<30} {count}")
+        st.say()
+    if s["calls_per_day"]:
+        table("calls per day", list(s["calls_per_day"].items()))
+    for row in s["first_foreign_contact_to_block"]:
+        minutes = row["seconds"] // 60
+        st.say(
+            f"block #{row['block']}: {minutes // 60} h {minutes % 60} min after the first foreign "
+            f"contact (#{row['first_contact']})"
+        )

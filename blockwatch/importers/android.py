@@ -1,0 +1,212 @@
+"""SMS Backup & Restore (SyncTech) exports: ``calls-*.xml`` and ``sms-*.xml``.
+
+Facts: shared/IMPORT-FORMATS.md sections 1 and 2.  Parsed as a stream (``iterparse``), element
+by element, so a large backup never sits in memory whole; MMS parts' base64 data is only
+measured, not kept.  Some phones write an emoji as two UTF-16 surrogate character references
+(``&#55357;&#56384;``), which strict XML parsers reject: ``_Repairing`` joins each pair into
+one reference before the parser sees it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from blockwatch.importers import Draft, ImportFailed, Options, Parsed, Skipped
+
+_PAIR = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
+_TAIL = 16  # bytes held back between chunks so a pair is never split
+
+CALL_TYPES = {
+    "1": ("in", "answered"),
+    "2": ("out", None),
+    "3": ("in", "missed"),
+    "4": ("in", "missed"),
+    "5": ("in", "rejected"),
+    "6": ("in", "blocked"),
+    "7": ("in", "answered"),
+}
+CALL_TYPE_NAMES = {
+    "1": "incoming",
+    "2": "outgoing",
+    "3": "missed",
+    "4": "voicemail",
+    "5": "rejected",
+    "6": "blocked",
+    "7": "answered elsewhere",
+}
+SMS_BOX = {"1": "in", "2": "out", "3": "draft", "4": "out", "5": "out", "6": "out"}
+
+
+def _join_pair(m: re.Match[bytes]) -> bytes:
+    high, low = int(m[1]), int(m[2])
+    if 0xD800 <= high <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
+        return b"&#%d;" % (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    return m[0]
+
+
+class _Repairing:
+    """A read-only stream that rewrites surrogate-pair character references on the fly."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.pending = b""
+
+    def read(self, size: int = 65536) -> bytes:
+        while True:
+            chunk = self.raw.read(max(size, 4096))
+            data = self.pending + chunk
+            if not chunk:  # end of file: flush what was held back
+                self.pending = b""
+                return _PAIR.sub(_join_pair, data)
+            keep = data.rfind(b"&", max(0, len(data) - _TAIL))
+            cut = keep if keep != -1 else len(data)
+            data, self.pending = data[:cut], data[cut:]
+            if data:  # an empty read would mean end of file to the parser
+                return _PAIR.sub(_join_pair, data)
+
+
+def _events(path: Path, tags: set[str]) -> Iterator[ET.Element]:
+    with open(path, "rb") as raw:
+        try:
+            for _event, element in ET.iterparse(_Repairing(raw), events=("end",)):  # type: ignore[arg-type]
+                if element.tag in tags:
+                    yield element
+                    element.clear()
+        except ET.ParseError as e:
+            line, column = e.position
+            raise ImportFailed(
+                str(path),
+                f"line {line}, column {column}",
+                f"malformed XML ({_reason(e)})",
+                hint="the backup may be cut short or damaged; make it again",
+            ) from None
+
+
+def _reason(error: ET.ParseError) -> str:
+    return str(error).split(":")[0]
+
+
+def _value(element: ET.Element, name: str) -> str | None:
+    value = element.get(name)
+    return None if value is None or value == "null" else value
+
+
+def _when(path: Path, element: ET.Element, where: str) -> datetime:
+    stamp = _value(element, "date")
+    if stamp is None or not stamp.lstrip("-").isdigit():
+        raise ImportFailed(str(path), where, f"date={stamp!r} is not epoch milliseconds")
+    return datetime.fromtimestamp(int(stamp) / 1000, tz=UTC)
+
+
+def parse_calls(path: Path, options: Options) -> Parsed:
+    n = 0
+    for element in _events(path, {"call"}):
+        n += 1
+        where = f"call {n}"
+        raw = {k: v for k, v in sorted(element.attrib.items()) if k != "readable_date"}
+        number = _value(element, "number") or ""
+        presentation = _value(element, "presentation") or "1"
+        if presentation != "1" and number in ("", "-1", "-2", "-3"):
+            number = {"2": "-2", "4": "-3"}.get(presentation, "-1")
+        elif presentation != "1":
+            number = "-1"  # Android blanks restricted numbers; never trust what is left
+        type_ = _value(element, "type") or ""
+        direction, outcome = CALL_TYPES.get(type_, (None, None))
+        duration = _value(element, "duration")
+        details: dict[str, object] = {}
+        if direction:
+            details["direction"] = direction
+        seconds = int(duration) if duration and duration.isdigit() else None
+        if direction == "out" and seconds:
+            outcome = "answered"
+        if outcome:
+            details["outcome"] = outcome
+        if seconds is not None:
+            details["duration"] = seconds
+        if type_ not in CALL_TYPES:
+            details["source_type"] = type_
+        else:
+            details["source_type"] = CALL_TYPE_NAMES[type_]
+        yield Draft(
+            key=f"{_value(element, 'date')}|{_value(element, 'number') or ''}|{type_}",
+            kind="call",
+            occurred_at=_when(path, element, where),
+            platform=options.platform or "phone",
+            counterparty=number,
+            details=details,
+            raw=raw,
+        )
+    if n == 0:
+        yield Skipped("file", "the backup holds no calls")
+
+
+def parse_sms(path: Path, options: Options) -> Parsed:
+    n = 0
+    for element in _events(path, {"sms", "mms"}):
+        n += 1
+        raw: dict[str, object]
+        where = f"{element.tag} {n}"
+        if element.tag == "sms":
+            box = SMS_BOX.get(_value(element, "type") or "", "in")
+            text = _value(element, "body") or ""
+            address = _value(element, "address") or ""
+            raw = {
+                k: v
+                for k, v in sorted(element.attrib.items())
+                if k not in ("readable_date", "body")
+            }
+            read = _value(element, "read")
+            opened = None if read is None else read == "1"
+        else:
+            box = {"1": "in", "2": "out"}.get(_value(element, "msg_box") or "", "in")
+            parts = element.findall("./parts/part")
+            text = "\n".join(
+                p.get("text") or "" for p in parts if (p.get("ct") or "").startswith("text/")
+            )
+            senders = [
+                a.get("address") for a in element.findall("./addrs/addr") if a.get("type") == "137"
+            ]
+            address = senders[0] if senders and senders[0] else (_value(element, "address") or "")
+            raw = {k: v for k, v in sorted(element.attrib.items()) if k != "readable_date"}
+            raw["parts"] = [
+                {
+                    "ct": p.get("ct"),
+                    "name": p.get("name") or p.get("cl"),
+                    "bytes": (len(p.get("data") or "") * 3) // 4,
+                }
+                for p in parts
+                if not (p.get("ct") or "").startswith(("text/", "application/smil"))
+            ]
+            opened = None
+        if box == "draft":
+            yield Skipped(where, "a draft that was never sent")
+            continue
+        details: dict[str, object] = {"direction": box, "text": text}
+        if opened is not None and box == "in":
+            details["opened"] = opened
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        yield Draft(
+            key="|".join(
+                (
+                    element.tag,
+                    _value(element, "date") or "",
+                    _value(element, "address") or "",
+                    box,
+                    digest,
+                )
+            ),
+            kind="message",
+            occurred_at=_when(path, element, where),
+            platform=options.platform or "sms",
+            counterparty=address,
+            details=details,
+            raw=raw,
+        )
+    if n == 0:
+        yield Skipped("file", "the backup holds no messages")

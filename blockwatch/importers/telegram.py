@@ -1,0 +1,142 @@
+"""Telegram Desktop "Export chat history" in JSON (``result.json``): one chat or a full export.
+
+Facts: shared/IMPORT-FORMATS.md section 4.  ``date_unixtime`` is the instant (``date`` is the
+exporting computer's local time, without an offset).  Calls are service messages with
+``action: phone_call``; Telegram never exports phone numbers, so the counterparty of a call
+is the chat's name.  Text may be a string or a list of strings and entity objects.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from blockwatch.importers import Draft, ImportFailed, Options, Parsed, Skipped, load_json
+
+MAX_JSON_BYTES = 1024**3
+OUTCOMES = {"missed": "missed", "busy": "rejected", "hangup": "answered", "disconnect": "answered"}
+
+
+def parse(path: Path, options: Options) -> Parsed:
+    with open(path, "rb") as f:
+        data = f.read(MAX_JSON_BYTES + 1)
+    if len(data) > MAX_JSON_BYTES:
+        raise ImportFailed(str(path), None, "result.json is larger than 1 GiB")
+    doc = load_json(path, data)
+    if not isinstance(doc, dict):
+        raise ImportFailed(
+            str(path), "position 0", "expected a JSON object (Telegram's result.json)"
+        )
+    me = None
+    personal = doc.get("personal_information")
+    if isinstance(personal, dict) and personal.get("user_id") is not None:
+        me = f"user{personal['user_id']}"
+    if isinstance(doc.get("chats"), dict):
+        chats = doc["chats"].get("list")
+        if not isinstance(chats, list):
+            raise ImportFailed(str(path), "chats.list", "expected a list of chats")
+    elif isinstance(doc.get("messages"), list):
+        chats = [doc]
+    else:
+        raise ImportFailed(
+            str(path),
+            "top level",
+            "no 'messages' and no 'chats'",
+            hint="expected Telegram Desktop's result.json (Export chat history, JSON)",
+        )
+    for index, chat in enumerate(chats):
+        if not isinstance(chat, dict) or not isinstance(chat.get("messages"), list):
+            raise ImportFailed(str(path), f"chat {index}", "a chat without a 'messages' list")
+        yield from _chat(path, chat, me, options)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(
+            part if isinstance(part, str) else str(part.get("text", ""))
+            for part in value
+            if isinstance(part, (str, dict))
+        )
+    return ""
+
+
+def _chat(path: Path, chat: dict[str, Any], me: str | None, options: Options) -> Parsed:
+    chat_id, chat_name = chat.get("id"), str(chat.get("name") or "")
+    platform = options.platform or "telegram"
+    mine = options.mine.casefold() if options.mine else None
+    for message in chat["messages"]:
+        if not isinstance(message, dict):
+            raise ImportFailed(str(path), f"chat {chat_id}", "a message is not an object")
+        mid = message.get("id")
+        where = f"chat {chat_id}, message {mid}"
+        stamp = message.get("date_unixtime")
+        if not isinstance(stamp, str) or not stamp.isdigit():
+            raise ImportFailed(str(path), where, f"date_unixtime={stamp!r} is not epoch seconds")
+        when = datetime.fromtimestamp(int(stamp), tz=UTC)
+        raw = {
+            k: v
+            for k, v in message.items()
+            if k
+            in (
+                "id",
+                "type",
+                "date",
+                "date_unixtime",
+                "from",
+                "from_id",
+                "actor",
+                "actor_id",
+                "action",
+                "discard_reason",
+                "duration_seconds",
+                "media_type",
+                "file",
+                "photo",
+                "edited",
+                "edited_unixtime",
+                "forwarded_from",
+                "reply_to_message_id",
+            )
+        }
+        raw["chat"] = {"id": chat_id, "name": chat_name, "type": chat.get("type")}
+        key = f"{chat_id}|{mid}"
+        if message.get("type") == "service":
+            if message.get("action") != "phone_call":
+                yield Skipped(where, f"a service message ({message.get('action')})")
+                continue
+            actor = str(message.get("actor_id") or "")
+            outgoing = (me is not None and actor == me) or (
+                mine is not None and str(message.get("actor", "")).casefold() == mine
+            )
+            details: dict[str, Any] = {"direction": "out" if outgoing else "in"}
+            reason = message.get("discard_reason")
+            duration = message.get("duration_seconds")
+            if isinstance(duration, int) and duration > 0:
+                details.update(outcome="answered", duration=duration)
+            elif isinstance(reason, str) and reason in OUTCOMES:
+                details["outcome"] = (
+                    "missed" if reason == "hangup" and not outgoing else OUTCOMES[reason]
+                )
+            if reason is not None:
+                details["source_type"] = str(reason)
+            who = chat_name if outgoing else str(message.get("actor") or chat_name)
+            yield Draft(key, "call", when, platform, who or "unknown", details, raw)
+            continue
+        if message.get("type") != "message":
+            yield Skipped(where, f"unknown message type {message.get('type')!r}")
+            continue
+        sender = str(message.get("from") or message.get("from_id") or chat_name or "unknown")
+        outgoing = (me is not None and message.get("from_id") == me) or (
+            mine is not None and sender.casefold() == mine
+        )
+        details = {"direction": "out" if outgoing else "in", "text": _text(message.get("text"))}
+        if message.get("media_type") or message.get("photo") or message.get("file"):
+            details["media"] = [
+                str(message.get("file") or message.get("photo") or message.get("media_type"))
+            ]
+        if message.get("edited"):
+            details["edited"] = True
+        yield Draft(key, "message", when, platform, sender, details, raw)

@@ -1,0 +1,292 @@
+"""WhatsApp "Export chat": Android and iOS, ``.txt`` or ``.zip`` with media.
+
+Facts: shared/IMPORT-FORMATS.md section 3.  Lines are split on ``\\n`` only (``splitlines``
+would also split on U+2028 and friends inside messages); a line that does not start a message
+continues the previous one.  Dates follow the phone's locale, so the day/month order is
+decided once for the whole file from the evidence in it, or from ``--date-order``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from blockwatch.importers import Draft, ImportFailed, Media, Options, Parsed, Skipped
+
+_BIDI = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF])
+_DATE = r"(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
+_TIME = r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+_AMPM = r"(?:[\s\u202f\u00a0]*(?P<ampm>[AaPp]\.?[\s\u00a0\u202f]?[Mm]\.?))?"
+ANDROID = re.compile(rf"^{_DATE},?[\s\u00a0]{_TIME}{_AMPM}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)
+IOS = re.compile(rf"^\[{_DATE},?[\s\u00a0]{_TIME}{_AMPM}\]\s(?P<rest>.*)$", re.DOTALL)
+
+DELETED = {
+    "This message was deleted",
+    "You deleted this message",
+    "Данное сообщение удалено",
+    "Это сообщение было удалено",
+    "Вы удалили это сообщение",
+}
+EDITED = (" <This message was edited>", " <Сообщение изменено>", " <Изменено>")
+OMITTED = re.compile(
+    r"^(<Media omitted>|‹Без медиафайлов>|<Без медиафайлов>"
+    r"|(image|video|audio|sticker|document|GIF) omitted"
+    r"|(изображение|видео|аудио|стикер|документ|GIF) отсутствует)$"
+)
+ATTACHED_ANDROID = re.compile(
+    r"^(?P<name>\S+\.\w{2,5}) \((file attached|файл прикреплен|файл прикреплён)\)(\n|$)"
+)
+ATTACHED_IOS = re.compile(r"^<(attached|прикреплено|вложение): (?P<name>[^>]+)>")
+CALL_MISSED = re.compile(r"^Missed (voice|video) call")
+CALL_DONE = re.compile(r"^(Voice|Video) call(, (?P<what>.*))?$")
+_DURATION = re.compile(r"(\d+)\s*(hr|h|min|sec|s)\b")
+MAX_CHAT_BYTES = 512 * 1024 * 1024
+
+
+def looks_like(sample: str) -> bool:
+    lines = sample.replace("\r\n", "\n").split("\n")[:50]
+    return any(_match(line.translate(_BIDI)) for line in lines)
+
+
+def _match(line: str) -> re.Match[str] | None:
+    return ANDROID.match(line) or IOS.match(line)
+
+
+@dataclass
+class _Start:
+    line: int
+    date: str
+    time: str
+    ampm: str | None
+    text: str
+
+
+def parse(path: Path, options: Options) -> Parsed:
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            chat_name, media = _open_zip(path, zf)
+            data = zf.read(chat_name)
+            yield from _parse_text(f"{path}:{chat_name}", data, options, media)
+        return
+    with open(path, "rb") as f:
+        data = f.read(MAX_CHAT_BYTES + 1)
+    if len(data) > MAX_CHAT_BYTES:
+        raise ImportFailed(str(path), None, "the chat is larger than 512 MiB")
+    yield from _parse_text(str(path), data, options, {})
+
+
+def _open_zip(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Media]]:
+    chats, media = [], {}
+    for info in zf.infolist():
+        name = info.filename
+        parts = name.split("/")
+        if (
+            name.startswith(("/", "\\"))
+            or "\\" in name
+            or ".." in parts
+            or (len(name) > 1 and name[1] == ":")
+        ):
+            raise ImportFailed(
+                str(path),
+                f"member {name!r}",
+                "unsafe path in the zip (path traversal)",
+                hint="this is not a WhatsApp export; do not open it",
+            )
+        if name.startswith("__MACOSX/") or name.endswith("/") or parts[-1].startswith("._"):
+            continue
+        if info.flag_bits & 0x1:
+            raise ImportFailed(str(path), f"member {name!r}", "the zip is encrypted")
+        if name.lower().endswith(".txt"):
+            chats.append(name)
+        else:
+            media[parts[-1]] = Media(parts[-1], info.file_size, _reader(zf, info))
+    if not chats:
+        raise ImportFailed(
+            str(path),
+            None,
+            "the zip holds no chat (.txt) file",
+            hint="expected WhatsApp's 'Export chat' zip with _chat.txt or 'WhatsApp Chat with …'",
+        )
+    preferred = [c for c in chats if c.split("/")[-1] == "_chat.txt" or "WhatsApp" in c]
+    return (preferred or chats)[0], media
+
+
+def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo):  # type: ignore[no-untyped-def]
+    def read() -> Iterator[bytes]:
+        with zf.open(info) as f:
+            while chunk := f.read(1024 * 1024):
+                yield chunk
+
+    return read
+
+
+def _parse_text(label: str, data: bytes, options: Options, media: dict[str, Media]) -> Parsed:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ImportFailed(
+            label, f"byte {e.start}", "not UTF-8 text", hint="expected a WhatsApp chat export"
+        ) from None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    starts: list[_Start] = []
+    for number, line in enumerate(lines, 1):
+        m = _match(line.lstrip("\u200e\ufeff"))
+        if m:
+            starts.append(_Start(number, m["date"], m["time"], m["ampm"], m["rest"]))
+        elif starts:
+            starts[-1].text += "\n" + line
+        elif line.strip():
+            yield Skipped(f"line {number}", "text before the first message")
+    if not starts:
+        raise ImportFailed(
+            label,
+            "line 1",
+            "no WhatsApp message line found",
+            hint="expected lines like '04/07/2026, 21:05 - Name: text' or "
+            "'[04.07.26, 21:05:09] Name: text'",
+        )
+    order = _date_order(label, starts, options.date_order)
+    tz = ZoneInfo(options.timezone)
+    seen: Counter[str] = Counter()
+    mine = options.mine.casefold().strip() if options.mine else None
+    for start in starts:
+        where = f"line {start.line}"
+        when = _timestamp(label, where, start, order).replace(tzinfo=tz)
+        author, sep, body = start.text.partition(": ")
+        author = author.translate(_BIDI).strip().lstrip("~").strip("\u202f\u00a0 ")
+        if not sep or not author or len(author) > 80:
+            yield Skipped(where, "a system message")
+            continue
+        body = body.rstrip("\n").lstrip("\u200e")
+        direction = "out" if mine and author.casefold() == mine else "in"
+        draft = _draft(author, body, direction, options, media)
+        digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        ident = f"{when.isoformat()}|{author}|{digest}"
+        seen[ident] += 1
+        draft.key = f"{ident}|{seen[ident]}"
+        draft.occurred_at = when
+        draft.raw = {
+            "line": start.line,
+            "date": start.date,
+            "time": start.time,
+            **({"ampm": start.ampm} if start.ampm else {}),
+            "author": author,
+        }
+        yield draft
+
+
+def _draft(
+    author: str, body: str, direction: str, options: Options, media: dict[str, Media]
+) -> Draft:
+    platform = options.platform or "whatsapp"
+    plain = body.translate(_BIDI)
+    if CALL_MISSED.match(plain):
+        return Draft(
+            "",
+            "call",
+            datetime.min,
+            platform,
+            author,
+            {"direction": direction, "outcome": "missed", "source_type": plain.split(",")[0]},
+            {},
+        )
+    call = CALL_DONE.match(plain)
+    if call:
+        details: dict[str, object] = {"direction": direction, "source_type": plain}
+        what = (call["what"] or "").translate(_BIDI)
+        seconds = _seconds(what)
+        if seconds:
+            details.update(outcome="answered", duration=seconds)
+        elif "no answer" in what.lower():
+            details["outcome"] = "missed"
+        return Draft("", "call", datetime.min, platform, author, details, {})
+    details = {"direction": direction}
+    if body in DELETED:
+        details["deleted"] = True
+    for marker in EDITED:
+        if body.endswith(marker):
+            body = body[: -len(marker)]
+            details["edited"] = True
+    attached: list[Media] = []
+    if OMITTED.match(plain):
+        details["media_omitted"] = True
+    else:
+        m = ATTACHED_ANDROID.match(plain) or ATTACHED_IOS.match(plain)
+        if m:
+            name = m["name"].strip()
+            details["media"] = [name]
+            if name in media:
+                attached.append(media[name])
+            else:
+                details["media_missing"] = True
+    details["text"] = body
+    return Draft("", "message", datetime.min, platform, author, details, {}, attached)
+
+
+def _seconds(what: str) -> int:
+    total = 0
+    for amount, unit in _DURATION.findall(what):
+        total += int(amount) * {"hr": 3600, "h": 3600, "min": 60, "sec": 1, "s": 1}[unit]
+    return total
+
+
+def _fields(date: str) -> list[str]:
+    return re.split(r"[./-]", date)
+
+
+def _date_order(label: str, starts: list[_Start], given: str | None) -> str:
+    if given:
+        return given
+    firsts = [_fields(s.date) for s in starts]
+    if all(len(f[0]) == 4 for f in firsts):
+        return "ymd"
+    if any(int(f[0]) > 12 for f in firsts):
+        return "dmy"
+    if any(int(f[1]) > 12 for f in firsts):
+        return "mdy"
+    if any(s.ampm for s in starts):
+        return "mdy"  # a 12-hour clock goes with the US order
+    if any("." in s.date for s in starts):
+        return "dmy"  # ru-RU and kk-KZ write 04.07.2026
+    raise ImportFailed(
+        label,
+        f"line {starts[0].line}",
+        f"the date {starts[0].date!r} could be day/month or month/day",
+        hint="say which with --date-order dmy or --date-order mdy",
+    )
+
+
+def _timestamp(label: str, where: str, start: _Start, order: str) -> datetime:
+    a, b, c = (int(x) for x in _fields(start.date))
+    year, month, day = {"dmy": (c, b, a), "mdy": (c, a, b), "ymd": (a, b, c)}[order]
+    if year < 100:
+        year += 2000
+    parts = [int(x) for x in re.split(r"[:.]", start.time)]
+    hour, minute, second = parts[0], parts[1], parts[2] if len(parts) > 2 else 0
+    if start.ampm:
+        pm = (
+            start.ampm.lower()
+            .replace(".", "")
+            .replace(" ", "")
+            .replace("\u00a0", "")
+            .replace("\u202f", "")
+        )
+        if not 1 <= hour <= 12:
+            raise ImportFailed(label, where, f"{start.time} {start.ampm} is not a 12-hour time")
+        hour = hour % 12 + (12 if pm.startswith("p") else 0)
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        raise ImportFailed(
+            label,
+            where,
+            f"{start.date}, {start.time} is not a real date in {order} order",
+            hint="try the other --date-order",
+        ) from None
