@@ -251,10 +251,11 @@ def _date_order(label: str, starts: list[_Start], given: str | None) -> str:
         return "dmy"
     if any(int(f[1]) > 12 for f in firsts):
         return "mdy"
-    if any(s.ampm for s in starts):
+    clocks = {bool(s.ampm) for s in starts}
+    if clocks == {True}:
         return "mdy"  # a 12-hour clock goes with the US order
-    if any("." in s.date for s in starts):
-        return "dmy"  # ru-RU and kk-KZ write 04.07.2026
+    if clocks == {False}:
+        return "dmy"  # a 24-hour clock with the day first: en-GB, ru-RU, kk-KZ
     raise ImportFailed(
         label,
         f"line {starts[0].line}",

@@ -1,0 +1,633 @@
+"""Importing exports: every format and edge case of IMPORT-FORMATS.md, on synthetic files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from blockwatch import vault
+from blockwatch.env import Env
+from blockwatch.importers import Options
+from blockwatch.importing import import_file
+
+from .conftest import run_cli, snapshot
+
+EPOCH_MS = 1783181109000  # 2026-07-04T16:05:09Z = 21:05:09 in Almaty
+
+
+def calls_xml(calls: list[dict[str, str]]) -> bytes:
+    rows = "\n".join(
+        "  <call " + " ".join(f"{k}={quoteattr(v)}" for k, v in c.items()) + " />" for c in calls
+    )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+        '<?xml-stylesheet type="text/xsl" href="calls.xsl"?>\n'
+        f'<calls count="{len(calls)}" backup_set="synthetic" backup_date="{EPOCH_MS}">\n{rows}\n</calls>\n'
+    ).encode()
+
+
+def call(n: int, **attrs: str) -> dict[str, str]:
+    base = {
+        "number": "+12025550143",
+        "duration": "0",
+        "date": str(EPOCH_MS + n * 60_000),
+        "type": "3",
+        "presentation": "1",
+        "subscription_id": "1",
+        "post_dial_digits": "",
+        "subscription_component_name": "null",
+        "readable_date": "Jul 4, 2026 9:05:09 PM",
+        "contact_name": "(Unknown)",
+    }
+    return {**base, **attrs}
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def rows(env: Env) -> list[dict]:
+    out = run_cli(env, "list", "--json")
+    assert out.code == 0, out.err
+    return json.loads(out.out)
+
+
+def do_import(env: Env, *args: str) -> str:
+    done = run_cli(env, "import", *args)
+    assert done.code == 0, done.err
+    return done.out
+
+
+# --------------------------------------------------------------------------- Android calls
+
+
+def test_android_calls_every_type_and_withheld_kind(vault_env: Env, tmp_path: Path) -> None:
+    xml = calls_xml(
+        [
+            call(0, type="1", duration="30"),
+            call(1, type="2", number="87011234567", duration="125"),
+            call(2, type="3"),
+            call(3, type="4"),
+            call(4, type="5"),
+            call(5, type="6"),
+            call(6, type="7"),
+            call(7, type="9", number="+447700900123"),
+            call(8, number="", presentation="2"),
+            call(9, number="-1", presentation="3"),
+            call(10, number="-2"),
+            call(11, number="-3", presentation="4"),
+            call(12, number="1414"),
+            {
+                "number": "+33639980011",
+                "date": str(EPOCH_MS + 13 * 60_000),
+                "type": "3",
+            },  # optional attrs absent
+        ]
+    )
+    path = write(tmp_path, "calls-20260705120000.xml", xml)
+    out = do_import(vault_env, str(path))
+    assert "added 14" in out and "android-calls" in out
+    got = {r["details"]["raw"]["date"]: r for r in rows(vault_env)}
+
+    def at(n: int) -> dict:
+        return got[str(EPOCH_MS + n * 60_000)]
+
+    assert at(0)["occurred_at"] == "2026-07-04T21:05:09+05:00"
+    assert at(0)["details"]["outcome"] == "answered" and at(0)["details"]["duration"] == 30
+    assert (
+        at(1)["details"]["direction"] == "out" and at(1)["counterparty"]["e164"] == "+77011234567"
+    )
+    assert at(1)["counterparty"]["foreign"] is False
+    assert [at(n)["details"].get("outcome") for n in (2, 3, 4, 5, 6)] == [
+        "missed",
+        "missed",
+        "rejected",
+        "blocked",
+        "answered",
+    ]
+    assert at(7)["details"]["source_type"] == "9" and "outcome" not in at(7)["details"]
+    for n in (8, 9, 10, 11):
+        assert at(n)["counterparty"]["type"] == "withheld" and at(n)["counterparty"]["e164"] is None
+    assert (
+        at(10)["counterparty"]["number_type"] == "private"
+        and at(11)["counterparty"]["number_type"] == "payphone"
+    )
+    assert (
+        at(12)["counterparty"]["e164"] is None
+        and at(12)["counterparty"]["number_type"] == "short_code"
+    )
+    assert (
+        "readable_date" not in at(0)["details"]["raw"]
+        and at(0)["details"]["raw"]["subscription_component_name"] == "null"
+    )
+    assert all(
+        r["source"] == "import:android-calls" and r["platform"] == "phone" for r in got.values()
+    )
+    assert at(0)["source_file"]["sha256"] and at(0)["source_file"]["name"] == path.name
+
+
+def test_surrogate_pair_entities_are_repaired(vault_env: Env, tmp_path: Path) -> None:
+    xml = calls_xml([call(0)]).replace(
+        b'contact_name="(Unknown)"', b'contact_name="Synthetic &#55357;&#56384; Caller"'
+    )
+    do_import(vault_env, str(write(tmp_path, "calls.xml", xml)))
+    assert rows(vault_env)[0]["details"]["raw"]["contact_name"] == "Synthetic \U0001f440 Caller"
+
+
+def test_import_is_idempotent_and_overlapping_backups_merge(vault_env: Env, tmp_path: Path) -> None:
+    first = write(tmp_path, "calls-1.xml", calls_xml([call(n) for n in range(0, 6)]))
+    second = write(tmp_path, "calls-2.xml", calls_xml([call(n) for n in range(3, 9)]))
+    assert "added 6, already present 0" in do_import(vault_env, str(first))
+    assert "added 0, already present 6" in do_import(vault_env, str(first))
+    assert "added 3, already present 3" in do_import(vault_env, str(second))
+    assert len(rows(vault_env)) == 9
+    assert run_cli(vault_env, "check").code == 0
+
+
+def test_dry_run_changes_nothing(vault_env: Env, tmp_path: Path) -> None:
+    before = snapshot(vault_env.vault_dir)
+    out = do_import(
+        vault_env, "--dry-run", str(write(tmp_path, "calls.xml", calls_xml([call(0), call(1)])))
+    )
+    assert "would add 2" in out and "Dry run" in out
+    assert snapshot(vault_env.vault_dir) == before
+
+
+def test_import_itself_is_in_the_ledger(opened: vault.Vault, tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.xml", calls_xml([call(0)]))
+    result = import_file(opened, path, Options(timezone="Asia/Almaty"))
+    last = json.loads(list(opened.entries())[-1][3])
+    assert last["type"] == "import.file"
+    assert last["body"]["file"] == {
+        "name": "calls.xml",
+        "sha256": result.sha256,
+        "size": path.stat().st_size,
+    }
+    assert last["body"]["added"] == 1
+
+
+# --------------------------------------------------------------------------- Android SMS
+
+
+def test_android_sms_and_mms(vault_env: Env, tmp_path: Path) -> None:
+    xml = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"
+        '<smses count="5" backup_set="s" backup_date="1">\n'
+        f'  <sms protocol="0" address="Kaspi.kz" date="{EPOCH_MS}" type="1" body="Code 1234&#10;do not share" read="1" date_sent="0" contact_name="(Unknown)" />\n'
+        f'  <sms address="+447700900123" date="{EPOCH_MS + 1000}" type="1" body="Verify now &#55357;&#56384; https://x.example/v" read="0" />\n'
+        f'  <sms address="+447700900123" date="{EPOCH_MS + 2000}" type="2" body="Who is this?" read="1" />\n'
+        f'  <sms address="1414" date="{EPOCH_MS + 3000}" type="3" body="draft" read="1" />\n'
+        f'  <mms date="{EPOCH_MS + 4000}" msg_box="1" address="+12025550143">\n'
+        '    <parts><part ct="application/smil" text="null" /><part ct="text/plain" text="see picture" />'
+        '<part ct="image/jpeg" name="pic.jpg" data="AAAA" /></parts>\n'
+        '    <addrs><addr address="+12025550143" type="137" /><addr address="+77011234567" type="151" /></addrs>\n'
+        "  </mms>\n</smses>\n"
+    )
+    out = do_import(vault_env, str(write(tmp_path, "sms-20260705.xml", xml)))
+    assert "added 4" in out and "skipped 1" in out and "draft" in out
+    by_text = {r["details"]["text"]: r for r in rows(vault_env)}
+    kaspi = by_text["Code 1234\ndo not share"]
+    assert kaspi["counterparty"]["type"] == "alphanumeric" and kaspi["counterparty"]["e164"] is None
+    assert kaspi["details"]["opened"] is True and kaspi["platform"] == "sms"
+    phishing = by_text["Verify now \U0001f440 https://x.example/v"]
+    assert (
+        phishing["details"]["links"] == ["https://x.example/v"]
+        and phishing["details"]["opened"] is False
+    )
+    assert by_text["Who is this?"]["details"]["direction"] == "out"
+    mms = by_text["see picture"]
+    assert mms["counterparty"]["e164"] == "+12025550143"
+    assert mms["details"]["raw"]["parts"] == [{"ct": "image/jpeg", "name": "pic.jpg", "bytes": 3}]
+
+
+# --------------------------------------------------------------------------- WhatsApp
+
+NNBSP = "\u202f"
+CHATS = {
+    "android-en-us": (
+        f"7/4/26, 9:05{NNBSP}PM - Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them. Tap to learn more.\n"
+        f"7/4/26, 9:05{NNBSP}PM - +44 7700 900123: Hello, is this the editor?\n"
+        "Please confirm your account: https://wa-verify.example/x\n"
+        f"7/4/26, 9:06{NNBSP}PM - ~{NNBSP}Marat Synthetic: <Media omitted>\n"
+        f"7/4/26, 9:07{NNBSP}PM - Aigerim Demo: Who are you?\n"
+        f"7/4/26, 9:08{NNBSP}PM - +44 7700 900123: This message was deleted\n"
+        f"7/4/26, 9:09{NNBSP}PM - +44 7700 900123: fixed text <This message was edited>\n"
+        f"7/4/26, 9:10{NNBSP}PM - +44 7700 900123: IMG-20260704-WA0001.jpg (file attached)\n"
+        f"7/14/26, 9:11{NNBSP}PM - +44 7700 900123: line with \u2028 separator inside\n"
+    ),
+    "android-en-gb": "04/07/2026, 21:05 - +44 7700 900123: Hello\n04/07/2026, 21:06 - Aigerim Demo: Hi\n",
+    "android-ru": "04.07.2026, 21:05 - +44 7700 900123: Здравствуйте\n04.07.2026, 21:06 - Aigerim Demo: Кто это?\n",
+    "android-kk": "04.07.26, 21:05 - +44 7700 900123: Сәлеметсіз бе\n04.07.26, 21:06 - Aigerim Demo: Сіз кімсіз?\n",
+    "ios": (
+        "\u200e[04.07.26, 21:05:09] +44 7700 900123: Hello from iOS\n"
+        "[04.07.26, 21:05:30] +44 7700 900123: \u200eMissed voice call, \u200eTap to call back\n"
+        "[04.07.26, 21:06:00] Aigerim Demo: \u200eVoice call, \u200e12 min\n"
+        "[04.07.26, 21:07:00] +44 7700 900123: \u200eVoice call, \u200eNo answer\n"
+        "[04.07.26, 21:08:00] +44 7700 900123: \u200e<attached: 00000012-PHOTO-2026-07-04-21-08-00.jpg>\n"
+        "[04.07.26 21:09:00] +44 7700 900123: comma missing after the date\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(CHATS))
+def test_whatsapp_layouts(vault_env: Env, tmp_path: Path, layout: str) -> None:
+    path = write(
+        tmp_path,
+        f"WhatsApp Chat with +44 7700 900123 ({layout}).txt",
+        "\ufeff" + CHATS[layout].replace("\n", "\r\n"),
+    )
+    do_import(vault_env, str(path), "--mine", "Aigerim Demo")
+    got = rows(vault_env)
+    first = got[0]
+    assert first["occurred_at"].startswith("2026-07-04T21:05") and first["platform"] == "whatsapp"
+    assert (
+        first["counterparty"]["e164"] == "+447700900123"
+        and first["counterparty"]["foreign"] is True
+    )
+    mine = [r for r in got if r["counterparty"]["raw"] == "Aigerim Demo"]
+    assert mine and all(r["details"]["direction"] == "out" for r in mine)
+    assert all(r["source"] == "import:whatsapp" for r in got)
+
+
+def test_whatsapp_android_details(vault_env: Env, tmp_path: Path) -> None:
+    do_import(
+        vault_env,
+        str(write(tmp_path, "chat.txt", CHATS["android-en-us"])),
+        "--mine",
+        "Aigerim Demo",
+    )
+    got = rows(vault_env)
+    texts = [r["details"].get("text") for r in got]
+    assert (
+        "Hello, is this the editor?\nPlease confirm your account: https://wa-verify.example/x"
+        in texts
+    )
+    assert "line with \u2028 separator inside" in texts  # U+2028 does not split a message
+    by_text = {r["details"]["text"]: r for r in got}
+    assert by_text["<Media omitted>"]["details"]["media_omitted"] is True
+    assert by_text["<Media omitted>"]["counterparty"]["raw"] == "Marat Synthetic"
+    assert by_text["This message was deleted"]["details"]["deleted"] is True
+    assert by_text["fixed text"]["details"]["edited"] is True
+    attached = by_text["IMG-20260704-WA0001.jpg (file attached)"]
+    assert (
+        attached["details"]["media"] == ["IMG-20260704-WA0001.jpg"]
+        and attached["details"]["media_missing"] is True
+    )
+    assert len(got) == 7  # the encryption notice is a system line
+
+
+def test_whatsapp_ios_calls(vault_env: Env, tmp_path: Path) -> None:
+    do_import(vault_env, str(write(tmp_path, "_chat.txt", CHATS["ios"])), "--mine", "Aigerim Demo")
+    calls = [r for r in rows(vault_env) if r["kind"] == "call"]
+    assert [
+        (c["details"]["direction"], c["details"].get("outcome"), c["details"].get("duration"))
+        for c in calls
+    ] == [("in", "missed", None), ("out", "answered", 720), ("in", "missed", None)]
+
+
+def test_whatsapp_zip_media_become_attachments(vault_env: Env, tmp_path: Path) -> None:
+    photo = b"\xff\xd8\xff synthetic jpeg"
+    path = tmp_path / "WhatsApp Chat - Demo.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("_chat.txt", CHATS["ios"])
+        zf.writestr("00000012-PHOTO-2026-07-04-21-08-00.jpg", photo)
+        zf.writestr("__MACOSX/._00000012-PHOTO-2026-07-04-21-08-00.jpg", b"resource fork")
+    do_import(vault_env, str(path))
+    [with_media] = [r for r in rows(vault_env) if r["attachments"]]
+    assert with_media["attachments"][0]["name"] == "00000012-PHOTO-2026-07-04-21-08-00.jpg"
+    assert with_media["attachments"][0]["media_type"] == "image/jpeg"
+    out = tmp_path / "out"
+    assert run_cli(vault_env, "attachment", str(with_media["id"]), "--out", str(out)).code == 0
+    assert (out / "00000012-PHOTO-2026-07-04-21-08-00.jpg").read_bytes() == photo
+    assert run_cli(vault_env, "check").code == 0
+
+
+def test_whatsapp_ambiguous_dates_need_date_order(vault_env: Env, tmp_path: Path) -> None:
+    mixed = write(
+        tmp_path,
+        "mixed.txt",
+        "04/07/2026, 9:05 PM - +44 7700 900123: Hi\n04/07/2026, 21:06 - X: Yo\n",
+    )
+    before = snapshot(vault_env.vault_dir)
+    asked = run_cli(vault_env, "import", str(mixed))
+    assert (
+        asked.code == 1 and "--date-order" in asked.err and snapshot(vault_env.vault_dir) == before
+    )
+    path = write(tmp_path, "chat.txt", "04/07/2026, 21:05 - +44 7700 900123: Hi\n")
+    assert run_cli(vault_env, "import", str(path)).code == 0
+    # 24-hour "/" dates are en-GB: day first unless told otherwise
+    assert rows(vault_env)[0]["occurred_at"].startswith("2026-07-04T21:05")
+    path2 = write(tmp_path, "chat2.txt", "04/07/2026, 21:05 - +44 7700 900123: Hi again\n")
+    assert run_cli(vault_env, "import", str(path2), "--date-order", "mdy").code == 0
+    assert any(r["occurred_at"].startswith("2026-04-07T21:05") for r in rows(vault_env))
+
+
+def test_whatsapp_roundtrip_property(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from blockwatch.importers import Draft, whatsapp
+
+    texts = st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\u0085"
+        ),
+        min_size=1,
+        max_size=40,
+    ).filter(lambda s: s.strip() == s and not whatsapp._match(s))
+    names = st.sampled_from(
+        ["+44 7700 900123", "Marat Synthetic", "Aigerim Demo", "+1 202 555 0143"]
+    )
+    minutes = st.integers(0, 60 * 24 * 365)
+
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.tuples(minutes, names, texts), min_size=1, max_size=15))
+    def check(records: list[tuple[int, str, str]]) -> None:
+        records = sorted(records)
+        lines = []
+        for m, author, text in records:
+            t = datetime(2026, 1, 13, tzinfo=UTC).replace(tzinfo=None) + __import__(
+                "datetime"
+            ).timedelta(minutes=m)
+            lines.append(f"{t:%d.%m.%Y}, {t:%H:%M} - {author}: {text}")
+        path = tmp_path_factory.mktemp("wa") / "chat.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        parsed = [
+            d for d in whatsapp.parse(path, Options(timezone="Asia/Almaty")) if isinstance(d, Draft)
+        ]
+        assert [(d.counterparty, d.details.get("text")) for d in parsed] == [
+            (a, t) for _, a, t in records
+        ]
+
+    check()
+
+
+def test_calls_xml_roundtrip_property(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from blockwatch.importers import Draft, android
+
+    numbers = st.sampled_from(["+12025550143", "+447700900123", "87011234567", "", "-2", "1414"])
+
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        st.lists(
+            st.tuples(
+                st.integers(0, 10**12), numbers, st.sampled_from("1234567"), st.integers(0, 9999)
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    def check(records: list[tuple[int, str, str, int]]) -> None:
+        path = tmp_path_factory.mktemp("calls") / "calls.xml"
+        path.write_bytes(
+            calls_xml(
+                [
+                    {
+                        "number": n,
+                        "date": str(EPOCH_MS + d),
+                        "type": t,
+                        "duration": str(s),
+                        "presentation": "1",
+                    }
+                    for d, n, t, s in records
+                ]
+            )
+        )
+        parsed = [d for d in android.parse_calls(path, Options()) if isinstance(d, Draft)]
+        assert [
+            (int(p.occurred_at.timestamp() * 1000), p.counterparty, p.details["duration"])
+            for p in parsed
+        ] == [(EPOCH_MS + d, n, s) for d, n, _t, s in records]
+
+    check()
+
+
+# --------------------------------------------------------------------------- Telegram and CSV
+
+
+def telegram_chat(chat_id: int = 1001) -> dict:
+    return {
+        "name": "Unknown Caller",
+        "type": "personal_chat",
+        "id": chat_id,
+        "messages": [
+            {
+                "id": 1,
+                "type": "message",
+                "date": "2026-07-04T21:05:09",
+                "date_unixtime": "1783181109",
+                "from": "Unknown Caller",
+                "from_id": "user777",
+                "text": "Hello, confirm here",
+                "text_entities": [],
+            },
+            {
+                "id": 2,
+                "type": "message",
+                "date": "2026-07-04T21:06:00",
+                "date_unixtime": "1783181160",
+                "from": "Unknown Caller",
+                "from_id": "user777",
+                "text": ["Open ", {"type": "link", "text": "https://tg-verify.example"}, " now"],
+            },
+            {
+                "id": 3,
+                "type": "service",
+                "date": "2026-07-04T21:07:00",
+                "date_unixtime": "1783181220",
+                "actor": "Unknown Caller",
+                "actor_id": "user777",
+                "action": "phone_call",
+                "discard_reason": "missed",
+            },
+            {
+                "id": 4,
+                "type": "service",
+                "date": "2026-07-04T21:08:00",
+                "date_unixtime": "1783181280",
+                "actor": "Aigerim Demo",
+                "actor_id": "user42",
+                "action": "phone_call",
+                "duration_seconds": 65,
+                "discard_reason": "hangup",
+            },
+            {
+                "id": 5,
+                "type": "service",
+                "date": "2026-07-04T21:09:00",
+                "date_unixtime": "1783181340",
+                "actor": "Unknown Caller",
+                "actor_id": "user777",
+                "action": "pin_message",
+            },
+            {
+                "id": 6,
+                "type": "message",
+                "date_unixtime": "1783181400",
+                "from": "Unknown Caller",
+                "from_id": "user777",
+                "text": "",
+                "photo": "(File not included. Change data exporting settings to download.)",
+            },
+        ],
+    }
+
+
+def test_telegram_single_chat_and_full_export(vault_env: Env, tmp_path: Path) -> None:
+    single = write(tmp_path, "result.json", json.dumps(telegram_chat()))
+    out = do_import(vault_env, str(single))
+    assert "added 5" in out and "skipped 1" in out
+    full = write(
+        tmp_path,
+        "full.json",
+        json.dumps(
+            {
+                "personal_information": {"user_id": 42},
+                "chats": {"list": [telegram_chat(), telegram_chat(1002)]},
+            }
+        ),
+    )
+    assert "added 5, already present 5" in do_import(vault_env, str(full))
+    got = [r for r in rows(vault_env) if r["details"]["raw"]["chat"]["id"] == 1002]
+    by_id = {r["details"]["raw"]["id"]: r for r in got}
+    assert by_id[2]["details"]["text"] == "Open https://tg-verify.example now"
+    assert by_id[2]["details"]["links"] == ["https://tg-verify.example"]
+    assert by_id[3]["kind"] == "call" and by_id[3]["details"]["outcome"] == "missed"
+    assert by_id[4]["details"] == {
+        **by_id[4]["details"],
+        "direction": "out",
+        "outcome": "answered",
+        "duration": 65,
+    }
+    assert (
+        by_id[1]["occurred_at"] == "2026-07-04T21:05:09+05:00"
+        and by_id[1]["platform"] == "telegram"
+    )
+    assert by_id[6]["details"]["media"][0].startswith("(File not included")
+
+
+def test_csv_iexplorer_and_generic_with_column_map(vault_env: Env, tmp_path: Path) -> None:
+    iexplorer = (
+        '"Contact","Number","Date","Duration","Call Type","Unformatted Number","Number Geo Description"\n'
+        '"","+1 (202) 555-0143","2026-07-04 21:05:09","0:00","Missed","+12025550143","Washington, DC"\n'
+        '"Synthetic","+44 7700 900123","2026-07-04 21:06:00","1:05","Incoming","+447700900123","United Kingdom"\n'
+    )
+    do_import(vault_env, str(write(tmp_path, "iexplorer.csv", iexplorer)))
+    generic = "When;Phone;Kind\n04.07.2026 21:10;+33639980011;missed\n"
+    do_import(
+        vault_env,
+        str(write(tmp_path, "generic.csv", generic)),
+        "--column-map",
+        "date=When,number=Phone,type=Kind",
+    )
+    got = rows(vault_env)
+    assert [r["counterparty"]["e164"] for r in got] == [
+        "+12025550143",
+        "+447700900123",
+        "+33639980011",
+    ]
+    assert got[1]["details"]["duration"] == 65 and got[1]["details"]["outcome"] == "answered"
+    assert (
+        got[2]["details"]["outcome"] == "missed"
+        and got[2]["occurred_at"] == "2026-07-04T21:10:00+05:00"
+    )
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+BAD = {
+    "malformed.xml": (calls_xml([call(0)])[:-30] + b"<call <<", "line"),
+    "truncated.json": (json.dumps(telegram_chat())[:200].encode(), "line 1, column"),
+    "chat.txt": ("just some words\nwithout any date at all, really\n".encode(), "not a format"),
+    "unknown.csv": (b"alpha,beta,gamma\n1,2,3\n", "unknown CSV layout"),
+    "notes.txt": (b"nothing to see here", "not a format"),
+    "garbage.bin": (bytes(range(256)) * 8, "binary"),
+    "empty.xml": (b"", "empty"),
+    "empty.zip": (b"PK\x05\x06" + bytes(18), "empty zip"),
+    "zero.zip": (b"", "empty"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_files_are_one_line_exit_1_vault_unchanged(
+    vault_env: Env, tmp_path: Path, name: str
+) -> None:
+    data, message = BAD[name]
+    path = write(tmp_path, name, data)
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1, (done.out, done.err)
+    lines = done.err.strip().splitlines()
+    assert lines[0].startswith(f"blockwatch: error: {path}") and message in lines[0], lines
+    assert len(lines) <= 2 and "Traceback" not in done.err
+    assert snapshot(vault_env.vault_dir) == before
+
+
+def test_whatsapp_chat_with_no_parseable_line_names_it(vault_env: Env, tmp_path: Path) -> None:
+    path = write(tmp_path, "WhatsApp Chat with X.txt", "hello\nworld\n")
+    done = run_cli(vault_env, "import", str(path), "--format", "whatsapp")
+    assert done.code == 1 and "no WhatsApp message line" in done.err and "line 1" in done.err
+
+
+def test_zip_with_path_traversal_is_refused(vault_env: Env, tmp_path: Path) -> None:
+    path = tmp_path / "evil.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("_chat.txt", CHATS["ios"])
+        zf.writestr("../../etc/cron.d/x", b"* * * * * root rm -rf /")
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1 and "path traversal" in done.err and "../../etc/cron.d/x" in done.err
+    assert snapshot(vault_env.vault_dir) == before
+
+
+def test_an_error_late_in_a_file_imports_nothing_of_it(vault_env: Env, tmp_path: Path) -> None:
+    good = calls_xml([call(n) for n in range(50)])
+    bad = good.replace(f'date="{EPOCH_MS + 40 * 60_000}"'.encode(), b'date="yesterday"')
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "import", str(write(tmp_path, "calls.xml", bad)))
+    assert done.code == 1 and "call 41" in done.err and "epoch milliseconds" in done.err
+    assert snapshot(vault_env.vault_dir) == before
+
+
+def test_missing_file_and_bad_options(vault_env: Env, tmp_path: Path) -> None:
+    assert "does not exist" in run_cli(vault_env, "import", str(tmp_path / "nope.xml")).err
+    path = write(tmp_path, "calls.xml", calls_xml([call(0)]))
+    assert "not one of" in run_cli(vault_env, "import", str(path), "--format", "pdf").err
+    assert "FIELD=COLUMN" in run_cli(vault_env, "import", str(path), "--column-map", "bogus").err
+    assert "time zone" in run_cli(vault_env, "import", str(path), "--timezone", "Mars/Base").err
+
+
+# --------------------------------------------------------------------------- stats
+
+
+def test_stats_after_a_flood(vault_env: Env, tmp_path: Path) -> None:
+    flood = [
+        call(n, number=num)
+        for n, num in enumerate(
+            ["+447700900123", "+12025550143", "+447700900456", "-2", "+33639980011", "87011234567"]
+            * 3
+        )
+    ]
+    do_import(vault_env, str(write(tmp_path, "calls.xml", calls_xml(flood))))
+    assert (
+        run_cli(
+            vault_env, "log", "block", "--platform", "whatsapp", "--at", "2026-07-04 21:40"
+        ).code
+        == 0
+    )
+    s = json.loads(run_cli(vault_env, "stats", "--json").out)
+    assert s["calls"] == {"total": 18, "foreign": 12, "domestic": 3, "withheld": 3, "unknown": 0}
+    assert s["foreign_calls_by_country"] == {"GB": 6, "US": 3, "FR": 3}
+    assert s["busiest_foreign_hour"]["count"] == 12
+    assert s["first_foreign_contact_to_block"][0]["seconds"] == 34 * 60 + 51  # 21:05:09 -> 21:40
+    assert s["calls_per_day"] == {"2026-07-04": 18}
+    text = run_cli(vault_env, "stats").out
+    assert "busiest hour of foreign calls: 12 calls" in text and "#" in text
+    assert "\x1b" not in text
