@@ -545,7 +545,7 @@ def test_csv_iexplorer_and_generic_with_column_map(vault_env: Env, tmp_path: Pat
 BAD = {
     "malformed.xml": (calls_xml([call(0)])[:-30] + b"<call <<", "line"),
     "truncated.json": (json.dumps(telegram_chat())[:200].encode(), "line 1, column"),
-    "chat.txt": ("just some words\nwithout any date at all, really\n".encode(), "not a format"),
+    "chat.txt": (b"just some words\nwithout any date at all, really\n", "not a format"),
     "unknown.csv": (b"alpha,beta,gamma\n1,2,3\n", "unknown CSV layout"),
     "notes.txt": (b"nothing to see here", "not a format"),
     "garbage.bin": (bytes(range(256)) * 8, "binary"),
