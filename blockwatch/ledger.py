@@ -46,9 +46,30 @@ class ProofError(VerificationFailed):
 
 def canonical_entry(seq: int, type_: str, recorded_at: str, body: dict[str, Any]) -> bytes:
     """The exact bytes of ledger entry ``seq`` (RFC 8785); these bytes are what is hashed."""
-    return canonical_json(
-        {"v": ENTRY_VERSION, "seq": seq, "type": type_, "recorded_at": recorded_at, "body": body}
+    return entry_from_body(seq, type_, recorded_at, canonical_json(body))
+
+
+def entry_from_body(seq: int, type_: str, recorded_at: str, body: bytes) -> bytes:
+    """RFC 8785 of the entry, given the canonical bytes of its body.
+
+    The entry's keys in RFC 8785 order are body, recorded_at, seq, type, v, and a canonical
+    object is its members' canonical values in that order, so the entry can be assembled.
+    """
+    if type(seq) is not int or not 0 <= seq <= _SAFE_INT:
+        raise ValueError("seq must be a non-negative safe integer")
+    parts = (
+        b'{"body":',
+        body,
+        b',"recorded_at":',
+        canonical_json(recorded_at),
+        b',"seq":',
+        str(seq).encode(),
+        b',"type":',
+        canonical_json(type_),
+        b',"v":',
+        b"%d}" % ENTRY_VERSION,
     )
+    return b"".join(parts)
 
 
 _SAFE_INT = 2**53 - 1
@@ -61,15 +82,25 @@ def _plain(value: Any) -> bool:
     arrays and objects of them whose keys are ASCII (RFC 8785 sorts keys by UTF-16 code
     units, Python by code points; they agree on ASCII).  Floats take the slow path.
     """
-    if value is None or isinstance(value, (bool, str)):
-        return True
-    if isinstance(value, int):
-        return -_SAFE_INT <= value <= _SAFE_INT
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_plain(v) for v in value)
-    return False
+    stack = [value]
+    while stack:  # iterative: an import checks 100,000 bodies
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if not -_SAFE_INT <= item <= _SAFE_INT:
+                return False
+        elif kind is dict:
+            for key in item:
+                if type(key) is not str or not key.isascii():
+                    return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        else:
+            return False
+    return True
 
 
 def canonical_json(value: Any) -> bytes:

@@ -48,23 +48,32 @@ def busiest_window(times: list[datetime], width: timedelta = WINDOW) -> dict[str
 
 def summarize(views: list[dict[str, Any]], zone: str) -> dict[str, Any]:
     tz = ZoneInfo(zone)
-    calls = [v for v in views if v["kind"] == "call" and (v["details"].get("direction") != "out")]
+    at = {v["id"]: _at(v) for v in views}  # parse each time once: stats runs over 100,000
+
+    def when(v: dict[str, Any]) -> datetime:
+        return at[v["id"]]
+
+    calls = [v for v in views if v["kind"] == "call" and v["details"].get("direction") != "out"]
     foreign_calls = [v for v in calls if call_origin(v) == "foreign"]
-    contacts = sorted(
-        (v for v in views if v["kind"] in ("call", "message") and call_origin(v) == "foreign"),
-        key=_at,
-    )
-    blocks = [v for v in views if v["kind"] == "block"]
-    to_block = []
-    for block in sorted(blocks, key=_at):
-        before = [c for c in contacts if _at(c) <= _at(block)]
-        if before:
-            first = before[0]
-            seconds = int((_at(block) - _at(first)).total_seconds())
-            to_block.append(
-                {"block": block["id"], "first_contact": first["id"], "seconds": seconds}
-            )
-    per_day = Counter(_at(v).astimezone(tz).date().isoformat() for v in calls)
+    contacts = [
+        v
+        for v in views
+        if v["kind"] in ("call", "message")
+        and v["details"].get("direction") != "out"
+        and call_origin(v) == "foreign"
+    ]
+    first = min(contacts, key=when) if contacts else None
+    to_block = [
+        {
+            "block": b["id"],
+            "first_contact": first["id"],
+            "seconds": int((when(b) - when(first)).total_seconds()),
+        }
+        for b in sorted((v for v in views if v["kind"] == "block"), key=when)
+        if first is not None and when(first) <= when(b)
+    ]
+    per_day = Counter(when(v).astimezone(tz).date().isoformat() for v in calls)
+    by_hour = Counter(when(v).astimezone(tz).hour for v in foreign_calls)
     return {
         "incidents": len(views),
         "by_kind": dict(sorted(Counter(v["kind"] for v in views).items())),
@@ -81,11 +90,8 @@ def summarize(views: list[dict[str, Any]], zone: str) -> dict[str, Any]:
                 (v["counterparty"] or {}).get("region") or "?" for v in foreign_calls
             ).most_common()
         ),
-        "busiest_foreign_hour": busiest_window([_at(v) for v in foreign_calls]),
-        "foreign_calls_by_hour": {
-            f"{h:02d}": n
-            for h, n in sorted(Counter(_at(v).astimezone(tz).hour for v in foreign_calls).items())
-        },
+        "busiest_foreign_hour": busiest_window([when(v) for v in foreign_calls]),
+        "foreign_calls_by_hour": {f"{h:02d}": n for h, n in sorted(by_hour.items())},
         "calls_per_day": dict(sorted(per_day.items())),
         "first_foreign_contact_to_block": to_block,
         "notices": [v["id"] for v in views if v["kind"] in ("block", "takedown")],

@@ -148,7 +148,7 @@ def stats(
             since=when.parse_when(since, zone, now, allow_future=True) if since else None,
             until=when.parse_when(until, zone, now, allow_future=True) if until else None,
         )
-        numbers = summary.summarize(v.incidents(where), zone)
+        numbers = summary.summarize(v.summary_rows(where), zone)
     if json_:
         emit_json(numbers)
         return

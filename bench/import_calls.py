@@ -1,0 +1,105 @@
+"""Importing a 100,000-call backup, and ``stats`` over the result.
+
+    uv run python bench/import_calls.py [--calls 100000] [--runs 3]
+
+Generates a synthetic ``calls.xml`` (numbers from fiction ranges, a few thousand distinct
+callers), then measures medians of ``--runs`` runs, each in a fresh vault:
+
+* baseline, in the same run: ``xml.etree.ElementTree`` parses the file and plain ``sqlite3``
+  inserts one row per call with ``executemany``
+* ``blockwatch import`` end to end (unlock, parse, normalise numbers, ledger entries, signed
+  checkpoint, SQLCipher), with the process's peak RSS
+* ``blockwatch stats --json`` over the imported incidents
+
+Targets from the issue: import ≤ 5 s, peak RSS ≤ 150 MB, stats ≤ 1 s.  Nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+PASSPHRASE = "benchmark passphrase"
+EPOCH_MS = 1783181109000
+
+
+def generate(path: Path, calls: int) -> None:
+    rng = random.Random(2026)
+    pool = ([f"+447700900{n:03d}" for n in range(1000)] + [f"+1202555{n:04d}" for n in range(100, 200)]
+            + [f"+3363998{n:04d}" for n in range(1000)] + ["", "-2", "87011234567"])
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n")
+        f.write(f'<calls count="{calls}" backup_set="bench" backup_date="{EPOCH_MS}">\n')
+        for n in range(calls):
+            number = rng.choice(pool)
+            kind = rng.choice("1233356")
+            duration = rng.randint(1, 600) if kind in "12" else 0
+            f.write(f'  <call number="{number}" duration="{duration}" date="{EPOCH_MS + n * 7_000}" '
+                    f'type="{kind}" presentation="{1 if number not in ("", "-2") else 2}" subscription_id="1" '
+                    f'post_dial_digits="" subscription_component_name="null" '
+                    f'readable_date="Jul 4, 2026 9:05:09 PM" contact_name="(Unknown)" />\n')
+        f.write("</calls>\n")
+
+
+def baseline(path: Path, db: Path) -> float:
+    start = time.perf_counter()
+    rows = [(c.get("number"), int(c.get("date")), c.get("type"), int(c.get("duration")))
+            for c in ET.parse(path).getroot().iter("call")]
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE calls (number TEXT, date INTEGER, type TEXT, duration INTEGER)")
+    with conn:
+        conn.executemany("INSERT INTO calls VALUES (?, ?, ?, ?)", rows)
+    conn.close()
+    return time.perf_counter() - start
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}")
+    return time.perf_counter() - start, usage.ru_maxrss // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    exe = str(Path(sys.executable).with_name("blockwatch"))
+    results: dict[str, list[tuple[float, int]]] = {"baseline": [], "import": [], "stats": [], "unlock": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        xml = root / "calls-bench.xml"
+        generate(xml, args.calls)
+        for n in range(args.runs):
+            env = {**os.environ, "BLOCKWATCH_VAULT": str(root / f"vault{n}"), "BLOCKWATCH_PASSPHRASE": PASSPHRASE}
+            subprocess.run([exe, "init", "--timezone", "Asia/Almaty"], env=env, check=True, stdout=subprocess.DEVNULL)
+            results["baseline"].append((baseline(xml, root / f"base{n}.db"), 0))
+            results["unlock"].append(run([exe, "list", "--kind", "note", "--json"], env))
+            results["import"].append(run([exe, "import", str(xml)], env))
+            results["stats"].append(run([exe, "stats", "--json"], env))
+    med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
+    peak = {k: max(r for _, r in v) for k, v in results.items()}
+    size_mib = xml.stat().st_size / 1024**2 if xml.exists() else 0
+    print(f"{args.calls} calls ({size_mib:.0f} MiB of XML); medians of {args.runs} runs; {os.cpu_count()} cores")
+    print(f"{'step':<52} {'seconds':>8} {'peak RSS MiB':>13}")
+    print(f"{'baseline: ElementTree + sqlite3 executemany':<52} {med['baseline']:>8.2f} {'':>13}")
+    print(f"{'blockwatch unlock + empty list (fixed cost)':<52} {med['unlock']:>8.2f} {peak['unlock']:>13}")
+    print(f"{'blockwatch import':<52} {med['import']:>8.2f} {peak['import']:>13}")
+    print(f"{'blockwatch stats --json over the import':<52} {med['stats']:>8.2f} {peak['stats']:>13}")
+    print(f"import / baseline = {med['import'] / med['baseline']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
