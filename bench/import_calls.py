@@ -82,6 +82,7 @@ def main() -> None:
         root = Path(tmp)
         xml = root / "calls-bench.xml"
         generate(xml, args.calls)
+        size_mib = xml.stat().st_size / 1024**2
         for n in range(args.runs):
             env = {**os.environ, "BLOCKWATCH_VAULT": str(root / f"vault{n}"), "BLOCKWATCH_PASSPHRASE": PASSPHRASE}
             subprocess.run([exe, "init", "--timezone", "Asia/Almaty"], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -91,7 +92,6 @@ def main() -> None:
             results["stats"].append(run([exe, "stats", "--json"], env))
     med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
     peak = {k: max(r for _, r in v) for k, v in results.items()}
-    size_mib = xml.stat().st_size / 1024**2 if xml.exists() else 0
     print(f"{args.calls} calls ({size_mib:.0f} MiB of XML); medians of {args.runs} runs; {os.cpu_count()} cores")
     print(f"{'step':<52} {'seconds':>8} {'peak RSS MiB':>13}")
     print(f"{'baseline: ElementTree + sqlite3 executemany':<52} {med['baseline']:>8.2f} {'':>13}")

@@ -78,6 +78,7 @@ _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 ENTRY_CREATED = "incident.created"
 ENTRY_AMENDED = "incident.amended"
 ENTRY_ATTACHMENT = "attachment.added"
+ENTRY_STATUS = "appeal.status"
 
 
 def platform(value: str | None) -> str | None:
@@ -245,6 +246,20 @@ class Projection:
             }
             if body.get("why"):
                 change["why"] = body["why"]
+            view["amended"].append(change)
+            return view
+        if type_ == ENTRY_STATUS:
+            view = self._get(seq, body)
+            change = {
+                "seq": seq,
+                "recorded_at": recorded_at,
+                "status": body["status"],
+                "previous_status": view["details"].get("status"),
+                "at": body["at"],
+            }
+            if body.get("note"):
+                change["note"] = body["note"]
+            view["details"]["status"] = body["status"]
             view["amended"].append(change)
             return view
         if type_ == ENTRY_ATTACHMENT:

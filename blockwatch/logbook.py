@@ -22,6 +22,7 @@ class Typed:
     """The fields of one ``log`` or ``amend`` command, as strings and flags (None = not given)."""
 
     at: str | None = None
+    due_in: str | None = None  # a period after ``at``: "5 working days", "1 month"
     platform: str | None = None
     counterparty: str | None = None
     note: str | None = None
@@ -33,6 +34,7 @@ def log(vault: Vault, kind: str, typed: Typed) -> dict[str, Any]:
     settings = vault.settings
     now = vault.env.now()
     occurred = when.parse_when(typed.at, settings.timezone, now) if typed.at else now
+    typed.details = _deadline(typed, occurred.astimezone(when.zone(settings.timezone)).date())
     party = (
         phones.counterparty(typed.counterparty, settings.home_region)
         if typed.counterparty is not None
@@ -68,6 +70,9 @@ def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) 
         changes["counterparty"] = phones.counterparty(typed.counterparty, settings.home_region)
     if typed.note is not None:
         changes["note"] = incidents.text(typed.note, "note")
+    if current["kind"] == "appeal" and (typed.due_in is not None or typed.details.get("due")):
+        start = when.parse_instant(changes.get("occurred_at", current["occurred_at"]))
+        typed.details = _deadline(typed, start.astimezone(when.zone(settings.timezone)).date())
     given = {k: v for k, v in typed.details.items() if v is not None}
     if given:
         changes["details"] = incidents.details(current["kind"], _resolve(vault, given))
@@ -78,6 +83,56 @@ def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) 
             hint="give the fields to correct, e.g. --at '2026-07-04 21:05' or --note '...'",
         )
     return vault.amend(incident_id, changes, why, attachments)
+
+
+def _deadline(typed: Typed, day: date) -> dict[str, Any]:
+    """--due or --due-in, checked against the day of the appeal (in the vault's zone)."""
+    from blockwatch import deadlines
+
+    details = dict(typed.details)
+    if typed.due_in is not None:
+        if details.get("due") is not None:
+            raise InputError("give either --due or --due-in, not both")
+        details["due"] = deadlines.due_after(day, typed.due_in).isoformat()
+    if details.get("due") is not None and _date(details["due"]) < day:
+        raise InputError(
+            f"--due {details['due']} is before the appeal itself ({day.isoformat()})",
+            hint="check the date, or the day/month order",
+        )
+    return details
+
+
+def set_status(
+    vault: Vault,
+    incident_id: int,
+    status: str,
+    *,
+    at: str | None = None,
+    note: str | None = None,
+    attach: list[Path] | None = None,
+) -> dict[str, Any]:
+    """Record what became of an appeal: a status entry (and files) in the ledger."""
+    current = vault.incident(incident_id)
+    if current["kind"] != "appeal":
+        raise InputError(
+            f"incident {incident_id} is a {current['kind']}, not an appeal",
+            hint="only appeals have a status; 'blockwatch appeals' lists them",
+        )
+    incidents.details("appeal", {"status": status})  # validates the value
+    moment = (
+        when.parse_when(at, vault.settings.timezone, vault.env.now()) if at else vault.env.now()
+    )
+    appealed = when.parse_instant(current["occurred_at"])
+    if moment < appealed:
+        raise InputError(f"--at is before the appeal was made ({current['occurred_at']})")
+    body: dict[str, Any] = {
+        "uid": current["uid"],
+        "status": status,
+        "at": when.format_instant(moment, vault.settings.timezone),
+    }
+    if note:
+        body["note"] = incidents.text(note, "note")
+    return vault.record_status(incident_id, body, [read_attachment(p) for p in attach or []])
 
 
 def _resolve(vault: Vault, details: dict[str, Any]) -> dict[str, Any]:

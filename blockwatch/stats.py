@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,10 @@ def busiest_window(times: list[datetime], width: timedelta = WINDOW) -> dict[str
     return {"start": start.isoformat(), "end": (start + width).isoformat(), "count": best_count}
 
 
-def summarize(views: list[dict[str, Any]], zone: str) -> dict[str, Any]:
+def summarize(views: list[dict[str, Any]], zone: str, today: date | None = None) -> dict[str, Any]:
+    """``today`` (in the vault's zone) marks appeals whose deadline passed without an answer."""
+    from blockwatch.deadlines import is_overdue
+
     tz = ZoneInfo(zone)
     at = {v["id"]: _at(v) for v in views}  # parse each time once: stats runs over 100,000
 
@@ -101,6 +104,7 @@ def summarize(views: list[dict[str, Any]], zone: str) -> dict[str, Any]:
                 "to": v["details"].get("to"),
                 "status": v["details"].get("status"),
                 "due": v["details"].get("due"),
+                "overdue": today is not None and is_overdue(v["details"], today),
             }
             for v in views
             if v["kind"] == "appeal"

@@ -633,12 +633,42 @@ def test_stats_after_a_flood(vault_env: Env, tmp_path: Path) -> None:
     assert "\x1b" not in text
 
 
-def test_stats_from_extracted_fields_equal_stats_from_documents(vault_env: Env, tmp_path: Path) -> None:
+def test_stats_from_extracted_fields_equal_stats_from_documents(
+    vault_env: Env, tmp_path: Path
+) -> None:
     from blockwatch import stats as summary
 
-    do_import(vault_env, str(write(tmp_path, "calls.xml", calls_xml([call(n, number=num) for n, num in enumerate(
-        ["+447700900123", "-2", "87011234567", "1414"] * 4)]))))
+    do_import(
+        vault_env,
+        str(
+            write(
+                tmp_path,
+                "calls.xml",
+                calls_xml(
+                    [
+                        call(n, number=num)
+                        for n, num in enumerate(["+447700900123", "-2", "87011234567", "1414"] * 4)
+                    ]
+                ),
+            )
+        ),
+    )
     do_import(vault_env, str(write(tmp_path, "result.json", json.dumps(telegram_chat()))))
-    assert run_cli(vault_env, "log", "appeal", "--to", "police", "--due", "2026-07-12", "--at", "2026-07-05 10:00").code == 0
+    assert (
+        run_cli(
+            vault_env,
+            "log",
+            "appeal",
+            "--to",
+            "police",
+            "--due",
+            "2026-07-12",
+            "--at",
+            "2026-07-05 10:00",
+        ).code
+        == 0
+    )
     with vault.unlock(vault_env, "correct horse battery staple") as v:
-        assert summary.summarize(v.summary_rows(), "Asia/Almaty") == summary.summarize(v.incidents(), "Asia/Almaty")
+        assert summary.summarize(v.summary_rows(), "Asia/Almaty") == summary.summarize(
+            v.incidents(), "Asia/Almaty"
+        )

@@ -160,14 +160,18 @@ def test_numbers_outside_the_fast_path_still_match(number: float) -> None:
     assert ledger.canonical_json({"n": number}) == expected
 
 
-@given(st.integers(0, 2**40), st.sampled_from(["incident.created", "import.file", "ü.type"]),
-       st.dictionaries(st.text(max_size=6), json_values, max_size=5))
+@given(
+    st.integers(0, 2**40),
+    st.sampled_from(["incident.created", "import.file", "ü.type"]),
+    st.dictionaries(st.text(max_size=6), json_values, max_size=5),
+)
 def test_assembled_entries_equal_rfc8785_of_the_whole(seq: int, type_: str, body: dict) -> None:
     import rfc8785
 
     try:
-        expected = rfc8785.dumps({"v": 1, "seq": seq, "type": type_, "recorded_at": "2026-07-05T06:00:00Z",
-                                  "body": body})
+        expected = rfc8785.dumps(
+            {"v": 1, "seq": seq, "type": type_, "recorded_at": "2026-07-05T06:00:00Z", "body": body}
+        )
     except Exception:
         return
     assert ledger.canonical_entry(seq, type_, "2026-07-05T06:00:00Z", body) == expected

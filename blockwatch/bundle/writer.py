@@ -168,7 +168,8 @@ def _write_bag(
             for seq, entry in entries
         ],
     }
-    summary = stats.summarize(views, vault.settings.timezone)
+    zone = vault.settings.timezone
+    summary = stats.summarize(views, zone, at_time.astimezone(when.zone(zone)).date())
     meta = {
         "case": case,
         "name": bag.name,

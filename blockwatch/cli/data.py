@@ -148,7 +148,8 @@ def stats(
             since=when.parse_when(since, zone, now, allow_future=True) if since else None,
             until=when.parse_when(until, zone, now, allow_future=True) if until else None,
         )
-        numbers = summary.summarize(v.summary_rows(where), zone)
+        today = now.astimezone(when.zone(zone)).date()
+        numbers = summary.summarize(v.summary_rows(where), zone, today)
     if json_:
         emit_json(numbers)
         return
@@ -191,6 +192,11 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
         st.say()
     if s["calls_per_day"]:
         table("calls per day", list(s["calls_per_day"].items()))
+    overdue = [a for a in s["appeals"] if a["overdue"]]
+    if s["appeals"]:
+        st.say(f"appeals: {len(s['appeals'])}, overdue: {len(overdue)}")
+        for a in overdue:
+            st.say(f"  #{a['id']} to {a['to']}, due {a['due']}: OVERDUE")
     for row in s["first_foreign_contact_to_block"]:
         minutes = row["seconds"] // 60
         st.say(

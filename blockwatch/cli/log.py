@@ -91,6 +91,12 @@ About = Annotated[
     typer.Option("--about", metavar="ID", help="The incident it is about (repeatable)."),
 ]
 Due = Annotated[str | None, _opt("--due", "DATE", "Answer due by (YYYY-MM-DD).")]
+DueIn = Annotated[
+    str | None,
+    _opt(
+        "--due-in", "PERIOD", "Answer due after a period: '5 working days', '30 days', '1 month'."
+    ),
+]
 Status = Annotated[
     str | None,
     _opt(
@@ -154,6 +160,7 @@ def _log(
     note: str | None,
     attach: list[Path] | None,
     counterparty: str | None = None,
+    due_in: str | None = None,
     **details: Any,
 ) -> None:
     from blockwatch import logbook
@@ -161,6 +168,7 @@ def _log(
     st = state(ctx)
     typed = logbook.Typed(
         at=at,
+        due_in=due_in,
         platform=platform,
         counterparty=counterparty,
         note=note,
@@ -329,6 +337,7 @@ def appeal(
     ref: Ref = None,
     about: About = None,
     due: Due = None,
+    due_in: DueIn = None,
     status: Status = "sent",
     text: Text = None,
     text_file: TextFile = None,
@@ -351,6 +360,7 @@ def appeal(
         ref=ref,
         about=about,
         due=due,
+        due_in=due_in,
         status=status,
         text=_text(text, text_file),
     )
@@ -398,6 +408,7 @@ def amend(
     ref: Ref = None,
     about: About = None,
     due: Due = None,
+    due_in: DueIn = None,
     status: Status = None,
 ) -> None:
     """Correct an incident. The original stays in the ledger; 'show' lists both."""
@@ -425,6 +436,7 @@ def amend(
     }
     typed = logbook.Typed(
         at=at,
+        due_in=due_in,
         platform=platform,
         counterparty=number,
         note=note,

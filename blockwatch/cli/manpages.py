@@ -100,6 +100,10 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
             "The appeal about incident 14:",
             "blockwatch log appeal --to whatsapp --channel email --about 14 --due 2026-07-12",
         ),
+        (
+            "A letter to the ministry, whose answer is due in five working days:",
+            "blockwatch log appeal --to ministry --channel letter --about 14 --due-in '5 working days'",
+        ),
     ],
     "list": [
         (
@@ -122,6 +126,30 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     "passphrase": [("Change the passphrase:", "blockwatch passphrase change")],
     "recover": [("Forgot the passphrase; have the recovery code:", "blockwatch recover")],
     "demo": [("Try it:", "blockwatch demo")],
+    "import": [
+        (
+            "The phone's call log and the chat with the stranger, in one command:",
+            "blockwatch import calls-20260705120000.xml 'WhatsApp Chat with +44 7700 900123.zip' --mine 'Aigerim'",
+        ),
+        (
+            "See what a CSV would add, without adding it:",
+            "blockwatch import calls.csv --column-map number=Phone,date=When --dry-run",
+        ),
+    ],
+    "stats": [
+        (
+            "The pattern of the night of 4 July:",
+            "blockwatch stats --since '2026-07-04 18:00' --until '2026-07-05'",
+        )
+    ],
+    "appeal": [
+        (
+            "The platform refused the appeal (incident 15):",
+            "blockwatch appeal 15 --status rejected --note 'automatic answer' --attach answer.png",
+        )
+    ],
+    "appeals": [("All appeals, with days left:", "blockwatch appeals")],
+    "due": [("What needs action in the next two weeks:", "blockwatch due --within 14d")],
     "export": [
         (
             "A bundle of everything, for the police, with the report in Russian:",

@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: Typer evaluates every string annotation at
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -65,10 +66,10 @@ def list_(
     if not rows:
         st.out.print("No incidents match.")
         return
-    st.out.print(timeline(rows, zone))
+    st.out.print(timeline(rows, zone, now.astimezone(when.zone(zone)).date()))
 
 
-def summary(view: dict[str, Any]) -> str:
+def summary(view: dict[str, Any], today: date | None = None) -> str:
     """One line saying what an incident was, for tables and timelines."""
     d = view["details"]
     parts: list[str] = []
@@ -87,10 +88,14 @@ def summary(view: dict[str, Any]) -> str:
     elif kind == "takedown":
         parts += [d.get("reason") or "", f"claimant: {d['claimant']}" if d.get("claimant") else ""]
     elif kind == "appeal":
+        from blockwatch.deadlines import is_overdue
+
+        overdue = today is not None and is_overdue(d, today)
         parts += [
             f"to {d.get('to')}",
             d.get("status") or "",
             f"due {d['due']}" if d.get("due") else "",
+            "OVERDUE" if overdue else "",
         ]
     elif kind == "note":
         parts.append(d.get("text") or "")
@@ -117,7 +122,7 @@ def local_time(view: dict[str, Any]) -> str:
     return view["occurred_at"][:16].replace("T", " ")
 
 
-def timeline(rows: list[dict[str, Any]], zone: str) -> "Table":
+def timeline(rows: list[dict[str, Any]], zone: str, today: date | None = None) -> "Table":
     from rich.table import Table
     from rich.text import Text
 
@@ -140,7 +145,7 @@ def timeline(rows: list[dict[str, Any]], zone: str) -> "Table":
                     view["kind"],
                     safe(view["platform"], oneline=True),
                     party(view),
-                    summary(view),
+                    summary(view, today),
                 )
             )
         )
@@ -198,6 +203,15 @@ def render(out: "Console", view: dict[str, Any]) -> None:
         out.print(Text("history", style="bold"))
         line("  created", f"{view['recorded_at']}  (ledger entry {view['seq']})")
         for change in view["amended"]:
+            if "status" in change:
+                line(
+                    "  status",
+                    f"{change['at']}  {_fmt(change['previous_status'])} → "
+                    f"{change['status']}  (entry {change['seq']})",
+                )
+                if change.get("note"):
+                    line("    note", change["note"])
+                continue
             if "attached" in change:
                 line(
                     "  attached",

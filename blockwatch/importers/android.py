@@ -13,7 +13,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -21,6 +21,7 @@ from blockwatch.importers import Draft, ImportFailed, Options, Parsed, Skipped
 
 _PAIR = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
 _TAIL = 16  # bytes held back between chunks so a pair is never split
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 CALL_TYPES = {
     "1": ("in", "answered"),
@@ -101,7 +102,7 @@ def _when(path: Path, element: ET.Element, where: str) -> datetime:
     stamp = _value(element, "date")
     if stamp is None or not stamp.lstrip("-").isdigit():
         raise ImportFailed(str(path), where, f"date={stamp!r} is not epoch milliseconds")
-    return datetime.fromtimestamp(int(stamp) / 1000, tz=UTC)
+    return _EPOCH + timedelta(milliseconds=int(stamp))  # exact: no float on the way
 
 
 def parse_calls(path: Path, options: Options) -> Parsed:

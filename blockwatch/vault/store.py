@@ -502,6 +502,20 @@ class Vault:
             self._append(incidents.ENTRY_CREATED, body)
         return self._view_by_uid(body["uid"])
 
+    def record_status(
+        self, incident_id: int, body: dict[str, Any], attachments: Iterable[Attachment] = ()
+    ) -> dict[str, Any]:
+        attachments = list(attachments)
+        with self._write():
+            self._append(incidents.ENTRY_STATUS, body)
+            for attachment in attachments:
+                self._store_blob(attachment)
+                self._append(
+                    incidents.ENTRY_ATTACHMENT,
+                    {"uid": body["uid"], "attachment": attachment.describe()},
+                )
+        return self.incident(incident_id)
+
     def known_uids(self) -> set[str]:
         return {uid for (uid,) in self.conn.execute("SELECT uid FROM incidents")}
 

@@ -1,0 +1,153 @@
+"""``appeal``, ``appeals``, ``due``: what became of each appeal, and what needs action soon."""
+
+# No `from __future__ import annotations` here: Typer evaluates string annotations at start-up.
+
+from typing import Annotated, Any
+
+import typer
+
+from blockwatch.cli.common import State, emit_json, open_vault, safe, state
+from blockwatch.cli.log import At, Attach, Note, Status
+
+
+def register(app: typer.Typer) -> None:
+    app.command("appeal")(appeal)
+    app.command("appeals")(appeals)
+    app.command("due")(due)
+
+
+def appeal(
+    ctx: typer.Context,
+    incident_id: Annotated[int, typer.Argument(metavar="ID", help="The appeal.")],
+    status: Status = None,
+    note: Note = None,
+    attach: Attach = None,
+    at: At = None,
+) -> None:
+    """Record what became of an appeal (sent, acknowledged, answered, rejected, …)."""
+    from blockwatch import logbook
+    from blockwatch.errors import UsageError
+
+    if status is None:
+        raise UsageError("--status is missing", hint="e.g. --status rejected")
+    st = state(ctx)
+    with open_vault(st) as v:
+        view = logbook.set_status(
+            v, incident_id, status, at=at, note=note, attach=list(attach or [])
+        )
+    st.say(f"Appeal {view['id']} is now {view['details']['status']}.")
+
+
+def _rows(st: State, within_days: int | None) -> tuple[list[dict[str, Any]], str]:
+    from datetime import timedelta
+
+    from blockwatch import deadlines, when
+    from blockwatch.vault import Filter
+
+    with open_vault(st) as v:
+        zone = v.settings.timezone
+        today = st.env.now().astimezone(when.zone(zone)).date()
+        views = v.incidents(Filter(kinds=("appeal",)))
+    rows = []
+    for view in views:
+        d = view["details"]
+        due_day = d.get("due")
+        left = (when.parse_instant(due_day).date() - today).days if due_day else None
+        row = {
+            "id": view["id"],
+            "to": d.get("to"),
+            "channel": d.get("channel"),
+            "ref": d.get("ref"),
+            "status": d.get("status"),
+            "sent": view["occurred_at"],
+            "due": due_day,
+            "days_left": left,
+            "overdue": deadlines.is_overdue(d, today),
+            "open": d.get("status") not in deadlines.CLOSED,
+        }
+        if within_days is not None:
+            horizon = today + timedelta(days=within_days)
+            if not (row["open"] and due_day and when.parse_instant(due_day).date() <= horizon):
+                continue
+        rows.append(row)
+    return rows, today.isoformat()
+
+
+def _table(st: State, rows: list[dict[str, Any]], today: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not rows:
+        st.say("No appeals." if today else "")
+        return
+    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
+    for name, width in (
+        ("id", 2),
+        ("to", 8),
+        ("channel", 7),
+        ("ref", 3),
+        ("status", 12),
+        ("sent", 10),
+        ("due", 10),
+        ("days left", 4),
+    ):
+        table.add_column(name, min_width=width, no_wrap=name != "ref")
+    for r in rows:
+        left = "—" if r["days_left"] is None else str(r["days_left"])
+        style = "bold red" if r["overdue"] else ""
+        table.add_row(
+            str(r["id"]),
+            safe(r["to"]),
+            safe(r["channel"]),
+            safe(r["ref"], oneline=True),
+            Text(safe(r["status"]) + (" OVERDUE" if r["overdue"] else ""), style=style),
+            r["sent"][:10],
+            r["due"] or "—",
+            Text(left, style=style),
+        )
+    st.out.print(table)
+
+
+def appeals(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="Print the appeals as JSON.")] = False,
+) -> None:
+    """Every appeal with its status, due date and days left; overdue ones stand out."""
+    st = state(ctx)
+    rows, today = _rows(st, None)
+    if json_:
+        emit_json({"today": today, "appeals": rows})
+        return
+    _table(st, rows, today)
+
+
+def due(
+    ctx: typer.Context,
+    within: Annotated[
+        str, typer.Option("--within", metavar="PERIOD", help="e.g. 7d, 2w, '10 days'.")
+    ] = "7d",
+    json_: Annotated[bool, typer.Option("--json", help="Print them as JSON.")] = False,
+) -> None:
+    """Open appeals due soon, or already overdue: what needs action."""
+    st = state(ctx)
+    rows, today = _rows(st, _days(within))
+    if json_:
+        emit_json({"today": today, "within_days": _days(within), "appeals": rows})
+        return
+    if not rows:
+        st.say(f"Nothing is due within {within}.")
+        return
+    _table(st, rows, today)
+
+
+def _days(text: str) -> int:
+    import re
+
+    from blockwatch.errors import InputError
+
+    m = re.fullmatch(r"\s*(\d{1,4})\s*(d|days?|w|weeks?)?\s*", text)
+    if not m:
+        raise InputError(
+            f"--within {text!r} is not a number of days", hint="e.g. --within 7d or --within 2w"
+        )
+    return int(m[1]) * (7 if (m[2] or "d").startswith("w") else 1)

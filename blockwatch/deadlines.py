@@ -1,0 +1,88 @@
+"""Deadlines of appeals: "5 working days", "30 days", "1 month", in English, Russian, Kazakh.
+
+A thin layer over ``holidays``: working days skip weekends and Kazakhstan's public holidays,
+including days off moved by government decree and weekend days made working days, where the
+library has them.  Calendar days, weeks and months count plainly (a month later is the same day
+number, or the month's last day).  A deadline is a date in the vault's zone.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from blockwatch.errors import InputError
+
+CLOSED = ("answered", "rejected", "granted", "unavailable")  # nothing more to wait for
+
+_UNITS = [
+    ("working_days", r"(working|business|work)\s*days?|рабоч\w*\s*(дн\w*|день)|жұмыс\s*күн\w*"),
+    ("days", r"(calendar\s*)?days?|(календарн\w*\s*)?(дн\w*|день)|күн\w*"),
+    ("weeks", r"weeks?|недел\w*|апта\w*"),
+    ("months", r"months?|месяц\w*|ай\w*"),
+]
+_PHRASE = re.compile(
+    r"^\s*(?:in\s+|через\s+|в\s+течение\s+)?(?P<n>\d{1,3})\s*(?P<unit>.+?)\s*(?:ішінде)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4)
+def _calendar(region: str) -> Any:
+    import holidays
+
+    return holidays.country_holidays(region)
+
+
+def is_working_day(day: date, region: str = "KZ") -> bool:
+    return bool(_calendar(region).is_working_day(day))
+
+
+def add_working_days(start: date, n: int, region: str = "KZ") -> date:
+    """The n-th working day after ``start`` (``start`` itself never counts)."""
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        if is_working_day(day, region):
+            counted += 1
+    return day
+
+
+def add_months(start: date, n: int) -> date:
+    month = start.month - 1 + n
+    year, month = start.year + month // 12, month % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_period(phrase: str) -> tuple[int, str]:
+    m = _PHRASE.match(phrase)
+    if m:
+        for unit, pattern in _UNITS:
+            if re.fullmatch(pattern, m["unit"].strip(), re.IGNORECASE):
+                return int(m["n"]), unit
+    raise InputError(
+        f"cannot read the period {phrase!r}",
+        hint="write e.g. '5 working days', '30 days', '2 weeks', '1 month' "
+        "('5 рабочих дней', '30 дней', '1 месяц'; '5 жұмыс күні', '30 күн', '1 ай')",
+    )
+
+
+def due_after(start: date, phrase: str, region: str = "KZ") -> date:
+    n, unit = parse_period(phrase)
+    if unit == "working_days":
+        return add_working_days(start, n, region)
+    if unit == "days":
+        return start + timedelta(days=n)
+    if unit == "weeks":
+        return start + timedelta(weeks=n)
+    return add_months(start, n)
+
+
+def is_overdue(details: dict[str, Any], today: date) -> bool:
+    due = details.get("due")
+    if not isinstance(due, str):
+        return False
+    return details.get("status") not in CLOSED and date.fromisoformat(due) < today
