@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -400,8 +400,13 @@ def test_calls_xml_roundtrip_property(tmp_path_factory: pytest.TempPathFactory) 
             )
         )
         parsed = [d for d in android.parse_calls(path, Options()) if isinstance(d, Draft)]
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
         assert [
-            (int(p.occurred_at.timestamp() * 1000), p.counterparty, p.details["duration"])
+            (
+                (p.occurred_at - epoch) // timedelta(milliseconds=1),
+                p.counterparty,
+                p.details["duration"],
+            )
             for p in parsed
         ] == [(EPOCH_MS + d, n, s) for d, n, _t, s in records]
 
