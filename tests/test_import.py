@@ -352,9 +352,7 @@ def test_whatsapp_roundtrip_property(tmp_path_factory: pytest.TempPathFactory) -
         records = sorted(records)
         lines = []
         for m, author, text in records:
-            t = datetime(2026, 1, 13, tzinfo=UTC).replace(tzinfo=None) + __import__(
-                "datetime"
-            ).timedelta(minutes=m)
+            t = datetime(2026, 1, 13) + timedelta(minutes=m)
             lines.append(f"{t:%d.%m.%Y}, {t:%H:%M} - {author}: {text}")
         path = tmp_path_factory.mktemp("wa") / "chat.txt"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
