@@ -97,9 +97,9 @@ _DEBUG = [False]
 
 
 def _register() -> None:
-    from blockwatch.cli import appeals, bundle, data, demo, log, read, setup
+    from blockwatch.cli import appeals, bundle, data, demo, letter, log, read, setup
 
-    for module in (setup, log, read, appeals, data, bundle, demo):
+    for module in (setup, log, read, appeals, data, bundle, letter, demo):
         module.register(app)
 
 

@@ -149,6 +149,16 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
         )
     ],
     "appeals": [("All appeals, with days left:", "blockwatch appeals")],
+    "letter": [
+        (
+            "A statement to the police in Russian, referring to the bundle:",
+            "blockwatch letter police --lang ru --bundle case.zip --name 'Aigerim Demo' --out statement.md",
+        ),
+        (
+            "An appeal to the platform, as a web page:",
+            "blockwatch letter platform --lang en --out appeal.html",
+        ),
+    ],
     "due": [("What needs action in the next two weeks:", "blockwatch due --within 14d")],
     "export": [
         (

@@ -1,0 +1,115 @@
+"""``letter``: draft a complaint to the police, a platform or the ministry from the evidence."""
+
+# No `from __future__ import annotations` here: Typer evaluates string annotations at start-up.
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from blockwatch.cli.common import open_vault, state
+
+TITLES = {"police": "Statement", "platform": "Appeal", "ministry": "Complaint", "generic": "Letter"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("letter")(letter)
+
+
+def letter(
+    ctx: typer.Context,
+    kind: Annotated[
+        str, typer.Argument(metavar="police|platform|ministry|generic", help="Who it is for.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="Where to write it: .md or .html.")
+    ],
+    lang: Annotated[
+        str | None, typer.Option("--lang", metavar="kk|ru|en", help="Language of the letter.")
+    ] = None,
+    kind_filter: Annotated[
+        list[str] | None,
+        typer.Option("--kind", metavar="K", help="Only incidents of this kind (repeatable)."),
+    ] = None,
+    platform: Annotated[str | None, typer.Option("--platform", metavar="P")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="WHEN")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="WHEN")] = None,
+    incident_id: Annotated[
+        list[int] | None, typer.Option("--id", metavar="ID", help="Only this incident.")
+    ] = None,
+    bundle: Annotated[
+        Path | None,
+        typer.Option("--bundle", metavar="ZIP", help="A bundle to refer to (verified first)."),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="NAME", help="Your name as the letter should give it."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Draft a complaint letter from the evidence, ready for light editing."""
+    import os
+    import secrets
+
+    from blockwatch import incidents, when
+    from blockwatch.errors import InputError
+    from blockwatch.report import letters
+    from blockwatch.vault import Filter
+
+    st = state(ctx)
+    language = lang or st.lang
+    if kind not in letters.TYPES:
+        raise InputError(
+            f"{kind!r} is not a letter type", hint="one of: " + ", ".join(letters.TYPES)
+        )
+    if language not in letters.LANGS:
+        raise InputError(f"--lang {language!r} is not one of: kk, ru, en")
+    suffix = out.suffix.lower()
+    if suffix not in (".md", ".markdown", ".txt", ".html", ".htm"):
+        raise InputError(
+            f"{out}: write the letter to a .md or .html file", hint="e.g. --out letter.md"
+        )
+    if out.exists() and not force:
+        raise InputError(f"{out} already exists", hint="choose another name, or add --force")
+    for k in kind_filter or ():
+        if k not in incidents.KINDS:
+            raise InputError(
+                f"--kind {k!r} is not a kind", hint="one of: " + ", ".join(incidents.KINDS)
+            )
+    with open_vault(st) as v:
+        zone, now = v.settings.timezone, st.env.now()
+        where = Filter(
+            kinds=kind_filter or (),
+            platform=incidents.platform(platform),
+            ids=incident_id or (),
+            since=when.parse_when(since, zone, now, allow_future=True) if since else None,
+            until=when.parse_when(until, zone, now, allow_future=True) if until else None,
+        )
+        views = v.incidents(where)
+        if not views:
+            raise InputError(
+                "no incidents match: the letter would be empty",
+                hint="check the filters with 'blockwatch list'",
+            )
+        reference = letters.bundle_reference(bundle, v.fingerprint) if bundle else None
+        today = now.astimezone(when.zone(zone)).date()
+        facts = letters.letter_facts(views, zone, today, lang=language, name=name, bundle=reference)
+    text = letters.render_letter(kind, language, facts)
+    if suffix in (".html", ".htm"):
+        text = letters.to_html(text, language, TITLES[kind])
+    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, out)
+    except OSError as e:
+        raise InputError(
+            f"cannot write {out}: {e.strerror}", hint="choose a writable place"
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    st.say(
+        f"Wrote a draft {kind} letter ({language}) about {len(views)} incidents to {out}. "
+        "Read it before sending."
+    )

@@ -1,0 +1,186 @@
+"""Complaint letters drafted from the evidence: police, platform, ministry, or generic.
+
+``letter_facts`` gathers what a letter states (pure, from incident views); the templates in
+``templates/letters/<type>.<lang>.md.j2`` say it in Kazakh, Russian or English, in words a
+lawyer would sign after light editing.  Markdown is the draft; HTML is the same text rendered
+by markdown-it with raw HTML disabled, in a page with the report's Content-Security-Policy.
+Names of people are never invented: what the vault does not know stays a [placeholder].
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from blockwatch import deadlines, stats
+from blockwatch.report import CSP, Formatter
+
+TYPES = ("police", "platform", "ministry", "generic")
+LANGS = ("en", "ru", "kk")
+
+
+def letter_facts(
+    views: list[dict[str, Any]],
+    zone: str,
+    today: date,
+    *,
+    lang: str,
+    name: str | None = None,
+    bundle: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    f = Formatter(lang, zone)
+    summary = stats.summarize(views, zone, today)
+    ordered = sorted(views, key=lambda v: v["occurred_at"])
+
+    def when(v: dict[str, Any]) -> str:
+        return f.instant(v["occurred_at"])
+
+    foreign_messages = [
+        v
+        for v in ordered
+        if v["kind"] == "message"
+        and stats.call_origin(v) == "foreign"
+        and v["details"].get("direction") != "out"
+    ]
+    busiest = summary["busiest_foreign_hour"]
+    return {
+        "name": name,
+        "today": f.date(today.isoformat()),
+        "zone": zone,
+        "first": when(ordered[0]) if ordered else None,
+        "last": when(ordered[-1]) if ordered else None,
+        "incidents": len(views),
+        "calls": summary["calls"],
+        "countries": [
+            (f.country(region), n) for region, n in summary["foreign_calls_by_country"].items()
+        ],
+        "busiest": None
+        if not busiest
+        else {
+            "count": busiest["count"],
+            "start": f.instant(busiest["start"]),
+            "end": f.instant(busiest["end"]),
+        },
+        "messages": [
+            {
+                "when": when(v),
+                "from": (v["counterparty"] or {}).get("e164")
+                or (v["counterparty"] or {}).get("raw"),
+                "country": f.country((v["counterparty"] or {}).get("region")),
+                "text": v["details"].get("text") or "",
+                "platform": v["platform"],
+            }
+            for v in foreign_messages
+        ],
+        "blocks": [
+            {
+                "when": when(v),
+                "platform": v["platform"],
+                "account": v["details"].get("account"),
+                "notice": v["details"].get("notice"),
+                "appeal_offered": v["details"].get("appeal_offered"),
+            }
+            for v in ordered
+            if v["kind"] == "block"
+        ],
+        "takedowns": [
+            {
+                "when": when(v),
+                "platform": v["platform"],
+                "claimant": v["details"].get("claimant"),
+                "reason": v["details"].get("reason"),
+                "url": v["details"].get("url"),
+                "notice": v["details"].get("notice"),
+            }
+            for v in ordered
+            if v["kind"] == "takedown"
+        ],
+        "compromises": [
+            {
+                "when": when(v),
+                "platform": v["platform"],
+                "account": v["details"].get("account"),
+                "notice": v["details"].get("notice"),
+            }
+            for v in ordered
+            if v["kind"] == "compromise"
+        ],
+        "appeals": [
+            {
+                "when": when(v),
+                "to": v["details"].get("to"),
+                "channel": v["details"].get("channel"),
+                "ref": v["details"].get("ref"),
+                "status": v["details"].get("status"),
+                "due": f.date(v["details"].get("due")) if v["details"].get("due") else None,
+                "overdue": deadlines.is_overdue(v["details"], today),
+            }
+            for v in ordered
+            if v["kind"] == "appeal"
+        ],
+        "to_block": [
+            {"minutes": row["seconds"] // 60} for row in summary["first_foreign_contact_to_block"]
+        ],
+        "bundle": bundle,
+        "platforms": sorted(
+            {v["platform"] for v in views if v["platform"] and v["kind"] in ("block", "takedown")}
+        ),
+    }
+
+
+def render_letter(kind: str, lang: str, facts: dict[str, Any]) -> str:
+    """The letter as Markdown."""
+    import jinja2
+
+    if kind not in TYPES or lang not in LANGS:
+        raise ValueError(f"no letter {kind!r} in {lang!r}")
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("blockwatch.report", "templates/letters"),
+        autoescape=False,  # Markdown, not HTML: to_html escapes everything raw
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    from blockwatch.report.i18n import LABELS
+
+    env.filters["label"] = lambda value: LABELS[lang].get(value, value) if value else value
+    return str(env.get_template(f"{kind}.{lang}.md.j2").render(**facts))
+
+
+def to_html(markdown: str, lang: str, title: str) -> str:
+    """The letter as a self-contained HTML page; raw HTML in the text is shown, never run."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark", {"html": False}).render(markdown)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">\n'
+        f'<meta name="referrer" content="no-referrer">\n<title>{html.escape(title)}</title>\n'
+        "<style>body { font: 12pt/1.5 'DejaVu Serif', 'Times New Roman', serif; max-width: 42em; "
+        "margin: 2em auto; padding: 0 1em; } @page { size: A4; margin: 20mm; } "
+        "@media print { body { margin: 0; } }</style>\n</head>\n<body>\n"
+        f"{body}</body>\n</html>\n"
+    )
+
+
+def bundle_reference(path: Any, fingerprint: str) -> dict[str, str]:
+    """Name, SHA-256 and signer of a bundle, after verifying it is intact and ours."""
+    import hashlib
+
+    from blockwatch.bundle.verify import verify_bundle
+    from blockwatch.errors import InputError
+
+    verified = verify_bundle(path)
+    if verified.fingerprint != fingerprint:
+        raise InputError(
+            f"{path} is signed by {verified.fingerprint}, not by this vault's key",
+            hint="refer to a bundle exported from this vault with 'blockwatch export'",
+        )
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1024 * 1024):
+            digest.update(chunk)
+    return {"name": path.name, "sha256": digest.hexdigest(), "fingerprint": fingerprint}

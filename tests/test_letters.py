@@ -1,0 +1,287 @@
+"""Complaint letters: every template in every language states every fact; golden drafts."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from blockwatch.env import Env
+from blockwatch.report import letters
+
+from .conftest import run_cli
+
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = date(2026, 7, 10)
+
+
+def _view(
+    n: int,
+    kind: str,
+    at: str,
+    details: dict,
+    party: dict | None = None,
+    platform: str | None = "whatsapp",
+) -> dict:
+    return {
+        "id": n,
+        "uid": f"u{n}",
+        "kind": kind,
+        "platform": platform,
+        "occurred_at": at,
+        "timezone": "Asia/Almaty",
+        "recorded_at": "2026-07-05T06:00:00Z",
+        "source": "manual",
+        "counterparty": party,
+        "details": details,
+        "note": None,
+        "attachments": [],
+        "amended": [],
+        "seq": n,
+    }
+
+
+GB = {
+    "raw": "+447700900123",
+    "type": "number",
+    "e164": "+447700900123",
+    "region": "GB",
+    "foreign": True,
+    "valid": False,
+    "number_type": None,
+}
+US = {**GB, "raw": "+12025550143", "e164": "+12025550143", "region": "US"}
+SCENARIO = [
+    _view(
+        1,
+        "message",
+        "2026-07-04T20:41:00+05:00",
+        {"text": "Please confirm your account: https://wa-verify.example/x", "direction": "in"},
+        GB,
+    ),
+    _view(2, "call", "2026-07-04T20:46:00+05:00", {"direction": "in", "outcome": "missed"}, GB),
+    _view(3, "call", "2026-07-04T20:50:00+05:00", {"direction": "in", "outcome": "missed"}, US),
+    _view(
+        4,
+        "block",
+        "2026-07-04T21:52:00+05:00",
+        {
+            "notice": "This account can no longer use WhatsApp",
+            "appeal_offered": False,
+            "account": "editor.demo.wa",
+        },
+    ),
+    _view(
+        5,
+        "takedown",
+        "2026-07-06T14:30:00+05:00",
+        {
+            "reason": "copyright",
+            "claimant": "a Japanese citizen",
+            "url": "https://instagram.example/p/1",
+        },
+        platform="instagram",
+    ),
+    _view(
+        6,
+        "compromise",
+        "2026-07-06T15:00:00+05:00",
+        {"account": "@editor_demo", "notice": "New login"},
+        platform="telegram",
+    ),
+    _view(
+        7,
+        "appeal",
+        "2026-07-05T09:10:00+05:00",
+        {
+            "to": "whatsapp",
+            "channel": "email",
+            "status": "rejected",
+            "ref": "CASE-0001",
+            "about": ["u4"],
+        },
+    ),
+    _view(
+        8,
+        "appeal",
+        "2026-07-06T10:00:00+05:00",
+        {"to": "ministry", "channel": "letter", "status": "sent", "due": "2026-07-09"},
+    ),
+]
+BUNDLE = {"name": "case.zip", "sha256": "ab" * 32, "fingerprint": "cd" * 32}
+
+
+def facts(lang: str) -> dict:
+    return letters.letter_facts(
+        SCENARIO, "Asia/Almaty", TODAY, lang=lang, name="Aigerim Demo", bundle=BUNDLE
+    )
+
+
+FACT_WORDS = [
+    "+447700900123",
+    "wa-verify.example",
+    "This account can no longer use WhatsApp",
+    "a Japanese citizen",
+    "copyright",
+    "instagram.example/p/1",
+    "@editor_demo",
+    "CASE-0001",
+    "Aigerim Demo",
+    "case.zip",
+    "editor.demo.wa",
+    "ab" * 32,
+    "cd" * 32,
+]
+LOCAL_WORDS = {
+    "en": [
+        "4 July 2026, 20:41:00 (UTC+05:00)",
+        "United Kingdom (GB)",
+        "United States (US)",
+        "9 July 2026",
+        "the deadline has passed",
+        "rejected",
+        "71 minutes",
+    ],
+    "ru": [
+        "4 июля 2026, 20:41:00 (UTC+05:00)",
+        "Великобритания (GB)",
+        "Соединенные Штаты (US)",
+        "9 июля 2026",
+        "срок истёк",
+        "отклонено",
+        "71 мин.",
+    ],
+    "kk": [
+        "4 шілде 2026, 20:41:00 (UTC+05:00)",
+        "Ұлыбритания (GB)",
+        "9 шілде 2026",
+        "мерзімі өтті",
+        "қабылданбады",
+        "71 минуттан",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", letters.LANGS)
+@pytest.mark.parametrize("kind", letters.TYPES)
+def test_every_template_states_every_fact(kind: str, lang: str) -> None:
+    text = letters.render_letter(kind, lang, facts(lang))
+    for word in FACT_WORDS + LOCAL_WORDS[lang]:
+        assert word in text, (kind, lang, word)
+    assert "{{" not in text and "{%" not in text
+    if lang != "en":
+        assert "What happened" not in text and "What I ask" not in text
+
+
+@pytest.mark.parametrize("lang", letters.LANGS)
+def test_golden_police_letters(lang: str) -> None:
+    text = letters.render_letter("police", lang, facts(lang))
+    golden = GOLDEN / f"letter-police.{lang}.md"
+    if os.environ.get("BLOCKWATCH_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), (
+        f"regenerate with BLOCKWATCH_UPDATE_GOLDEN=1 ({golden.name})"
+    )
+
+
+def test_placeholders_when_the_vault_does_not_know() -> None:
+    text = letters.render_letter(
+        "police", "ru", letters.letter_facts(SCENARIO[:3], "Asia/Almaty", TODAY, lang="ru")
+    )
+    assert "[ФИО, адрес, телефон]" in text and "Доказательства" not in text
+
+
+def test_html_letter_is_inert() -> None:
+    hostile = [
+        _view(
+            1,
+            "message",
+            "2026-07-04T20:41:00+05:00",
+            {
+                "text": '<script>alert(1)</script> "><img src=x onerror=alert(2)> [x](javascript:alert(3))',
+                "direction": "in",
+            },
+            GB,
+        )
+    ]
+    page = letters.to_html(
+        letters.render_letter(
+            "generic", "en", letters.letter_facts(hostile, "Asia/Almaty", TODAY, lang="en")
+        ),
+        "en",
+        "Letter",
+    )
+    assert "<script" not in page and "<img" not in page and 'href="javascript' not in page
+    assert "&lt;script&gt;" in page and "Content-Security-Policy" in page
+
+
+def test_letter_command(vault_env: Env, tmp_path: Path) -> None:
+    assert (
+        run_cli(
+            vault_env,
+            "log",
+            "block",
+            "--platform",
+            "whatsapp",
+            "--notice",
+            "No longer",
+            "--at",
+            "2026-07-04 21:52",
+        ).code
+        == 0
+    )
+    bundle = tmp_path / "case.zip"
+    assert run_cli(vault_env, "export", str(bundle)).code == 0
+    out = tmp_path / "letter.md"
+    done = run_cli(
+        vault_env, "letter", "police", "--lang", "kk", "--bundle", str(bundle), "--out", str(out)
+    )
+    assert done.code == 0, done.err
+    text = out.read_text(encoding="utf-8")
+    assert "Қылмыс туралы арыз" in text and "No longer" in text and "case.zip" in text
+    html = tmp_path / "letter.html"
+    assert run_cli(vault_env, "letter", "ministry", "--out", str(html)).code == 0
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    again = run_cli(vault_env, "letter", "police", "--out", str(out))
+    assert again.code == 1 and "already exists" in again.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["letter", "court", "--out", "x.md"], "not a letter type"),
+        (["letter", "police", "--out", "x.pdf"], ".md or .html"),
+        (["letter", "police", "--lang", "de", "--out", "x.md"], "not one of"),
+        (["letter", "police", "--kind", "tweet", "--out", "x.md"], "not a kind"),
+        (["letter", "police", "--id", "99", "--out", "x.md"], "no incidents match"),
+    ],
+)
+def test_letter_bad_input(
+    vault_env: Env, tmp_path: Path, args: list[str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    done = run_cli(vault_env, *args)
+    assert done.code == 1 and message in done.err and not list(tmp_path.glob("x.*"))
+
+
+def test_letter_refuses_a_bundle_signed_by_someone_else(vault_env: Env, tmp_path: Path) -> None:
+    from .conftest import make_env
+
+    other = make_env(tmp_path / "other")
+    assert run_cli(other, "init", "--timezone", "Asia/Almaty").code == 0
+    assert run_cli(other, "log", "note", "--text", "theirs").code == 0
+    assert run_cli(other, "export", str(tmp_path / "theirs.zip")).code == 0
+    assert run_cli(vault_env, "log", "note", "--text", "mine").code == 0
+    done = run_cli(
+        vault_env,
+        "letter",
+        "police",
+        "--bundle",
+        str(tmp_path / "theirs.zip"),
+        "--out",
+        str(tmp_path / "l.md"),
+    )
+    assert done.code == 1 and "not by this vault's key" in done.err
