@@ -81,6 +81,14 @@ ENTRY_ATTACHMENT = "attachment.added"
 ENTRY_STATUS = "appeal.status"
 
 
+def check_kinds(kinds: Iterable[str]) -> list[str]:
+    chosen = list(kinds)
+    for k in chosen:
+        if k not in KINDS:
+            raise InputError(f"--kind {k!r} is not a kind", hint="one of: " + ", ".join(KINDS))
+    return chosen
+
+
 def platform(value: str | None) -> str | None:
     if value is None:
         return None

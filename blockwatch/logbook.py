@@ -14,7 +14,7 @@ from typing import Any
 
 from blockwatch import incidents, phones, when
 from blockwatch.errors import InputError, NotFound
-from blockwatch.vault import Vault, read_attachment
+from blockwatch.vault import Filter, Vault, read_attachment
 
 
 @dataclass
@@ -133,6 +133,26 @@ def set_status(
     if note:
         body["note"] = incidents.text(note, "note")
     return vault.record_status(incident_id, body, [read_attachment(p) for p in attach or []])
+
+
+def selection(
+    vault: Vault,
+    *,
+    kinds: list[str] | None = None,
+    platform: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    ids: list[int] | None = None,
+) -> Filter:
+    """The incidents a person chose with --kind/--platform/--since/--until/--id."""
+    zone, now = vault.settings.timezone, vault.env.now()
+    return Filter(
+        kinds=incidents.check_kinds(kinds or ()),
+        platform=incidents.platform(platform),
+        since=when.parse_when(since, zone, now, allow_future=True) if since else None,
+        until=when.parse_when(until, zone, now, allow_future=True) if until else None,
+        ids=ids or (),
+    )
 
 
 def _resolve(vault: Vault, details: dict[str, Any]) -> dict[str, Any]:

@@ -57,28 +57,19 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Export a signed evidence bundle that anyone can verify with openssl and sha256sum."""
-    from blockwatch import incidents, when
+    from blockwatch import incidents, logbook, when
     from blockwatch.bundle.writer import ExportOptions, export_bundle
     from blockwatch.errors import InputError
-    from blockwatch.vault import Filter
 
     st = state(ctx)
     language = lang or st.lang
     if language not in LANGS:
         raise InputError(f"--lang {language!r} is not one of: {', '.join(LANGS)}")
-    for k in kind or ():
-        if k not in incidents.KINDS:
-            raise InputError(
-                f"--kind {k!r} is not a kind", hint="one of: " + ", ".join(incidents.KINDS)
-            )
+    incidents.check_kinds(kind or ())
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
-        where = Filter(
-            kinds=kind or (),
-            platform=incidents.platform(platform),
-            since=when.parse_when(since, zone, now, allow_future=True) if since else None,
-            until=when.parse_when(until, zone, now, allow_future=True) if until else None,
-            ids=incident_id or (),
+        where = logbook.selection(
+            v, kinds=kind, platform=platform, since=since, until=until, ids=incident_id
         )
         options = ExportOptions(
             where=where,

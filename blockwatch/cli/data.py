@@ -137,17 +137,13 @@ def stats(
     json_: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
 ) -> None:
     """The pattern: counts, foreign calls by country and hour, the busiest hour, time to a block."""
+    from blockwatch import logbook, when
     from blockwatch import stats as summary
-    from blockwatch import when
-    from blockwatch.vault import Filter
 
     st = state(ctx)
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
-        where = Filter(
-            since=when.parse_when(since, zone, now, allow_future=True) if since else None,
-            until=when.parse_when(until, zone, now, allow_future=True) if until else None,
-        )
+        where = logbook.selection(v, since=since, until=until)
         today = now.astimezone(when.zone(zone)).date()
         numbers = summary.summarize(v.summary_rows(where), zone, today)
     if json_:

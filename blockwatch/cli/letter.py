@@ -51,10 +51,9 @@ def letter(
     import os
     import secrets
 
-    from blockwatch import incidents, when
+    from blockwatch import incidents, logbook, when
     from blockwatch.errors import InputError
     from blockwatch.report import letters
-    from blockwatch.vault import Filter
 
     st = state(ctx)
     language = lang or st.lang
@@ -71,19 +70,11 @@ def letter(
         )
     if out.exists() and not force:
         raise InputError(f"{out} already exists", hint="choose another name, or add --force")
-    for k in kind_filter or ():
-        if k not in incidents.KINDS:
-            raise InputError(
-                f"--kind {k!r} is not a kind", hint="one of: " + ", ".join(incidents.KINDS)
-            )
+    incidents.check_kinds(kind_filter or ())
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
-        where = Filter(
-            kinds=kind_filter or (),
-            platform=incidents.platform(platform),
-            ids=incident_id or (),
-            since=when.parse_when(since, zone, now, allow_future=True) if since else None,
-            until=when.parse_when(until, zone, now, allow_future=True) if until else None,
+        where = logbook.selection(
+            v, kinds=kind_filter, platform=platform, since=since, until=until, ids=incident_id
         )
         views = v.incidents(where)
         if not views:

@@ -41,24 +41,13 @@ def list_(
     json_: Json = False,
 ) -> None:
     """The incidents as a timeline, oldest first."""
-    from blockwatch import incidents, when
-    from blockwatch.errors import InputError
-    from blockwatch.vault import Filter
+    from blockwatch import incidents, logbook, when
 
     st = state(ctx)
-    for k in kind or ():
-        if k not in incidents.KINDS:
-            raise InputError(
-                f"--kind {k!r} is not a kind", hint="one of: " + ", ".join(incidents.KINDS)
-            )
+    incidents.check_kinds(kind or ())
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
-        where = Filter(
-            kinds=kind or (),
-            platform=incidents.platform(platform),
-            since=when.parse_when(since, zone, now, allow_future=True) if since else None,
-            until=when.parse_when(until, zone, now, allow_future=True) if until else None,
-        )
+        where = logbook.selection(v, kinds=kind, platform=platform, since=since, until=until)
         rows = v.incidents(where)
     if json_:
         emit_json(rows)
