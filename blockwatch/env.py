@@ -27,6 +27,8 @@ ENV_PASSPHRASE = "BLOCKWATCH_PASSPHRASE"
 ENV_NEW_PASSPHRASE_COMMAND = "BLOCKWATCH_NEW_PASSPHRASE_COMMAND"
 ENV_NEW_PASSPHRASE_FILE = "BLOCKWATCH_NEW_PASSPHRASE_FILE"
 ENV_NEW_PASSPHRASE = "BLOCKWATCH_NEW_PASSPHRASE"
+ENV_LANG = "BLOCKWATCH_LANG"
+LANGS = ("en", "ru", "kk")
 
 # A passphrase is a line of text: cap what we read from a file or a command.
 MAX_PASSPHRASE_BYTES = 4096
@@ -72,6 +74,19 @@ class Env:
             interactive=sys.stdin is not None and sys.stdin.isatty(),
             debug=debug,
         )
+
+    def language(self, given: str | None = None) -> str:
+        """--lang, else BLOCKWATCH_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else en."""
+        if given:
+            return given
+        for name in (ENV_LANG, "LC_ALL", "LC_MESSAGES", "LANG"):
+            value = self.environ.get(name, "")
+            code = value.split("_")[0].split(".")[0].lower()
+            if code in LANGS:
+                return code
+            if value and name == ENV_LANG:
+                raise InputError(f"{ENV_LANG}={value!r} is not one of: " + ", ".join(LANGS))
+        return "en"
 
     def passphrase(self, new: bool = False) -> str | None:
         """The passphrase from the environment, in DESIGN.md's order; None means "ask"."""

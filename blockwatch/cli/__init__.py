@@ -74,7 +74,12 @@ def _root(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", metavar="en|ru|kk", help="Language of messages and reports."),
+        typer.Option(
+            "--lang",
+            metavar="en|ru|kk",
+            help="Language of reports, VERIFY files and letters "
+            "[env: BLOCKWATCH_LANG, else the locale].",
+        ),
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback when blockwatch fails.")
@@ -90,7 +95,7 @@ def _root(
     if lang is not None and lang not in LANGS:
         raise typer.BadParameter(f"{lang!r} is not one of: {', '.join(LANGS)}", param_hint="--lang")
     _DEBUG[0] = debug or env.debug
-    ctx.obj = State(env=env, lang=lang or "en")
+    ctx.obj = State(env=env, lang=env.language(lang))
 
 
 _DEBUG = [False]

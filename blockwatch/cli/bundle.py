@@ -78,7 +78,7 @@ def export(
             attachments=not no_attachments,
             at_time=when.parse_when(at_time, zone, now, allow_future=True) if at_time else None,
         )
-        with st.err.status("Writing the bundle…"):
+        with st.status("Writing the bundle…"):
             result = export_bundle(v, out, options, force=force)
     st.say(
         f"Wrote {result.path} ({result.incidents} incidents, "
@@ -107,9 +107,9 @@ def verify(
 
     st = state(ctx)
     try:
-        with st.err.status("Verifying…") as status:
+        with st.status("Verifying…") as status:
             result = verify_bundle(
-                bundle, fingerprint, progress=lambda what: status.update(f"Checking: {what}…")
+                bundle, fingerprint, progress=lambda what: status(f"Checking: {what}…")
             )
     except BundleInvalid as e:
         if json_:

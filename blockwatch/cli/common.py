@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
@@ -31,8 +33,26 @@ class State:
         if self._out is None:
             from rich.console import Console
 
-            self._out = Console(highlight=False, soft_wrap=True)
+            self._out = Console(highlight=False, soft_wrap=True, color_system=self._colors())
         return self._out
+
+    def _colors(self) -> Literal["auto"] | None:
+        """NO_COLOR (no-color.org) means no escape sequences at all, bold included."""
+        return None if self.env.environ.get("NO_COLOR") else "auto"
+
+    @property
+    def animated(self) -> bool:
+        """Spinners and progress bars move the cursor: only on a terminal, never with NO_COLOR."""
+        return self.err.is_terminal and not self.env.environ.get("NO_COLOR")
+
+    @contextmanager
+    def status(self, text: str) -> Iterator[Callable[[str], None]]:
+        """A spinner with a message on a terminal; silence elsewhere. Yields ``update(text)``."""
+        if not self.animated:
+            yield lambda _text: None
+            return
+        with self.err.status(text) as spinner:
+            yield lambda new: spinner.update(new)
 
     def say(self, text: str = "") -> None:
         """One plain line on stdout: short results need no rich import (start-up cost)."""
@@ -43,7 +63,7 @@ class State:
         if self._err is None:
             from rich.console import Console
 
-            self._err = Console(stderr=True, highlight=False)
+            self._err = Console(stderr=True, highlight=False, color_system=self._colors())
         return self._err
 
 

@@ -59,6 +59,7 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")
     ] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import call logs and chat exports: each file whole or not at all, each record once."""
     from blockwatch import when
@@ -82,9 +83,23 @@ def import_(
             mine=mine,
             column_map=mapping,
         )
+        summaries: list[dict[str, Any]] = []
         for path in files:
             with _progress(st, path) as tick:
                 result = import_file(v, path, options, fmt=fmt, dry_run=dry_run, progress=tick)
+            summaries.append(
+                {
+                    "file": str(path),
+                    "format": result.format,
+                    "sha256": result.sha256,
+                    "added": result.added,
+                    "already_present": result.present,
+                    "skipped": dict(result.skipped),
+                    "dry_run": dry_run,
+                }
+            )
+            if json_:
+                continue
             verb = "would add" if dry_run else "added"
             skipped = sum(result.skipped.values())
             st.say(
@@ -93,7 +108,9 @@ def import_(
             )
             for why, count in result.skipped.most_common():
                 st.say(f"  skipped {count}: {why}")
-    if dry_run:
+    if json_:
+        emit_json(summaries)
+    elif dry_run:
         st.say("Dry run: nothing was written.")
 
 
@@ -105,7 +122,7 @@ class _progress:
         self.bar: Any = None
 
     def __enter__(self) -> Any:
-        if self.st.err.is_terminal:
+        if self.st.animated:
             from rich.progress import Progress, SpinnerColumn, TextColumn
 
             self.bar = Progress(

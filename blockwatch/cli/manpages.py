@@ -50,7 +50,15 @@ ENVIRONMENT = [
         "BLOCKWATCH_NEW_PASSPHRASE_COMMAND, BLOCKWATCH_NEW_PASSPHRASE_FILE, BLOCKWATCH_NEW_PASSPHRASE",
         "The new passphrase for init, passphrase change and recover, in the same order.",
     ),
-    ("NO_COLOR", "When set, no colour is used."),
+    (
+        "BLOCKWATCH_LANG",
+        "Language (en, ru or kk) of reports, VERIFY files and letters when --lang is not "
+        "given; otherwise the locale (LC_ALL, LC_MESSAGES, LANG) decides, else English.",
+    ),
+    (
+        "NO_COLOR",
+        "When set, no colour is used. Output to a pipe or file never has colour or progress bars.",
+    ),
 ]
 
 FILES = [
@@ -67,6 +75,11 @@ FILES = [
         "The vault directory (0700); by default blockwatch/vault in the user data directory.",
     ),
 ]
+
+COMPLETION = (
+    "Shell completion for bash, zsh, fish and PowerShell: run blockwatch --install-completion once, "
+    "or blockwatch --show-completion to see the script and install it yourself."
+)
 
 EXAMPLES: dict[str, list[tuple[str, str]]] = {
     "": [
@@ -266,6 +279,8 @@ def page(name: str, command: Any, parent: Any) -> str:
     others = ["blockwatch"] + [f"blockwatch-{n}" for n in parent.command.commands] if parent else []
     if not name:
         others = [f"blockwatch-{n}" for n in command.commands]
+    if not name:
+        lines += [".SH SHELL COMPLETION", esc(COMPLETION)]
     lines += [".SH SEE ALSO", ",\n".join(f".BR {esc(o)} (1)" for o in others if o != title)]
     return "\n".join(lines) + "\n"
 

@@ -241,13 +241,27 @@ def attachment(
         st.out.print(f"Incident {incident_id} has no attachments.")
 
 
-def check(ctx: typer.Context) -> None:
+def check(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
     """Replay the ledger and verify every checkpoint, the incidents and the attachments."""
+    from blockwatch.errors import VaultCorrupt
     from blockwatch.vault.check import check as run
 
     st = state(ctx)
-    with open_vault(st) as v, st.err.status("Checking…") as status:
-        passed = run(v, progress=lambda what: status.update(f"Checking: {what}…"))
+    with open_vault(st) as v, st.status("Checking…") as status:
+        try:
+            passed = run(v, progress=lambda what: status(f"Checking: {what}…"))
+        except VaultCorrupt as e:
+            if json_:
+                emit_json({"intact": False, "error": e.message})
+            raise
+    if json_:
+        emit_json(
+            {"intact": True, "checks": [{"number": n, "check": c} for n, c in enumerate(passed, 1)]}
+        )
+        return
     for number, description in enumerate(passed, 1):
         st.out.print(f"ok {number}  {description}")
     st.out.print("The vault is intact.")

@@ -45,7 +45,7 @@ def init(
     vault.ensure_absent(st.env.vault_dir)
     zone = timezone or when.system_zone_name()
     secret = st.env.passphrase() or passphrase(st, new=True, label="New passphrase")
-    with st.err.status("Creating the vault (deriving the key takes a moment)…"):
+    with st.status("Creating the vault (deriving the key takes a moment)…"):
         created, code = vault.create(st.env, secret, home_region=home_region, timezone=zone)
     with created:
         out = st.out
@@ -101,7 +101,7 @@ def passphrase_change(ctx: typer.Context) -> None:
     vault.require(st.env.vault_dir)
     old = passphrase(st, label="Current passphrase")
     new = passphrase(st, new=True, label="New passphrase")
-    with st.err.status("Re-wrapping the vault key…"):
+    with st.status("Re-wrapping the vault key…"):
         vault.change_passphrase(st.env, old, new)
     st.out.print("Passphrase changed. The recovery code stays the same.")
 
@@ -119,6 +119,6 @@ def recover(ctx: typer.Context) -> None:
 
         code = sys.stdin.readline(200).strip()
     new = passphrase(st, new=True, label="New passphrase")
-    with st.err.status("Re-wrapping the vault key…"):
+    with st.status("Re-wrapping the vault key…"):
         vault.recover(st.env, code, new)
     st.out.print("The vault has a new passphrase. Keep using the same recovery code.")
