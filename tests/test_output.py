@@ -21,9 +21,11 @@ EXE = Path(sys.executable).with_name("blockwatch")
 
 @pytest.fixture
 def busy(vault_env: Env) -> Env:
-    for args in (["log", "call", "+447700900123", "--at", "2026-07-04 21:05", "--outcome", "missed"],
-                 ["log", "block", "--platform", "whatsapp", "--at", "2026-07-04 21:52"],
-                 ["log", "appeal", "--to", "ministry", "--at", "2026-06-20 10:00", "--due", "2026-06-30"]):
+    for args in (
+        ["log", "call", "+447700900123", "--at", "2026-07-04 21:05", "--outcome", "missed"],
+        ["log", "block", "--platform", "whatsapp", "--at", "2026-07-04 21:52"],
+        ["log", "appeal", "--to", "ministry", "--at", "2026-06-20 10:00", "--due", "2026-06-30"],
+    ):
         assert run_cli(vault_env, *args).code == 0
     return vault_env
 
@@ -34,10 +36,18 @@ COMMANDS = [["list"], ["show", "3"], ["appeals"], ["due"], ["stats"], ["check"],
 def _on_a_terminal(env: Env, args: list[str], extra: dict[str, str]) -> bytes:
     """Run the real command with its stdout and stderr on a pseudo-terminal."""
     main, child = pty.openpty()
-    environ = {**os.environ, "BLOCKWATCH_VAULT": str(env.vault_dir), "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
-               "COLUMNS": "120", "TERM": "xterm-256color", **extra}
+    environ = {
+        **os.environ,
+        "BLOCKWATCH_VAULT": str(env.vault_dir),
+        "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
+        "COLUMNS": "120",
+        "TERM": "xterm-256color",
+        **extra,
+    }
     environ.pop("NO_COLOR", None) if "NO_COLOR" not in extra else None
-    proc = subprocess.Popen([str(EXE), *args], stdin=subprocess.DEVNULL, stdout=child, stderr=child, env=environ)
+    proc = subprocess.Popen(
+        [str(EXE), *args], stdin=subprocess.DEVNULL, stdout=child, stderr=child, env=environ
+    )
     os.close(child)
     chunks = []
     while True:
@@ -64,16 +74,30 @@ def test_colour_on_a_terminal_and_none_with_no_color(busy: Env) -> None:
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
 def test_piped_output_has_no_escape_bytes(busy: Env, args: list[str]) -> None:
-    environ = {**os.environ, "BLOCKWATCH_VAULT": str(busy.vault_dir), "BLOCKWATCH_PASSPHRASE": PASSPHRASE}
+    environ = {
+        **os.environ,
+        "BLOCKWATCH_VAULT": str(busy.vault_dir),
+        "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
+    }
     environ.pop("NO_COLOR", None)
     done = subprocess.run([str(EXE), *args], capture_output=True, env=environ, check=False)
     assert done.returncode == 0, done.stderr
     assert b"\x1b" not in done.stdout and b"\x1b" not in done.stderr
 
 
-@pytest.mark.parametrize("args", [["list", "--json"], ["show", "1", "--json"], ["appeals", "--json"],
-                                  ["due", "--json"], ["stats", "--json"], ["check", "--json"],
-                                  ["key", "show", "--json"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--json"],
+        ["show", "1", "--json"],
+        ["appeals", "--json"],
+        ["due", "--json"],
+        ["stats", "--json"],
+        ["check", "--json"],
+        ["key", "show", "--json"],
+    ],
+    ids=lambda a: " ".join(a),
+)
 def test_every_command_that_shows_data_has_json(busy: Env, args: list[str]) -> None:
     done = run_cli(busy, *args)
     assert done.code == 0, done.err
@@ -91,9 +115,18 @@ def test_check_json_and_import_json(busy: Env, tmp_path: Path) -> None:
     assert broken.code == 4 and broken.out == ""  # the vault does not even open: one error line
 
 
-@pytest.mark.parametrize(("environ", "lang"), [({"BLOCKWATCH_LANG": "ru"}, "ru"), ({"LANG": "kk_KZ.UTF-8"}, "kk"),
-                                               ({"LC_ALL": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}, "ru"), ({}, "en")])
-def test_language_from_environment_then_locale(busy: Env, tmp_path: Path, environ: dict[str, str], lang: str) -> None:
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({"BLOCKWATCH_LANG": "ru"}, "ru"),
+        ({"LANG": "kk_KZ.UTF-8"}, "kk"),
+        ({"LC_ALL": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}, "ru"),
+        ({}, "en"),
+    ],
+)
+def test_language_from_environment_then_locale(
+    busy: Env, tmp_path: Path, environ: dict[str, str], lang: str
+) -> None:
     busy.environ = {"BLOCKWATCH_PASSPHRASE": PASSPHRASE, **environ}
     out = tmp_path / "b.zip"
     assert run_cli(busy, "export", str(out)).code == 0
