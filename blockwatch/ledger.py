@@ -61,11 +61,11 @@ def entry_from_body(seq: int, type_: str, recorded_at: str, body: bytes) -> byte
         b'{"body":',
         body,
         b',"recorded_at":',
-        canonical_json(recorded_at),
+        _string(recorded_at),
         b',"seq":',
         str(seq).encode(),
         b',"type":',
-        canonical_json(type_),
+        _string(type_),
         b',"v":',
         b"%d}" % ENTRY_VERSION,
     )
@@ -101,6 +101,16 @@ def _plain(value: Any) -> bool:
         else:
             return False
     return True
+
+
+def _string(text: str) -> bytes:
+    """A JSON string in RFC 8785 form (the stdlib escapes strings the same way)."""
+    if type(text) is not str:
+        raise TypeError("expected a string")
+    try:
+        return json.dumps(text, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: let rfc8785 refuse it
+        return canonical_json(text)
 
 
 def canonical_json(value: Any) -> bytes:
