@@ -130,8 +130,8 @@ def fill(vault: Vault) -> None:
 
 
 @contextmanager
-def run(folder: Path | None = None) -> Iterator[DemoResult]:
-    """Run the scenario in a vault inside ``folder`` (default: a new temporary folder).
+def run() -> Iterator[DemoResult]:
+    """Run the scenario in a vault inside a new temporary folder.
 
     The vault is deleted when the block ends; the exported bundle and a copy of its report
     stay in the folder so that they can be opened.
@@ -139,7 +139,7 @@ def run(folder: Path | None = None) -> Iterator[DemoResult]:
     from blockwatch.bundle.verify import verify_bundle
     from blockwatch.bundle.writer import ExportOptions, export_bundle
 
-    where = folder or Path(tempfile.mkdtemp(prefix="blockwatch-demo-"))
+    where = Path(tempfile.mkdtemp(prefix="blockwatch-demo-"))
     env = Env(vault_dir=where / "vault")
     try:
         vault, _code = create(env, secrets.token_urlsafe(24), home_region="KZ", timezone=ZONE)

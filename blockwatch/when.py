@@ -7,6 +7,7 @@ Stored values are RFC 3339 strings with the offset that applied at that instant.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,7 +66,28 @@ def parse_when(text: str, zone_name: str, now: datetime, *, allow_future: bool =
     return when
 
 
+# The phrase a journalist types most, right after the fact: "yesterday 19:04", "вчера в 19:04",
+# "кеше 19:04", "today 09:30".  Read directly, it spares dateparser's first-call set-up (~180 ms
+# of regular expressions); tests/test_phones_and_time.py checks it agrees with dateparser.
+_DAY_WORDS = {"today": 0, "сегодня": 0, "бүгін": 0, "yesterday": 1, "вчера": 1, "кеше": 1}
+_DAY_AND_TIME = re.compile(
+    r"(?P<day>today|yesterday|сегодня|вчера|бүгін|кеше)(?:\s+(?:at|в))?\s+(?P<h>\d{1,2})[:.](?P<m>\d{2})",
+    re.IGNORECASE,
+)
+
+
+def _day_and_time(phrase: str, tz: ZoneInfo, now: datetime) -> datetime | None:
+    m = _DAY_AND_TIME.fullmatch(phrase)
+    if not m or int(m["h"]) > 23 or int(m["m"]) > 59:
+        return None
+    day = now.astimezone(tz).date() - timedelta(days=_DAY_WORDS[m["day"].lower()])
+    return datetime(day.year, day.month, day.day, int(m["h"]), int(m["m"]))
+
+
 def _natural(phrase: str, tz: ZoneInfo, now: datetime) -> datetime:
+    quick = _day_and_time(phrase, tz, now)
+    if quick is not None:
+        return quick
     import dateparser
 
     base = now.astimezone(tz).replace(tzinfo=None)
