@@ -33,15 +33,16 @@ KDF = (
 )
 
 
-def median_ms(argv: list[str], env: dict[str, str], runs: int) -> float:
-    times = []
+def medians_ms(commands: list[list[str]], env: dict[str, str], runs: int) -> list[float]:
+    """Round-robin: each round runs every command once, so drift of a shared machine hits all
+    of them alike and the differences between them stay meaningful."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for n, argv in enumerate(commands):
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[n].append((time.perf_counter() - start) * 1000)
+    return [statistics.median(t) for t in times]
 
 
 def typer_file() -> str:
@@ -75,40 +76,21 @@ def main() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        rows = [
-            ("python -c pass", median_ms([sys.executable, "-c", "pass"], env, runs)),
-            ("blockwatch --version", median_ms([exe, "--version"], env, runs)),
-            ("blockwatch --help", median_ms([exe, "--help"], env, runs)),
-            (
-                "Argon2id derive alone (python -c)",
-                median_ms([sys.executable, "-c", KDF], env, runs),
-            ),
-            (
-                "blockwatch log call … (end to end)",
-                median_ms(
-                    [
-                        exe,
-                        "log",
-                        "call",
-                        "+447700900123",
-                        "--at",
-                        "2026-07-04 19:04",
-                        "--platform",
-                        "whatsapp",
-                        "--outcome",
-                        "missed",
-                    ],
-                    env,
-                    runs,
-                ),
-            ),
-            (
-                "blockwatch log call … --at 'yesterday 19:04'",
-                median_ms(
-                    [exe, "log", "call", "+447700900123", "--at", "yesterday 19:04"], env, runs
-                ),
-            ),
+        commands = [
+            ("python -c pass", [sys.executable, "-c", "pass"]),
+            ("blockwatch --version", [exe, "--version"]),
+            ("blockwatch --help", [exe, "--help"]),
+            ("Argon2id derive alone (python -c)", [sys.executable, "-c", KDF]),
+            ("blockwatch log call … (end to end)",
+             [exe, "log", "call", "+447700900123", "--at", "2026-07-04 19:04", "--platform", "whatsapp",
+              "--outcome", "missed"]),
+            ("blockwatch log call … --at 'yesterday 19:04'",
+             [exe, "log", "call", "+447700900123", "--at", "yesterday 19:04"]),
+            ("blockwatch log call … --at '3 hours ago' (dateparser)",
+             [exe, "log", "call", "+447700900123", "--at", "3 hours ago"]),
         ]
+        rows = list(zip([name for name, _ in commands],
+                        medians_ms([argv for _, argv in commands], env, runs), strict=True))
     base = rows[0][1]
     kdf = rows[3][1]
     print(f"medians of {runs} runs on {os.cpu_count()} cores, Python {sys.version.split()[0]}")

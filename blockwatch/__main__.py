@@ -1,5 +1,5 @@
 """``python -m blockwatch`` runs the command line."""
 
-from blockwatch.cli import main
+from blockwatch._entry import main
 
 main()

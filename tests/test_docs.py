@@ -92,3 +92,25 @@ def test_wheel_installs_the_man_pages(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     pages = {n.rsplit("/", 1)[1] for n in names if "/data/share/man/man1/" in n}
     assert pages == {p.name for p in (ROOT / "man").glob("*.1")}
+
+
+def test_the_fast_help_is_the_help_typer_renders() -> None:
+    committed = manpages.HELP_FILE.read_text(encoding="utf-8")
+    assert committed == manpages.rendered_help(), "run: uv run python -m blockwatch.cli.manpages"
+
+
+def test_console_script_answers_help_and_version_without_typer() -> None:
+    import sys
+
+    code = (
+        "import sys; sys.argv = ['blockwatch', '--help'];"
+        "from blockwatch._entry import main\ntry: main()\nexcept SystemExit: pass\n"
+        "assert 'typer' not in sys.modules, 'typer was imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == manpages.HELP_FILE.read_text(encoding="utf-8")
+    version = subprocess.run(
+        [sys.executable, "-m", "blockwatch", "--version"], capture_output=True, text=True
+    )
+    assert version.stdout.startswith("blockwatch ") and version.returncode == 0

@@ -42,25 +42,12 @@ class _Root(TyperGroup):
             raise typer.Exit(int(e.status)) from None
 
 
-app = typer.Typer(
-    name="blockwatch",
-    cls=_Root,
-    help="Record attacks on your accounts as signed, encrypted, tamper-evident evidence.",
-    no_args_is_help=True,
-    rich_markup_mode=None,  # plain Click help: Typer's rich help costs ~75 ms of imports
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"blockwatch {__version__}\n")
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     ctx: typer.Context,
     vault: Annotated[
@@ -101,14 +88,70 @@ def _root(
 _DEBUG = [False]
 
 
-def _register() -> None:
-    from blockwatch.cli import appeals, bundle, data, demo, letter, log, read, setup
+# Which module registers each command.  A run builds only the module it needs: Typer
+# inspects every command's signature when it builds the tree, and start-up is paid per run.
+MODULES = ("setup", "log", "read", "appeals", "data", "bundle", "letter", "demo")
+COMMANDS = {
+    "init": "setup",
+    "key": "setup",
+    "passphrase": "setup",
+    "recover": "setup",
+    "log": "log",
+    "amend": "log",
+    "list": "read",
+    "show": "read",
+    "attachment": "read",
+    "check": "read",
+    "appeal": "appeals",
+    "appeals": "appeals",
+    "due": "appeals",
+    "import": "data",
+    "stats": "data",
+    "export": "bundle",
+    "verify": "bundle",
+    "letter": "letter",
+    "demo": "demo",
+}
+_GLOBAL_WITH_VALUE = ("--vault", "--lang")
 
-    for module in (setup, log, read, appeals, data, bundle, letter, demo):
-        module.register(app)
+
+def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    import importlib
+
+    app = typer.Typer(
+        name="blockwatch",
+        cls=_Root,
+        help="Record attacks on your accounts as signed, encrypted, tamper-evident evidence.",
+        no_args_is_help=True,
+        rich_markup_mode=None,  # plain Click help: Typer's rich help costs ~75 ms of imports
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in modules:
+        importlib.import_module(f"blockwatch.cli.{name}").register(app)
+    return app
 
 
-_register()
+def _needed(argv: list[str]) -> tuple[str, ...]:
+    """The module of the command in ``argv`` (after the global options), or all of them."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return (COMMANDS[arg],) if arg in COMMANDS else MODULES
+    return MODULES
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``from blockwatch.cli import app``: the whole command tree (tests, man pages)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
@@ -122,7 +165,9 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
     if os.name == "posix":
         os.umask(0o077)  # belt and braces: every file we create is private anyway
     try:
-        code = app(args=argv, prog_name="blockwatch", standalone_mode=False, obj=env)
+        args = sys.argv[1:] if argv is None else argv
+        app = build_app(_needed(args))
+        code = app(args=args, prog_name="blockwatch", standalone_mode=False, obj=env)
     except typer.Exit as e:
         code = e.exit_code
     except ClickException as e:

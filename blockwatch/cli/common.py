@@ -99,11 +99,21 @@ def passphrase(st: State, *, new: bool = False, label: str = "Passphrase") -> st
     return str(value)
 
 
-def open_vault(st: State) -> Vault:
+def open_vault(st: State, prefetch: tuple[str, ...] = ()) -> Vault:
+    """Unlock the vault.  ``prefetch`` names modules the command will need: they are imported
+    in a thread while Argon2id runs (it releases the GIL), so their import costs nothing."""
     from blockwatch import vault
 
     vault.require(st.env.vault_dir)
-    return vault.unlock(st.env, passphrase(st))
+    secret = passphrase(st)
+    if prefetch:
+        import importlib
+        import threading
+
+        threading.Thread(
+            target=lambda: [importlib.import_module(m) for m in prefetch], daemon=True
+        ).start()
+    return vault.unlock(st.env, secret)
 
 
 def _unsafe(c: str) -> bool:

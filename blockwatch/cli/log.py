@@ -108,6 +108,7 @@ Status = Annotated[
 
 
 MAX_TEXT_FILE = 1024 * 1024
+PREFETCH = ("phonenumbers", "blockwatch.logbook")  # imported while the key is derived
 
 
 def register(app: typer.Typer) -> None:
@@ -175,7 +176,7 @@ def _log(
         details=details,
         attach=list(attach or []),
     )
-    with open_vault(st) as v:
+    with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.log(v, kind, typed)
     _done(st, f"Logged incident {view['id']}", view)
 
@@ -443,6 +444,6 @@ def amend(
         details=details,
         attach=list(attach or []),
     )
-    with open_vault(st) as v:
+    with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.amend(v, incident_id, typed, why)
     _done(st, f"Amended incident {view['id']}", view)

@@ -296,8 +296,33 @@ def pages() -> dict[str, str]:
     return result
 
 
+HELP_FILE = Path(__file__).resolve().parent / "help.txt"
+
+
+def rendered_help() -> str:
+    """``blockwatch --help`` as Typer prints it to a pipe (80 columns)."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    done = subprocess.run(
+        [sys.executable, "-c", "from blockwatch.cli import main; main(['--help'])"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return done.stdout
+
+
 def main() -> int:
     check = "--check" in sys.argv[1:]
+    help_text = rendered_help()
+    if check and HELP_FILE.read_text(encoding="utf-8") != help_text:
+        print("blockwatch/cli/help.txt drifted from the command tree", file=sys.stderr)
+        return 1
+    if not check:
+        HELP_FILE.write_text(help_text, encoding="utf-8", newline="\n")
     wanted = pages()
     present = {p.name: p.read_text(encoding="utf-8") for p in MAN_DIR.glob("*.1")}
     if check:
