@@ -457,3 +457,9 @@ def test_damaged_vault_files_are_exit_4_one_line(vault_env: Env, damage) -> None
     err = fails(vault_env, 4, "check")
     assert "backup" in err
     fails(vault_env, 4, "log", "note", "--text", "y")
+
+
+def test_no_command_shows_the_commands_as_a_usage_error(vault_env: Env) -> None:
+    done = run_cli(vault_env, "log")
+    assert done.code == 2 and done.err.startswith("Usage: blockwatch log") and "call" in done.err
+    assert "blockwatch: error" not in done.err

@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
     ``env`` lets tests inject their own environment (temporary vault, fixed clock).
     """
     # Typer vendors Click; its exception base class is only reachable here.
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
     if os.name == "posix":
         os.umask(0o077)  # belt and braces: every file we create is private anyway
@@ -170,6 +170,9 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
         code = app(args=args, prog_name="blockwatch", standalone_mode=False, obj=env)
     except typer.Exit as e:
         code = e.exit_code
+    except NoArgsIsHelpError as e:  # "blockwatch" or "blockwatch log" alone: show what to type
+        sys.stderr.write(e.format_message() + "\n")
+        code = ExitStatus.USAGE
     except ClickException as e:
         sys.stderr.write(f"blockwatch: error: {e.format_message()}\n")
         ctx = getattr(e, "ctx", None)
