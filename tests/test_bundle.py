@@ -666,3 +666,26 @@ def test_export_refuses_overwrite_in_library(filled: vault.Vault, tmp_path: Path
     out = export(filled, tmp_path / "a.zip")
     with pytest.raises(InputError, match="already exists"):
         export(filled, out)
+
+
+def test_deeply_nested_json_is_refused_not_a_crash(filled: vault.Vault, tmp_path: Path) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    files[f"{root}/data/ledger.json"] = b"[" * 200_000 + b"]" * 200_000
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "deep.zip"))
+    assert info.value.check == 7
+
+
+def test_entry_bodies_of_the_wrong_type_are_refused(filled: vault.Vault, tmp_path: Path) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    proofs = json.loads(files[f"{root}/data/ledger.json"])
+    proofs["entries"][1]["entry"] = json.dumps({"v": 1, "seq": 1, "type": "incident.created",
+                                                 "recorded_at": "x", "body": [1, 2]})
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "odd.zip"))
+    assert info.value.check == 7

@@ -675,3 +675,9 @@ def test_stats_from_extracted_fields_equal_stats_from_documents(
         assert summary.summarize(v.summary_rows(), "Asia/Almaty") == summary.summarize(
             v.incidents(), "Asia/Almaty"
         )
+
+
+def test_deeply_nested_json_is_refused(vault_env: Env, tmp_path: Path) -> None:
+    path = write(tmp_path, "result.json", '{"messages": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1 and "nested too deeply" in done.err

@@ -283,3 +283,9 @@ def test_kill_safety_uncommitted_write_leaves_nothing(opened: vault.Vault, tmp_p
 def test_reopen_with_raw_key_is_the_only_way_in(vault_env: Env) -> None:
     with pytest.raises(VaultCorrupt):
         open_with_key(vault_env, b"\x00" * 32)
+
+
+def test_deeply_nested_keyslots_is_corruption_not_a_crash(vault_env: Env) -> None:
+    (vault_env.vault_dir / SLOTS_NAME).write_text("[" * 30_000 + "]" * 30_000)
+    with pytest.raises(VaultCorrupt):
+        vault.unlock(vault_env, PASSPHRASE)

@@ -388,8 +388,12 @@ class _Verifier:
                 )
                 raw = text.encode("utf-8")
                 entry = json.loads(raw)
-            except (KeyError, TypeError, ValueError, UnicodeError):
+            except (KeyError, TypeError, ValueError, UnicodeError, RecursionError):
                 raise BundleInvalid(7, "a ledger entry is malformed", layout.LEDGER_JSON) from None
+            if not isinstance(entry, dict) or not isinstance(entry.get("body"), dict):
+                raise BundleInvalid(
+                    7, f"entry {seq} is not a ledger entry object", layout.LEDGER_JSON
+                )
             if type(seq) is not int or seq <= last:
                 raise BundleInvalid(
                     7, "ledger entries are not in increasing order", layout.LEDGER_JSON
@@ -436,9 +440,9 @@ class _Verifier:
                 if entry["type"] == incidents.ENTRY_CREATED and body.get("uid") in ids:
                     replay.next_id = ids[body["uid"]]  # ids are vault-local labels, not evidence
                 replay.apply(seq, entry["type"], entry["recorded_at"], body)
-        except (VerificationFailed, KeyError, TypeError) as e:
+        except (VerificationFailed, KeyError, TypeError, AttributeError, ValueError) as e:
             raise BundleInvalid(
-                8, f"the ledger entries do not replay: {e}", layout.LEDGER_JSON
+                8, f"the ledger entries do not replay ({type(e).__name__})", layout.LEDGER_JSON
             ) from None
         by_uid = {v["uid"]: v for v in claimed}
         if set(by_uid) != set(replay.by_uid) or len(by_uid) != len(claimed):
@@ -457,5 +461,5 @@ class _Verifier:
     def json(self, check: int, rest: str) -> Any:
         try:
             return json.loads(self.read(check, rest, layout.MAX_JSON_BYTES))
-        except (ValueError, UnicodeDecodeError):
-            raise BundleInvalid(check, "not valid JSON", rest) from None
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise BundleInvalid(check, "not valid JSON (or nested too deeply)", rest) from None

@@ -147,6 +147,8 @@ def load_json(path: Path, data: bytes) -> Any:
         return json.loads(data)
     except UnicodeDecodeError as e:
         raise ImportFailed(str(path), f"byte {e.start}", "not UTF-8 text") from None
+    except RecursionError:
+        raise ImportFailed(str(path), None, "JSON nested too deeply to be an export") from None
     except json.JSONDecodeError as e:
         raise ImportFailed(
             str(path),

@@ -240,6 +240,8 @@ def load(path: Path) -> dict[str, Any]:
         raise VaultCorrupt(f"{path} is larger than {MAX_FILE_BYTES} bytes", hint=_RESTORE_HINT)
     try:
         doc = json.loads(data)
+    except RecursionError:
+        raise VaultCorrupt(f"{path} is damaged: nested too deeply", hint=_RESTORE_HINT) from None
     except (ValueError, UnicodeDecodeError) as e:
         raise VaultCorrupt(f"{path} is damaged: {e}", hint=_RESTORE_HINT) from None
     _validate(doc, path)
