@@ -54,7 +54,8 @@ def summarize(views: list[dict[str, Any]], zone: str, today: date | None = None)
     from blockwatch.deadlines import is_overdue
 
     tz = ZoneInfo(zone)
-    at = {v["id"]: _at(v) for v in views}  # parse each time once: stats runs over 100,000
+    # Each time parsed once (stats runs over 100,000), in the vault's zone whatever its source.
+    at = {v["id"]: _at(v).astimezone(tz) for v in views}
 
     def when(v: dict[str, Any]) -> datetime:
         return at[v["id"]]

@@ -25,7 +25,7 @@ from typing import Any
 
 from blockwatch import incidents, ledger
 from blockwatch.errors import VaultCorrupt
-from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault
+from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault, derived_columns
 
 
 def check(vault: Vault, progress: Callable[[str], None] = lambda _: None) -> list[str]:
@@ -148,7 +148,12 @@ def _projection(vault: Vault) -> str:
     stored = vault.projection()
     if stored.keys() != replay.by_uid.keys():
         raise _fail(5, f"{len(stored)} incidents stored, the ledger has {len(replay.by_uid)}")
+    columns = vault.projection_columns()
     for uid, view in replay.by_uid.items():
+        if columns[uid] != derived_columns(view):
+            raise _fail(
+                5, f"incident {view['id']}: its indexed columns differ from its ledger entries"
+            )
         if stored[uid] != view:
             raise _fail(5, f"incident {view['id']} differs from its ledger entries")
     return f"{len(stored)} incidents"
