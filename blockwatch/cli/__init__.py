@@ -83,6 +83,9 @@ def _root(
         raise typer.BadParameter(f"{lang!r} is not one of: {', '.join(LANGS)}", param_hint="--lang")
     _DEBUG[0] = debug or env.debug
     ctx.obj = State(env=env, lang=env.language(lang))
+    from blockwatch import i18n
+
+    i18n.use(ctx.obj.lang)
 
 
 _DEBUG = [False]

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from blockwatch.cli.common import emit_json, open_vault, state
+from blockwatch.i18n import _, ngettext
 
 LANGS = ("en", "ru", "kk")
 
@@ -78,15 +79,23 @@ def export(
             attachments=not no_attachments,
             at_time=when.parse_when(at_time, zone, now, allow_future=True) if at_time else None,
         )
-        with st.status("Writing the bundle…"):
+        with st.status(_("Writing the bundle…")):
             result = export_bundle(v, out, options, force=force)
     st.say(
-        f"Wrote {result.path} ({result.incidents} incidents, "
-        f"{result.attachments} files, {result.size} bytes)."
+        _("Wrote {path}: {incidents}, {files}, {size} bytes.").format(
+            path=result.path,
+            size=result.size,
+            incidents=ngettext("{n} incident", "{n} incidents", result.incidents).format(
+                n=result.incidents
+            ),
+            files=ngettext("{n} file", "{n} files", result.attachments).format(
+                n=result.attachments
+            ),
+        )
     )
-    st.say(f"Bundle SHA-256:          {result.sha256}")
-    st.say(f"Signer fingerprint:      {result.fingerprint}")
-    st.say("Give the recipient the fingerprint by another channel (in person or by phone).")
+    st.say(_("Bundle SHA-256:     {sha256}").format(sha256=result.sha256))
+    st.say(_("Signer fingerprint: {fingerprint}").format(fingerprint=result.fingerprint))
+    st.say(_("Give the recipient the fingerprint by another channel (in person or by phone)."))
 
 
 def verify(
@@ -145,10 +154,16 @@ def verify(
         skipped = number == 6 and fingerprint is None
         st.say(
             f"ok {number}  {description}"
-            + ("  (no --fingerprint given: compare it yourself)" if skipped else "")
+            + (_("  (no --fingerprint given: compare it yourself)") if skipped else "")
         )
+    n = len(result.incidents)
     st.say(
-        f"The bundle is intact: {len(result.incidents)} incidents, signed by {result.fingerprint}."
+        _("The bundle is intact: {incidents}, signed by {fingerprint}.").format(
+            incidents=ngettext("{n} incident", "{n} incidents", n).format(n=n),
+            fingerprint=result.fingerprint,
+        )
     )
     if fingerprint is None:
-        st.say("Make sure this fingerprint is the one the sender gave you in person or by phone.")
+        st.say(
+            _("Make sure this fingerprint is the one the sender gave you in person or by phone.")
+        )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from blockwatch.cli.common import State, ask, group, open_vault, safe, state
+from blockwatch.i18n import _
 
 At = Annotated[
     str | None,
@@ -178,13 +179,17 @@ def _log(
     )
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.log(v, kind, typed)
-    _done(st, f"Logged incident {view['id']}", view)
+    _done(st, _("Logged incident {id}").format(id=view["id"]), view)
 
 
 def _done(st: State, what: str, view: dict[str, Any]) -> None:
     party = view.get("counterparty") or {}
     who = f" {party.get('e164') or party.get('raw')}" if party else ""
-    st.say(f"{what}: {view['kind']}{safe(who, oneline=True)} at {view['occurred_at']}.")
+    st.say(
+        _("{what}: {kind}{who} at {when}.").format(
+            what=what, kind=view["kind"], who=safe(who, oneline=True), when=view["occurred_at"]
+        )
+    )
 
 
 def _need(st: State, value: str | None, label: str, what: str) -> str:
@@ -446,4 +451,4 @@ def amend(
     )
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.amend(v, incident_id, typed, why)
-    _done(st, f"Amended incident {view['id']}", view)
+    _done(st, _("Amended incident {id}").format(id=view["id"]), view)

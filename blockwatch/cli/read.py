@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from blockwatch.cli.common import emit_json, open_vault, safe, state
+from blockwatch.i18n import _
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,7 +54,7 @@ def list_(
         emit_json(rows)
         return
     if not rows:
-        st.out.print("No incidents match.")
+        st.out.print(_("No incidents match."))
         return
     st.out.print(timeline(rows, zone, now.astimezone(when.zone(zone)).date()))
 
@@ -264,4 +265,4 @@ def check(
         return
     for number, description in enumerate(passed, 1):
         st.out.print(f"ok {number}  {description}")
-    st.out.print("The vault is intact.")
+    st.out.print(_("The vault is intact."))

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from blockwatch.cli.common import ask, emit_json, group, open_vault, passphrase, state
+from blockwatch.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -44,28 +45,37 @@ def init(
     st = state(ctx)
     vault.ensure_absent(st.env.vault_dir)
     zone = timezone or when.system_zone_name()
-    secret = st.env.passphrase() or passphrase(st, new=True, label="New passphrase")
-    with st.status("Creating the vault (deriving the key takes a moment)…"):
+    secret = st.env.passphrase() or passphrase(st, new=True, label=_("New passphrase"))
+    with st.status(_("Creating the vault (deriving the key takes a moment)…")):
         created, code = vault.create(st.env, secret, home_region=home_region, timezone=zone)
     with created:
         out = st.out
-        out.print(f"Created a vault at {created.env.vault_dir}")
+        out.print(_("Created a vault at {path}").format(path=created.env.vault_dir))
         out.print(
-            f"Home region {created.settings.home_region}, time zone {created.settings.timezone}."
+            _("Home region {region}, time zone {zone}.").format(
+                region=created.settings.home_region, zone=created.settings.timezone
+            )
         )
         out.print()
-        out.print("RECOVERY CODE (shown only this once):", style="bold")
+        out.print(_("RECOVERY CODE (shown only this once):"), style="bold")
         out.print(f"    {code}", style="bold")
         out.print(
-            "Write it on paper and keep it somewhere safe, away from this computer.\n"
-            "It is the only way into the vault if you forget the passphrase; anyone who has it\n"
-            "and this computer can read your evidence. Do not photograph it or store it online."
+            _(
+                "Write it on paper and keep it somewhere safe, away from this computer.\n"
+                "It is the only way into the vault if you forget the passphrase; anyone who has\n"
+                "it and this computer can read your evidence. Do not photograph it or store it\n"
+                "online."
+            )
         )
         out.print()
-        out.print(f"Signing key fingerprint: {created.fingerprint}")
         out.print(
-            "Give this fingerprint to your lawyer or to whoever receives your bundles,\n"
-            "by phone or in person."
+            _("Signing key fingerprint: {fingerprint}").format(fingerprint=created.fingerprint)
+        )
+        out.print(
+            _(
+                "Give this fingerprint to your lawyer or to whoever receives your bundles,\n"
+                "by phone or in person."
+            )
         )
 
 
@@ -103,7 +113,7 @@ def passphrase_change(ctx: typer.Context) -> None:
     new = passphrase(st, new=True, label="New passphrase")
     with st.status("Re-wrapping the vault key…"):
         vault.change_passphrase(st.env, old, new)
-    st.out.print("Passphrase changed. The recovery code stays the same.")
+    st.out.print(_("Passphrase changed. The recovery code stays the same."))
 
 
 def recover(ctx: typer.Context) -> None:
@@ -121,4 +131,4 @@ def recover(ctx: typer.Context) -> None:
     new = passphrase(st, new=True, label="New passphrase")
     with st.status("Re-wrapping the vault key…"):
         vault.recover(st.env, code, new)
-    st.out.print("The vault has a new passphrase. Keep using the same recovery code.")
+    st.out.print(_("The vault has a new passphrase. Keep using the same recovery code."))

@@ -1,0 +1,73 @@
+"""Messages in Russian and Kazakh: complete catalogs, right plural forms, chosen by --lang."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from blockwatch import i18n
+from blockwatch.env import Env
+
+from .conftest import run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():  # type: ignore[no-untyped-def]
+    yield
+    i18n.use("en")
+
+
+def test_catalogs_are_complete_and_compiled() -> None:
+    assert i18n.problems() == [], "run: uv run python -m blockwatch.i18n, then translate"
+
+
+@pytest.mark.parametrize(("n", "word"), [(1, "инцидент"), (2, "инцидента"), (4, "инцидента"), (5, "инцидентов"),
+                                         (11, "инцидентов"), (21, "инцидент"), (22, "инцидента"), (111, "инцидентов")])
+def test_russian_plural_forms(n: int, word: str) -> None:
+    i18n.use("ru")
+    assert i18n.ngettext("{n} incident", "{n} incidents", n).format(n=n) == f"{n} {word}"
+
+
+def test_english_is_the_source_language() -> None:
+    i18n.use("en")
+    assert i18n._("The vault is intact.") == "The vault is intact."
+    assert i18n.ngettext("{n} incident", "{n} incidents", 2) == "{n} incidents"
+
+
+@pytest.mark.parametrize(("lang", "logged", "intact"), [("ru", "Записан инцидент 1", "Хранилище не повреждено."),
+                                                         ("kk", "1 оқиғасы жазылды", "Қойма бүтін.")])
+def test_commands_speak_the_chosen_language(vault_env: Env, tmp_path: Path, lang: str, logged: str, intact: str) -> None:
+    done = run_cli(vault_env, "--lang", lang, "log", "call", "+447700900123", "--at", "2026-07-04 21:05")
+    assert done.code == 0 and done.out.startswith(logged) and "Logged" not in done.out
+    checked = run_cli(vault_env, "--lang", lang, "check")
+    assert checked.out.rstrip().endswith(intact) and "The vault is intact" not in checked.out
+    out = tmp_path / "b.zip"
+    exported = run_cli(vault_env, "--lang", lang, "export", str(out))
+    assert exported.code == 0 and "Wrote" not in exported.out and "incidents" not in exported.out
+    verified = run_cli(vault_env, "--lang", lang, "verify", str(out))
+    assert verified.code == 0 and "The bundle is intact" not in verified.out
+    assert ("1 инцидент," if lang == "ru" else "1 оқиға,") in verified.out
+
+
+def test_json_output_is_never_translated(vault_env: Env) -> None:
+    assert run_cli(vault_env, "--lang", "ru", "log", "note", "--text", "x").code == 0
+    data = json.loads(run_cli(vault_env, "--lang", "ru", "check", "--json").out)
+    assert data["intact"] is True
+
+
+def test_the_wheel_ships_compiled_catalogs(tmp_path: Path) -> None:
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not on PATH")
+    subprocess.run([uv, "build", "--wheel", "-q", "-o", str(tmp_path)], cwd=ROOT, check=True, capture_output=True)
+    [wheel] = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for lang in i18n.LANGS:
+        assert f"blockwatch/locale/{lang}/LC_MESSAGES/blockwatch.mo" in names
