@@ -8,6 +8,7 @@ import typer
 
 from blockwatch.cli.common import State, emit_json, open_vault, safe, state
 from blockwatch.cli.log import At, Attach, Note, Status
+from blockwatch.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +36,9 @@ def appeal(
         view = logbook.set_status(
             v, incident_id, status, at=at, note=note, attach=list(attach or [])
         )
-    st.say(f"Appeal {view['id']} is now {view['details']['status']}.")
+    st.say(
+        _("Appeal {id} is now {status}.").format(id=view["id"], status=view["details"]["status"])
+    )
 
 
 def _rows(st: State, within_days: int | None) -> tuple[list[dict[str, Any]], str]:
@@ -78,7 +81,7 @@ def _table(st: State, rows: list[dict[str, Any]], today: str) -> None:
     from rich.text import Text
 
     if not rows:
-        st.say("No appeals." if today else "")
+        st.say(_("No appeals."))
         return
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     for name, width in (
@@ -135,7 +138,7 @@ def due(
         emit_json({"today": today, "within_days": _days(within), "appeals": rows})
         return
     if not rows:
-        st.say(f"Nothing is due within {within}.")
+        st.say(_("Nothing is due within {period}.").format(period=within))
         return
     _table(st, rows, today)
 

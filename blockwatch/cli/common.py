@@ -14,6 +14,7 @@ import typer
 
 from blockwatch.env import ENV_NEW_PASSPHRASE_FILE, ENV_PASSPHRASE_FILE, Env
 from blockwatch.errors import UsageError, VaultLocked
+from blockwatch.i18n import _
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -79,23 +80,29 @@ def state(ctx: typer.Context) -> State:
 def ask(st: State, label: str, *, what: str, secret: bool = False, confirm: bool = False) -> str:
     """Prompt on a terminal; elsewhere a missing value is a usage error (exit 2)."""
     if not st.env.interactive:
-        raise UsageError(f"{what} is missing", hint=f"give {what} on the command line")
+        raise UsageError(
+            _("{what} is missing").format(what=what),
+            hint=_("give {what} on the command line").format(what=what),
+        )
     value = typer.prompt(label, hide_input=secret, confirmation_prompt=confirm, err=True)
     return str(value)
 
 
-def passphrase(st: State, *, new: bool = False, label: str = "Passphrase") -> str:
+def passphrase(st: State, *, new: bool = False, label: str | None = None) -> str:
     """From BLOCKWATCH_(NEW_)PASSPHRASE_COMMAND/_FILE/BLOCKWATCH_(NEW_)PASSPHRASE, else a prompt."""
     given = st.env.passphrase(new=new)
     if given is not None:
         return given
     if not st.env.interactive:
         raise VaultLocked(
-            "no passphrase: standard input is not a terminal",
-            hint=f"set {ENV_NEW_PASSPHRASE_FILE if new else ENV_PASSPHRASE_FILE} "
-            "to a file holding the passphrase, or run in a terminal",
+            _("no passphrase: standard input is not a terminal"),
+            hint=_("set {variable} to a file holding the passphrase, or run in a terminal").format(
+                variable=ENV_NEW_PASSPHRASE_FILE if new else ENV_PASSPHRASE_FILE
+            ),
         )
-    value = typer.prompt(label, hide_input=True, confirmation_prompt=new, err=True)
+    value = typer.prompt(
+        label or _("Passphrase"), hide_input=True, confirmation_prompt=new, err=True
+    )
     return str(value)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from blockwatch.cli.common import State, emit_json, open_vault, safe, state
+from blockwatch.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -100,18 +101,33 @@ def import_(
             )
             if json_:
                 continue
-            verb = "would add" if dry_run else "added"
-            skipped = sum(result.skipped.values())
+            line = (
+                _(
+                    "{file} ({format}, sha256 {sha}…): would add {added}, already present "
+                    "{present}, skipped {skipped}"
+                )
+                if dry_run
+                else _(
+                    "{file} ({format}, sha256 {sha}…): added {added}, already present "
+                    "{present}, skipped {skipped}"
+                )
+            )
             st.say(
-                f"{safe(str(path), oneline=True)} ({result.format}, sha256 {result.sha256[:16]}…): "
-                f"{verb} {result.added}, already present {result.present}, skipped {skipped}"
+                line.format(
+                    file=safe(str(path), oneline=True),
+                    format=result.format,
+                    sha=result.sha256[:16],
+                    added=result.added,
+                    present=result.present,
+                    skipped=sum(result.skipped.values()),
+                )
             )
             for why, count in result.skipped.most_common():
-                st.say(f"  skipped {count}: {why}")
+                st.say(_("  skipped {count}: {why}").format(count=count, why=why))
     if json_:
         emit_json(summaries)
     elif dry_run:
-        st.say("Dry run: nothing was written.")
+        st.say(_("Dry run: nothing was written."))
 
 
 class _progress:
@@ -132,9 +148,12 @@ class _progress:
                 transient=True,
             )
             self.bar.start()
-            task = self.bar.add_task(f"Importing {self.path.name}…")
+            task = self.bar.add_task(_("Importing {name}…").format(name=self.path.name))
             return lambda n: self.bar.update(
-                task, description=f"Importing {self.path.name}: {n} records read"
+                task,
+                description=_("Importing {name}: {n} records read").format(
+                    name=self.path.name, n=n
+                ),
             )
         return lambda n: None
 

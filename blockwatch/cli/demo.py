@@ -6,6 +6,7 @@
 import typer
 
 from blockwatch.cli.common import state
+from blockwatch.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -19,25 +20,33 @@ def demo(ctx: typer.Context) -> None:
 
     st = state(ctx)
     out = st.out
-    out.print("blockwatch demo: a synthetic version of what happened to journalists in July 2026.")
     out.print(
-        "Every name and number below is invented. Nothing is written outside a temporary folder.\n"
+        _("blockwatch demo: a synthetic version of what happened to journalists in July 2026.")
     )
+    out.print(
+        _("Every name and number below is invented. Nothing is written outside a temporary folder.")
+    )
+    out.print()
     with scenario.run() as result:
         out.print(timeline(result.incidents, result.vault.settings.timezone))
         out.print()
         for line in result.checks:
             out.print(f"check: ok  {line}")
-        out.print(f"\nSigning key fingerprint: {result.fingerprint}")
-    out.print(f"\nExported a signed evidence bundle: {result.bundle}")
+        out.print()
+        out.print(
+            _("Signing key fingerprint: {fingerprint}").format(fingerprint=result.fingerprint)
+        )
+    out.print()
+    out.print(_("Exported a signed evidence bundle: {path}").format(path=result.bundle))
     out.print(f"  SHA-256 {result.bundle_sha256}")
     for number, line in enumerate(result.verified, 1):
         out.print(f"verify: ok {number}  {line}")
-    out.print(f"The report inside it, for people: {result.report}")
+    out.print(_("The report inside it, for people: {path}").format(path=result.report))
+    out.print()
     out.print(
-        "\nThe demo vault has been deleted; the bundle and report stay in that temporary folder."
+        _("The demo vault has been deleted; the bundle and report stay in that temporary folder.")
     )
-    out.print("Next, try:")
+    out.print(_("Next, try:"))
     out.print(f"  blockwatch verify {result.bundle} --fingerprint {result.fingerprint}")
     out.print("  blockwatch init")
     out.print("  blockwatch log call +447700900123 --at 'yesterday 19:04' \\")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from blockwatch.cli.common import open_vault, state
+from blockwatch.i18n import _, ngettext
 
 TITLES = {"police": "Statement", "platform": "Appeal", "ministry": "Complaint", "generic": "Letter"}
 
@@ -101,6 +102,13 @@ def letter(
     finally:
         tmp.unlink(missing_ok=True)
     st.say(
-        f"Wrote a draft {kind} letter ({language}) about {len(views)} incidents to {out}. "
-        "Read it before sending."
+        _(
+            "Wrote a draft {kind} letter ({lang}) about {incidents} to {path}. "
+            "Read it before sending."
+        ).format(
+            kind=kind,
+            lang=language,
+            path=out,
+            incidents=ngettext("{n} incident", "{n} incidents", len(views)).format(n=len(views)),
+        )
     )

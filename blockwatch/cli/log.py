@@ -213,7 +213,7 @@ def call(
     attach: Attach = None,
 ) -> None:
     """A phone or app call, e.g. one of a flood of calls from foreign numbers."""
-    number = _need(state(ctx), number, "Number (or 'withheld')", "NUMBER")
+    number = _need(state(ctx), number, _("Number (or 'withheld')"), "NUMBER")
     _log(
         ctx,
         "call",
@@ -245,7 +245,7 @@ def message(
     attach: Attach = None,
 ) -> None:
     """A suspicious message (links in it are listed)."""
-    sender = _need(state(ctx), sender, "From (number, name or @handle)", "FROM")
+    sender = _need(state(ctx), sender, _("From (number, name or @handle)"), "FROM")
     _log(
         ctx,
         "message",
@@ -270,7 +270,7 @@ def block(
     attach: Attach = None,
 ) -> None:
     """An account restricted or banned ("This account can no longer use WhatsApp")."""
-    platform = _need(state(ctx), platform, "Platform", "--platform")
+    platform = _need(state(ctx), platform, _("Platform"), "--platform")
     _log(
         ctx,
         "block",
@@ -297,7 +297,7 @@ def takedown(
     attach: Attach = None,
 ) -> None:
     """Content or a page removed, e.g. after a copyright complaint."""
-    platform = _need(state(ctx), platform, "Platform", "--platform")
+    platform = _need(state(ctx), platform, _("Platform"), "--platform")
     _log(
         ctx,
         "takedown",
@@ -323,7 +323,7 @@ def compromise(
     attach: Attach = None,
 ) -> None:
     """An account hacked, or a login you did not make."""
-    platform = _need(state(ctx), platform, "Platform", "--platform")
+    platform = _need(state(ctx), platform, _("Platform"), "--platform")
     _log(
         ctx,
         "compromise",
@@ -353,7 +353,7 @@ def appeal(
     attach: Attach = None,
 ) -> None:
     """An appeal or complaint to a platform, the police, a ministry or a court."""
-    to = _need(state(ctx), to, "Appeal to", "--to")
+    to = _need(state(ctx), to, _("Appeal to"), "--to")
     _log(
         ctx,
         "appeal",
@@ -382,7 +382,7 @@ def note(
 ) -> None:
     """Anything else worth recording."""
     body = _text(text, text_file)
-    body = _need(state(ctx), body, "Text", "--text")
+    body = _need(state(ctx), body, _("Text"), "--text")
     _log(ctx, "note", at=at, platform=platform, note=None, attach=attach, text=body)
 
 

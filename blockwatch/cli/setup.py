@@ -109,9 +109,9 @@ def passphrase_change(ctx: typer.Context) -> None:
 
     st = state(ctx)
     vault.require(st.env.vault_dir)
-    old = passphrase(st, label="Current passphrase")
-    new = passphrase(st, new=True, label="New passphrase")
-    with st.status("Re-wrapping the vault key…"):
+    old = passphrase(st, label=_("Current passphrase"))
+    new = passphrase(st, new=True, label=_("New passphrase"))
+    with st.status(_("Re-wrapping the vault key…")):
         vault.change_passphrase(st.env, old, new)
     st.out.print(_("Passphrase changed. The recovery code stays the same."))
 
@@ -123,12 +123,12 @@ def recover(ctx: typer.Context) -> None:
     st = state(ctx)
     vault.require(st.env.vault_dir)
     if st.env.interactive:
-        code = ask(st, "Recovery code", what="the recovery code", secret=True)
+        code = ask(st, _("Recovery code"), what=_("the recovery code"), secret=True)
     else:  # scripts pipe the code in; it never goes on the command line
         import sys
 
         code = sys.stdin.readline(200).strip()
-    new = passphrase(st, new=True, label="New passphrase")
-    with st.status("Re-wrapping the vault key…"):
+    new = passphrase(st, new=True, label=_("New passphrase"))
+    with st.status(_("Re-wrapping the vault key…")):
         vault.recover(st.env, code, new)
     st.out.print(_("The vault has a new passphrase. Keep using the same recovery code."))
