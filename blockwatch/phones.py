@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from blockwatch.errors import InputError
+from blockwatch.i18n import _
 
 # Bidi and invisible formatting marks that phones and chat exports put around numbers.
 _INVISIBLE = dict.fromkeys(
@@ -140,8 +141,10 @@ def _region(number: Any) -> str | None:
 
 def _impossible(raw: str) -> InputError:
     return InputError(
-        f"{raw!r} is not a possible phone number",
-        hint="give it with its country code (e.g. +447700900123), or 'withheld' if it was hidden",
+        _("{number} is not a possible phone number").format(number=repr(raw)),
+        hint=_(
+            "give it with its country code (e.g. +447700900123), or 'withheld' if it was hidden"
+        ),
     )
 
 

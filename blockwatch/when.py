@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from blockwatch.errors import InputError
+from blockwatch.i18n import _
 
 LANGUAGES = ["en", "ru", "kk"]
 FUTURE_SLACK = timedelta(minutes=5)  # clocks drift; anything later is a typo
@@ -22,8 +23,8 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InputError(
-            f"unknown time zone {name!r}",
-            hint="use an IANA name such as Asia/Almaty or Europe/London",
+            _("unknown time zone {zone}").format(zone=repr(name)),
+            hint=_("use an IANA name such as Asia/Almaty or Europe/London"),
         ) from None
 
 
@@ -50,7 +51,8 @@ def parse_when(text: str, zone_name: str, now: datetime, *, allow_future: bool =
     phrase = text.strip()
     if not phrase:
         raise InputError(
-            "an empty time was given", hint="e.g. --at '2026-07-04 21:05' or 'yesterday 19:04'"
+            _("an empty time was given"),
+            hint=_("e.g. --at '2026-07-04 21:05' or 'yesterday 19:04'"),
         )
     try:
         when = datetime.fromisoformat(phrase)
@@ -60,8 +62,12 @@ def parse_when(text: str, zone_name: str, now: datetime, *, allow_future: bool =
         when = when.replace(tzinfo=tz)
     if not allow_future and when > now + FUTURE_SLACK:
         raise InputError(
-            f"{text!r} is in the future ({format_instant(when, zone_name)})",
-            hint="check the date and the day/month order; times are read in " + zone_name,
+            _("{text} is in the future ({when})").format(
+                text=repr(text), when=format_instant(when, zone_name)
+            ),
+            hint=_("check the date and the day/month order; times are read in {zone}").format(
+                zone=zone_name
+            ),
         )
     return when
 
@@ -98,9 +104,11 @@ def _natural(phrase: str, tz: ZoneInfo, now: datetime) -> datetime:
     )
     if when is None:
         raise InputError(
-            f"cannot read {phrase!r} as a date and time",
-            hint="use ISO 8601 (2026-07-04 21:05, 2026-07-04T21:05+05:00) "
-            "or a phrase such as 'yesterday 19:04', 'вчера в 19:04', 'кеше 19:04'",
+            _("cannot read {text} as a date and time").format(text=repr(phrase)),
+            hint=_(
+                "use ISO 8601 (2026-07-04 21:05, 2026-07-04T21:05+05:00) "
+                "or a phrase such as 'yesterday 19:04', 'вчера в 19:04', 'кеше 19:04'"
+            ),
         )
     return when
 

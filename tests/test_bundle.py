@@ -682,8 +682,9 @@ def test_entry_bodies_of_the_wrong_type_are_refused(filled: vault.Vault, tmp_pat
     files = members(export(filled, tmp_path / "good.zip"))
     root = top(files)
     proofs = json.loads(files[f"{root}/data/ledger.json"])
-    proofs["entries"][1]["entry"] = json.dumps({"v": 1, "seq": 1, "type": "incident.created",
-                                                 "recorded_at": "x", "body": [1, 2]})
+    proofs["entries"][1]["entry"] = json.dumps(
+        {"v": 1, "seq": 1, "type": "incident.created", "recorded_at": "x", "body": [1, 2]}
+    )
     files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
     _resign(files, root, _vault_key(filled))
     with pytest.raises(BundleInvalid) as info:

@@ -28,8 +28,19 @@ def test_catalogs_are_complete_and_compiled() -> None:
     assert i18n.problems() == [], "run: uv run python -m blockwatch.i18n, then translate"
 
 
-@pytest.mark.parametrize(("n", "word"), [(1, "инцидент"), (2, "инцидента"), (4, "инцидента"), (5, "инцидентов"),
-                                         (11, "инцидентов"), (21, "инцидент"), (22, "инцидента"), (111, "инцидентов")])
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [
+        (1, "инцидент"),
+        (2, "инцидента"),
+        (4, "инцидента"),
+        (5, "инцидентов"),
+        (11, "инцидентов"),
+        (21, "инцидент"),
+        (22, "инцидента"),
+        (111, "инцидентов"),
+    ],
+)
 def test_russian_plural_forms(n: int, word: str) -> None:
     i18n.use("ru")
     assert i18n.ngettext("{n} incident", "{n} incidents", n).format(n=n) == f"{n} {word}"
@@ -41,10 +52,19 @@ def test_english_is_the_source_language() -> None:
     assert i18n.ngettext("{n} incident", "{n} incidents", 2) == "{n} incidents"
 
 
-@pytest.mark.parametrize(("lang", "logged", "intact"), [("ru", "Записан инцидент 1", "Хранилище не повреждено."),
-                                                         ("kk", "1 оқиғасы жазылды", "Қойма бүтін.")])
-def test_commands_speak_the_chosen_language(vault_env: Env, tmp_path: Path, lang: str, logged: str, intact: str) -> None:
-    done = run_cli(vault_env, "--lang", lang, "log", "call", "+447700900123", "--at", "2026-07-04 21:05")
+@pytest.mark.parametrize(
+    ("lang", "logged", "intact"),
+    [
+        ("ru", "Записан инцидент 1", "Хранилище не повреждено."),
+        ("kk", "1 оқиғасы жазылды", "Қойма бүтін."),
+    ],
+)
+def test_commands_speak_the_chosen_language(
+    vault_env: Env, tmp_path: Path, lang: str, logged: str, intact: str
+) -> None:
+    done = run_cli(
+        vault_env, "--lang", lang, "log", "call", "+447700900123", "--at", "2026-07-04 21:05"
+    )
     assert done.code == 0 and done.out.startswith(logged) and "Logged" not in done.out
     checked = run_cli(vault_env, "--lang", lang, "check")
     assert checked.out.rstrip().endswith(intact) and "The vault is intact" not in checked.out
@@ -66,8 +86,38 @@ def test_the_wheel_ships_compiled_catalogs(tmp_path: Path) -> None:
     uv = shutil.which("uv")
     if uv is None:
         pytest.skip("uv is not on PATH")
-    subprocess.run([uv, "build", "--wheel", "-q", "-o", str(tmp_path)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [uv, "build", "--wheel", "-q", "-o", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     [wheel] = tmp_path.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for lang in i18n.LANGS:
         assert f"blockwatch/locale/{lang}/LC_MESSAGES/blockwatch.mo" in names
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("ru", ["неверный пароль", "попробуйте ещё раз"]),
+        ("kk", ["құпия сөз қате", "қайталап көріңіз"]),
+    ],
+)
+def test_common_errors_are_translated(vault_env: Env, lang: str, words: list[str]) -> None:
+    vault_env.environ = {"BLOCKWATCH_PASSPHRASE": "not the passphrase"}
+    done = run_cli(vault_env, "--lang", lang, "list")
+    assert (
+        done.code == 3 and all(w in done.err for w in words) and "wrong passphrase" not in done.err
+    )
+    assert done.err.startswith("blockwatch: error: ")  # the prefix stays fixed for scripts
+
+
+def test_time_and_number_errors_in_russian(vault_env: Env) -> None:
+    bad_time = run_cli(
+        vault_env, "--lang", "ru", "log", "call", "+447700900123", "--at", "когда-нибудь потом"
+    )
+    assert bad_time.code == 1 and "не удаётся понять" in bad_time.err
+    bad_number = run_cli(vault_env, "--lang", "ru", "log", "call", "12")
+    assert bad_number.code == 1 and "не может быть телефонным номером" in bad_number.err

@@ -34,6 +34,7 @@ from typing import Any
 
 from blockwatch.env import KdfCost
 from blockwatch.errors import InputError, VaultCorrupt, VaultLocked
+from blockwatch.i18n import _
 
 FORMAT = "blockwatch-keyslots"
 VERSION = 1
@@ -75,8 +76,8 @@ def check_new_passphrase(passphrase: str) -> str:
     passphrase = unicodedata.normalize("NFC", passphrase)
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
         raise InputError(
-            f"the passphrase is shorter than {MIN_PASSPHRASE_CHARS} characters",
-            hint="use several words you can remember, e.g. four words and a number",
+            _("the passphrase is shorter than {n} characters").format(n=MIN_PASSPHRASE_CHARS),
+            hint=_("use several words you can remember, e.g. four words and a number"),
         )
     return passphrase
 
@@ -121,15 +122,17 @@ def parse_recovery_code(code: str) -> bytes:
     text = "".join(c for c in code.upper() if c not in " -\t\r\n")
     if len(text) != 32 or any(c not in _CROCKFORD + "ILO" for c in text):
         raise InputError(
-            "a recovery code has 32 letters and digits in 8 groups of 4",
-            hint="type it as printed, e.g. ABCD-EFGH-...; letters O and I may be typed as 0 and 1",
+            _("a recovery code has 32 letters and digits in 8 groups of 4"),
+            hint=_(
+                "type it as printed, e.g. ABCD-EFGH-...; letters O and I may be typed as 0 and 1"
+            ),
         )
     raw = base64.b32decode(text.translate(_FROM_CROCKFORD))
     secret, check = raw[:16], raw[16:]
     if hashlib.sha256(_RECOVERY_TAG + secret).digest()[:4] != check:
         raise InputError(
-            "the recovery code has a typo (its checksum does not match)",
-            hint="compare each group of 4 with the printed code",
+            _("the recovery code has a typo (its checksum does not match)"),
+            hint=_("compare each group of 4 with the printed code"),
         )
     return secret
 
@@ -204,8 +207,8 @@ def unlock_with_passphrase(doc: dict[str, Any], passphrase: str) -> bytes:
             if key is not None:
                 return key
     raise VaultLocked(
-        "wrong passphrase",
-        hint="try again; if it is lost, run 'blockwatch recover' with the recovery code",
+        _("wrong passphrase"),
+        hint=_("try again; if it is lost, run 'blockwatch recover' with the recovery code"),
     )
 
 
@@ -217,7 +220,8 @@ def unlock_with_recovery(doc: dict[str, Any], code: str) -> bytes:
             if key is not None:
                 return key
     raise VaultLocked(
-        "this recovery code does not open this vault", hint="check that it belongs to this vault"
+        _("this recovery code does not open this vault"),
+        hint=_("check that it belongs to this vault"),
     )
 
 

@@ -36,6 +36,7 @@ from typing import Any
 from blockwatch import incidents, ledger, stats, when
 from blockwatch.env import Env
 from blockwatch.errors import BlockwatchError, InputError, NotFound, VaultCorrupt
+from blockwatch.i18n import _
 from blockwatch.vault import keyslots
 
 SCHEMA_VERSION = 1
@@ -79,10 +80,12 @@ def read_attachment(path: Path) -> Attachment:
     try:
         if not path.is_file():
             raise InputError(
-                f"attachment {str(path)!r} is not a file"
-                if path.exists()
-                else f"attachment {str(path)!r} does not exist",
-                hint="check the path given to --attach",
+                (
+                    _("attachment {path} is not a file")
+                    if path.exists()
+                    else _("attachment {path} does not exist")
+                ).format(path=repr(str(path))),
+                hint=_("check the path given to --attach"),
             )
         digest, size = hashlib.sha256(), 0
         with open(path, "rb") as f:
@@ -102,8 +105,8 @@ def exists(directory: Path) -> bool:
 def ensure_absent(directory: Path) -> None:
     if exists(directory):
         raise InputError(
-            f"a vault already exists at {directory}",
-            hint="blockwatch never overwrites a vault; choose another --vault directory",
+            _("a vault already exists at {path}").format(path=directory),
+            hint=_("blockwatch never overwrites a vault; choose another --vault directory"),
         )
 
 
@@ -111,8 +114,10 @@ def require(directory: Path) -> None:
     """Fail early, before asking for a passphrase, when there is no vault."""
     if not exists(directory):
         raise NotFound(
-            f"no vault at {directory}",
-            hint="create one with 'blockwatch init' (or point --vault / BLOCKWATCH_VAULT at yours)",
+            _("no vault at {path}").format(path=directory),
+            hint=_(
+                "create one with 'blockwatch init' (or point --vault / BLOCKWATCH_VAULT at yours)"
+            ),
         )
 
 
@@ -626,7 +631,8 @@ class Vault:
         row = self.conn.execute("SELECT doc FROM incidents WHERE id = ?", (incident_id,)).fetchone()
         if row is None:
             raise NotFound(
-                f"there is no incident {incident_id}", hint="'blockwatch list' shows the ids"
+                _("there is no incident {id}").format(id=incident_id),
+                hint=_("'blockwatch list' shows the ids"),
             )
         return json.loads(row[0])  # type: ignore[no-any-return]
 
