@@ -104,3 +104,13 @@ def run_cli(env: Env, *args: str, input: str | None = None) -> Run:
 def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file of a vault directory, for "nothing was written" assertions."""
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():  # type: ignore[no-untyped-def]
+    """The message language is process-wide (set by each command line): start every test in English."""
+    from blockwatch import i18n
+
+    i18n.use("en")
+    yield
+    i18n.use("en")

@@ -18,12 +18,6 @@ from .conftest import run_cli
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():  # type: ignore[no-untyped-def]
-    yield
-    i18n.use("en")
-
-
 def test_catalogs_are_complete_and_compiled() -> None:
     assert i18n.problems() == [], "run: uv run python -m blockwatch.i18n, then translate"
 
