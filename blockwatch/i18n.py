@@ -33,6 +33,11 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; ``_()`` translates it where shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
@@ -45,7 +50,7 @@ def _extract() -> dict[str, tuple[str, str | None]]:
     from babel.messages.extract import extract_from_dir
 
     found: dict[str, tuple[str, str | None]] = {}
-    keywords = {"_": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(Path(__file__).parent), method_map=[("**.py", "python")], keywords=keywords
     ):

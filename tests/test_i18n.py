@@ -115,3 +115,21 @@ def test_time_and_number_errors_in_russian(vault_env: Env) -> None:
     assert bad_time.code == 1 and "не удаётся понять" in bad_time.err
     bad_number = run_cli(vault_env, "--lang", "ru", "log", "call", "12")
     assert bad_number.code == 1 and "не может быть телефонным номером" in bad_number.err
+
+
+def test_check_and_verify_name_their_checks_in_kazakh(vault_env: Env, tmp_path: Path) -> None:
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    checked = run_cli(vault_env, "--lang", "kk", "check")
+    assert (
+        "дерекқор беттері мен құрылымы бүтін" in checked.out and "database pages" not in checked.out
+    )
+    out = tmp_path / "b.zip"
+    assert run_cli(vault_env, "export", str(out)).code == 0
+    verified = run_cli(vault_env, "--lang", "kk", "verify", str(out))
+    assert "zip мұрағатын оқу қауіпсіз" in verified.out and "safe to read" not in verified.out
+    assert (
+        json.loads(run_cli(vault_env, "--lang", "kk", "verify", str(out), "--json").out)["checks"][
+            0
+        ]["check"]
+        == "the zip is safe to read"
+    )  # JSON stays English: scripts read it

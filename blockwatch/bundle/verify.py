@@ -35,16 +35,17 @@ from typing import IO, Any
 from blockwatch import incidents, ledger
 from blockwatch.bundle import layout
 from blockwatch.errors import InputError, VerificationFailed
+from blockwatch.i18n import N_, _
 
 CHECKS = (
-    "the zip is safe to read",
-    "the bag is complete and every payload hash matches",
-    "no unlisted file besides the signature",
-    "every tag file matches the tag manifest",
-    "the signature is valid for signer.pem",
-    "the signer fingerprint matches the one given",
-    "every included ledger entry proves into the signed checkpoint",
-    "incidents.json equals the replay of the ledger entries",
+    N_("the zip is safe to read"),
+    N_("the bag is complete and every payload hash matches"),
+    N_("no unlisted file besides the signature"),
+    N_("every tag file matches the tag manifest"),
+    N_("the signature is valid for signer.pem"),
+    N_("the signer fingerprint matches the one given"),
+    N_("every included ledger entry proves into the signed checkpoint"),
+    N_("incidents.json equals the replay of the ledger entries"),
 )
 
 
@@ -52,8 +53,10 @@ class BundleInvalid(VerificationFailed):
     def __init__(self, check: int, message: str, file: str | None = None) -> None:
         where = f" ({file})" if file else ""
         super().__init__(
-            f"check {check} failed, {CHECKS[check - 1]}: {message}{where}",
-            hint="do not rely on this bundle; ask the sender for a new copy",
+            _("check {n} failed, {check}: {message}{where}").format(
+                n=check, check=_(CHECKS[check - 1]), message=message, where=where
+            ),
+            hint=_("do not rely on this bundle; ask the sender for a new copy"),
         )
         self.check = check
         self.file = file
@@ -100,12 +103,12 @@ class _Verifier:
         self.passed: list[str] = []
 
     def done(self, number: int) -> None:
-        self.passed.append(CHECKS[number - 1])
+        self.passed.append(_(CHECKS[number - 1]))
         if number < len(CHECKS):
-            self.progress(CHECKS[number])
+            self.progress(_(CHECKS[number]))
 
     def run(self, pinned: str | None) -> VerifiedBundle:
-        self.progress(CHECKS[0])
+        self.progress(_(CHECKS[0]))
         zf, top, members = self.open_zip()
         with zf:
             self.zf, self.top, self.members = zf, top, members

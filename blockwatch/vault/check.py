@@ -25,6 +25,7 @@ from typing import Any
 
 from blockwatch import incidents, ledger
 from blockwatch.errors import VaultCorrupt
+from blockwatch.i18n import N_, _
 from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault, derived_columns
 
 
@@ -32,24 +33,26 @@ def check(vault: Vault, progress: Callable[[str], None] = lambda _: None) -> lis
     """Run every check; return what passed, or raise VaultCorrupt naming the first failure."""
     done: list[str] = []
     for describe, run in (
-        ("database pages and structure are intact", _database),
-        ("ledger entries are canonical and hashed correctly", _entries),
-        ("the ledger starts with this vault and its signing key", _genesis),
-        ("every checkpoint is signed and consistent with the one before", _checkpoints),
-        ("the incidents are exactly the replay of the ledger", _projection),
-        ("every attachment matches its SHA-256", _attachments),
+        (N_("database pages and structure are intact"), _database),
+        (N_("ledger entries are canonical and hashed correctly"), _entries),
+        (N_("the ledger starts with this vault and its signing key"), _genesis),
+        (N_("every checkpoint is signed and consistent with the one before"), _checkpoints),
+        (N_("the incidents are exactly the replay of the ledger"), _projection),
+        (N_("every attachment matches its SHA-256"), _attachments),
     ):
-        progress(describe)
+        progress(_(describe))
         detail = run(vault)
-        done.append(f"{describe} ({detail})" if detail else describe)
+        done.append(f"{_(describe)} ({detail})" if detail else _(describe))
     return done
 
 
 def _fail(number: int, message: str) -> VaultCorrupt:
     return VaultCorrupt(
-        f"check {number} failed: {message}",
-        hint="the vault was damaged or changed outside blockwatch; keep a copy of it as it is "
-        "and restore the vault directory from a backup",
+        _("check {n} failed: {message}").format(n=number, message=message),
+        hint=_(
+            "the vault was damaged or changed outside blockwatch; keep a copy of it as it is "
+            "and restore the vault directory from a backup"
+        ),
     )
 
 
