@@ -133,3 +133,11 @@ def test_check_and_verify_name_their_checks_in_kazakh(vault_env: Env, tmp_path: 
         ]["check"]
         == "the zip is safe to read"
     )  # JSON stays English: scripts read it
+
+
+def test_list_and_show_in_russian(vault_env: Env) -> None:
+    assert run_cli(vault_env, "log", "call", "+447700900123", "--at", "2026-07-04 21:05").code == 0
+    listed = run_cli(vault_env, "--lang", "ru", "list").out
+    assert "произошло (Asia/Almaty)" in listed and "occurred" not in listed
+    shown = run_cli(vault_env, "--lang", "ru", "show", "1").out
+    assert "ИНОСТРАННЫЙ" in shown and "платформа" in shown and "FOREIGN" not in shown

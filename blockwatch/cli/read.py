@@ -117,14 +117,14 @@ def timeline(rows: list[dict[str, Any]], zone: str, today: date | None = None) -
     from rich.text import Text
 
     table = Table(show_edge=False, pad_edge=False, header_style="bold", box=None)
-    table.add_column("id", justify="right", no_wrap=True, style="dim")
-    table.add_column(f"occurred ({zone})", no_wrap=True, min_width=16)
-    table.add_column("kind", no_wrap=True, style="bold", min_width=10)
-    table.add_column("platform", no_wrap=True, min_width=8)
+    table.add_column(_("id"), justify="right", no_wrap=True, style="dim")
+    table.add_column(_("occurred ({zone})").format(zone=zone), no_wrap=True, min_width=16)
+    table.add_column(_("kind"), no_wrap=True, style="bold", min_width=10)
+    table.add_column(_("platform"), no_wrap=True, min_width=8)
     table.add_column(
-        "who", no_wrap=True, min_width=min(18, max((len(party(v)) for v in rows), default=0))
+        _("who"), no_wrap=True, min_width=min(18, max((len(party(v)) for v in rows), default=0))
     )
-    table.add_column("what", min_width=20)
+    table.add_column(_("what"), min_width=20)
     for view in rows:
         table.add_row(
             *(
@@ -161,50 +161,57 @@ def render(out: "Console", view: dict[str, Any]) -> None:
     from rich.text import Text
 
     def line(label: str, value: Any) -> None:
-        out.print(Text(f"{label:<14}", style="bold"), Text(safe(value)), sep="")
+        out.print(Text(f"{label:<16}", style="bold"), Text(safe(value)), sep="")
 
-    line("incident", f"{view['id']}  ({view['uid']})")
-    line("kind", view["kind"])
-    line("platform", view["platform"])
-    line("occurred", f"{view['occurred_at']}  ({view['timezone']})")
-    line("recorded", view["recorded_at"])
-    line("source", view["source"])
+    line(_("incident"), f"{view['id']}  ({view['uid']})")
+    line(_("kind"), view["kind"])
+    line(_("platform"), view["platform"])
+    line(_("occurred"), f"{view['occurred_at']}  ({view['timezone']})")
+    line(_("recorded"), view["recorded_at"])
+    line(_("source"), view["source"])
     p = view.get("counterparty")
     if p:
-        line("who", p.get("raw"))
-        line("  type", p["type"] if p["type"] != "number" else p.get("number_type") or "number")
+        line(_("who"), p.get("raw"))
+        line(_("  type"), p["type"] if p["type"] != "number" else p.get("number_type") or "number")
         if p.get("e164"):
             line(
-                "  number",
-                f"{p['e164']}  region {p.get('region') or '?'}"
-                + ("  FOREIGN" if p.get("foreign") else "")
-                + ("" if p.get("valid") else "  (not a valid number)"),
+                _("  number"),
+                f"{p['e164']}  "
+                + _("region {region}").format(region=p.get("region") or "?")
+                + ("  " + _("FOREIGN") if p.get("foreign") else "")
+                + ("" if p.get("valid") else "  " + _("(not a valid number)")),
             )
     for key, value in view["details"].items():
         line(
             key.replace("_", " "), ", ".join(map(str, value)) if isinstance(value, list) else value
         )
     if view.get("note"):
-        line("note", view["note"])
+        line(_("note"), view["note"])
     for a in view["attachments"]:
-        line("attachment", f"{a['name']}  {a['size']} bytes  {a['media_type']}")
-        line("  sha256", a["sha256"])
+        line(
+            _("attachment"),
+            f"{a['name']}  " + _("{size} bytes").format(size=a["size"]) + f"  {a['media_type']}",
+        )
+        line(_("  sha256"), a["sha256"])
     if view["amended"]:
-        out.print(Text("history", style="bold"))
-        line("  created", f"{view['recorded_at']}  (ledger entry {view['seq']})")
+        out.print(Text(_("history"), style="bold"))
+        line(
+            _("  created"),
+            f"{view['recorded_at']}  " + _("(ledger entry {seq})").format(seq=view["seq"]),
+        )
         for change in view["amended"]:
             if "status" in change:
                 line(
-                    "  status",
+                    _("  status"),
                     f"{change['at']}  {_fmt(change['previous_status'])} → "
                     f"{change['status']}  (entry {change['seq']})",
                 )
                 if change.get("note"):
-                    line("    note", change["note"])
+                    line(_("    note"), change["note"])
                 continue
             if "attached" in change:
                 line(
-                    "  attached",
+                    _("  attached"),
                     f"{change['recorded_at']}  {change['attached']}  (entry {change['seq']})",
                 )
                 continue
@@ -212,9 +219,9 @@ def render(out: "Console", view: dict[str, Any]) -> None:
                 f"{k}: {_fmt(change['previous'].get(k))} → {_fmt(v)}"
                 for k, v in change["set"].items()
             )
-            line("  amended", f"{change['recorded_at']}  {what}  (entry {change['seq']})")
+            line(_("  amended"), f"{change['recorded_at']}  {what}  (entry {change['seq']})")
             if change.get("why"):
-                line("    why", change["why"])
+                line(_("    why"), change["why"])
 
 
 def _fmt(value: Any) -> str:
