@@ -114,3 +114,22 @@ def _english_messages():  # type: ignore[no-untyped-def]
     i18n.use("en")
     yield
     i18n.use("en")
+
+
+@pytest.fixture(scope="session")
+def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """The files of the wheel ``uv build`` makes from this checkout (built once per run)."""
+    import shutil
+    import subprocess
+    import zipfile
+
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not on PATH")
+    out = tmp_path_factory.mktemp("wheel")
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [uv, "build", "--wheel", "-q", "-o", str(out)], cwd=root, check=True, capture_output=True
+    )
+    [wheel] = out.glob("*.whl")
+    return set(zipfile.ZipFile(wheel).namelist())

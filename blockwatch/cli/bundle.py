@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from blockwatch.cli.common import emit_json, open_vault, state
+from blockwatch.cli.common import (
+    IdOption,
+    KindOption,
+    PlatformOption,
+    SinceOption,
+    UntilOption,
+    emit_json,
+    open_vault,
+    state,
+)
 from blockwatch.i18n import _, ngettext
 
 LANGS = ("en", "ru", "kk")
@@ -21,20 +30,11 @@ def register(app: typer.Typer) -> None:
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(metavar="OUT.zip", help="Where to write the bundle.")],
-    kind: Annotated[
-        list[str] | None, typer.Option("--kind", metavar="K", help="Only this kind (repeatable).")
-    ] = None,
-    platform: Annotated[str | None, typer.Option("--platform", metavar="P")] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", metavar="WHEN", help="From this time on.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", metavar="WHEN", help="Up to this time.")
-    ] = None,
-    incident_id: Annotated[
-        list[int] | None,
-        typer.Option("--id", metavar="ID", help="Only this incident (repeatable)."),
-    ] = None,
+    kind: KindOption = None,
+    platform: PlatformOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    incident_id: IdOption = None,
     case: Annotated[
         str | None,
         typer.Option("--case", metavar="NAME", help="Case name for the report and bag-info.txt."),

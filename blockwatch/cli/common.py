@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -66,6 +66,24 @@ class State:
 
             self._err = Console(stderr=True, highlight=False, color_system=self._colors())
         return self._err
+
+
+# The selection options shared by list, export, letter and stats.
+KindOption = Annotated[
+    list[str] | None, typer.Option("--kind", metavar="K", help="Only this kind (repeatable).")
+]
+PlatformOption = Annotated[
+    str | None, typer.Option("--platform", metavar="P", help="Only this platform.")
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", metavar="WHEN", help="From this time on.")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", metavar="WHEN", help="Up to this time.")
+]
+IdOption = Annotated[
+    list[int] | None, typer.Option("--id", metavar="ID", help="Only this incident (repeatable).")
+]
 
 
 def group(help: str) -> typer.Typer:

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from blockwatch.cli.common import State, emit_json, open_vault, safe, state
+from blockwatch.cli.common import (
+    SinceOption,
+    State,
+    UntilOption,
+    emit_json,
+    open_vault,
+    safe,
+    state,
+)
 from blockwatch.i18n import _
 
 
@@ -164,12 +172,8 @@ class _progress:
 
 def stats(
     ctx: typer.Context,
-    since: Annotated[
-        str | None, typer.Option("--since", metavar="WHEN", help="From this time on.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", metavar="WHEN", help="Up to this time.")
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
 ) -> None:
     """The pattern: counts, foreign calls by country and hour, the busiest hour, time to a block."""

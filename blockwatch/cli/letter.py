@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from blockwatch.cli.common import open_vault, state
+from blockwatch.cli.common import (
+    IdOption,
+    KindOption,
+    PlatformOption,
+    SinceOption,
+    UntilOption,
+    open_vault,
+    state,
+)
 from blockwatch.i18n import _, ngettext
 
 TITLES = {"police": "Statement", "platform": "Appeal", "ministry": "Complaint", "generic": "Letter"}
@@ -28,16 +36,11 @@ def letter(
     lang: Annotated[
         str | None, typer.Option("--lang", metavar="kk|ru|en", help="Language of the letter.")
     ] = None,
-    kind_filter: Annotated[
-        list[str] | None,
-        typer.Option("--kind", metavar="K", help="Only incidents of this kind (repeatable)."),
-    ] = None,
-    platform: Annotated[str | None, typer.Option("--platform", metavar="P")] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="WHEN")] = None,
-    until: Annotated[str | None, typer.Option("--until", metavar="WHEN")] = None,
-    incident_id: Annotated[
-        list[int] | None, typer.Option("--id", metavar="ID", help="Only this incident.")
-    ] = None,
+    kind_filter: KindOption = None,
+    platform: PlatformOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    incident_id: IdOption = None,
     bundle: Annotated[
         Path | None,
         typer.Option("--bundle", metavar="ZIP", help="A bundle to refer to (verified first)."),

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from blockwatch.cli.common import emit_json, open_vault, safe, state
+from blockwatch.cli.common import (
+    KindOption,
+    PlatformOption,
+    SinceOption,
+    UntilOption,
+    emit_json,
+    open_vault,
+    safe,
+    state,
+)
 from blockwatch.i18n import _
 
 if TYPE_CHECKING:
@@ -29,16 +38,10 @@ Json = Annotated[bool, typer.Option("--json", help="Print the incident shape as 
 
 def list_(
     ctx: typer.Context,
-    kind: Annotated[
-        list[str] | None, typer.Option("--kind", metavar="K", help="Only this kind (repeatable).")
-    ] = None,
-    platform: Annotated[str | None, typer.Option("--platform", metavar="P")] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", metavar="WHEN", help="From this time on.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", metavar="WHEN", help="Up to this time.")
-    ] = None,
+    kind: KindOption = None,
+    platform: PlatformOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     json_: Json = False,
 ) -> None:
     """The incidents as a timeline, oldest first."""
