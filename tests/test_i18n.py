@@ -127,3 +127,15 @@ def test_list_and_show_in_russian(vault_env: Env) -> None:
     assert "произошло (Asia/Almaty)" in listed and "occurred" not in listed
     shown = run_cli(vault_env, "--lang", "ru", "show", "1").out
     assert "ИНОСТРАННЫЙ" in shown and "платформа" in shown and "FOREIGN" not in shown
+
+
+def test_stats_in_russian_with_plural_calls(vault_env: Env) -> None:
+    for minute in (5, 6):
+        assert (
+            run_cli(
+                vault_env, "log", "call", "+447700900123", "--at", f"2026-07-04 21:0{minute}"
+            ).code
+            == 0
+        )
+    text = run_cli(vault_env, "--lang", "ru", "stats").out
+    assert "2 инцидента, по видам" in text and "2 звонка" in text and "incidents" not in text

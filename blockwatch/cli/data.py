@@ -16,7 +16,7 @@ from blockwatch.cli.common import (
     safe,
     state,
 )
-from blockwatch.i18n import _
+from blockwatch.i18n import _, ngettext
 
 
 def register(app: typer.Typer) -> None:
@@ -204,38 +204,65 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
         st.out.print(t)
         st.out.print()
 
-    table(f"{s['incidents']} incidents, by kind", list(s["by_kind"].items()))
-    table("by platform", list(s["by_platform"].items()))
-    calls = s["calls"]
     table(
-        f"incoming calls: {calls['total']}",
-        [(k, calls[k]) for k in ("foreign", "domestic", "withheld", "unknown")],
+        _("{incidents}, by kind").format(
+            incidents=ngettext("{n} incident", "{n} incidents", s["incidents"]).format(
+                n=s["incidents"]
+            )
+        ),
+        list(s["by_kind"].items()),
+    )
+    table(_("by platform"), list(s["by_platform"].items()))
+    calls = s["calls"]
+    origins = {
+        "foreign": _("foreign"),
+        "domestic": _("domestic"),
+        "withheld": _("withheld"),
+        "unknown": _("unknown"),
+    }
+    table(
+        _("incoming calls: {n}").format(n=calls["total"]), [(origins[k], calls[k]) for k in origins]
     )
     if s["foreign_calls_by_country"]:
-        table("calls from foreign numbers, by country", list(s["foreign_calls_by_country"].items()))
+        table(
+            _("calls from foreign numbers, by country"), list(s["foreign_calls_by_country"].items())
+        )
     busiest = s["busiest_foreign_hour"]
     if busiest:
         st.say(
-            f"busiest hour of foreign calls: {busiest['count']} calls, "
-            f"{busiest['start'][:16].replace('T', ' ')} to {busiest['end'][11:16]} ({zone})"
+            _("busiest hour of foreign calls: {count}, {start} to {end} ({zone})").format(
+                count=ngettext("{n} call", "{n} calls", busiest["count"]).format(
+                    n=busiest["count"]
+                ),
+                start=busiest["start"][:16].replace("T", " "),
+                end=busiest["end"][11:16],
+                zone=zone,
+            )
         )
         st.say()
     if s["foreign_calls_by_hour"]:
         peak = max(s["foreign_calls_by_hour"].values())
-        st.say(f"foreign calls by hour of day ({zone}):")
+        st.say(_("foreign calls by hour of day ({zone}):").format(zone=zone))
         for hour, count in s["foreign_calls_by_hour"].items():
             st.say(f"  {hour}:00 {'#' * max(1, round(30 * count / peak)):<30} {count}")
         st.say()
     if s["calls_per_day"]:
-        table("calls per day", list(s["calls_per_day"].items()))
+        table(_("calls per day"), list(s["calls_per_day"].items()))
     overdue = [a for a in s["appeals"] if a["overdue"]]
     if s["appeals"]:
-        st.say(f"appeals: {len(s['appeals'])}, overdue: {len(overdue)}")
+        st.say(
+            _("appeals: {n}, overdue: {overdue}").format(n=len(s["appeals"]), overdue=len(overdue))
+        )
         for a in overdue:
-            st.say(f"  #{a['id']} to {a['to']}, due {a['due']}: OVERDUE")
+            st.say(
+                _("  #{id} to {to}, due {due}: OVERDUE").format(
+                    id=a["id"], to=a["to"], due=a["due"]
+                )
+            )
     for row in s["first_foreign_contact_to_block"]:
         minutes = row["seconds"] // 60
         st.say(
-            f"block #{row['block']}: {minutes // 60} h {minutes % 60} min after the first foreign "
-            f"contact (#{row['first_contact']})"
+            _("block #{block}: {h} h {m} min after the first foreign contact (#{first})").format(
+                block=row["block"], h=minutes // 60, m=minutes % 60, first=row["first_contact"]
+            )
         )

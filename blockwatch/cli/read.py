@@ -249,7 +249,7 @@ def attachment(
     for path, sha in written:
         st.out.print(f"{path}  sha256 {sha}")
     if not written:
-        st.out.print(f"Incident {incident_id} has no attachments.")
+        st.out.print(_("Incident {id} has no attachments.").format(id=incident_id))
 
 
 def check(

@@ -97,9 +97,11 @@ def key_show(
         emit_json(data)
         return
     out = state(ctx).out
-    out.print(f"Fingerprint (SHA-256 of the raw Ed25519 public key):\n  {data['fingerprint']}")
-    out.print(f"Checkpoint origin: {data['origin']}")
-    out.print(f"Verifier key (C2SP signed-note):\n  {data['verifier_key']}")
+    out.print(_("Fingerprint (SHA-256 of the raw Ed25519 public key):"))
+    out.print(f"  {data['fingerprint']}")
+    out.print(_("Checkpoint origin: {origin}").format(origin=data["origin"]))
+    out.print(_("Verifier key (C2SP signed-note):"))
+    out.print(f"  {data['verifier_key']}")
     out.print(data["public_key_pem"], end="")
 
 
