@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from blockwatch.errors import InputError
+from blockwatch.i18n import _
 
 CLOSED = ("answered", "rejected", "granted", "unavailable")  # nothing more to wait for
 
@@ -64,9 +65,11 @@ def parse_period(phrase: str) -> tuple[int, str]:
             if re.fullmatch(pattern, m["unit"].strip(), re.IGNORECASE):
                 return int(m["n"]), unit
     raise InputError(
-        f"cannot read the period {phrase!r}",
-        hint="write e.g. '5 working days', '30 days', '2 weeks', '1 month' "
-        "('5 рабочих дней', '30 дней', '1 месяц'; '5 жұмыс күні', '30 күн', '1 ай')",
+        _("cannot read the period {phrase}").format(phrase=repr(phrase)),
+        hint=_(
+            "write e.g. '5 working days', '30 days', '2 weeks', '1 month' "
+            "('5 рабочих дней', '30 дней', '1 месяц'; '5 жұмыс күні', '30 күн', '1 ай')"
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from blockwatch.errors import InputError, VaultCorrupt
+from blockwatch.i18n import _
 
 KINDS = ("call", "message", "block", "takedown", "compromise", "appeal", "note")
 
@@ -85,7 +86,10 @@ def check_kinds(kinds: Iterable[str]) -> list[str]:
     chosen = list(kinds)
     for k in chosen:
         if k not in KINDS:
-            raise InputError(f"--kind {k!r} is not a kind", hint="one of: " + ", ".join(KINDS))
+            raise InputError(
+                _("--kind {kind} is not a kind").format(kind=repr(k)),
+                hint=_("one of: {values}").format(values=", ".join(KINDS)),
+            )
     return chosen
 
 
@@ -95,8 +99,8 @@ def platform(value: str | None) -> str | None:
     name = value.strip().casefold()
     if not _PLATFORM.fullmatch(name):
         raise InputError(
-            f"{value!r} is not a platform name",
-            hint="use a short name such as whatsapp, instagram, telegram, phone",
+            _("{value} is not a platform name").format(value=repr(value)),
+            hint=_("use a short name such as whatsapp, instagram, telegram, phone"),
         )
     return name
 
@@ -120,8 +124,12 @@ def details(kind: str, given: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if name not in allowed:
             raise InputError(
-                f"--{name.replace('_', '-')} does not apply to a {kind} incident",
-                hint=f"a {kind} takes: " + ", ".join("--" + a.replace("_", "-") for a in allowed),
+                _("--{option} does not apply to a {kind} incident").format(
+                    option=name.replace("_", "-"), kind=kind
+                ),
+                hint=_("a {kind} takes: {options}").format(
+                    kind=kind, options=", ".join("--" + a.replace("_", "-") for a in allowed)
+                ),
             )
         out[name] = _detail(name, value)
     if kind == "message" and out.get("text") and "links" not in out:
@@ -135,8 +143,10 @@ def _detail(name: str, value: Any) -> Any:
     if name in CHOICES:
         if value not in CHOICES[name]:
             raise InputError(
-                f"--{name} {value!r} is not one of: " + ", ".join(CHOICES[name]),
-                hint=f"pick one of the listed values for --{name}",
+                _("--{option} {value} is not one of: {values}").format(
+                    option=name, value=repr(value), values=", ".join(CHOICES[name])
+                ),
+                hint=_("pick one of the listed values for --{option}").format(option=name),
             )
         return value
     if name == "duration":
@@ -203,8 +213,8 @@ def amendment(
             set_[key] = value
     if not set_:
         raise InputError(
-            f"nothing to change: incident {current['id']} already has those values",
-            hint="give at least one field with a new value, e.g. --note or --at",
+            _("nothing to change: incident {id} already has those values").format(id=current["id"]),
+            hint=_("give at least one field with a new value, e.g. --note or --at"),
         )
     body: dict[str, Any] = {"uid": current["uid"], "set": set_}
     if why:

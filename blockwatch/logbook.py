@@ -14,6 +14,7 @@ from typing import Any
 
 from blockwatch import incidents, phones, when
 from blockwatch.errors import InputError, NotFound
+from blockwatch.i18n import _
 from blockwatch.vault import Filter, Vault, read_attachment
 
 
@@ -79,8 +80,8 @@ def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) 
     attachments = [read_attachment(p) for p in typed.attach]
     if not changes and not attachments:
         raise InputError(
-            f"nothing to change in incident {incident_id}",
-            hint="give the fields to correct, e.g. --at '2026-07-04 21:05' or --note '...'",
+            _("nothing to change in incident {id}").format(id=incident_id),
+            hint=_("give the fields to correct, e.g. --at '2026-07-04 21:05' or --note '...'"),
         )
     return vault.amend(incident_id, changes, why, attachments)
 
@@ -92,12 +93,14 @@ def _deadline(typed: Typed, day: date) -> dict[str, Any]:
     details = dict(typed.details)
     if typed.due_in is not None:
         if details.get("due") is not None:
-            raise InputError("give either --due or --due-in, not both")
+            raise InputError(_("give either --due or --due-in, not both"))
         details["due"] = deadlines.due_after(day, typed.due_in).isoformat()
     if details.get("due") is not None and _date(details["due"]) < day:
         raise InputError(
-            f"--due {details['due']} is before the appeal itself ({day.isoformat()})",
-            hint="check the date, or the day/month order",
+            _("--due {due} is before the appeal itself ({day})").format(
+                due=details["due"], day=day.isoformat()
+            ),
+            hint=_("check the date, or the day/month order"),
         )
     return details
 
@@ -115,8 +118,10 @@ def set_status(
     current = vault.incident(incident_id)
     if current["kind"] != "appeal":
         raise InputError(
-            f"incident {incident_id} is a {current['kind']}, not an appeal",
-            hint="only appeals have a status; 'blockwatch appeals' lists them",
+            _("incident {id} is a {kind}, not an appeal").format(
+                id=incident_id, kind=current["kind"]
+            ),
+            hint=_("only appeals have a status; 'blockwatch appeals' lists them"),
         )
     incidents.details("appeal", {"status": status})  # validates the value
     moment = (
@@ -124,7 +129,9 @@ def set_status(
     )
     appealed = when.parse_instant(current["occurred_at"])
     if moment < appealed:
-        raise InputError(f"--at is before the appeal was made ({current['occurred_at']})")
+        raise InputError(
+            _("--at is before the appeal was made ({when})").format(when=current["occurred_at"])
+        )
     body: dict[str, Any] = {
         "uid": current["uid"],
         "status": status,
@@ -165,8 +172,8 @@ def _resolve(vault: Vault, details: dict[str, Any]) -> dict[str, Any]:
                 uids.append(vault.incident(incident_id)["uid"])
             except NotFound:
                 raise InputError(
-                    f"--about {incident_id}: there is no incident {incident_id}",
-                    hint="'blockwatch list' shows the ids",
+                    _("--about {id}: there is no incident {id}").format(id=incident_id),
+                    hint=_("'blockwatch list' shows the ids"),
                 ) from None
         out["about"] = uids
     elif "about" in out:
@@ -181,5 +188,6 @@ def _date(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
-            f"--due {text!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-07-20"
+            _("--due {text} is not a date").format(text=repr(text)),
+            hint=_("write it as YYYY-MM-DD, e.g. 2026-07-20"),
         ) from None

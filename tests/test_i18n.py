@@ -139,3 +139,10 @@ def test_stats_in_russian_with_plural_calls(vault_env: Env) -> None:
         )
     text = run_cli(vault_env, "--lang", "ru", "stats").out
     assert "2 инцидента, по видам" in text and "2 звонка" in text and "incidents" not in text
+
+
+def test_appeal_errors_in_kazakh(vault_env: Env) -> None:
+    done = run_cli(vault_env, "--lang", "kk", "log", "appeal", "--to", "police", "--due-in", "ертең")
+    assert done.code == 1 and "мерзімін оқу мүмкін емес" in done.err
+    wrong = run_cli(vault_env, "--lang", "kk", "log", "call", "+447700900123", "--outcome", "lost")
+    assert wrong.code == 1 and "тізімде жоқ" in wrong.err
