@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 from blockwatch.errors import InputError
@@ -42,29 +43,45 @@ def export_attachments(vault: Vault, incident_id: int, out_dir: Path) -> list[tu
 
 
 def write_blob(vault: Vault, sha256: str, target: Path) -> Path:
-    """Stream a stored file to ``target`` via a 0600 temp file; verify its hash before renaming."""
+    """Stream a stored file to ``target``, checking its hash before it appears there."""
+    return write_private(target, vault.blob(sha256), expect_sha256=sha256)
+
+
+def write_private(
+    target: Path,
+    chunks: Iterable[bytes],
+    *,
+    expect_sha256: str | None = None,
+    replace: bool = False,
+) -> Path:
+    """Write via a 0600 temp file beside ``target``, fsync, then rename: never a partial file.
+
+    ``expect_sha256`` (a file out of the vault) is checked before the rename; an existing
+    ``target`` is replaced only when ``replace`` is true.
+    """
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     digest = hashlib.sha256()
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         with os.fdopen(fd, "wb") as f:
-            for chunk in vault.blob(sha256):
+            for chunk in chunks:
                 digest.update(chunk)
                 f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
-        if digest.hexdigest() != sha256:
+        if expect_sha256 is not None and digest.hexdigest() != expect_sha256:
             from blockwatch.errors import VaultCorrupt
 
             raise VaultCorrupt(
-                f"stored attachment {sha256} does not match its hash", hint="run 'blockwatch check'"
+                f"stored attachment {expect_sha256} does not match its hash",
+                hint="run 'blockwatch check'",
             )
-        if target.exists():
+        if target.exists() and not replace:
             raise InputError(f"{target} already exists", hint="blockwatch never overwrites files")
         os.replace(tmp, target)
     except OSError as e:
         raise InputError(
-            f"cannot write {target}: {e.strerror}", hint="check the --out directory"
+            f"cannot write {target}: {e.strerror}", hint="choose a writable place"
         ) from None
     finally:
         tmp.unlink(missing_ok=True)

@@ -142,7 +142,9 @@ def test_stats_in_russian_with_plural_calls(vault_env: Env) -> None:
 
 
 def test_appeal_errors_in_kazakh(vault_env: Env) -> None:
-    done = run_cli(vault_env, "--lang", "kk", "log", "appeal", "--to", "police", "--due-in", "ертең")
+    done = run_cli(
+        vault_env, "--lang", "kk", "log", "appeal", "--to", "police", "--due-in", "ертең"
+    )
     assert done.code == 1 and "мерзімін оқу мүмкін емес" in done.err
     wrong = run_cli(vault_env, "--lang", "kk", "log", "call", "+447700900123", "--outcome", "lost")
     assert wrong.code == 1 and "тізімде жоқ" in wrong.err

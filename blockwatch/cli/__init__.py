@@ -18,10 +18,8 @@ from typer.core import TyperGroup
 
 from blockwatch import __version__
 from blockwatch.cli.common import State
-from blockwatch.env import Env
+from blockwatch.env import LANGS, Env
 from blockwatch.errors import BlockwatchError, ExitStatus
-
-LANGS = ("en", "ru", "kk")
 
 
 def report(error: BlockwatchError) -> None:

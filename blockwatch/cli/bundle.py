@@ -19,8 +19,6 @@ from blockwatch.cli.common import (
 )
 from blockwatch.i18n import _, ngettext
 
-LANGS = ("en", "ru", "kk")
-
 
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
@@ -60,6 +58,7 @@ def export(
     """Export a signed evidence bundle that anyone can verify with openssl and sha256sum."""
     from blockwatch import incidents, logbook, when
     from blockwatch.bundle.writer import ExportOptions, export_bundle
+    from blockwatch.env import LANGS
     from blockwatch.errors import InputError
 
     st = state(ctx)

@@ -52,10 +52,7 @@ def letter(
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Draft a complaint letter from the evidence, ready for light editing."""
-    import os
-    import secrets
-
-    from blockwatch import incidents, logbook, when
+    from blockwatch import files, incidents, logbook, when
     from blockwatch.errors import InputError
     from blockwatch.report import letters
 
@@ -92,18 +89,7 @@ def letter(
     text = letters.render_letter(kind, language, facts)
     if suffix in (".html", ".htm"):
         text = letters.to_html(text, language, TITLES[kind])
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, out)
-    except OSError as e:
-        raise InputError(
-            f"cannot write {out}: {e.strerror}", hint="choose a writable place"
-        ) from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    files.write_private(out, [text.encode("utf-8")], replace=force)
     st.say(
         _(
             "Wrote a draft {kind} letter ({lang}) about {incidents} to {path}. "

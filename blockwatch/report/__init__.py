@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from blockwatch.report.i18n import LANGS, TEXTS
+from blockwatch.env import LANGS
+from blockwatch.report.i18n import TEXTS
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-LANGS = ("en", "ru", "kk")
-
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Evidence report",

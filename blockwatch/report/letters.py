@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any
 
 from blockwatch import deadlines, stats
+from blockwatch.env import LANGS
 from blockwatch.report import CSP, Formatter
 
 TYPES = ("police", "platform", "ministry", "generic")
-LANGS = ("en", "ru", "kk")
 
 
 def letter_facts(
