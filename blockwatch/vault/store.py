@@ -46,6 +46,7 @@ CHUNK_BYTES = 1024 * 1024
 ENTRY_VAULT_CREATED = "vault.created"
 
 _APPEND_ONLY = ("entries", "checkpoints", "blobs", "chunks")
+_BATCH = 2000  # ledger rows inserted per statement
 
 
 @dataclass(frozen=True)
@@ -164,13 +165,16 @@ def _create_schema(conn: Any) -> None:
         not_null={"type", "recorded_at", "entry", "leaf"},
     )
     db.table("checkpoints").create({"size": int, "note": str}, pk="size", not_null={"note"})
-    # ``doc`` is the incident; the other columns are derived from it for selection and
-    # statistics (``check`` recomputes them).  The covering index lets ``stats`` read 100,000
-    # incidents without decrypting their documents.
+    # ``seq`` is the entry that created the incident.  ``doc`` is the incident once entries
+    # have changed it; until then it is NULL and the view is that entry's body (an import
+    # stores each record once, not twice).  The other columns are derived from the view for
+    # selection and statistics (``check`` recomputes them); the covering index lets ``stats``
+    # read 100,000 incidents without decrypting their documents.
     db.table("incidents").create(
         {
             "id": int,
             "uid": str,
+            "seq": int,
             "kind": str,
             "platform": str,
             "occurred_utc": str,
@@ -180,7 +184,7 @@ def _create_schema(conn: Any) -> None:
             "doc": str,
         },
         pk="id",
-        not_null={"uid", "kind", "occurred_utc", "origin", "doc"},
+        not_null={"uid", "seq", "kind", "occurred_utc", "origin"},
     )
     db.table("incidents").create_index(["uid"], unique=True)
     db.table("incidents").create_index(
@@ -374,6 +378,8 @@ class Vault:
         self._signer = signer
         self.public_key: bytes = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self._compact: ledger.CompactRange | None = None
+        self._pending_entries: list[tuple[int, str, str, bytes, bytes]] = []
+        self._pending_created: list[tuple[Any, ...]] = []
 
     def close(self) -> None:
         self.conn.close()
@@ -424,6 +430,7 @@ class Vault:
                 "SELECT coalesce(max(id), 0) + 1 FROM incidents"
             ).fetchone()[0]
             yield
+            self._flush()
             compact = self._compact
             checkpoint = ledger.Checkpoint(self.settings.origin, compact.size, compact.root())
             self.conn.execute(
@@ -440,6 +447,8 @@ class Vault:
             raise
         finally:
             self._compact = None
+            self._pending_entries.clear()
+            self._pending_created.clear()
 
     def _set_meta(self, **values: str) -> None:
         self.conn.executemany(
@@ -452,39 +461,43 @@ class Vault:
         assert self._compact is not None, "entries are appended inside _write()"
         seq = self._compact.size
         recorded_at = self._recorded_at
-        canonical_body = ledger.canonical_json(body)
-        entry = ledger.entry_from_body(seq, type_, recorded_at, canonical_body)
+        entry = ledger.entry_from_body(seq, type_, recorded_at, ledger.canonical_json(body))
         leaf = ledger.leaf_hash(entry)
-        self.conn.execute(
-            "INSERT INTO entries (seq, type, recorded_at, entry, leaf) VALUES (?, ?, ?, ?, ?)",
-            (seq, type_, recorded_at, entry, leaf),
-        )
+        self._pending_entries.append((seq, type_, recorded_at, entry, leaf))
         self._compact.append(leaf)
         if type_ == incidents.ENTRY_CREATED:
-            # The view Projection.apply would build, written straight from the canonical body:
-            # an import creates 100,000 of these in one write.
+            # The view is the entry's body as it stands: only its indexed columns are stored.
             incident_id, self._next_id = self._next_id, self._next_id + 1
-            extra = {"amended": [], "id": incident_id, "recorded_at": recorded_at, "seq": seq}
-            doc = canonical_body[:-1].decode() + "," + json.dumps(extra)[1:]
-            self._store_doc(incident_id, body, doc)
+            self._pending_created.append((incident_id, body["uid"], seq, *derived_columns(body)))
         else:
             views = [self._view_by_uid(body["uid"])] if "uid" in body else []
             view = incidents.Projection(views).apply(seq, type_, recorded_at, body)
             if view is not None:
                 self._store_view(view)
+        if len(self._pending_entries) >= _BATCH:
+            self._flush()
         return seq
 
-    def _store_view(self, view: dict[str, Any]) -> None:
-        self._store_doc(view["id"], view, json.dumps(view))
+    def _flush(self) -> None:
+        """Insert the rows appended since the last flush, many per statement."""
+        self.conn.executemany(
+            "INSERT INTO entries (seq, type, recorded_at, entry, leaf) VALUES (?, ?, ?, ?, ?)",
+            self._pending_entries,
+        )
+        self.conn.executemany(
+            "INSERT INTO incidents (id, uid, seq, kind, platform, occurred_utc, direction, "
+            "origin, region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._pending_created,
+        )
+        self._pending_entries.clear()
+        self._pending_created.clear()
 
-    def _store_doc(self, incident_id: int, view: dict[str, Any], doc: str) -> None:
+    def _store_view(self, view: dict[str, Any]) -> None:
+        self._flush()
         self.conn.execute(
-            "INSERT INTO incidents (id, uid, kind, platform, occurred_utc, direction, origin, "
-            "region, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "platform = excluded.platform, occurred_utc = excluded.occurred_utc, "
-            "direction = excluded.direction, origin = excluded.origin, "
-            "region = excluded.region, doc = excluded.doc",
-            (incident_id, view["uid"], *derived_columns(view), doc),
+            "UPDATE incidents SET platform = ?, occurred_utc = ?, direction = ?, origin = ?, "
+            "region = ?, doc = ? WHERE id = ?",
+            (*derived_columns(view)[1:], json.dumps(view), view["id"]),
         )
 
     def _store_blob(self, attachment: Attachment) -> None:
@@ -621,25 +634,44 @@ class Vault:
 
     # ----------------------------------------------------------------- reading
 
+    # An incident's view: its ``doc``, or (never changed) the body of the entry that created it.
+    _VIEW = "incidents.id, incidents.seq, doc, CASE WHEN doc IS NULL THEN entry END, recorded_at"
+    _VIEW_FROM = "incidents JOIN entries ON entries.seq = incidents.seq"
+
+    @staticmethod
+    def _view(row: tuple[int, int, str | None, bytes | None, str]) -> dict[str, Any]:
+        incident_id, seq, doc, entry, recorded_at = row
+        if doc is not None:
+            return json.loads(doc)  # type: ignore[no-any-return]
+        view: dict[str, Any] = json.loads(entry)["body"]  # type: ignore[arg-type]
+        view.update(amended=[], id=incident_id, recorded_at=recorded_at, seq=seq)
+        return view
+
+    def _one(self, where: str, value: Any) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            f"SELECT {self._VIEW} FROM {self._VIEW_FROM} WHERE {where}", (value,)
+        ).fetchone()
+        return None if row is None else self._view(row)
+
     def _view_by_uid(self, uid: str) -> dict[str, Any]:
-        row = self.conn.execute("SELECT doc FROM incidents WHERE uid = ?", (uid,)).fetchone()
-        if row is None:
+        view = self._one("uid = ?", uid)
+        if view is None:
             raise VaultCorrupt(f"incident {uid} is in the ledger but not in the projection")
-        return json.loads(row[0])  # type: ignore[no-any-return]
+        return view
 
     def incident(self, incident_id: int) -> dict[str, Any]:
-        row = self.conn.execute("SELECT doc FROM incidents WHERE id = ?", (incident_id,)).fetchone()
-        if row is None:
+        view = self._one("id = ?", incident_id)
+        if view is None:
             raise NotFound(
                 _("there is no incident {id}").format(id=incident_id),
                 hint=_("'blockwatch list' shows the ids"),
             )
-        return json.loads(row[0])  # type: ignore[no-any-return]
+        return view
 
     def incidents(self, where: Filter = Filter()) -> list[dict[str, Any]]:
         """Incidents matching ``where``, oldest first (by when they occurred)."""
-        sql, params = self._select("doc", where)
-        return [json.loads(doc) for (doc,) in self.conn.execute(sql, params)]
+        sql, params = self._select(self._VIEW, where, self._VIEW_FROM)
+        return [self._view(row) for row in self.conn.execute(sql, params)]
 
     # The fields ``stats.summarize`` reads, extracted by SQLite's JSON functions: decoding
     # 100,000 whole documents in Python would cost more than the statistics themselves.
@@ -669,14 +701,9 @@ class Vault:
             if kind == "appeal":
                 appeals.append(row)
         for row in appeals:
-            (packed,) = self.conn.execute(
-                "SELECT json_extract(doc, '$.details.to', '$.details.status', '$.details.due') "
-                "FROM incidents WHERE id = ?",
-                (row["id"],),
-            ).fetchone()
-            to, status, due = json.loads(packed)
+            details = self.incident(row["id"])["details"]
             row["details"].update(
-                {k: v for k, v in (("to", to), ("status", status), ("due", due)) if v is not None}
+                {k: details[k] for k in ("to", "status", "due") if details.get(k) is not None}
             )
         return rows
 
@@ -688,7 +715,9 @@ class Vault:
             )
         }
 
-    def _select(self, columns: str, where: Filter) -> tuple[str, list[Any]]:
+    def _select(
+        self, columns: str, where: Filter, source: str = "incidents"
+    ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
         if where.kinds:
@@ -704,12 +733,12 @@ class Vault:
             clauses.append("occurred_utc <= ?")
             params.append(when.utc_stamp(where.until))
         if where.ids:
-            clauses.append(f"id IN ({', '.join('?' * len(where.ids))})")
+            clauses.append(f"incidents.id IN ({', '.join('?' * len(where.ids))})")
             params += list(where.ids)
-        sql = f"SELECT {columns} FROM incidents"
+        sql = f"SELECT {columns} FROM {source}"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        return sql + " ORDER BY occurred_utc, id", params
+        return sql + " ORDER BY occurred_utc, incidents.id", params
 
     def blob(self, sha256: str) -> Iterator[bytes]:
         """The chunks of one stored attachment, in order (bounded memory)."""
@@ -752,9 +781,8 @@ class Vault:
         return int(meta["tree_size"]), [bytes.fromhex(h) for h in json.loads(meta["tree_range"])]
 
     def projection(self) -> dict[str, dict[str, Any]]:
-        return {
-            uid: json.loads(doc) for uid, doc in self.conn.execute("SELECT uid, doc FROM incidents")
-        }
+        rows = self.conn.execute(f"SELECT uid, {self._VIEW} FROM {self._VIEW_FROM}")
+        return {uid: self._view(row) for uid, *row in rows}
 
     def blob_index(self) -> list[tuple[str, int]]:
         return list(self.conn.execute("SELECT sha256, size FROM blobs ORDER BY sha256"))
