@@ -2,4 +2,5 @@
 
 from blockwatch._entry import main
 
-main()
+if __name__ == "__main__":
+    main()

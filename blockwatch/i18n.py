@@ -22,11 +22,18 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGS = ("ru", "kk")  # catalogs; English needs none
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
 
 
 def use(lang: str) -> None:
-    global _current
+    global _current, _language
     _current = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    _language = lang
+
+
+def language() -> str:
+    """The language messages are in now (what ``use`` was last given)."""
+    return _language
 
 
 def _(message: str) -> str:

@@ -122,7 +122,7 @@ def format_instant(when: datetime, zone_name: str | None = None) -> str:
 
 def utc_stamp(when: datetime) -> str:
     """The form of ``recorded_at``: RFC 3339 in UTC with a Z, to the second."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def parse_instant(stamp: str) -> datetime:

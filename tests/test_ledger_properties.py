@@ -149,6 +149,31 @@ def test_fast_canonical_json_equals_rfc8785(value: object) -> None:
     assert ledger.canonical_json(value) == expected
 
 
+@settings(max_examples=300)
+@given(
+    st.dictionaries(st.text(max_size=8), json_values | st.floats(allow_nan=False), max_size=6),
+    st.data(),
+)
+def test_encoder_with_shared_members_equals_rfc8785(body: dict, data: st.DataObject) -> None:
+    """Bodies that hold shared values (one object in many bodies) encode to RFC 8785 exactly."""
+    import rfc8785
+
+    encoder = ledger.Encoder()
+    for key in data.draw(st.lists(st.sampled_from(sorted(body)), unique=True)) if body else []:
+        try:
+            encoder.share(body[key])
+        except Exception:  # a value RFC 8785 refuses cannot be shared either
+            continue
+    for _ in range(2):  # the second time, every shared member comes from the memo
+        try:
+            expected = rfc8785.dumps(body)
+        except Exception:
+            with pytest.raises(Exception):  # noqa: B017
+                encoder.encode(body)
+            return
+        assert encoder.encode(body) == expected
+
+
 @given(st.floats(allow_nan=False, allow_infinity=False) | st.integers())
 def test_numbers_outside_the_fast_path_still_match(number: float) -> None:
     import rfc8785

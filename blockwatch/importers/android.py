@@ -98,8 +98,7 @@ def _value(element: ET.Element, name: str) -> str | None:
     return None if value is None or value == "null" else value
 
 
-def _when(path: Path, element: ET.Element, where: str) -> datetime:
-    stamp = _value(element, "date")
+def _when(path: Path, stamp: str | None, where: str) -> datetime:
     if stamp is None or not stamp.lstrip("-").isdigit():
         raise ImportFailed(str(path), where, f"date={stamp!r} is not epoch milliseconds")
     return _EPOCH + timedelta(milliseconds=int(stamp))  # exact: no float on the way
@@ -107,19 +106,30 @@ def _when(path: Path, element: ET.Element, where: str) -> datetime:
 
 def parse_calls(path: Path, options: Options) -> Parsed:
     n = 0
+    platform = options.platform or "phone"
     for element in _events(path, {"call"}):
         n += 1
-        where = f"call {n}"
-        raw = {k: v for k, v in sorted(element.attrib.items()) if k != "readable_date"}
-        number = _value(element, "number") or ""
-        presentation = _value(element, "presentation") or "1"
+        raw = dict(element.attrib)
+        raw.pop("readable_date", None)
+        stamp = raw.get("date")
+        if stamp == "null":
+            stamp = None
+        number = raw.get("number", "")
+        if number == "null":
+            number = ""
+        key_number = number
+        presentation = raw.get("presentation") or "1"
+        if presentation == "null":
+            presentation = "1"
         if presentation != "1" and number in ("", "-1", "-2", "-3"):
             number = {"2": "-2", "4": "-3"}.get(presentation, "-1")
         elif presentation != "1":
             number = "-1"  # Android blanks restricted numbers; never trust what is left
-        type_ = _value(element, "type") or ""
+        type_ = raw.get("type", "")
+        if type_ == "null":
+            type_ = ""
         direction, outcome = CALL_TYPES.get(type_, (None, None))
-        duration = _value(element, "duration")
+        duration = raw.get("duration")
         details: dict[str, object] = {}
         if direction:
             details["direction"] = direction
@@ -130,15 +140,12 @@ def parse_calls(path: Path, options: Options) -> Parsed:
             details["outcome"] = outcome
         if seconds is not None:
             details["duration"] = seconds
-        if type_ not in CALL_TYPES:
-            details["source_type"] = type_
-        else:
-            details["source_type"] = CALL_TYPE_NAMES[type_]
+        details["source_type"] = CALL_TYPE_NAMES.get(type_, type_)
         yield Draft(
-            key=f"{_value(element, 'date')}|{_value(element, 'number') or ''}|{type_}",
+            key=f"{stamp}|{key_number}|{type_}",
             kind="call",
-            occurred_at=_when(path, element, where),
-            platform=options.platform or "phone",
+            occurred_at=_when(path, stamp, f"call {n}"),
+            platform=platform,
             counterparty=number,
             details=details,
             raw=raw,
@@ -203,7 +210,7 @@ def parse_sms(path: Path, options: Options) -> Parsed:
                 )
             ),
             kind="message",
-            occurred_at=_when(path, element, where),
+            occurred_at=_when(path, _value(element, "date"), where),
             platform=options.platform or "sms",
             counterparty=address,
             details=details,

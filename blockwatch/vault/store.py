@@ -144,6 +144,9 @@ def _connect(db_path: Path, data_key: bytes, *, new: bool = False) -> Any:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         conn.execute("PRAGMA temp_store = MEMORY")
+        # 64 MiB of page cache, used only as needed: an import's inserts into the uid index
+        # land in random places, and a small cache would encrypt and write pages many times.
+        conn.execute("PRAGMA cache_size = -65536")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
@@ -359,6 +362,27 @@ def _rewrap(env: Env, doc: dict[str, Any], data_key: bytes, new: str) -> None:
 # --------------------------------------------------------------------------- the vault
 
 
+class Bulk:
+    """The records of one write: ``add`` appends entries, ``share`` marks repeated values."""
+
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+        self.share = vault._encoder.share
+
+    def add(self, type_: str, body: dict[str, Any], media: Iterable[Any] = ()) -> None:
+        """Append an entry; ``media`` (files with ``name``, ``size``, ``read``) are stored first."""
+        vault = self._vault
+        described = [vault._store_stream(m.name, m.size, m.read) for m in media]
+        if described:
+            body = {**body, "attachments": [*body.get("attachments", []), *described]}
+        vault._append(type_, body)
+
+    def add_created(self, uid: str, body: bytes, columns: tuple[Any, ...]) -> None:
+        """Append an ``incident.created`` entry already encoded (``ledger.Encoder``), with its
+        ``derived_columns``; ``check`` recomputes both from the ledger."""
+        self._vault._append_created(uid, body, columns)
+
+
 @dataclass(frozen=True)
 class Filter:
     kinds: Sequence[str] = ()
@@ -378,6 +402,7 @@ class Vault:
         self._signer = signer
         self.public_key: bytes = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self._compact: ledger.CompactRange | None = None
+        self._encoder = ledger.Encoder()
         self._pending_entries: list[tuple[int, str, str, bytes, bytes]] = []
         self._pending_created: list[tuple[Any, ...]] = []
 
@@ -426,6 +451,7 @@ class Vault:
             self._compact = ledger.CompactRange(int(meta.get("tree_size", 0)), hashes)
             # Entries of one transaction are recorded at one instant: the moment of the write.
             self._recorded_at = when.utc_stamp(self.env.now())
+            self._encoder = ledger.Encoder()
             self._next_id = self.conn.execute(
                 "SELECT coalesce(max(id), 0) + 1 FROM incidents"
             ).fetchone()[0]
@@ -458,22 +484,31 @@ class Vault:
         )
 
     def _append(self, type_: str, body: dict[str, Any]) -> int:
+        encoded = self._encoder.encode(body)
+        if type_ == incidents.ENTRY_CREATED:
+            return self._append_created(body["uid"], encoded, derived_columns(body))
+        seq = self._append_entry(type_, encoded)
+        views = [self._view_by_uid(body["uid"])] if "uid" in body else []
+        view = incidents.Projection(views).apply(seq, type_, self._recorded_at, body)
+        if view is not None:
+            self._store_view(view)
+        return seq
+
+    def _append_created(self, uid: str, body: bytes, columns: tuple[Any, ...]) -> int:
+        """A new incident from its canonical body: the view is that body as it stands, so
+        only its indexed columns (``derived_columns``) are stored."""
+        seq = self._append_entry(incidents.ENTRY_CREATED, body)
+        incident_id, self._next_id = self._next_id, self._next_id + 1
+        self._pending_created.append((incident_id, uid, seq, *columns))
+        return seq
+
+    def _append_entry(self, type_: str, body: bytes) -> int:
         assert self._compact is not None, "entries are appended inside _write()"
         seq = self._compact.size
-        recorded_at = self._recorded_at
-        entry = ledger.entry_from_body(seq, type_, recorded_at, ledger.canonical_json(body))
+        entry = ledger.entry_from_body(seq, type_, self._recorded_at, body)
         leaf = ledger.leaf_hash(entry)
-        self._pending_entries.append((seq, type_, recorded_at, entry, leaf))
+        self._pending_entries.append((seq, type_, self._recorded_at, entry, leaf))
         self._compact.append(leaf)
-        if type_ == incidents.ENTRY_CREATED:
-            # The view is the entry's body as it stands: only its indexed columns are stored.
-            incident_id, self._next_id = self._next_id, self._next_id + 1
-            self._pending_created.append((incident_id, body["uid"], seq, *derived_columns(body)))
-        else:
-            views = [self._view_by_uid(body["uid"])] if "uid" in body else []
-            view = incidents.Projection(views).apply(seq, type_, recorded_at, body)
-            if view is not None:
-                self._store_view(view)
         if len(self._pending_entries) >= _BATCH:
             self._flush()
         return seq
@@ -561,21 +596,10 @@ class Vault:
         return {uid for (uid,) in self.conn.execute("SELECT uid FROM incidents")}
 
     @contextmanager
-    def bulk(self) -> Iterator[Callable[..., Any]]:
-        """One transaction for many records (an imported file): all of them or none.
-
-        Yields ``add(type, body, media=())``, where ``media`` are (name, size, chunk factory)
-        files to store first; a new signed checkpoint closes the transaction.
-        """
+    def bulk(self) -> Iterator[Bulk]:
+        """One transaction for many records (an imported file): all of them or none."""
         with self._write():
-
-            def add(type_: str, body: dict[str, Any], media: Iterable[Any] = ()) -> None:
-                described = [self._store_stream(m.name, m.size, m.read) for m in media]
-                if described:
-                    body = {**body, "attachments": [*body.get("attachments", []), *described]}
-                self._append(type_, body)
-
-            yield add
+            yield Bulk(self)
 
     def _store_stream(
         self, name: str, size: int, read: Callable[[], Iterable[bytes]]

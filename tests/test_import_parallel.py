@@ -1,0 +1,116 @@
+"""A large import is parsed in a second process; it must give exactly the inline import's bytes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from blockwatch import importing, vault
+from blockwatch.env import Env
+from blockwatch.errors import InputError
+from blockwatch.importers import Options
+from blockwatch.vault.check import check
+
+from .conftest import PASSPHRASE, make_env, run_cli, snapshot
+from .test_import import EPOCH_MS, call, calls_xml, telegram_chat, write
+
+
+def _files(tmp_path: Path) -> list[Path]:
+    numbers = ["+12025550143", "+447700900123", "", "87011234567", "-2", "+33639980011"]
+    calls = [
+        call(n, number=numbers[n % len(numbers)], type="1235"[n % 4], duration=str(n % 7))
+        for n in range(3000)
+    ]
+    sms = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count='2'>\n"
+        f'  <sms address="+447700900123" date="{EPOCH_MS}" type="1" body="Verify now &#55357;&#56384;" read="0" />\n'
+        f'  <sms address="Kaspi.kz" date="{EPOCH_MS + 1000}" type="1" body="Код 1234" read="1" />\n'
+        "</smses>\n"
+    )
+    csv = "When;Phone;Kind\n04.07.2026 21:10;+33639980011;missed\n04.07.2026 21:11;+33639980012;incoming\n"
+    return [
+        write(tmp_path, "calls.xml", calls_xml(calls)),
+        write(tmp_path, "sms.xml", sms),
+        write(tmp_path, "result.json", json.dumps(telegram_chat())),
+        write(tmp_path, "calls.csv", csv),
+    ]
+
+
+def _import_all(env: Env, files: list[Path], parallel: bool) -> None:
+    options = Options(timezone="Asia/Almaty", column_map={"date": "When", "number": "Phone", "type": "Kind"})
+    with vault.unlock(env, PASSPHRASE) as v:
+        for path in files:
+            importing.import_file(v, path, options, parallel=parallel)
+        check(v)
+
+
+def _tables(env: Env) -> tuple[list[tuple], list[tuple]]:
+    with vault.unlock(env, PASSPHRASE) as v:
+        entries = v.conn.execute("SELECT seq, type, recorded_at, entry, leaf FROM entries").fetchall()
+        rows = v.conn.execute("SELECT * FROM incidents ORDER BY id").fetchall()
+    return entries, rows
+
+
+def test_second_process_writes_the_same_bytes_as_inline(vault_env: Env, tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    inline_env = make_env(tmp_path / "inline")
+    shutil.copytree(vault_env.vault_dir, inline_env.vault_dir)
+    _import_all(vault_env, files, parallel=True)
+    _import_all(inline_env, files, parallel=False)
+    parallel_entries, parallel_rows = _tables(vault_env)
+    inline_entries, inline_rows = _tables(inline_env)
+    assert len(parallel_entries) > 3000
+    assert parallel_entries == inline_entries
+    assert parallel_rows == inline_rows
+    # and a second import of the same files adds nothing either way
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        again = importing.import_file(v, files[0], Options(timezone="Asia/Almaty"), parallel=True)
+    assert (again.added, again.present) == (0, 3000)
+
+
+def test_an_error_in_the_second_process_is_the_same_one_line_and_changes_nothing(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    good = calls_xml([call(n) for n in range(2000)])
+    bad = write(tmp_path, "calls.xml", good.replace(f'date="{EPOCH_MS + 1500 * 60_000}"'.encode(), b'date="soon"'))
+    messages = []
+    for parallel in (True, False):
+        before = snapshot(vault_env.vault_dir)
+        with vault.unlock(vault_env, PASSPHRASE) as v, pytest.raises(InputError) as caught:
+            importing.import_file(v, bad, Options(timezone="Asia/Almaty"), parallel=parallel)
+        assert snapshot(vault_env.vault_dir) == before
+        messages.append((caught.value.status, caught.value.message, caught.value.hint))
+    assert messages[0] == messages[1]
+    assert "call 1501" in messages[0][1] and "epoch milliseconds" in messages[0][1]
+
+
+def test_the_command_uses_the_second_process_for_a_large_file(
+    vault_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "PARALLEL_BYTES", 1)
+    calls = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(10)]))
+    truncated = write(tmp_path, "cut.xml", calls_xml([call(n) for n in range(10)])[:-30])
+    assert run_cli(vault_env, "import", str(calls)).code == 0
+    done = run_cli(vault_env, "--lang", "ru", "import", str(truncated))
+    assert done.code == 1 and "cut.xml" in done.err and "Traceback" not in done.err
+    assert len(done.err.strip().splitlines()) <= 2
+    listed = json.loads(run_cli(vault_env, "list", "--json").out)
+    assert len(listed) == 10 and run_cli(vault_env, "check").code == 0
+
+
+@given(st.sampled_from(importing.FORMATS), st.text())
+def test_record_uid_is_uuid5(fmt: str, key: str) -> None:
+    import uuid
+
+    try:
+        expected = str(uuid.uuid5(importing.NAMESPACE, f"{fmt}|{key}"))
+    except UnicodeEncodeError:  # a lone surrogate: both refuse
+        with pytest.raises(UnicodeEncodeError):
+            importing.record_uid(fmt, key)
+        return
+    assert importing.record_uid(fmt, key) == expected
