@@ -54,64 +54,67 @@ def summarize(views: list[dict[str, Any]], zone: str, today: date | None = None)
     from blockwatch.deadlines import is_overdue
 
     tz = ZoneInfo(zone)
-    # Each time parsed once (stats runs over 100,000), in the vault's zone whatever its source.
-    at = {v["id"]: _at(v).astimezone(tz) for v in views}
-
-    def when(v: dict[str, Any]) -> datetime:
-        return at[v["id"]]
-
-    origin = {v["id"]: call_origin(v) for v in views}  # computed once: stats runs over 100,000
-    calls = [v for v in views if v["kind"] == "call" and v["details"].get("direction") != "out"]
-    foreign_calls = [v for v in calls if origin[v["id"]] == "foreign"]
-    contacts = [
-        v
-        for v in views
-        if v["kind"] in ("call", "message")
-        and v["details"].get("direction") != "out"
-        and origin[v["id"]] == "foreign"
-    ]
-    first = min(contacts, key=when) if contacts else None
+    kinds: Counter[str] = Counter()
+    platforms: Counter[str] = Counter()
+    origins: Counter[str] = Counter()
+    countries: Counter[str] = Counter()
+    per_day: Counter[date] = Counter()
+    by_hour: Counter[int] = Counter()
+    foreign_times: list[datetime] = []
+    first: tuple[datetime, int] | None = None  # the first incoming foreign call or message
+    blocks: list[tuple[datetime, int]] = []
+    notices: list[int] = []
+    appeals: list[dict[str, Any]] = []
+    for v in views:  # one pass: stats runs over 100,000 incidents
+        kind, details = v["kind"], v["details"]
+        at = _at(v).astimezone(tz)  # in the vault's zone, whatever the source's
+        kinds[kind] += 1
+        platforms[v["platform"] or "—"] += 1
+        if kind == "call" or kind == "message":
+            if details.get("direction") == "out":
+                continue
+            origin = call_origin(v)
+            if origin == "foreign" and (first is None or at < first[0]):
+                first = (at, v["id"])
+            if kind == "call":
+                origins[origin] += 1
+                per_day[at.date()] += 1
+                if origin == "foreign":
+                    foreign_times.append(at)
+                    by_hour[at.hour] += 1
+                    countries[(v["counterparty"] or {}).get("region") or "?"] += 1
+        elif kind == "block" or kind == "takedown":
+            notices.append(v["id"])
+            if kind == "block":
+                blocks.append((at, v["id"]))
+        elif kind == "appeal":
+            appeals.append(
+                {
+                    "id": v["id"],
+                    "to": details.get("to"),
+                    "status": details.get("status"),
+                    "due": details.get("due"),
+                    "overdue": today is not None and is_overdue(details, today),
+                }
+            )
     to_block = [
-        {
-            "block": b["id"],
-            "first_contact": first["id"],
-            "seconds": int((when(b) - when(first)).total_seconds()),
-        }
-        for b in sorted((v for v in views if v["kind"] == "block"), key=when)
-        if first is not None and when(first) <= when(b)
+        {"block": block, "first_contact": first[1], "seconds": int((at - first[0]).total_seconds())}
+        for at, block in sorted(blocks, key=lambda b: b[0])
+        if first is not None and first[0] <= at
     ]
-    per_day = Counter(when(v).astimezone(tz).date().isoformat() for v in calls)
-    by_hour = Counter(when(v).astimezone(tz).hour for v in foreign_calls)
     return {
         "incidents": len(views),
-        "by_kind": dict(sorted(Counter(v["kind"] for v in views).items())),
-        "by_platform": dict(sorted(Counter(v["platform"] or "—" for v in views).items())),
+        "by_kind": dict(sorted(kinds.items())),
+        "by_platform": dict(sorted(platforms.items())),
         "calls": {
-            "total": len(calls),
-            **{
-                k: sum(1 for v in calls if origin[v["id"]] == k)
-                for k in ("foreign", "domestic", "withheld", "unknown")
-            },
+            "total": sum(origins.values()),
+            **{k: origins[k] for k in ("foreign", "domestic", "withheld", "unknown")},
         },
-        "foreign_calls_by_country": dict(
-            Counter(
-                (v["counterparty"] or {}).get("region") or "?" for v in foreign_calls
-            ).most_common()
-        ),
-        "busiest_foreign_hour": busiest_window([when(v) for v in foreign_calls]),
+        "foreign_calls_by_country": dict(countries.most_common()),
+        "busiest_foreign_hour": busiest_window(foreign_times),
         "foreign_calls_by_hour": {f"{h:02d}": n for h, n in sorted(by_hour.items())},
-        "calls_per_day": dict(sorted(per_day.items())),
+        "calls_per_day": {day.isoformat(): n for day, n in sorted(per_day.items())},
         "first_foreign_contact_to_block": to_block,
-        "notices": [v["id"] for v in views if v["kind"] in ("block", "takedown")],
-        "appeals": [
-            {
-                "id": v["id"],
-                "to": v["details"].get("to"),
-                "status": v["details"].get("status"),
-                "due": v["details"].get("due"),
-                "overdue": today is not None and is_overdue(v["details"], today),
-            }
-            for v in views
-            if v["kind"] == "appeal"
-        ],
+        "notices": notices,
+        "appeals": appeals,
     }

@@ -707,18 +707,29 @@ class Vault:
         sql, params = self._select(
             "id, kind, platform, occurred_utc, direction, origin, region", where
         )
-        parties: dict[str, Any] = {"withheld": {"type": "withheld"}, "unknown": None}
+        # Rows share their (read-only) counterparty and details dicts: 100,000 rows, few values.
+        parties: dict[tuple[str, str | None], Any] = {}
+        directions: dict[str | None, dict[str, Any]] = {}
         rows, appeals = [], []
         for id_, kind, platform, utc, direction, origin, region in self.conn.execute(sql, params):
-            party = parties.get(
-                origin, {"type": "number", "foreign": origin == "foreign", "region": region}
-            )
+            party = parties.get((origin, region), False)
+            if party is False:
+                party = parties[origin, region] = (
+                    {"type": "withheld"}
+                    if origin == "withheld"
+                    else None
+                    if origin == "unknown"
+                    else {"type": "number", "foreign": origin == "foreign", "region": region}
+                )
+            details = directions.get(direction)
+            if details is None:
+                details = directions[direction] = {"direction": direction} if direction else {}
             row = {
                 "id": id_,
                 "kind": kind,
                 "platform": platform,
                 "occurred_at": utc,  # RFC 3339 in UTC: summarize reads it in the vault's zone
-                "details": {"direction": direction} if direction else {},
+                "details": details,
                 "counterparty": party,
             }
             rows.append(row)
@@ -726,9 +737,10 @@ class Vault:
                 appeals.append(row)
         for row in appeals:
             details = self.incident(row["id"])["details"]
-            row["details"].update(
-                {k: details[k] for k in ("to", "status", "due") if details.get(k) is not None}
-            )
+            row["details"] = {
+                **row["details"],
+                **{k: details[k] for k in ("to", "status", "due") if details.get(k) is not None},
+            }
         return rows
 
     def projection_columns(self) -> dict[str, tuple[Any, ...]]:
