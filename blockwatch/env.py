@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from blockwatch.errors import InputError, VaultLocked
+from blockwatch.i18n import _
 
 APP_NAME = "blockwatch"
 
@@ -85,7 +86,11 @@ class Env:
             if code in LANGS:
                 return code
             if value and name == ENV_LANG:
-                raise InputError(f"{ENV_LANG}={value!r} is not one of: " + ", ".join(LANGS))
+                raise InputError(
+                    _("{name}={value!r} is not one of: {values}").format(
+                        name=ENV_LANG, value=value, values=", ".join(LANGS)
+                    )
+                )
         return "en"
 
     def passphrase(self, new: bool = False) -> str | None:
@@ -103,8 +108,10 @@ class Env:
                     data = f.read(MAX_PASSPHRASE_BYTES + 1)
             except OSError as e:
                 raise InputError(
-                    f"cannot read {names[1]} {file!r}: {e.strerror}",
-                    hint="point it at a readable file holding the passphrase on its first line",
+                    _("cannot read {value} {file!r}: {reason}").format(
+                        value=names[1], file=file, reason=e.strerror
+                    ),
+                    hint=_("point it at a readable file holding the passphrase on its first line"),
                 ) from None
             return _first_line(data, names[1])
         if value:
@@ -121,12 +128,13 @@ def _run_passphrase_command(command: str, name: str) -> bytes:
         done = subprocess.run(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, check=False)
     except (OSError, ValueError) as e:
         raise InputError(
-            f"{name} could not be run: {e}", hint="check the command in that variable"
+            _("{name} could not be run: {e}").format(name=name, e=e),
+            hint=_("check the command in that variable"),
         ) from None
     if done.returncode != 0:
         raise VaultLocked(
-            f"{name} exited with status {done.returncode}",
-            hint="the command must print the passphrase and exit 0",
+            _("{name} exited with status {status}").format(name=name, status=done.returncode),
+            hint=_("the command must print the passphrase and exit 0"),
         )
     return done.stdout
 
@@ -134,13 +142,17 @@ def _run_passphrase_command(command: str, name: str) -> bytes:
 def _first_line(data: bytes, source: str) -> str:
     if len(data) > MAX_PASSPHRASE_BYTES:
         raise InputError(
-            f"the passphrase from {source} is longer than {MAX_PASSPHRASE_BYTES} bytes"
+            _("the passphrase from {source} is longer than {max_passphrase_bytes} bytes").format(
+                source=source, max_passphrase_bytes=MAX_PASSPHRASE_BYTES
+            )
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"the passphrase from {source} is not UTF-8 text") from None
+        raise InputError(
+            _("the passphrase from {source} is not UTF-8 text").format(source=source)
+        ) from None
     line = text.split("\n", 1)[0].removesuffix("\r")
     if not line:
-        raise InputError(f"the passphrase from {source} is empty")
+        raise InputError(_("the passphrase from {source} is empty").format(source=source))
     return line

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from blockwatch.errors import InputError
+from blockwatch.i18n import _
 from blockwatch.vault import Vault
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -28,15 +29,16 @@ def export_attachments(vault: Vault, incident_id: int, out_dir: Path) -> list[tu
         out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as e:
         raise InputError(
-            f"cannot create {out_dir}: {e.strerror}", hint="choose a writable --out directory"
+            _("cannot create {out_dir}: {reason}").format(out_dir=out_dir, reason=e.strerror),
+            hint=_("choose a writable --out directory"),
         ) from None
     written = []
     for item in view["attachments"]:
         target = out_dir / safe_name(item["name"], item["sha256"])
         if target.exists():
             raise InputError(
-                f"{target} already exists",
-                hint="blockwatch never overwrites files; choose an empty --out directory",
+                _("{target} already exists").format(target=target),
+                hint=_("blockwatch never overwrites files; choose an empty --out directory"),
             )
         written.append((write_blob(vault, item["sha256"], target), item["sha256"]))
     return written
@@ -73,15 +75,21 @@ def write_private(
             from blockwatch.errors import VaultCorrupt
 
             raise VaultCorrupt(
-                f"stored attachment {expect_sha256} does not match its hash",
-                hint="run 'blockwatch check'",
+                _("stored attachment {expect_sha256} does not match its hash").format(
+                    expect_sha256=expect_sha256
+                ),
+                hint=_("run 'blockwatch check'"),
             )
         if target.exists() and not replace:
-            raise InputError(f"{target} already exists", hint="blockwatch never overwrites files")
+            raise InputError(
+                _("{target} already exists").format(target=target),
+                hint=_("blockwatch never overwrites files"),
+            )
         os.replace(tmp, target)
     except OSError as e:
         raise InputError(
-            f"cannot write {target}: {e.strerror}", hint="choose a writable place"
+            _("cannot write {target}: {reason}").format(target=target, reason=e.strerror),
+            hint=_("choose a writable place"),
         ) from None
     finally:
         tmp.unlink(missing_ok=True)

@@ -14,12 +14,14 @@ Plural forms follow each catalog's header (Russian has three: 1 звонок, 2 
 from __future__ import annotations
 
 import gettext
+import re
 import sys
 from pathlib import Path
 
 DOMAIN = "blockwatch"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGS = ("ru", "kk")  # catalogs; English needs none
+_FIELD = re.compile(r"\{[^{}]*\}")  # a str.format field: a translation must keep each one
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
@@ -94,6 +96,10 @@ def problems() -> list[str]:
                 isinstance(message.id, tuple) and len(strings) != catalog.num_plurals
             ):
                 issues.append(f"{lang}: untranslated: {message.id!r}")
+            original = str(message.id[-1] if isinstance(message.id, tuple) else message.id)
+            fields = set(_FIELD.findall(original))
+            if any(set(_FIELD.findall(str(s))) != fields for s in strings if s):
+                issues.append(f"{lang}: placeholders differ from the original: {message.id!r}")
         mo = _po_path(lang).with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != _compiled(catalog):
             issues.append(f"{lang}: {mo.name} is not compiled from the .po file")

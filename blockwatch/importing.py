@@ -26,6 +26,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from blockwatch import errors, incidents, phones, when
 from blockwatch.errors import InputError
+from blockwatch.i18n import _
 from blockwatch.importers import FORMATS, ImportFailed, Media, Options, Skipped, detect, parser
 from blockwatch.vault import Vault
 
@@ -88,9 +89,13 @@ def import_file(
     if fmt is None or fmt == "auto":
         fmt = detect(head, path)
     elif fmt not in FORMATS:
-        raise InputError(f"--format {fmt!r} is not one of: auto, " + ", ".join(FORMATS))
+        raise InputError(
+            _("--format {value!r} is not one of: {values}").format(
+                value=fmt, values=", ".join(("auto", *FORMATS))
+            )
+        )
     elif not head:
-        raise ImportFailed(str(path), None, "the file is empty")
+        raise ImportFailed(str(path), None, _("the file is empty"))
     when.zone(options.timezone)
     source_file = {"name": path.name, "sha256": sha, "size": size}
     if parallel is None:
@@ -112,7 +117,7 @@ def import_file(
                 yield item
 
     if dry_run:
-        for _ in count(prepare(path, fmt, options, source_file)):
+        for _record in count(prepare(path, fmt, options, source_file)):
             pass
         return result
     with vault.bulk() as bulk:
@@ -257,8 +262,10 @@ def _check_file(path: Path) -> tuple[int, str]:
     try:
         if not path.is_file():
             raise InputError(
-                f"{path} does not exist" if not path.exists() else f"{path} is not a file",
-                hint="give the path of an exported file",
+                (
+                    _("{path} does not exist") if not path.exists() else _("{path} is not a file")
+                ).format(path=path),
+                hint=_("give the path of an exported file"),
             )
         digest, size = hashlib.sha256(), 0
         with open(path, "rb") as f:
@@ -266,5 +273,7 @@ def _check_file(path: Path) -> tuple[int, str]:
                 digest.update(chunk)
                 size += len(chunk)
     except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror}") from None
+        raise InputError(
+            _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
+        ) from None
     return size, digest.hexdigest()

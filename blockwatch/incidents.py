@@ -110,7 +110,10 @@ def text(value: str | None, field: str) -> str | None:
         return None
     if len(value) > MAX_TEXT:
         raise InputError(
-            f"--{field} is longer than {MAX_TEXT} characters", hint="attach it as a file"
+            _("--{field} is longer than {max_text} characters").format(
+                field=field, max_text=MAX_TEXT
+            ),
+            hint=_("attach it as a file"),
         )
     return value
 
@@ -152,7 +155,9 @@ def _detail(name: str, value: Any) -> Any:
     if name == "duration":
         if type(value) is not int or not 0 <= value <= MAX_DURATION:
             raise InputError(
-                f"--duration {value!r} is not a number of seconds between 0 and {MAX_DURATION}"
+                _(
+                    "--duration {value!r} is not a number of seconds between 0 and {max_duration}"
+                ).format(value=value, max_duration=MAX_DURATION)
             )
         return value
     if name in ("opened", "appeal_offered", "deleted", "edited", "media_omitted", "media_missing"):
@@ -177,9 +182,12 @@ def new_incident(
 ) -> dict[str, Any]:
     """The body of an ``incident.created`` entry."""
     if kind not in KINDS:
-        raise InputError(f"unknown incident kind {kind!r}", hint="one of: " + ", ".join(KINDS))
+        raise InputError(
+            _("unknown incident kind {kind!r}").format(kind=kind),
+            hint=_("one of: {values}").format(values=", ".join(KINDS)),
+        )
     if counterparty is not None and kind not in HAS_COUNTERPARTY:
-        raise InputError(f"a {kind} incident has no counterparty")
+        raise InputError(_("a {kind} incident has no counterparty").format(kind=kind))
     return {
         "uid": uid,
         "kind": kind,
@@ -204,7 +212,7 @@ def amendment(
     set_: dict[str, Any] = {}
     for key, value in changes.items():
         if key not in AMENDABLE:
-            raise InputError(f"{key} cannot be amended")
+            raise InputError(_("{key} cannot be amended").format(key=key))
         if key == "details":
             diff = {k: v for k, v in value.items() if current["details"].get(k) != v}
             if diff:
@@ -239,7 +247,9 @@ class Projection:
         if type_ == ENTRY_CREATED:
             if body["uid"] in self.by_uid:
                 raise VaultCorrupt(
-                    f"ledger entry {seq} creates incident {body['uid']} a second time"
+                    _("ledger entry {seq} creates incident {uid} a second time").format(
+                        seq=seq, uid=body["uid"]
+                    )
                 )
             view = copy.deepcopy(dict(body))
             view.update(id=self.next_id, seq=seq, recorded_at=recorded_at, amended=[])
@@ -294,5 +304,5 @@ class Projection:
             return self.by_uid[body["uid"]]
         except KeyError:
             raise VaultCorrupt(
-                f"ledger entry {seq} changes an incident that does not exist"
+                _("ledger entry {seq} changes an incident that does not exist").format(seq=seq)
             ) from None

@@ -28,6 +28,7 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any, TypeVar
 
 from blockwatch.errors import VerificationFailed
+from blockwatch.i18n import _
 
 _T = TypeVar("_T")
 
@@ -292,20 +293,26 @@ class MerkleTree:
 def _check_hashes(*hashes: bytes) -> None:
     for h in hashes:
         if len(h) != HASH_SIZE:
-            raise ProofError(f"a hash is {len(h)} bytes long, not {HASH_SIZE}")
+            raise ProofError(
+                _("a hash is {count} bytes long, not {hash_size}").format(
+                    count=len(h), hash_size=HASH_SIZE
+                )
+            )
 
 
 def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes:
     """RFC 9162 section 2.1.3.2: the root that ``proof`` implies for leaf ``index``."""
     _check_hashes(leaf, *proof)
     if not 0 <= index < size:
-        raise ProofError(f"leaf index {index} is outside a tree of size {size}")
+        raise ProofError(
+            _("leaf index {index} is outside a tree of size {size}").format(index=index, size=size)
+        )
     if len(proof) > MAX_PROOF_LENGTH:
-        raise ProofError("inclusion proof is too long")
+        raise ProofError(_("inclusion proof is too long"))
     fn, sn, r = index, size - 1, leaf
     for p in proof:
         if sn == 0:
-            raise ProofError("inclusion proof is too long for the tree size")
+            raise ProofError(_("inclusion proof is too long for the tree size"))
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
             while fn and not fn & 1:
@@ -316,7 +323,7 @@ def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[byte
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise ProofError("inclusion proof is too short for the tree size")
+        raise ProofError(_("inclusion proof is too short for the tree size"))
     return r
 
 
@@ -325,7 +332,11 @@ def verify_inclusion(
 ) -> None:
     _check_hashes(root)
     if root_from_inclusion(index, size, leaf, proof) != root:
-        raise ProofError(f"leaf {index} does not prove into the root of tree size {size}")
+        raise ProofError(
+            _("leaf {index} does not prove into the root of tree size {size}").format(
+                index=index, size=size
+            )
+        )
 
 
 def _consistency_roots(
@@ -342,7 +353,7 @@ def _consistency_roots(
     fr = sr = path[0]
     for c in path[1:]:
         if sn == 0:
-            raise ProofError("consistency proof is too long")
+            raise ProofError(_("consistency proof is too long"))
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
@@ -354,7 +365,7 @@ def _consistency_roots(
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise ProofError("consistency proof is too short")
+        raise ProofError(_("consistency proof is too short"))
     return fr, sr
 
 
@@ -364,35 +375,43 @@ def verify_consistency(
     """Check that the tree of ``size2`` with ``root2`` extends the one of ``size1``/``root1``."""
     _check_hashes(root1, root2, *proof)
     if not 0 <= size1 <= size2:
-        raise ProofError(f"tree size went backwards: {size1} then {size2}")
+        raise ProofError(
+            _("tree size went backwards: {size1} then {size2}").format(size1=size1, size2=size2)
+        )
     if len(proof) > MAX_PROOF_LENGTH:
-        raise ProofError("consistency proof is too long")
+        raise ProofError(_("consistency proof is too long"))
     if size1 == size2:
         if proof:
-            raise ProofError("equal tree sizes need an empty consistency proof")
+            raise ProofError(_("equal tree sizes need an empty consistency proof"))
         if root1 != root2:
-            raise ProofError(f"two different roots for tree size {size1}")
+            raise ProofError(_("two different roots for tree size {size1}").format(size1=size1))
         if size1 == 0 and root1 != EMPTY_ROOT:
-            raise ProofError("the root of an empty tree is wrong")
+            raise ProofError(_("the root of an empty tree is wrong"))
         return
     if size1 == 0:
-        raise ProofError("a consistency proof from an empty tree proves nothing")
+        raise ProofError(_("a consistency proof from an empty tree proves nothing"))
     if not proof:
-        raise ProofError("consistency proof is empty")
+        raise ProofError(_("consistency proof is empty"))
     fr, sr = _consistency_roots(size1, size2, root1, proof)
     if fr != root1:
-        raise ProofError(f"consistency proof does not match the root of tree size {size1}")
+        raise ProofError(
+            _("consistency proof does not match the root of tree size {size1}").format(size1=size1)
+        )
     if sr != root2:
-        raise ProofError(f"consistency proof does not match the root of tree size {size2}")
+        raise ProofError(
+            _("consistency proof does not match the root of tree size {size2}").format(size2=size2)
+        )
 
 
 def _check_subtree(start: int, end: int) -> None:
     """A subtree [start, end) must be non-empty and aligned to BIT_CEIL(end - start)."""
     if not 0 <= start < end:
-        raise ProofError(f"[{start}, {end}) is not a subtree")
+        raise ProofError(_("[{start}, {end}) is not a subtree").format(start=start, end=end))
     width = 1 << (end - start - 1).bit_length()
     if start % width:
-        raise ProofError(f"[{start}, {end}) is not aligned as a subtree")
+        raise ProofError(
+            _("[{start}, {end}) is not aligned as a subtree").format(start=start, end=end)
+        )
 
 
 def verify_subtree_inclusion(
@@ -402,9 +421,17 @@ def verify_subtree_inclusion(
     _check_hashes(root)
     _check_subtree(start, end)
     if not start <= index < end:
-        raise ProofError(f"leaf {index} is outside the subtree [{start}, {end})")
+        raise ProofError(
+            _("leaf {index} is outside the subtree [{start}, {end})").format(
+                index=index, start=start, end=end
+            )
+        )
     if root_from_inclusion(index - start, end - start, leaf, proof) != root:
-        raise ProofError(f"leaf {index} does not prove into the subtree [{start}, {end})")
+        raise ProofError(
+            _("leaf {index} does not prove into the subtree [{start}, {end})").format(
+                index=index, start=start, end=end
+            )
+        )
 
 
 def verify_subtree_consistency(
@@ -417,12 +444,16 @@ def verify_subtree_consistency(
     """
     _check_hashes(subtree_root, root, *proof)
     if len(proof) > MAX_PROOF_LENGTH:
-        raise ProofError("subtree consistency proof is too long")
+        raise ProofError(_("subtree consistency proof is too long"))
     if end > size:
-        raise ProofError(f"subtree [{start}, {end}) lies outside a tree of size {size}")
+        raise ProofError(
+            _("subtree [{start}, {end}) lies outside a tree of size {size}").format(
+                start=start, end=end, size=size
+            )
+        )
     if start == end:
         if proof or subtree_root != EMPTY_ROOT:
-            raise ProofError("an empty subtree has the empty hash and an empty proof")
+            raise ProofError(_("an empty subtree has the empty hash and an empty proof"))
         return
     _check_subtree(start, end)
     level = (end - start - 1).bit_length()
@@ -435,13 +466,21 @@ def verify_subtree_consistency(
         # plain consistency proof from the subtree to the node.
         upper = _inclusion_length(start >> level, -(-size >> level))
         if len(path) <= upper:
-            raise ProofError("subtree consistency proof is too short")
+            raise ProofError(_("subtree consistency proof is too short"))
         lower, path = path[: len(path) - upper], path[len(path) - upper :]
         fr, node = _consistency_roots(end - start, node_end - start, subtree_root, lower)
         if fr != subtree_root:
-            raise ProofError(f"proof does not match the hash of subtree [{start}, {end})")
+            raise ProofError(
+                _("proof does not match the hash of subtree [{start}, {end})").format(
+                    start=start, end=end
+                )
+            )
     if root_from_inclusion(start >> level, -(-size >> level), node, path) != root:
-        raise ProofError(f"subtree [{start}, {end}) does not prove into tree size {size}")
+        raise ProofError(
+            _("subtree [{start}, {end}) does not prove into tree size {size}").format(
+                start=start, end=end, size=size
+            )
+        )
 
 
 def _inclusion_length(index: int, size: int) -> int:
@@ -494,10 +533,10 @@ def open_checkpoint(note: str, origin: str, public_key: bytes) -> Checkpoint:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     if len(note.encode()) > MAX_NOTE_BYTES:
-        raise ProofError("checkpoint note is too large")
+        raise ProofError(_("checkpoint note is too large"))
     text, sep, sigs = note.partition("\n\n")
     if not sep or not sigs.endswith("\n"):
-        raise ProofError("checkpoint note is malformed (no signature block)")
+        raise ProofError(_("checkpoint note is malformed (no signature block)"))
     body = (text + "\n").encode()
     want = key_id(origin, public_key)
     for line in sigs[:-1].split("\n"):
@@ -513,24 +552,24 @@ def open_checkpoint(note: str, origin: str, public_key: bytes) -> Checkpoint:
         try:
             Ed25519PublicKey.from_public_bytes(public_key).verify(raw[4:], body)
         except InvalidSignature:
-            raise ProofError("checkpoint signature is invalid") from None
+            raise ProofError(_("checkpoint signature is invalid")) from None
         return _parse_checkpoint(text, origin)
-    raise ProofError("checkpoint carries no signature by the vault's key")
+    raise ProofError(_("checkpoint carries no signature by the vault's key"))
 
 
 def _parse_checkpoint(text: str, origin: str) -> Checkpoint:
     lines = text.split("\n")
     if len(lines) < 3 or lines[0] != origin:
-        raise ProofError("checkpoint origin does not match")
+        raise ProofError(_("checkpoint origin does not match"))
     size_s, root_s = lines[1], lines[2]
     if not size_s.isdigit() or (size_s != "0" and size_s.startswith("0")):
-        raise ProofError("checkpoint tree size is not a number")
+        raise ProofError(_("checkpoint tree size is not a number"))
     size = int(size_s)
     if size > MAX_TREE_SIZE:
-        raise ProofError("checkpoint tree size is implausibly large")
+        raise ProofError(_("checkpoint tree size is implausibly large"))
     try:
         root = base64.b64decode(root_s, validate=True)
     except ValueError:
-        raise ProofError("checkpoint root hash is not base64") from None
+        raise ProofError(_("checkpoint root hash is not base64")) from None
     _check_hashes(root)
     return Checkpoint(origin, size, root)

@@ -67,7 +67,9 @@ def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) 
         changes["platform"] = incidents.platform(typed.platform)
     if typed.counterparty is not None:
         if current["kind"] not in incidents.HAS_COUNTERPARTY:
-            raise InputError(f"a {current['kind']} incident has no number or sender")
+            raise InputError(
+                _("a {kind} incident has no number or sender").format(kind=current["kind"])
+            )
         changes["counterparty"] = phones.counterparty(typed.counterparty, settings.home_region)
     if typed.note is not None:
         changes["note"] = incidents.text(typed.note, "note")

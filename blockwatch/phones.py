@@ -69,7 +69,9 @@ def counterparty(raw: str, home_region: str = "KZ", *, strict: bool = True) -> d
     digits = re.sub(r"\D", "", text)
     if not digits or re.search(r"[^\d\s()+.\-/]", text):
         if strict and not re.search(r"\w", text):
-            raise InputError(f"{raw!r} is neither a phone number nor a sender name")
+            raise InputError(
+                _("{raw!r} is neither a phone number nor a sender name").format(raw=raw)
+            )
         return {**base, "type": "alphanumeric"}
     return _number(text, digits, raw, home_region, strict, base)
 

@@ -595,7 +595,7 @@ def test_an_error_late_in_a_file_imports_nothing_of_it(vault_env: Env, tmp_path:
     bad = good.replace(f'date="{EPOCH_MS + 40 * 60_000}"'.encode(), b'date="yesterday"')
     before = snapshot(vault_env.vault_dir)
     done = run_cli(vault_env, "import", str(write(tmp_path, "calls.xml", bad)))
-    assert done.code == 1 and "call 41" in done.err and "epoch milliseconds" in done.err
+    assert done.code == 1 and "<call> element 41" in done.err and "epoch milliseconds" in done.err
     assert snapshot(vault_env.vault_dir) == before
 
 

@@ -86,7 +86,7 @@ def test_an_error_in_the_second_process_is_the_same_one_line_and_changes_nothing
         assert snapshot(vault_env.vault_dir) == before
         messages.append((caught.value.status, caught.value.message, caught.value.hint))
     assert messages[0] == messages[1]
-    assert "call 1501" in messages[0][1] and "epoch milliseconds" in messages[0][1]
+    assert "<call> element 1501" in messages[0][1] and "epoch milliseconds" in messages[0][1]
 
 
 def test_the_command_uses_the_second_process_for_a_large_file(

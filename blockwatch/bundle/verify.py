@@ -78,8 +78,8 @@ def normalise_fingerprint(text: str) -> str:
         value = value[6:]
     if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
         raise InputError(
-            f"--fingerprint {text!r} is not 64 hexadecimal characters",
-            hint="give the SHA-256 fingerprint the journalist gave you (blockwatch key show)",
+            _("--fingerprint {text!r} is not 64 hexadecimal characters").format(text=text),
+            hint=_("give the SHA-256 fingerprint the journalist gave you (blockwatch key show)"),
         )
     return value
 
@@ -92,7 +92,9 @@ def verify_bundle(
         with open(path, "rb") as handle:
             return _Verifier(handle, str(path), progress).run(pinned)
     except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror}") from None
+        raise InputError(
+            _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
+        ) from None
 
 
 class _Verifier:
@@ -123,7 +125,9 @@ class _Verifier:
             self.done(5)
             if pinned is not None and pinned != fp:
                 raise BundleInvalid(
-                    6, f"the bundle is signed by {fp}, not by {pinned}", layout.SIGNER
+                    6,
+                    _("the bundle is signed by {fp}, not by {pinned}").format(fp=fp, pinned=pinned),
+                    layout.SIGNER,
                 )
             self.done(6)
             checkpoint, entries = self.check_ledger(public)
@@ -138,13 +142,17 @@ class _Verifier:
         try:
             zf = zipfile.ZipFile(self.handle)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-            raise BundleInvalid(1, f"not a zip file: {e}", self.label) from None
+            raise BundleInvalid(1, _("not a zip file: {e}").format(e=e), self.label) from None
         try:
             infos = zf.infolist()
             if not infos:
-                raise BundleInvalid(1, "the zip is empty", self.label)
+                raise BundleInvalid(1, _("the zip is empty"), self.label)
             if len(infos) > layout.MAX_MEMBERS:
-                raise BundleInvalid(1, f"more than {layout.MAX_MEMBERS} members", self.label)
+                raise BundleInvalid(
+                    1,
+                    _("more than {max_members} members").format(max_members=layout.MAX_MEMBERS),
+                    self.label,
+                )
             members: dict[str, zipfile.ZipInfo] = {}
             seen: set[str] = set()
             tops: set[str] = set()
@@ -154,18 +162,22 @@ class _Verifier:
                 self.check_member(info)
                 folded = unicodedata.normalize("NFC", name).casefold()
                 if folded in seen:
-                    raise BundleInvalid(1, "two members have the same name", name)
+                    raise BundleInvalid(1, _("two members have the same name"), name)
                 seen.add(folded)
                 total += info.file_size
                 if total > layout.MAX_TOTAL_BYTES:
-                    raise BundleInvalid(1, "the members add up to more than the size cap", name)
+                    raise BundleInvalid(1, _("the members add up to more than the size cap"), name)
                 if name.endswith("/"):
                     continue  # a plain directory entry carries nothing
-                top, _, rest = name.partition("/")
+                top, _slash, rest = name.partition("/")
                 tops.add(top)
                 members[rest] = info
             if len(tops) != 1:
-                raise BundleInvalid(1, f"expected one top folder, found {len(tops)}", self.label)
+                raise BundleInvalid(
+                    1,
+                    _("expected one top folder, found {count}").format(count=len(tops)),
+                    self.label,
+                )
             self.check_overlaps(infos)
         except BaseException:
             zf.close()
@@ -176,28 +188,34 @@ class _Verifier:
     def check_member(info: zipfile.ZipInfo) -> None:
         name = info.filename
         if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-            raise BundleInvalid(1, "member name is absolute or uses backslashes", repr(name))
+            raise BundleInvalid(1, _("member name is absolute or uses backslashes"), repr(name))
         parts = name.rstrip("/").split("/")
         if any(p in ("", ".", "..") for p in parts):
-            raise BundleInvalid(1, "member name contains '..', '.' or an empty part", repr(name))
+            raise BundleInvalid(1, _("member name contains '..', '.' or an empty part"), repr(name))
         if not layout.SAFE_PATH.fullmatch(name.rstrip("/")):
-            raise BundleInvalid(1, "member name has characters outside [A-Za-z0-9._-]", repr(name))
+            raise BundleInvalid(
+                1, _("member name has characters outside [A-Za-z0-9._-]"), repr(name)
+            )
         if info.flag_bits & 0x1:
-            raise BundleInvalid(1, "member is encrypted", name)
+            raise BundleInvalid(1, _("member is encrypted"), name)
         mode = info.external_attr >> 16
         kind = stat.S_IFMT(mode)
         if info.create_system == 3 and kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-            raise BundleInvalid(1, "member is a link or a device, not a file", name)
+            raise BundleInvalid(1, _("member is a link or a device, not a file"), name)
         if name.endswith("/") and (info.file_size or info.compress_size):
-            raise BundleInvalid(1, "a directory entry carries data", name)
+            raise BundleInvalid(1, _("a directory entry carries data"), name)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise BundleInvalid(1, f"unsupported compression method {info.compress_type}", name)
+            raise BundleInvalid(
+                1,
+                _("unsupported compression method {method}").format(method=info.compress_type),
+                name,
+            )
         if info.file_size > layout.MAX_MEMBER_BYTES:
-            raise BundleInvalid(1, "member is larger than the size cap", name)
+            raise BundleInvalid(1, _("member is larger than the size cap"), name)
         if info.file_size > layout.RATIO_FLOOR and info.file_size > layout.MAX_RATIO * max(
             info.compress_size, 1
         ):
-            raise BundleInvalid(1, "member compresses suspiciously well (a zip bomb?)", name)
+            raise BundleInvalid(1, _("member compresses suspiciously well (a zip bomb?)"), name)
 
     def check_overlaps(self, infos: list[zipfile.ZipInfo]) -> None:
         """Members whose data overlap are how the worst zip bombs get their ratio."""
@@ -207,7 +225,7 @@ class _Verifier:
             self.handle.seek(offset + 26)
             header = self.handle.read(4)
             if len(header) != 4:
-                raise BundleInvalid(1, "truncated local header", info.filename)
+                raise BundleInvalid(1, _("truncated local header"), info.filename)
             end = (
                 offset
                 + 30
@@ -216,23 +234,23 @@ class _Verifier:
                 + info.compress_size
             )
             if end > next_offset:
-                raise BundleInvalid(1, "members overlap", nxt.filename)
+                raise BundleInvalid(1, _("members overlap"), nxt.filename)
 
     # ------------------------------------------------------------------ reading
 
     def read(self, check: int, rest: str, cap: int) -> bytes:
         info = self.members.get(rest)
         if info is None:
-            raise BundleInvalid(check, "file is missing", rest)
+            raise BundleInvalid(check, _("file is missing"), rest)
         if info.file_size > cap:
-            raise BundleInvalid(check, "file is larger than allowed", rest)
+            raise BundleInvalid(check, _("file is larger than allowed"), rest)
         try:
             with self.zf.open(info) as f:
                 data = f.read(cap + 1)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-            raise BundleInvalid(check, f"cannot be read: {e}", rest) from None
+            raise BundleInvalid(check, _("cannot be read: {e}").format(e=e), rest) from None
         if len(data) > cap:
-            raise BundleInvalid(check, "file is larger than allowed", rest)
+            raise BundleInvalid(check, _("file is larger than allowed"), rest)
         return data
 
     def digest(self, check: int, rest: str) -> tuple[str, int]:
@@ -244,9 +262,9 @@ class _Verifier:
                     digest.update(chunk)
                     size += len(chunk)
                     if size > info.file_size:
-                        raise BundleInvalid(check, "file is longer than the zip says", rest)
+                        raise BundleInvalid(check, _("file is longer than the zip says"), rest)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-            raise BundleInvalid(check, f"cannot be read: {e}", rest) from None
+            raise BundleInvalid(check, _("cannot be read: {e}").format(e=e), rest) from None
         return digest.hexdigest(), size
 
     @staticmethod
@@ -254,14 +272,16 @@ class _Verifier:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise BundleInvalid(check, "manifest is not UTF-8", name) from None
+            raise BundleInvalid(check, _("manifest is not UTF-8"), name) from None
         entries: dict[str, str] = {}
         for number, line in enumerate(text.split("\n"), 1):
             if not line and number == text.count("\n") + 1:
                 continue
             match = layout.MANIFEST_LINE.fullmatch(line)
             if not match or not layout.SAFE_PATH.fullmatch(match[2]) or match[2] in entries:
-                raise BundleInvalid(check, f"line {number} is not '<sha256>  <path>'", name)
+                raise BundleInvalid(
+                    check, _("line {number} is not '<sha256>  <path>'").format(number=number), name
+                )
             entries[match[2]] = match[1]
         return entries
 
@@ -269,25 +289,25 @@ class _Verifier:
 
     def check_payload(self) -> dict[str, str]:
         if self.read(2, layout.BAGIT, layout.MAX_TAG_BYTES) != layout.BAGIT_TXT:
-            raise BundleInvalid(2, "not a BagIt 1.0 declaration", layout.BAGIT)
+            raise BundleInvalid(2, _("not a BagIt 1.0 declaration"), layout.BAGIT)
         manifest = self.parse_manifest(
             2, self.read(2, layout.MANIFEST, layout.MAX_JSON_BYTES), layout.MANIFEST
         )
         if not manifest:
-            raise BundleInvalid(2, "the payload manifest is empty", layout.MANIFEST)
+            raise BundleInvalid(2, _("the payload manifest is empty"), layout.MANIFEST)
         total = 0
         for rest, want in sorted(manifest.items()):
             if not rest.startswith("data/"):
-                raise BundleInvalid(2, "the payload manifest lists a file outside data/", rest)
+                raise BundleInvalid(2, _("the payload manifest lists a file outside data/"), rest)
             if rest not in self.members:
-                raise BundleInvalid(2, "a listed payload file is missing", rest)
+                raise BundleInvalid(2, _("a listed payload file is missing"), rest)
             got, size = self.digest(2, rest)
             if got != want:
-                raise BundleInvalid(2, "SHA-256 does not match the manifest", rest)
+                raise BundleInvalid(2, _("SHA-256 does not match the manifest"), rest)
             total += size
         self.bag_info = self.parse_bag_info()
         if self.bag_info.get("Payload-Oxum") != f"{total}.{len(manifest)}":
-            raise BundleInvalid(2, "Payload-Oxum does not match the payload", layout.BAG_INFO)
+            raise BundleInvalid(2, _("Payload-Oxum does not match the payload"), layout.BAG_INFO)
         return manifest
 
     def parse_bag_info(self) -> dict[str, str]:
@@ -299,7 +319,7 @@ class _Verifier:
                 if sep:
                     info[key] = value
         except UnicodeDecodeError:
-            raise BundleInvalid(2, "bag-info.txt is not UTF-8", layout.BAG_INFO) from None
+            raise BundleInvalid(2, _("bag-info.txt is not UTF-8"), layout.BAG_INFO) from None
         return info
 
     def check_listing(self, payload: dict[str, str]) -> dict[str, str]:
@@ -309,7 +329,7 @@ class _Verifier:
         allowed = set(payload) | set(tags) | {layout.TAGMANIFEST, layout.SIGNATURE}
         for rest in sorted(self.members):
             if rest not in allowed:
-                raise BundleInvalid(3, "file is not listed in any manifest", rest)
+                raise BundleInvalid(3, _("file is not listed in any manifest"), rest)
         for required in (
             layout.BAGIT,
             layout.BAG_INFO,
@@ -319,19 +339,19 @@ class _Verifier:
             layout.verify_name("en"),
         ):
             if required not in tags:
-                raise BundleInvalid(3, "the tag manifest does not cover this file", required)
+                raise BundleInvalid(3, _("the tag manifest does not cover this file"), required)
         return tags
 
     def check_tags(self, tags: dict[str, str]) -> None:
         for rest, want in sorted(tags.items()):
             if rest.startswith("data/") or "/" in rest:
                 raise BundleInvalid(
-                    4, "the tag manifest lists a file outside the bag's top level", rest
+                    4, _("the tag manifest lists a file outside the bag's top level"), rest
                 )
             if rest not in self.members:
-                raise BundleInvalid(4, "a listed tag file is missing", rest)
+                raise BundleInvalid(4, _("a listed tag file is missing"), rest)
             if self.digest(4, rest)[0] != want:
-                raise BundleInvalid(4, "SHA-256 does not match the tag manifest", rest)
+                raise BundleInvalid(4, _("SHA-256 does not match the tag manifest"), rest)
 
     # ------------------------------------------------------------------ checks 5-7
 
@@ -347,14 +367,14 @@ class _Verifier:
         try:
             key = load_pem_public_key(self.read(5, layout.SIGNER, layout.MAX_TAG_BYTES))
         except (ValueError, UnsupportedAlgorithm):
-            raise BundleInvalid(5, "not a PEM public key", layout.SIGNER) from None
+            raise BundleInvalid(5, _("not a PEM public key"), layout.SIGNER) from None
         if not isinstance(key, Ed25519PublicKey):
-            raise BundleInvalid(5, "the key is not Ed25519", layout.SIGNER)
+            raise BundleInvalid(5, _("the key is not Ed25519"), layout.SIGNER)
         signature = self.read(5, layout.SIGNATURE, 64)
         try:
             key.verify(signature, self.read(5, layout.TAGMANIFEST, layout.MAX_TAG_BYTES))
         except InvalidSignature:
-            raise BundleInvalid(5, "the signature does not verify", layout.SIGNATURE) from None
+            raise BundleInvalid(5, _("the signature does not verify"), layout.SIGNATURE) from None
         raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
         return raw, hashlib.sha256(raw).hexdigest()
 
@@ -367,12 +387,14 @@ class _Verifier:
             or doc.get("format") != layout.LEDGER_FORMAT
             or doc.get("version") != 1
         ):
-            raise BundleInvalid(7, "unknown ledger proof format or version", layout.LEDGER_JSON)
+            raise BundleInvalid(7, _("unknown ledger proof format or version"), layout.LEDGER_JSON)
         origin, note = doc.get("origin"), doc.get("checkpoint")
         if not isinstance(origin, str) or not isinstance(note, str):
-            raise BundleInvalid(7, "origin or checkpoint missing", layout.LEDGER_JSON)
+            raise BundleInvalid(7, _("origin or checkpoint missing"), layout.LEDGER_JSON)
         if note.encode() != self.read(7, layout.CHECKPOINT, layout.MAX_TAG_BYTES):
-            raise BundleInvalid(7, "the checkpoint differs from checkpoint.txt", layout.LEDGER_JSON)
+            raise BundleInvalid(
+                7, _("the checkpoint differs from checkpoint.txt"), layout.LEDGER_JSON
+            )
         try:
             checkpoint = ledger.open_checkpoint(note, origin, public)
         except ledger.ProofError as e:
@@ -380,7 +402,7 @@ class _Verifier:
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
         if not isinstance(rows, list) or not rows:
-            raise BundleInvalid(7, "no ledger entries", layout.LEDGER_JSON)
+            raise BundleInvalid(7, _("no ledger entries"), layout.LEDGER_JSON)
         last = -1
         for row in rows:
             try:
@@ -392,14 +414,18 @@ class _Verifier:
                 raw = text.encode("utf-8")
                 entry = json.loads(raw)
             except (KeyError, TypeError, ValueError, UnicodeError, RecursionError):
-                raise BundleInvalid(7, "a ledger entry is malformed", layout.LEDGER_JSON) from None
+                raise BundleInvalid(
+                    7, _("a ledger entry is malformed"), layout.LEDGER_JSON
+                ) from None
             if not isinstance(entry, dict) or not isinstance(entry.get("body"), dict):
                 raise BundleInvalid(
-                    7, f"entry {seq} is not a ledger entry object", layout.LEDGER_JSON
+                    7,
+                    _("entry {seq} is not a ledger entry object").format(seq=seq),
+                    layout.LEDGER_JSON,
                 )
             if type(seq) is not int or seq <= last:
                 raise BundleInvalid(
-                    7, "ledger entries are not in increasing order", layout.LEDGER_JSON
+                    7, _("ledger entries are not in increasing order"), layout.LEDGER_JSON
                 )
             last = seq
             try:
@@ -407,22 +433,30 @@ class _Verifier:
                     ledger.canonical_entry(seq, entry["type"], entry["recorded_at"], entry["body"])
                     != raw
                 ):
-                    raise BundleInvalid(7, f"entry {seq} is not canonical", layout.LEDGER_JSON)
+                    raise BundleInvalid(
+                        7, _("entry {seq} is not canonical").format(seq=seq), layout.LEDGER_JSON
+                    )
                 ledger.verify_inclusion(
                     seq, checkpoint.size, ledger.leaf_hash(raw), proof, checkpoint.root
                 )
             except ledger.ProofError as e:
-                raise BundleInvalid(7, f"entry {seq}: {e.message}", layout.LEDGER_JSON) from None
+                raise BundleInvalid(
+                    7,
+                    _("entry {seq}: {message}").format(seq=seq, message=e.message),
+                    layout.LEDGER_JSON,
+                ) from None
             except (KeyError, TypeError, ValueError):
-                raise BundleInvalid(7, f"entry {seq} is malformed", layout.LEDGER_JSON) from None
+                raise BundleInvalid(
+                    7, _("entry {seq} is malformed").format(seq=seq), layout.LEDGER_JSON
+                ) from None
             entries.append((seq, entry))
         first = entries[0][1]
         if entries[0][0] != 0 or first.get("type") != "vault.created":
-            raise BundleInvalid(7, "the vault's first entry is not included", layout.LEDGER_JSON)
+            raise BundleInvalid(7, _("the vault's first entry is not included"), layout.LEDGER_JSON)
         body = first.get("body") or {}
         if body.get("signer") != base64.b64encode(public).decode() or body.get("origin") != origin:
             raise BundleInvalid(
-                7, "the ledger was started by another key or origin", layout.LEDGER_JSON
+                7, _("the ledger was started by another key or origin"), layout.LEDGER_JSON
             )
         return checkpoint, entries
 
@@ -431,11 +465,13 @@ class _Verifier:
     def check_incidents(self, entries: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
         claimed = self.json(8, layout.INCIDENTS_JSON)
         if not isinstance(claimed, list) or not all(isinstance(v, dict) for v in claimed):
-            raise BundleInvalid(8, "not a list of incidents", layout.INCIDENTS_JSON)
+            raise BundleInvalid(8, _("not a list of incidents"), layout.INCIDENTS_JSON)
         try:
             ids = {v["uid"]: v["id"] for v in claimed}
         except (KeyError, TypeError):
-            raise BundleInvalid(8, "an incident has no uid or id", layout.INCIDENTS_JSON) from None
+            raise BundleInvalid(
+                8, _("an incident has no uid or id"), layout.INCIDENTS_JSON
+            ) from None
         replay = incidents.Projection()
         try:
             for seq, entry in entries:
@@ -445,18 +481,20 @@ class _Verifier:
                 replay.apply(seq, entry["type"], entry["recorded_at"], body)
         except (VerificationFailed, KeyError, TypeError, AttributeError, ValueError) as e:
             raise BundleInvalid(
-                8, f"the ledger entries do not replay ({type(e).__name__})", layout.LEDGER_JSON
+                8,
+                _("the ledger entries do not replay ({name})").format(name=type(e).__name__),
+                layout.LEDGER_JSON,
             ) from None
         by_uid = {v["uid"]: v for v in claimed}
         if set(by_uid) != set(replay.by_uid) or len(by_uid) != len(claimed):
             raise BundleInvalid(
-                8, "the incidents are not those the ledger entries create", layout.INCIDENTS_JSON
+                8, _("the incidents are not those the ledger entries create"), layout.INCIDENTS_JSON
             )
         for uid, view in replay.by_uid.items():
             if by_uid[uid] != view:
                 raise BundleInvalid(
                     8,
-                    f"incident {view['id']} differs from its ledger entries",
+                    _("incident {id} differs from its ledger entries").format(id=view["id"]),
                     layout.INCIDENTS_JSON,
                 )
         return claimed
@@ -465,4 +503,4 @@ class _Verifier:
         try:
             return json.loads(self.read(check, rest, layout.MAX_JSON_BYTES))
         except (ValueError, UnicodeDecodeError, RecursionError):
-            raise BundleInvalid(check, "not valid JSON (or nested too deeply)", rest) from None
+            raise BundleInvalid(check, _("not valid JSON (or nested too deeply)"), rest) from None

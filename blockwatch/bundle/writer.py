@@ -28,6 +28,7 @@ from blockwatch.bundle import layout
 from blockwatch.bundle.verify_texts import verify_text
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.files import safe_name
+from blockwatch.i18n import _
 from blockwatch.vault import Filter, Vault
 
 INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # never SVG
@@ -62,28 +63,33 @@ def export_bundle(
     views = vault.incidents(options.where)
     if not views:
         raise InputError(
-            "no incidents match the filters: nothing to export",
-            hint="check --kind/--platform/--since/--until/--id with 'blockwatch list'",
+            _("no incidents match the filters: nothing to export"),
+            hint=_("check --kind/--platform/--since/--until/--id with 'blockwatch list'"),
         )
     if out.exists() and not force:
         raise InputError(
-            f"{out} already exists", hint="choose another name, or add --force to replace it"
+            _("{out} already exists").format(out=out),
+            hint=_("choose another name, or add --force to replace it"),
         )
     if out.is_dir():
-        raise InputError(f"{out} is a directory", hint="give a file name ending in .zip")
+        raise InputError(
+            _("{out} is a directory").format(out=out), hint=_("give a file name ending in .zip")
+        )
     case = _one_line(options.case) if options.case else None
     name = "blockwatch-" + (_slug(case) + "-" if case else "") + at_time.strftime("%Y%m%dT%H%M%SZ")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(
-            f"directory {parent} does not exist", hint="create it first, or choose another place"
+            _("directory {parent} does not exist").format(parent=parent),
+            hint=_("create it first, or choose another place"),
         )
     tmp = parent / f".{out.name}.{secrets.token_hex(4)}.part"
     try:
         fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     except OSError as e:
         raise InputError(
-            f"cannot write in {parent}: {e.strerror}", hint="choose a writable place for the bundle"
+            _("cannot write in {parent}: {reason}").format(parent=parent, reason=e.strerror),
+            hint=_("choose a writable place for the bundle"),
         ) from None
     try:
         with os.fdopen(fd, "w+b") as raw:
@@ -102,8 +108,8 @@ def export_bundle(
         os.replace(tmp, out)
     except OSError as e:
         raise InputError(
-            f"cannot write the bundle {out}: {e.strerror}",
-            hint="check free space and permissions; nothing was written at OUT",
+            _("cannot write the bundle {out}: {reason}").format(out=out, reason=e.strerror),
+            hint=_("check free space and permissions; nothing was written at OUT"),
         ) from None
     finally:
         tmp.unlink(missing_ok=True)
@@ -127,7 +133,8 @@ def _write_bag(
     checkpoint = ledger.open_checkpoint(note, vault.settings.origin, vault.public_key)
     if checkpoint.size != tree.size or checkpoint.root != tree.root():
         raise VaultCorrupt(
-            "the vault's latest checkpoint does not match its ledger", hint="run 'blockwatch check'"
+            _("the vault's latest checkpoint does not match its ledger"),
+            hint=_("run 'blockwatch check'"),
         )
 
     # Attachments first: their files stream straight from the vault into the zip.
@@ -305,7 +312,8 @@ class _BagWriter:
                     kept.append(chunk)
         if digest.hexdigest() != sha256 or written != size:
             raise VaultCorrupt(
-                f"stored attachment {sha256} does not match its hash", hint="run 'blockwatch check'"
+                _("stored attachment {sha256} does not match its hash").format(sha256=sha256),
+                hint=_("run 'blockwatch check'"),
             )
         self.payload[path] = sha256
         self.payload_bytes += size

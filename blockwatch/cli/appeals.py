@@ -30,7 +30,7 @@ def appeal(
     from blockwatch.errors import UsageError
 
     if status is None:
-        raise UsageError("--status is missing", hint="e.g. --status rejected")
+        raise UsageError(_("--status is missing"), hint=_("e.g. --status rejected"))
     st = state(ctx)
     with open_vault(st) as v:
         view = logbook.set_status(
@@ -85,16 +85,16 @@ def _table(st: State, rows: list[dict[str, Any]], today: str) -> None:
         return
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     for name, width in (
-        ("id", 2),
-        ("to", 8),
-        ("channel", 7),
-        ("ref", 3),
-        ("status", 12),
-        ("sent", 10),
-        ("due", 10),
-        ("days left", 4),
+        (_("id"), 2),
+        (_("to"), 8),
+        (_("channel"), 7),
+        (_("ref"), 3),
+        (_("status"), 12),
+        (_("sent"), 10),
+        (_("due"), 10),
+        (_("days left"), 4),
     ):
-        table.add_column(name, min_width=width, no_wrap=name != "ref")
+        table.add_column(name, min_width=width, no_wrap=width != 3)
     for r in rows:
         left = "—" if r["days_left"] is None else str(r["days_left"])
         style = "bold red" if r["overdue"] else ""
@@ -151,6 +151,7 @@ def _days(text: str) -> int:
     m = re.fullmatch(r"\s*(\d{1,4})\s*(d|days?|w|weeks?)?\s*", text)
     if not m:
         raise InputError(
-            f"--within {text!r} is not a number of days", hint="e.g. --within 7d or --within 2w"
+            _("--within {text!r} is not a number of days").format(text=text),
+            hint=_("e.g. --within 7d or --within 2w"),
         )
     return int(m[1]) * (7 if (m[2] or "d").startswith("w") else 1)

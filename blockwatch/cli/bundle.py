@@ -64,7 +64,11 @@ def export(
     st = state(ctx)
     language = lang or st.lang
     if language not in LANGS:
-        raise InputError(f"--lang {language!r} is not one of: {', '.join(LANGS)}")
+        raise InputError(
+            _("--lang {language!r} is not one of: {values}").format(
+                language=language, values=", ".join(LANGS)
+            )
+        )
     incidents.check_kinds(kind or ())
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
@@ -115,9 +119,11 @@ def verify(
 
     st = state(ctx)
     try:
-        with st.status("Verifying…") as status:
+        with st.status(_("Verifying…")) as status:
             result = verify_bundle(
-                bundle, fingerprint, progress=lambda what: status(f"Checking: {what}…")
+                bundle,
+                fingerprint,
+                progress=lambda what: status(_("Checking: {what}…").format(what=what)),
             )
     except BundleInvalid as e:
         if json_:

@@ -79,7 +79,9 @@ def import_(
 
     st = state(ctx)
     if date_order not in (None, "dmy", "mdy", "ymd"):
-        raise InputError(f"--date-order {date_order!r} is not dmy or mdy")
+        raise InputError(
+            _("--date-order {date_order!r} is not dmy or mdy").format(date_order=date_order)
+        )
     mapping = parse_map(column_map)
     with open_vault(st) as v:
         zone = timezone or v.settings.timezone

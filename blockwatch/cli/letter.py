@@ -60,17 +60,23 @@ def letter(
     language = lang or st.lang
     if kind not in letters.TYPES:
         raise InputError(
-            f"{kind!r} is not a letter type", hint="one of: " + ", ".join(letters.TYPES)
+            _("{kind!r} is not a letter type").format(kind=kind),
+            hint=_("one of: {values}").format(values=", ".join(letters.TYPES)),
         )
     if language not in letters.LANGS:
-        raise InputError(f"--lang {language!r} is not one of: kk, ru, en")
+        raise InputError(
+            _("--lang {language!r} is not one of: kk, ru, en").format(language=language)
+        )
     suffix = out.suffix.lower()
     if suffix not in (".md", ".markdown", ".txt", ".html", ".htm"):
         raise InputError(
-            f"{out}: write the letter to a .md or .html file", hint="e.g. --out letter.md"
+            _("{out}: write the letter to a .md or .html file").format(out=out),
+            hint=_("e.g. --out letter.md"),
         )
     if out.exists() and not force:
-        raise InputError(f"{out} already exists", hint="choose another name, or add --force")
+        raise InputError(
+            _("{out} already exists").format(out=out), hint=_("choose another name, or add --force")
+        )
     incidents.check_kinds(kind_filter or ())
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
@@ -80,8 +86,8 @@ def letter(
         views = v.incidents(where)
         if not views:
             raise InputError(
-                "no incidents match: the letter would be empty",
-                hint="check the filters with 'blockwatch list'",
+                _("no incidents match: the letter would be empty"),
+                hint=_("check the filters with 'blockwatch list'"),
             )
         reference = letters.bundle_reference(bundle, v.fingerprint) if bundle else None
         today = now.astimezone(when.zone(zone)).date()

@@ -134,22 +134,29 @@ def _text(text: str | None, text_file: Path | None) -> str | None:
     if text_file is None:
         return text
     if text is not None:
-        raise UsageError("give either --text or --text-file, not both")
+        raise UsageError(_("give either --text or --text-file, not both"))
     try:
         with open(text_file, "rb") as f:
             data = f.read(MAX_TEXT_FILE + 1)
     except OSError as e:
-        raise InputError(f"cannot read --text-file {str(text_file)!r}: {e.strerror}") from None
+        raise InputError(
+            _("cannot read --text-file {text_file!r}: {reason}").format(
+                text_file=str(text_file), reason=e.strerror
+            )
+        ) from None
     if len(data) > MAX_TEXT_FILE:
         raise InputError(
-            f"--text-file {str(text_file)!r} is larger than 1 MiB", hint="attach it with --attach"
+            _("--text-file {text_file!r} is larger than 1 MiB").format(text_file=str(text_file)),
+            hint=_("attach it with --attach"),
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(
-            f"--text-file {str(text_file)!r} is not UTF-8 (byte {e.start})",
-            hint="save it as UTF-8 text",
+            _("--text-file {text_file!r} is not UTF-8 (byte {byte})").format(
+                text_file=str(text_file), byte=e.start
+            ),
+            hint=_("save it as UTF-8 text"),
         ) from None
 
 

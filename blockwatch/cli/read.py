@@ -261,9 +261,9 @@ def check(
     from blockwatch.vault.check import check as run
 
     st = state(ctx)
-    with open_vault(st) as v, st.status("Checking…") as status:
+    with open_vault(st) as v, st.status(_("Checking…")) as status:
         try:
-            passed = run(v, progress=lambda what: status(f"Checking: {what}…"))
+            passed = run(v, progress=lambda what: status(_("Checking: {what}…").format(what=what)))
         except VaultCorrupt as e:
             if json_:
                 emit_json({"intact": False, "error": e.message})

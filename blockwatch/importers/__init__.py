@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from blockwatch.errors import InputError
+from blockwatch.i18n import _
 
 FORMATS = ("android-calls", "android-sms", "whatsapp", "telegram", "csv")
 MAX_FILE_BYTES = 4 * 1024**3  # larger exports are split by the phone apps anyway
@@ -73,14 +74,16 @@ def detect(head: bytes, path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "whatsapp"
     if head.startswith(b"PK\x05\x06") or (not head and path.suffix.lower() == ".zip"):
-        raise ImportFailed(str(path), None, "an empty zip archive", hint="export the chat again")
+        raise ImportFailed(
+            str(path), None, _("an empty zip archive"), hint=_("export the chat again")
+        )
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise ImportFailed(
             str(path),
             None,
-            "the file is empty",
-            hint="export again from the phone; the file has no content",
+            _("the file is empty"),
+            hint=_("export again from the phone; the file has no content"),
         )
     if text.startswith(b"<"):
         if re.search(rb"<calls[\s>]", text):
@@ -89,18 +92,18 @@ def detect(head: bytes, path: Path) -> str:
             return "android-sms"
         raise ImportFailed(
             str(path),
-            "line 1",
-            "XML, but neither <calls> nor <smses>",
-            hint="expected an 'SMS Backup & Restore' calls-*.xml or sms-*.xml file",
+            _("line 1"),
+            _("XML, but neither <calls> nor <smses>"),
+            hint=_("expected an 'SMS Backup & Restore' calls-*.xml or sms-*.xml file"),
         )
     if text.startswith(b"{"):
         if b'"messages"' in text or b'"chats"' in text or b'"personal_information"' in text:
             return "telegram"
         raise ImportFailed(
             str(path),
-            "position 0",
-            "JSON, but not a Telegram export",
-            hint="expected Telegram Desktop's result.json (Export chat history, JSON)",
+            _("position 0"),
+            _("JSON, but not a Telegram export"),
+            hint=_("expected Telegram Desktop's result.json (Export chat history, JSON)"),
         )
     try:
         sample = text.decode("utf-8")
@@ -110,9 +113,9 @@ def detect(head: bytes, path: Path) -> str:
         else:
             raise ImportFailed(
                 str(path),
-                f"byte {e.start}",
-                "binary data, not a text export",
-                hint="expected calls/sms XML, a WhatsApp chat, Telegram JSON or a CSV",
+                _("byte {byte}").format(byte=e.start),
+                _("binary data, not a text export"),
+                hint=_("expected calls/sms XML, a WhatsApp chat, Telegram JSON or a CSV"),
             ) from None
     from blockwatch.importers import whatsapp
 
@@ -123,10 +126,12 @@ def detect(head: bytes, path: Path) -> str:
         return "csv"
     raise ImportFailed(
         str(path),
-        "line 1",
-        "not a format blockwatch can import",
-        hint="expected calls/sms XML, a WhatsApp chat (.txt/.zip), Telegram result.json "
-        "or a CSV with a header; or give --format",
+        _("line 1"),
+        _("not a format blockwatch can import"),
+        hint=_(
+            "expected calls/sms XML, a WhatsApp chat (.txt/.zip), Telegram result.json "
+            "or a CSV with a header; or give --format"
+        ),
     )
 
 
@@ -146,13 +151,15 @@ def load_json(path: Path, data: bytes) -> Any:
     try:
         return json.loads(data)
     except UnicodeDecodeError as e:
-        raise ImportFailed(str(path), f"byte {e.start}", "not UTF-8 text") from None
+        raise ImportFailed(
+            str(path), _("byte {byte}").format(byte=e.start), _("not UTF-8 text")
+        ) from None
     except RecursionError:
-        raise ImportFailed(str(path), None, "JSON nested too deeply to be an export") from None
+        raise ImportFailed(str(path), None, _("JSON nested too deeply to be an export")) from None
     except json.JSONDecodeError as e:
         raise ImportFailed(
             str(path),
-            f"line {e.lineno}, column {e.colno}",
-            f"broken JSON ({e.msg})",
-            hint="the file may be cut short; export it again",
+            _("line {line}, column {column}").format(line=e.lineno, column=e.colno),
+            _("broken JSON ({reason})").format(reason=e.msg),
+            hint=_("the file may be cut short; export it again"),
         ) from None

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
+from blockwatch.i18n import _
 from blockwatch.importers import Draft, ImportFailed, Options, Parsed, Skipped
 
 _PAIR = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
@@ -83,9 +84,9 @@ def _events(path: Path, tags: set[str]) -> Iterator[ET.Element]:
             line, column = e.position
             raise ImportFailed(
                 str(path),
-                f"line {line}, column {column}",
-                f"malformed XML ({_reason(e)})",
-                hint="the backup may be cut short or damaged; make it again",
+                _("line {line}, column {column}").format(line=line, column=column),
+                _("malformed XML ({reason})").format(reason=_reason(e)),
+                hint=_("the backup may be cut short or damaged; make it again"),
             ) from None
 
 
@@ -98,9 +99,18 @@ def _value(element: ET.Element, name: str) -> str | None:
     return None if value is None or value == "null" else value
 
 
-def _when(path: Path, stamp: str | None, where: str) -> datetime:
+def _element(tag: str, n: int) -> str:
+    """Where in a backup: the ``n``-th element named ``tag`` (call, sms, mms)."""
+    return _("<{tag}> element {n}").format(tag=tag, n=n)
+
+
+def _when(path: Path, stamp: str | None, tag: str, n: int) -> datetime:
     if stamp is None or not stamp.lstrip("-").isdigit():
-        raise ImportFailed(str(path), where, f"date={stamp!r} is not epoch milliseconds")
+        raise ImportFailed(
+            str(path),
+            _element(tag, n),
+            _("date={stamp!r} is not epoch milliseconds").format(stamp=stamp),
+        )
     return _EPOCH + timedelta(milliseconds=int(stamp))  # exact: no float on the way
 
 
@@ -144,14 +154,14 @@ def parse_calls(path: Path, options: Options) -> Parsed:
         yield Draft(
             key=f"{stamp}|{key_number}|{type_}",
             kind="call",
-            occurred_at=_when(path, stamp, f"call {n}"),
+            occurred_at=_when(path, stamp, "call", n),
             platform=platform,
             counterparty=number,
             details=details,
             raw=raw,
         )
     if n == 0:
-        yield Skipped("file", "the backup holds no calls")
+        yield Skipped(_("the file"), _("the backup holds no calls"))
 
 
 def parse_sms(path: Path, options: Options) -> Parsed:
@@ -159,7 +169,6 @@ def parse_sms(path: Path, options: Options) -> Parsed:
     for element in _events(path, {"sms", "mms"}):
         n += 1
         raw: dict[str, object]
-        where = f"{element.tag} {n}"
         if element.tag == "sms":
             box = SMS_BOX.get(_value(element, "type") or "", "in")
             text = _value(element, "body") or ""
@@ -193,7 +202,7 @@ def parse_sms(path: Path, options: Options) -> Parsed:
             ]
             opened = None
         if box == "draft":
-            yield Skipped(where, "a draft that was never sent")
+            yield Skipped(_element(element.tag, n), _("a draft that was never sent"))
             continue
         details: dict[str, object] = {"direction": box, "text": text}
         if opened is not None and box == "in":
@@ -210,11 +219,11 @@ def parse_sms(path: Path, options: Options) -> Parsed:
                 )
             ),
             kind="message",
-            occurred_at=_when(path, _value(element, "date"), where),
+            occurred_at=_when(path, _value(element, "date"), element.tag, n),
             platform=options.platform or "sms",
             counterparty=address,
             details=details,
             raw=raw,
         )
     if n == 0:
-        yield Skipped("file", "the backup holds no messages")
+        yield Skipped(_("the file"), _("the backup holds no messages"))

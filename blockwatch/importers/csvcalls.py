@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from blockwatch.i18n import _
 from blockwatch.importers import Draft, ImportFailed, Options, Parsed
 
 FIELDS = ("number", "date", "time", "duration", "type", "contact")
@@ -65,8 +66,10 @@ def parse_map(text: str | None) -> dict[str, str]:
         field, sep, column = pair.partition("=")
         if not sep or field.strip() not in FIELDS or not column.strip():
             raise InputError(
-                f"--column-map {pair!r} is not FIELD=COLUMN",
-                hint="fields: " + ", ".join(FIELDS) + "; e.g. --column-map number=Phone,date=When",
+                _("--column-map {pair!r} is not FIELD=COLUMN").format(pair=pair),
+                hint=_("fields: {values}; e.g. --column-map number=Phone,date=When").format(
+                    values=", ".join(FIELDS)
+                ),
             )
         out[field.strip()] = column.strip()
     return out
@@ -76,12 +79,15 @@ def parse(path: Path, options: Options) -> Parsed:
     with open(path, "rb") as f:
         data = f.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
-        raise ImportFailed(str(path), None, "the CSV is larger than 512 MiB")
+        raise ImportFailed(str(path), None, _("the CSV is larger than 512 MiB"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ImportFailed(
-            str(path), f"byte {e.start}", "not UTF-8 text", hint="save the CSV as UTF-8"
+            str(path),
+            _("byte {byte}").format(byte=e.start),
+            _("not UTF-8 text"),
+            hint=_("save the CSV as UTF-8"),
         ) from None
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
@@ -91,7 +97,7 @@ def parse(path: Path, options: Options) -> Parsed:
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportFailed(str(path), "line 1", "the CSV is empty") from None
+        raise ImportFailed(str(path), _("line 1"), _("the CSV is empty")) from None
     columns = _columns(path, header, options.column_map)
     tz = ZoneInfo(options.timezone)
     for row in reader:
@@ -100,7 +106,11 @@ def parse(path: Path, options: Options) -> Parsed:
             continue
         if len(row) != len(header):
             raise ImportFailed(
-                str(path), f"line {line}", f"{len(row)} cells where the header has {len(header)}"
+                str(path),
+                _("line {line}").format(line=line),
+                _("{count} cells where the header has {count2}").format(
+                    count=len(row), count2=len(header)
+                ),
             )
         cell = {f: row[i].strip() for f, i in columns.items()}
         raw = {header[i]: row[i] for i in range(len(header))}
@@ -143,18 +153,20 @@ def _columns(path: Path, header: list[str], mapping: dict[str, str]) -> dict[str
             if field in mapping:
                 raise ImportFailed(
                     str(path),
-                    "line 1",
-                    f"--column-map names column {mapping[field]!r}, which the header does not have",
-                    hint="the header is: " + ", ".join(header),
+                    _("line 1"),
+                    _("--column-map names column {value!r}, which the header does not have").format(
+                        value=mapping[field]
+                    ),
+                    hint=_("the header is: {values}").format(values=", ".join(header)),
                 )
     if "number" not in found or "date" not in found:
         raise ImportFailed(
             str(path),
-            "line 1",
-            "unknown CSV layout: no number and date columns in the header",
-            hint="name them with --column-map number=COLUMN,date=COLUMN (header: "
-            + ", ".join(header)[:200]
-            + ")",
+            _("line 1"),
+            _("unknown CSV layout: no number and date columns in the header"),
+            hint=_(
+                "name them with --column-map number=COLUMN,date=COLUMN (header: {values})"
+            ).format(values=", ".join(header)[:200]),
         )
     if found.get("time") == found["date"]:
         del found["time"]
@@ -190,9 +202,9 @@ def _when(
     if when is None:
         raise ImportFailed(
             str(path),
-            f"line {line}",
-            f"cannot read the date {text!r}",
-            hint="use ISO dates, or give --date-order dmy|mdy",
+            _("line {line}").format(line=line),
+            _("cannot read the date {text!r}").format(text=text),
+            hint=_("use ISO dates, or give --date-order dmy|mdy"),
         )
     return when.replace(tzinfo=tz) if when.tzinfo is None else when
 

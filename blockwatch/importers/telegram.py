@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from blockwatch.i18n import _
 from blockwatch.importers import Draft, ImportFailed, Options, Parsed, Skipped, load_json
 
 MAX_JSON_BYTES = 1024**3
@@ -22,11 +23,11 @@ def parse(path: Path, options: Options) -> Parsed:
     with open(path, "rb") as f:
         data = f.read(MAX_JSON_BYTES + 1)
     if len(data) > MAX_JSON_BYTES:
-        raise ImportFailed(str(path), None, "result.json is larger than 1 GiB")
+        raise ImportFailed(str(path), None, _("result.json is larger than 1 GiB"))
     doc = load_json(path, data)
     if not isinstance(doc, dict):
         raise ImportFailed(
-            str(path), "position 0", "expected a JSON object (Telegram's result.json)"
+            str(path), _("position 0"), _("expected a JSON object (Telegram's result.json)")
         )
     me = None
     personal = doc.get("personal_information")
@@ -35,19 +36,23 @@ def parse(path: Path, options: Options) -> Parsed:
     if isinstance(doc.get("chats"), dict):
         chats = doc["chats"].get("list")
         if not isinstance(chats, list):
-            raise ImportFailed(str(path), "chats.list", "expected a list of chats")
+            raise ImportFailed(str(path), _("chats.list"), _("expected a list of chats"))
     elif isinstance(doc.get("messages"), list):
         chats = [doc]
     else:
         raise ImportFailed(
             str(path),
-            "top level",
-            "no 'messages' and no 'chats'",
-            hint="expected Telegram Desktop's result.json (Export chat history, JSON)",
+            _("top level"),
+            _("no 'messages' and no 'chats'"),
+            hint=_("expected Telegram Desktop's result.json (Export chat history, JSON)"),
         )
     for index, chat in enumerate(chats):
         if not isinstance(chat, dict) or not isinstance(chat.get("messages"), list):
-            raise ImportFailed(str(path), f"chat {index}", "a chat without a 'messages' list")
+            raise ImportFailed(
+                str(path),
+                _("chat {index}").format(index=index),
+                _("a chat without a 'messages' list"),
+            )
         yield from _chat(path, chat, me, options)
 
 
@@ -69,12 +74,20 @@ def _chat(path: Path, chat: dict[str, Any], me: str | None, options: Options) ->
     mine = options.mine.casefold() if options.mine else None
     for message in chat["messages"]:
         if not isinstance(message, dict):
-            raise ImportFailed(str(path), f"chat {chat_id}", "a message is not an object")
+            raise ImportFailed(
+                str(path),
+                _("chat {chat_id}").format(chat_id=chat_id),
+                _("a message is not an object"),
+            )
         mid = message.get("id")
-        where = f"chat {chat_id}, message {mid}"
+        where = _("chat {chat}, message {message}").format(chat=chat_id, message=mid)
         stamp = message.get("date_unixtime")
         if not isinstance(stamp, str) or not stamp.isdigit():
-            raise ImportFailed(str(path), where, f"date_unixtime={stamp!r} is not epoch seconds")
+            raise ImportFailed(
+                str(path),
+                where,
+                _("date_unixtime={stamp!r} is not epoch seconds").format(stamp=stamp),
+            )
         when = datetime.fromtimestamp(int(stamp), tz=UTC)
         raw = {
             k: v
@@ -105,7 +118,9 @@ def _chat(path: Path, chat: dict[str, Any], me: str | None, options: Options) ->
         key = f"{chat_id}|{mid}"
         if message.get("type") == "service":
             if message.get("action") != "phone_call":
-                yield Skipped(where, f"a service message ({message.get('action')})")
+                yield Skipped(
+                    where, _("a service message ({action})").format(action=message.get("action"))
+                )
                 continue
             actor = str(message.get("actor_id") or "")
             outgoing = (me is not None and actor == me) or (
@@ -126,7 +141,9 @@ def _chat(path: Path, chat: dict[str, Any], me: str | None, options: Options) ->
             yield Draft(key, "call", when, platform, who or "unknown", details, raw)
             continue
         if message.get("type") != "message":
-            yield Skipped(where, f"unknown message type {message.get('type')!r}")
+            yield Skipped(
+                where, _("unknown message type {type!r}").format(type=message.get("type"))
+            )
             continue
         sender = str(message.get("from") or message.get("from_id") or chat_name or "unknown")
         outgoing = (me is not None and message.get("from_id") == me) or (

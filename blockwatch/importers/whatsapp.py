@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from blockwatch.i18n import _
 from blockwatch.importers import Draft, ImportFailed, Media, Options, Parsed, Skipped
 
 _BIDI = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF])
@@ -78,7 +79,7 @@ def parse(path: Path, options: Options) -> Parsed:
     with open(path, "rb") as f:
         data = f.read(MAX_CHAT_BYTES + 1)
     if len(data) > MAX_CHAT_BYTES:
-        raise ImportFailed(str(path), None, "the chat is larger than 512 MiB")
+        raise ImportFailed(str(path), None, _("the chat is larger than 512 MiB"))
     yield from _parse_text(str(path), data, options, {})
 
 
@@ -95,14 +96,16 @@ def _open_zip(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Media]]:
         ):
             raise ImportFailed(
                 str(path),
-                f"member {name!r}",
-                "unsafe path in the zip (path traversal)",
-                hint="this is not a WhatsApp export; do not open it",
+                _("member {name!r}").format(name=name),
+                _("unsafe path in the zip (path traversal)"),
+                hint=_("this is not a WhatsApp export; do not open it"),
             )
         if name.startswith("__MACOSX/") or name.endswith("/") or parts[-1].startswith("._"):
             continue
         if info.flag_bits & 0x1:
-            raise ImportFailed(str(path), f"member {name!r}", "the zip is encrypted")
+            raise ImportFailed(
+                str(path), _("member {name!r}").format(name=name), _("the zip is encrypted")
+            )
         if name.lower().endswith(".txt"):
             chats.append(name)
         else:
@@ -111,8 +114,10 @@ def _open_zip(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Media]]:
         raise ImportFailed(
             str(path),
             None,
-            "the zip holds no chat (.txt) file",
-            hint="expected WhatsApp's 'Export chat' zip with _chat.txt or 'WhatsApp Chat with …'",
+            _("the zip holds no chat (.txt) file"),
+            hint=_(
+                "expected WhatsApp's 'Export chat' zip with _chat.txt or 'WhatsApp Chat with …'"
+            ),
         )
     preferred = [c for c in chats if c.split("/")[-1] == "_chat.txt" or "WhatsApp" in c]
     return (preferred or chats)[0], media
@@ -132,7 +137,10 @@ def _parse_text(label: str, data: bytes, options: Options, media: dict[str, Medi
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ImportFailed(
-            label, f"byte {e.start}", "not UTF-8 text", hint="expected a WhatsApp chat export"
+            label,
+            _("byte {byte}").format(byte=e.start),
+            _("not UTF-8 text"),
+            hint=_("expected a WhatsApp chat export"),
         ) from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     starts: list[_Start] = []
@@ -143,26 +151,28 @@ def _parse_text(label: str, data: bytes, options: Options, media: dict[str, Medi
         elif starts:
             starts[-1].text += "\n" + line
         elif line.strip():
-            yield Skipped(f"line {number}", "text before the first message")
+            yield Skipped(_("line {line}").format(line=number), _("text before the first message"))
     if not starts:
         raise ImportFailed(
             label,
-            "line 1",
-            "no WhatsApp message line found",
-            hint="expected lines like '04/07/2026, 21:05 - Name: text' or "
-            "'[04.07.26, 21:05:09] Name: text'",
+            _("line 1"),
+            _("no WhatsApp message line found"),
+            hint=_(
+                "expected lines like '04/07/2026, 21:05 - Name: text' or "
+                "'[04.07.26, 21:05:09] Name: text'"
+            ),
         )
     order = _date_order(label, starts, options.date_order)
     tz = ZoneInfo(options.timezone)
     seen: Counter[str] = Counter()
     mine = options.mine.casefold().strip() if options.mine else None
     for start in starts:
-        where = f"line {start.line}"
+        where = _("line {line}").format(line=start.line)
         when = _timestamp(label, where, start, order).replace(tzinfo=tz)
         author, sep, body = start.text.partition(": ")
         author = author.translate(_BIDI).strip().lstrip("~").strip("\u202f\u00a0 ")
         if not sep or not author or len(author) > 80:
-            yield Skipped(where, "a system message")
+            yield Skipped(where, _("a system message"))
             continue
         body = body.rstrip("\n").lstrip("\u200e")
         direction = "out" if mine and author.casefold() == mine else "in"
@@ -258,9 +268,9 @@ def _date_order(label: str, starts: list[_Start], given: str | None) -> str:
         return "dmy"  # a 24-hour clock with the day first: en-GB, ru-RU, kk-KZ
     raise ImportFailed(
         label,
-        f"line {starts[0].line}",
-        f"the date {starts[0].date!r} could be day/month or month/day",
-        hint="say which with --date-order dmy or --date-order mdy",
+        _("line {line}").format(line=starts[0].line),
+        _("the date {date!r} could be day/month or month/day").format(date=starts[0].date),
+        hint=_("say which with --date-order dmy or --date-order mdy"),
     )
 
 
@@ -280,7 +290,11 @@ def _timestamp(label: str, where: str, start: _Start, order: str) -> datetime:
             .replace("\u202f", "")
         )
         if not 1 <= hour <= 12:
-            raise ImportFailed(label, where, f"{start.time} {start.ampm} is not a 12-hour time")
+            raise ImportFailed(
+                label,
+                where,
+                _("{time} {ampm} is not a 12-hour time").format(time=start.time, ampm=start.ampm),
+            )
         hour = hour % 12 + (12 if pm.startswith("p") else 0)
     try:
         return datetime(year, month, day, hour, minute, second)
@@ -288,6 +302,8 @@ def _timestamp(label: str, where: str, start: _Start, order: str) -> datetime:
         raise ImportFailed(
             label,
             where,
-            f"{start.date}, {start.time} is not a real date in {order} order",
-            hint="try the other --date-order",
+            _("{date}, {time} is not a real date in {order} order").format(
+                date=start.date, time=start.time, order=order
+            ),
+            hint=_("try the other --date-order"),
         ) from None

@@ -14,6 +14,7 @@ from typing import Any
 
 from blockwatch import deadlines, stats
 from blockwatch.env import LANGS
+from blockwatch.i18n import _
 from blockwatch.report import CSP, Formatter
 
 TYPES = ("police", "platform", "ministry", "generic")
@@ -176,8 +177,10 @@ def bundle_reference(path: Any, fingerprint: str) -> dict[str, str]:
     verified = verify_bundle(path)
     if verified.fingerprint != fingerprint:
         raise InputError(
-            f"{path} is signed by {verified.fingerprint}, not by this vault's key",
-            hint="refer to a bundle exported from this vault with 'blockwatch export'",
+            _("{path} is signed by {fingerprint}, not by this vault's key").format(
+                path=path, fingerprint=verified.fingerprint
+            ),
+            hint=_("refer to a bundle exported from this vault with 'blockwatch export'"),
         )
     digest = hashlib.sha256()
     with open(path, "rb") as f:

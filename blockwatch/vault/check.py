@@ -63,11 +63,16 @@ def _database(vault: Vault) -> str:
         bad_pages = vault.conn.execute("PRAGMA cipher_integrity_check").fetchall()
         result = vault.conn.execute("PRAGMA integrity_check").fetchall()
     except sqlcipher3.DatabaseError as e:
-        raise _fail(1, f"the database cannot be read: {e}") from None
+        raise _fail(1, _("the database cannot be read: {e}").format(e=e)) from None
     if bad_pages:
-        raise _fail(1, f"{len(bad_pages)} database page(s) fail their HMAC: {bad_pages[0][0]}")
+        raise _fail(
+            1,
+            _("{count} database page(s) fail their HMAC: {value}").format(
+                count=len(bad_pages), value=bad_pages[0][0]
+            ),
+        )
     if result != [("ok",)]:
-        raise _fail(1, f"SQLite integrity check: {result[0][0]}")
+        raise _fail(1, _("SQLite integrity check: {value}").format(value=result[0][0]))
     return ""
 
 
@@ -75,9 +80,9 @@ def _decode(seq: int, stored: bytes) -> dict[str, Any]:
     try:
         entry = json.loads(stored)
     except (ValueError, UnicodeDecodeError):
-        raise _fail(2, f"entry {seq} is not JSON") from None
+        raise _fail(2, _("entry {seq} is not JSON").format(seq=seq)) from None
     if not isinstance(entry, dict) or entry.get("v") != ledger.ENTRY_VERSION:
-        raise _fail(2, f"entry {seq} has an unknown format version")
+        raise _fail(2, _("entry {seq} has an unknown format version").format(seq=seq))
     return entry
 
 
@@ -86,14 +91,18 @@ def _entries(vault: Vault) -> str:
     for seq, type_, recorded_at, stored, leaf in vault.entries():
         entry = _decode(seq, stored)
         if seq != count or entry.get("seq") != seq:
-            raise _fail(2, f"entry {count} is missing or out of order")
+            raise _fail(2, _("entry {count} is missing or out of order").format(count=count))
         if (entry.get("type"), entry.get("recorded_at")) != (type_, recorded_at):
-            raise _fail(2, f"entry {seq}: its columns disagree with its signed bytes")
+            raise _fail(
+                2, _("entry {seq}: its columns disagree with its signed bytes").format(seq=seq)
+            )
         canonical = ledger.canonical_entry(seq, type_, recorded_at, entry.get("body", {}))
         if canonical != stored:
-            raise _fail(2, f"entry {seq} is not in canonical form")
+            raise _fail(2, _("entry {seq} is not in canonical form").format(seq=seq))
         if ledger.leaf_hash(stored) != leaf:
-            raise _fail(2, f"entry {seq}: stored leaf hash does not match its bytes")
+            raise _fail(
+                2, _("entry {seq}: stored leaf hash does not match its bytes").format(seq=seq)
+            )
         count += 1
     return f"{count} entries"
 
@@ -101,19 +110,19 @@ def _entries(vault: Vault) -> str:
 def _genesis(vault: Vault) -> str:
     first = next(vault.entries(), None)
     if first is None:
-        raise _fail(3, "the ledger is empty")
+        raise _fail(3, _("the ledger is empty"))
     body = json.loads(first[3])["body"]
     if first[1] != ENTRY_VAULT_CREATED or body.get("vault_id") != vault.settings.vault_id:
-        raise _fail(3, "the first entry does not create this vault")
+        raise _fail(3, _("the first entry does not create this vault"))
     if body.get("signer") != base64.b64encode(vault.public_key).decode():
-        raise _fail(3, "the vault's signing key is not the one it was created with")
+        raise _fail(3, _("the vault's signing key is not the one it was created with"))
     return ""
 
 
 def _checkpoints(vault: Vault) -> str:
     notes = dict(vault.checkpoints())
     if not notes:
-        raise _fail(4, "there is no checkpoint")
+        raise _fail(4, _("there is no checkpoint"))
     compact = ledger.CompactRange()
     previous = 0
     for _seq, _type, _at, _stored, leaf in vault.entries():
@@ -124,20 +133,30 @@ def _checkpoints(vault: Vault) -> str:
         try:
             signed = ledger.open_checkpoint(note, vault.settings.origin, vault.public_key)
         except ledger.ProofError as e:
-            raise _fail(4, f"checkpoint at size {compact.size}: {e.message}") from None
+            raise _fail(
+                4,
+                _("checkpoint at size {size}: {message}").format(
+                    size=compact.size, message=e.message
+                ),
+            ) from None
         if signed.size != compact.size or signed.root != compact.root():
             raise _fail(
                 4,
-                f"checkpoint at size {compact.size} does not match the ledger "
-                f"(not consistent with checkpoint at size {previous})",
+                _(
+                    "checkpoint at size {size} does not match the ledger "
+                    "(not consistent with checkpoint at size {previous})"
+                ).format(size=compact.size, previous=previous),
             )
         previous = compact.size
     if previous != compact.size or max(notes) != compact.size:
         raise _fail(
-            4, f"the newest checkpoint covers {max(notes)} entries, the ledger has {compact.size}"
+            4,
+            _("the newest checkpoint covers {max} entries, the ledger has {size}").format(
+                max=max(notes), size=compact.size
+            ),
         )
     if vault.stored_range() != (compact.size, compact.hashes):
-        raise _fail(4, "the stored tree state does not match the ledger")
+        raise _fail(4, _("the stored tree state does not match the ledger"))
     return f"{len(notes)} checkpoints, tree size {compact.size}"
 
 
@@ -150,15 +169,23 @@ def _projection(vault: Vault) -> str:
             raise _fail(5, e.message) from None
     stored = vault.projection()
     if stored.keys() != replay.by_uid.keys():
-        raise _fail(5, f"{len(stored)} incidents stored, the ledger has {len(replay.by_uid)}")
+        raise _fail(
+            5,
+            _("{count} incidents stored, the ledger has {count2}").format(
+                count=len(stored), count2=len(replay.by_uid)
+            ),
+        )
     columns = vault.projection_columns()
     for uid, view in replay.by_uid.items():
         if columns[uid] != derived_columns(view):
             raise _fail(
-                5, f"incident {view['id']}: its indexed columns differ from its ledger entries"
+                5,
+                _("incident {id}: its indexed columns differ from its ledger entries").format(
+                    id=view["id"]
+                ),
             )
         if stored[uid] != view:
-            raise _fail(5, f"incident {view['id']} differs from its ledger entries")
+            raise _fail(5, _("incident {id} differs from its ledger entries").format(id=view["id"]))
     return f"{len(stored)} incidents"
 
 
@@ -167,10 +194,13 @@ def _attachments(vault: Vault) -> str:
     named = {a["sha256"]: a["size"] for v in vault.projection().values() for a in v["attachments"]}
     for sha, size in named.items():
         if sha not in stored:
-            raise _fail(6, f"attachment {sha} named in the ledger is not stored")
+            raise _fail(6, _("attachment {sha} named in the ledger is not stored").format(sha=sha))
         if stored[sha] != size:
             raise _fail(
-                6, f"attachment {sha} is stored with size {stored[sha]}, the ledger says {size}"
+                6,
+                _("attachment {sha} is stored with size {value}, the ledger says {size}").format(
+                    sha=sha, value=stored[sha], size=size
+                ),
             )
     total = 0
     for sha, size in stored.items():
@@ -179,6 +209,6 @@ def _attachments(vault: Vault) -> str:
             digest.update(chunk)
             length += len(chunk)
         if digest.hexdigest() != sha or length != size:
-            raise _fail(6, f"attachment {sha} does not match its hash")
+            raise _fail(6, _("attachment {sha} does not match its hash").format(sha=sha))
         total += length
     return f"{len(stored)} files, {total} bytes"

@@ -62,7 +62,9 @@ def _unb64(value: Any, what: str, size: int | None = None) -> bytes:
     except ValueError:
         data = None
     if data is None or (size is not None and len(data) != size):
-        raise VaultCorrupt(f"keyslots.json: {what} is malformed", hint=_RESTORE_HINT)
+        raise VaultCorrupt(
+            _("keyslots.json: {what} is malformed").format(what=what), hint=_RESTORE_HINT
+        )
     return data
 
 
@@ -239,41 +241,56 @@ def load(path: Path) -> dict[str, Any]:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise VaultCorrupt(f"{path} is missing", hint=_RESTORE_HINT) from None
+        raise VaultCorrupt(_("{path} is missing").format(path=path), hint=_RESTORE_HINT) from None
     if len(data) > MAX_FILE_BYTES:
-        raise VaultCorrupt(f"{path} is larger than {MAX_FILE_BYTES} bytes", hint=_RESTORE_HINT)
+        raise VaultCorrupt(
+            _("{path} is larger than {max_file_bytes} bytes").format(
+                path=path, max_file_bytes=MAX_FILE_BYTES
+            ),
+            hint=_RESTORE_HINT,
+        )
     try:
         doc = json.loads(data)
     except RecursionError:
-        raise VaultCorrupt(f"{path} is damaged: nested too deeply", hint=_RESTORE_HINT) from None
+        raise VaultCorrupt(
+            _("{path} is damaged: nested too deeply").format(path=path), hint=_RESTORE_HINT
+        ) from None
     except (ValueError, UnicodeDecodeError) as e:
-        raise VaultCorrupt(f"{path} is damaged: {e}", hint=_RESTORE_HINT) from None
+        raise VaultCorrupt(
+            _("{path} is damaged: {e}").format(path=path, e=e), hint=_RESTORE_HINT
+        ) from None
     _validate(doc, path)
     return doc  # type: ignore[no-any-return]
 
 
 def _validate(doc: Any, path: Path) -> None:
     def bad(what: str) -> VaultCorrupt:
-        return VaultCorrupt(f"{path}: {what}", hint=_RESTORE_HINT)
+        return VaultCorrupt(_("{path}: {what}").format(path=path, what=what), hint=_RESTORE_HINT)
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise bad("not a blockwatch key slot file")
+        raise bad(_("not a blockwatch key slot file"))
     if doc.get("version") != VERSION:
-        raise bad(f"key slot format version {doc.get('version')!r} is not supported")
+        raise bad(
+            _("key slot format version {value!r} is not supported").format(value=doc.get("version"))
+        )
     vault_id, slots = doc.get("vault_id"), doc.get("slots")
     if not isinstance(vault_id, str) or len(vault_id) != 32:
-        raise bad("vault_id is malformed")
+        raise bad(_("vault_id is malformed"))
     if not isinstance(slots, list) or not 0 < len(slots) <= MAX_SLOTS:
-        raise bad("slots are missing or too many")
+        raise bad(_("slots are missing or too many"))
     for slot in slots:
         if not isinstance(slot, dict) or not isinstance(slot.get("kdf"), dict):
-            raise bad("a slot is malformed")
+            raise bad(_("a slot is malformed"))
         kdf, kind = slot["kdf"], slot.get("kind")
         if not isinstance(slot.get("id"), str):
-            raise bad("a slot has no id")
+            raise bad(_("a slot has no id"))
         if kind == "passphrase":
             if kdf.get("name") != "argon2id":
-                raise bad(f"slot {slot['id']!r}: unknown KDF {kdf.get('name')!r}")
+                raise bad(
+                    _("slot {id!r}: unknown KDF {value!r}").format(
+                        id=slot["id"], value=kdf.get("name")
+                    )
+                )
             for name, floor, cap in (
                 ("memory_kib", KDF_FLOOR.memory_kib, KDF_CAPS.memory_kib),
                 ("iterations", KDF_FLOOR.iterations, KDF_CAPS.iterations),
@@ -282,16 +299,28 @@ def _validate(doc: Any, path: Path) -> None:
                 value = kdf.get(name)
                 if type(value) is not int or not floor <= value <= cap:
                     raise bad(
-                        f"slot {slot['id']!r}: Argon2id {name}={value!r} is outside {floor}..{cap}"
+                        _(
+                            "slot {id!r}: Argon2id {name}={value!r} is outside {floor}..{cap}"
+                        ).format(id=slot["id"], name=name, value=value, floor=floor, cap=cap)
                     )
         elif kind == "recovery":
             if kdf.get("name") != "hkdf-sha256":
-                raise bad(f"slot {slot['id']!r}: unknown KDF {kdf.get('name')!r}")
+                raise bad(
+                    _("slot {id!r}: unknown KDF {value!r}").format(
+                        id=slot["id"], value=kdf.get("name")
+                    )
+                )
         else:
-            raise bad(f"slot {slot.get('id')!r}: unknown kind {kind!r}")
+            raise bad(
+                _("slot {value!r}: unknown kind {kind!r}").format(value=slot.get("id"), kind=kind)
+            )
         salt = _unb64(kdf.get("salt"), "salt")
         if not 16 <= len(salt) <= 64:
-            raise bad(f"slot {slot['id']!r}: salt length {len(salt)} is not allowed")
+            raise bad(
+                _("slot {id!r}: salt length {count} is not allowed").format(
+                    id=slot["id"], count=len(salt)
+                )
+            )
 
 
 def save(path: Path, doc: dict[str, Any]) -> None:

@@ -94,7 +94,9 @@ def read_attachment(path: Path) -> Attachment:
                 digest.update(chunk)
                 size += len(chunk)
     except OSError as e:
-        raise InputError(f"cannot read attachment {str(path)!r}: {e.strerror}") from None
+        raise InputError(
+            _("cannot read attachment {path!r}: {reason}").format(path=str(path), reason=e.strerror)
+        ) from None
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return Attachment(path, path.name, digest.hexdigest(), size, media_type)
 
@@ -134,9 +136,11 @@ def _connect(db_path: Path, data_key: bytes, *, new: bool = False) -> Any:
         try:
             size = db_path.stat().st_size
         except FileNotFoundError:
-            raise VaultCorrupt(f"{db_path} is missing", hint=hint) from None
+            raise VaultCorrupt(
+                _("{db_path} is missing").format(db_path=db_path), hint=hint
+            ) from None
         if size == 0:
-            raise VaultCorrupt(f"{db_path} is empty (0 bytes)", hint=hint)
+            raise VaultCorrupt(_("{db_path} is empty (0 bytes)").format(db_path=db_path), hint=hint)
     uri = db_path.resolve().as_uri() + ("?mode=rw" if not new else "")
     conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, timeout=30)
     try:
@@ -153,7 +157,9 @@ def _connect(db_path: Path, data_key: bytes, *, new: bool = False) -> Any:
         conn.execute("PRAGMA synchronous = FULL")
     except sqlcipher3.DatabaseError as e:
         conn.close()
-        raise VaultCorrupt(f"{db_path} cannot be read: {e}", hint=hint) from None
+        raise VaultCorrupt(
+            _("{db_path} cannot be read: {e}").format(db_path=db_path, e=e), hint=hint
+        ) from None
     return conn
 
 
@@ -226,7 +232,8 @@ def create(env: Env, passphrase: str, *, home_region: str, timezone: str) -> tup
         os.mkdir(directory, 0o700)
     elif any(directory.iterdir()):
         raise InputError(
-            f"{directory} is not empty", hint="choose a new or empty directory for the vault"
+            _("{directory} is not empty").format(directory=directory),
+            hint=_("choose a new or empty directory for the vault"),
         )
     db_path = directory / DB_NAME
     try:
@@ -289,7 +296,8 @@ def _region(code: str) -> str:
     region = code.strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise InputError(
-            f"{code!r} is not a region code", hint="use a two-letter code such as KZ, RU, GB"
+            _("{code!r} is not a region code").format(code=code),
+            hint=_("use a two-letter code such as KZ, RU, GB"),
         )
     return region
 
@@ -309,8 +317,10 @@ def open_with_key(env: Env, data_key: bytes) -> Vault:
         version = meta.get("schema_version")
         if version != str(SCHEMA_VERSION):
             raise VaultCorrupt(
-                f"vault schema version {version!r} is not supported by this blockwatch",
-                hint="a newer blockwatch made this vault: upgrade blockwatch",
+                _("vault schema version {version!r} is not supported by this blockwatch").format(
+                    version=version
+                ),
+                hint=_("a newer blockwatch made this vault: upgrade blockwatch"),
             )
         settings = Settings(meta["vault_id"], meta["origin"], meta["home_region"], meta["timezone"])
         signer = Ed25519PrivateKey.from_private_bytes(base64.b64decode(meta["signing_key"]))
@@ -319,7 +329,7 @@ def open_with_key(env: Env, data_key: bytes) -> Vault:
         raise
     except Exception as e:
         conn.close()
-        raise VaultCorrupt(f"vault settings are damaged: {e!r}") from None
+        raise VaultCorrupt(_("vault settings are damaged: {e!r}").format(e=e)) from None
     return Vault(env, conn, settings, signer)
 
 
@@ -332,7 +342,7 @@ def _checked_open(env: Env, doc: dict[str, Any], data_key: bytes) -> Vault:
     vault = open_with_key(env, data_key)
     if vault.settings.vault_id != doc["vault_id"]:
         vault.close()
-        raise VaultCorrupt("keyslots.json belongs to another vault than vault.db")
+        raise VaultCorrupt(_("keyslots.json belongs to another vault than vault.db"))
     return vault
 
 
@@ -558,12 +568,16 @@ class Vault:
                     n += 1
         except OSError as e:
             raise InputError(
-                f"cannot read attachment {str(attachment.path)!r}: {e.strerror}"
+                _("cannot read attachment {path!r}: {reason}").format(
+                    path=str(attachment.path), reason=e.strerror
+                )
             ) from None
         if digest.hexdigest() != attachment.sha256 or size != attachment.size:
             raise InputError(
-                f"attachment {str(attachment.path)!r} changed while it was being stored",
-                hint="wait until nothing is writing the file, then log again",
+                _("attachment {path!r} changed while it was being stored").format(
+                    path=str(attachment.path)
+                ),
+                hint=_("wait until nothing is writing the file, then log again"),
             )
 
     def add_incident(
@@ -630,7 +644,7 @@ class Vault:
                     "INSERT INTO chunks (sha256, n, data) VALUES (?, ?, ?)", (sha, n, pending)
                 )
             if again.hexdigest() != sha or length != size:
-                raise InputError(f"{name} changed while it was being stored")
+                raise InputError(_("{name} changed while it was being stored").format(name=name))
         media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return {"sha256": sha, "name": name, "size": size, "media_type": media_type}
 
@@ -680,7 +694,9 @@ class Vault:
     def _view_by_uid(self, uid: str) -> dict[str, Any]:
         view = self._one("uid = ?", uid)
         if view is None:
-            raise VaultCorrupt(f"incident {uid} is in the ledger but not in the projection")
+            raise VaultCorrupt(
+                _("incident {uid} is in the ledger but not in the projection").format(uid=uid)
+            )
         return view
 
     def incident(self, incident_id: int) -> dict[str, Any]:
@@ -779,7 +795,9 @@ class Vault:
     def blob(self, sha256: str) -> Iterator[bytes]:
         """The chunks of one stored attachment, in order (bounded memory)."""
         if not self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone():
-            raise VaultCorrupt(f"attachment {sha256} is missing from the vault")
+            raise VaultCorrupt(
+                _("attachment {sha256} is missing from the vault").format(sha256=sha256)
+            )
         n = 0
         while True:
             row = self.conn.execute(
