@@ -76,21 +76,36 @@ class Env:
             debug=debug,
         )
 
-    def language(self, given: str | None = None) -> str:
-        """--lang, else BLOCKWATCH_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else en."""
+    def chosen_language(self, given: str | None = None) -> str | None:
+        """The language chosen for this run: --lang, else BLOCKWATCH_LANG, else None."""
         if given:
             return given
-        for name in (ENV_LANG, "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = self.environ.get(ENV_LANG, "")
+        if not value:
+            return None
+        code = value.split("_")[0].split(".")[0].lower()
+        if code not in LANGS:
+            raise InputError(
+                _("{name}={value!r} is not one of: {values}").format(
+                    name=ENV_LANG, value=value, values=", ".join(LANGS)
+                )
+            )
+        return code
+
+    def language(self, given: str | None = None) -> str:
+        """--lang, else BLOCKWATCH_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else en.
+
+        A vault's own setting comes between BLOCKWATCH_LANG and the locale; it is known only
+        once the vault is open (``cli.common.open_vault``).
+        """
+        chosen = self.chosen_language(given)
+        if chosen:
+            return chosen
+        for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
             value = self.environ.get(name, "")
             code = value.split("_")[0].split(".")[0].lower()
             if code in LANGS:
                 return code
-            if value and name == ENV_LANG:
-                raise InputError(
-                    _("{name}={value!r} is not one of: {values}").format(
-                        name=ENV_LANG, value=value, values=", ".join(LANGS)
-                    )
-                )
         return "en"
 
     def passphrase(self, new: bool = False) -> str | None:

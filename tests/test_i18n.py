@@ -148,3 +148,28 @@ def test_appeal_errors_in_kazakh(vault_env: Env) -> None:
     assert done.code == 1 and "мерзімін оқу мүмкін емес" in done.err
     wrong = run_cli(vault_env, "--lang", "kk", "log", "call", "+447700900123", "--outcome", "lost")
     assert wrong.code == 1 and "тізімде жоқ" in wrong.err
+
+
+def test_the_vault_language_comes_after_lang_and_the_variable(vault_env: Env) -> None:
+    vault_env.environ = {**vault_env.environ, "LANG": "en_US.UTF-8"}
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    shown = run_cli(vault_env, "language")
+    assert shown.code == 0 and "no language of its own" in shown.out
+    assert run_cli(vault_env, "language", "kk").out.strip() == "Қойманың тілі: kk."
+    assert "Қойма бүтін." in run_cli(vault_env, "check").out  # the vault's setting
+    assert "The vault is intact." in run_cli(vault_env, "--lang", "en", "check").out
+    vault_env.environ = {**vault_env.environ, "BLOCKWATCH_LANG": "ru"}
+    assert "Хранилище не повреждено." in run_cli(vault_env, "check").out
+    del vault_env.environ["BLOCKWATCH_LANG"]
+    assert json.loads(run_cli(vault_env, "language", "--json").out) == {"language": "kk", "in_use": "kk"}
+    assert run_cli(vault_env, "language", "auto").code == 0
+    assert "The vault is intact." in run_cli(vault_env, "check").out
+    bad = run_cli(vault_env, "language", "de")
+    assert bad.code == 2 and "'de' is not one of: en, ru, kk" in bad.err
+
+
+def test_init_stores_the_vault_language(env: Env) -> None:
+    env.environ = {**env.environ, "LANG": "C"}
+    assert run_cli(env, "init", "--timezone", "Asia/Almaty", "--language", "ru").code == 0
+    assert json.loads(run_cli(env, "language", "--json").out)["language"] == "ru"
+    assert run_cli(env, "list").out.strip() == "Подходящих инцидентов нет."

@@ -340,7 +340,10 @@ def test_whatsapp_roundtrip_property(tmp_path_factory: pytest.TempPathFactory) -
         ),
         min_size=1,
         max_size=40,
-    ).filter(lambda s: s.strip() == s and not whatsapp._match(s))
+    ).filter(
+        # a leading U+200E/U+FEFF is the format's own mark (iOS): the parser strips it
+        lambda s: s.strip() == s and not whatsapp._match(s) and not s.startswith(("\u200e", "\ufeff"))
+    )
     names = st.sampled_from(
         ["+44 7700 900123", "Marat Synthetic", "Aigerim Demo", "+1 202 555 0143"]
     )

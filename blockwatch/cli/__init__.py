@@ -62,8 +62,8 @@ def _root(
         typer.Option(
             "--lang",
             metavar="en|ru|kk",
-            help="Language of reports, VERIFY files and letters "
-            "[env: BLOCKWATCH_LANG, else the locale].",
+            help="Language of messages, reports, VERIFY files and letters "
+            "[env: BLOCKWATCH_LANG, else the vault's, else the locale].",
         ),
     ] = None,
     debug: Annotated[
@@ -80,7 +80,7 @@ def _root(
     if lang is not None and lang not in LANGS:
         raise typer.BadParameter(f"{lang!r} is not one of: {', '.join(LANGS)}", param_hint="--lang")
     _DEBUG[0] = debug or env.debug
-    ctx.obj = State(env=env, lang=env.language(lang))
+    ctx.obj = State(env=env, lang=env.language(lang), lang_chosen=bool(env.chosen_language(lang)))
     from blockwatch import i18n
 
     i18n.use(ctx.obj.lang)
@@ -94,6 +94,7 @@ _DEBUG = [False]
 MODULES = ("setup", "log", "read", "appeals", "data", "bundle", "letter", "demo")
 COMMANDS = {
     "init": "setup",
+    "language": "setup",
     "key": "setup",
     "passphrase": "setup",
     "recover": "setup",

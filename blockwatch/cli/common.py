@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 class State:
     env: Env
     lang: str = "en"
+    lang_chosen: bool = False  # by --lang or BLOCKWATCH_LANG: then the vault's setting yields
     _out: Console | None = field(default=None, repr=False)
     _err: Console | None = field(default=None, repr=False)
 
@@ -138,7 +139,13 @@ def open_vault(st: State, prefetch: tuple[str, ...] = ()) -> Vault:
         threading.Thread(
             target=lambda: [importlib.import_module(m) for m in prefetch], daemon=True
         ).start()
-    return vault.unlock(st.env, secret)
+    opened = vault.unlock(st.env, secret)
+    if opened.settings.language and not st.lang_chosen:
+        from blockwatch import i18n
+
+        st.lang = opened.settings.language
+        i18n.use(st.lang)
+    return opened
 
 
 def _unsafe(c: str) -> bool:

@@ -52,8 +52,9 @@ ENVIRONMENT = [
     ),
     (
         "BLOCKWATCH_LANG",
-        "Language (en, ru or kk) of reports, VERIFY files and letters when --lang is not "
-        "given; otherwise the locale (LC_ALL, LC_MESSAGES, LANG) decides, else English.",
+        "Language (en, ru or kk) of messages, reports, VERIFY files and letters when --lang "
+        "is not given; otherwise the vault's own language (blockwatch language) once the vault "
+        "is open, then the locale (LC_ALL, LC_MESSAGES, LANG), else English.",
     ),
     (
         "NO_COLOR",
@@ -93,7 +94,15 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
         (
             "Create a vault for a journalist in Almaty:",
             "blockwatch init --home-region KZ --timezone Asia/Almaty",
-        )
+        ),
+        (
+            "The same, with messages, reports and letters in Kazakh by default:",
+            "blockwatch init --home-region KZ --timezone Asia/Almaty --language kk",
+        ),
+    ],
+    "language": [
+        ("Speak Russian whatever this computer's locale:", "blockwatch language ru"),
+        ("Follow --lang, BLOCKWATCH_LANG or the locale again:", "blockwatch language auto"),
     ],
     "log": [
         (

@@ -13,6 +13,7 @@ from blockwatch.i18n import _
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
+    app.command("language")(language)
     key = group("The vault's signing key.")
     key.command("show")(key_show)
     app.add_typer(key, name="key")
@@ -38,16 +39,28 @@ def init(
             help="IANA zone for times without one [default: this computer's, else Asia/Almaty].",
         ),
     ] = None,
+    language_: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            metavar="en|ru|kk",
+            help="The vault's language for messages, reports and letters "
+            "[default: --lang, BLOCKWATCH_LANG, else the locale, at each run].",
+        ),
+    ] = None,
 ) -> None:
     """Create a new encrypted vault, its recovery code and its signing key."""
     from blockwatch import vault, when
 
     st = state(ctx)
+    _check_language(language_)
     vault.ensure_absent(st.env.vault_dir)
     zone = timezone or when.system_zone_name()
     secret = st.env.passphrase() or passphrase(st, new=True, label=_("New passphrase"))
     with st.status(_("Creating the vault (deriving the key takes a moment)…")):
-        created, code = vault.create(st.env, secret, home_region=home_region, timezone=zone)
+        created, code = vault.create(
+            st.env, secret, home_region=home_region, timezone=zone, language=language_
+        )
     with created:
         out = st.out
         out.print(_("Created a vault at {path}").format(path=created.env.vault_dir))
@@ -75,6 +88,53 @@ def init(
             _(
                 "Give this fingerprint to your lawyer or to whoever receives your bundles,\n"
                 "by phone or in person."
+            )
+        )
+
+
+def _check_language(value: str | None) -> None:
+    from blockwatch.env import LANGS
+    from blockwatch.errors import UsageError
+
+    if value is not None and value not in LANGS:
+        raise UsageError(
+            _("{value!r} is not one of: {values}").format(value=value, values=", ".join(LANGS)),
+            hint=_("e.g. blockwatch language kk"),
+        )
+
+
+def language(
+    ctx: typer.Context,
+    value: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[en|ru|kk|auto]",
+            help="Set the vault's language; 'auto' follows --lang, BLOCKWATCH_LANG or the locale.",
+        ),
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Show or set the vault's language for messages, reports and letters."""
+    st = state(ctx)
+    if value is not None and value != "auto":
+        _check_language(value)
+    with open_vault(st) as v:
+        if value is not None:
+            v.set_language(None if value == "auto" else value)
+            if value != "auto" and not st.lang_chosen:
+                from blockwatch import i18n
+
+                st.lang = value
+                i18n.use(value)
+        setting = v.settings.language
+    if json_:
+        emit_json({"language": setting, "in_use": st.lang})
+    elif setting:
+        st.say(_("The vault's language is {language}.").format(language=setting))
+    else:
+        st.say(
+            _("The vault has no language of its own: this run uses {language}.").format(
+                language=st.lang
             )
         )
 

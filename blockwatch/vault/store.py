@@ -20,6 +20,7 @@ holds all of blockwatch's SQL.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import mimetypes
@@ -55,6 +56,7 @@ class Settings:
     origin: str
     home_region: str
     timezone: str
+    language: str | None = None  # messages and documents; None: --lang, BLOCKWATCH_LANG, locale
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,9 @@ def _create_schema(conn: Any) -> None:
 # --------------------------------------------------------------------------- create / open
 
 
-def create(env: Env, passphrase: str, *, home_region: str, timezone: str) -> tuple[Vault, str]:
+def create(
+    env: Env, passphrase: str, *, home_region: str, timezone: str, language: str | None = None
+) -> tuple[Vault, str]:
     """Create a new vault at ``env.vault_dir``; return it and the recovery code (shown once)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -240,7 +244,7 @@ def create(env: Env, passphrase: str, *, home_region: str, timezone: str) -> tup
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         data_key = secrets.token_bytes(keyslots.KEY_BYTES)
         vault_id = secrets.token_hex(16)
-        settings = Settings(vault_id, f"blockwatch/{vault_id}", home_region, timezone)
+        settings = Settings(vault_id, f"blockwatch/{vault_id}", home_region, timezone, language)
         conn = _connect(db_path, data_key, new=True)
         _create_schema(conn)
         signer = Ed25519PrivateKey.generate()
@@ -252,6 +256,7 @@ def create(env: Env, passphrase: str, *, home_region: str, timezone: str) -> tup
                 origin=settings.origin,
                 home_region=home_region,
                 timezone=timezone,
+                language=language or "",
                 signing_key=base64.b64encode(_raw_private(signer)).decode(),
             )
             vault._append(
@@ -322,7 +327,13 @@ def open_with_key(env: Env, data_key: bytes) -> Vault:
                 ),
                 hint=_("a newer blockwatch made this vault: upgrade blockwatch"),
             )
-        settings = Settings(meta["vault_id"], meta["origin"], meta["home_region"], meta["timezone"])
+        settings = Settings(
+            meta["vault_id"],
+            meta["origin"],
+            meta["home_region"],
+            meta["timezone"],
+            meta.get("language") or None,
+        )
         signer = Ed25519PrivateKey.from_private_bytes(base64.b64decode(meta["signing_key"]))
     except BlockwatchError:
         conn.close()
@@ -485,6 +496,18 @@ class Vault:
             self._compact = None
             self._pending_entries.clear()
             self._pending_created.clear()
+
+    def set_language(self, language: str | None) -> None:
+        """The vault's language (None: follow --lang, BLOCKWATCH_LANG, the locale).  A setting
+        of this computer's display, not evidence: it is not in the ledger."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._set_meta(language=language or "")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.settings = dataclasses.replace(self.settings, language=language)
 
     def _set_meta(self, **values: str) -> None:
         self.conn.executemany(
