@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from blockwatch import logbook
+from blockwatch import i18n, logbook
 from blockwatch.env import Env
+from blockwatch.i18n import _
 from blockwatch.vault import Vault, create
 from blockwatch.vault.check import check
 
@@ -66,8 +67,8 @@ def fill(vault: Vault) -> None:
         platform="whatsapp",
         counterparty="+447700900123",
         details={
-            "text": "Hello, is this the editor? Please confirm your account here: "
-            "https://wa-verify.example/confirm",
+            "text": _("Hello, is this the editor? Please confirm your account here:")
+            + " https://wa-verify.example/confirm",
             "opened": True,
         },
     )
@@ -85,8 +86,11 @@ def fill(vault: Vault) -> None:
         "block",
         at="2026-07-04 21:52",
         platform="whatsapp",
-        details={"notice": "This account can no longer use WhatsApp", "appeal_offered": False},
-        note="Blocked minutes after the last call. Six colleagues report the same today.",
+        details={
+            "notice": _("This account can no longer use WhatsApp"),
+            "appeal_offered": False,
+        },
+        note=_("Blocked minutes after the last call. Six colleagues report the same today."),
     )
     appeal = log(
         "appeal",
@@ -97,23 +101,23 @@ def fill(vault: Vault) -> None:
             "channel": "email",
             "status": "sent",
             "about": [blocked["id"]],
-            "text": "My account was blocked without explanation after a flood of calls.",
+            "text": _("My account was blocked without explanation after a flood of calls."),
         },
     )
     logbook.amend(
         vault,
         appeal["id"],
         logbook.Typed(details={"status": "rejected"}),
-        why="Automatic answer on 2026-07-06: 'we cannot restore your account'.",
+        why=_("Automatic answer on 2026-07-06: 'we cannot restore your account'."),
     )
     log(
         "takedown",
         at="2026-07-06 14:30",
         platform="instagram",
         details={
-            "reason": "copyright",
-            "claimant": "a Japanese citizen",
-            "notice": "Your page was removed following a copyright complaint.",
+            "reason": _("copyright"),
+            "claimant": _("a Japanese citizen"),
+            "notice": _("Your page was removed following a copyright complaint."),
         },
     )
     log(
@@ -148,7 +152,9 @@ def run() -> Iterator[DemoResult]:
             checks = check(vault)
             bundle = where / "blockwatch-demo-bundle.zip"
             exported = export_bundle(
-                vault, bundle, ExportOptions(case="Demo: editors blocked, July 2026")
+                vault,
+                bundle,
+                ExportOptions(case=_("Demo: editors blocked, July 2026"), lang=i18n.language()),
             )
             verified = verify_bundle(bundle, vault.fingerprint)
             report = where / "report.html"

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from blockwatch import incidents, phones, when
+from blockwatch import incidents, phones, when, words
 from blockwatch.errors import InputError, NotFound
 from blockwatch.i18n import _
 from blockwatch.vault import Filter, Vault, read_attachment
@@ -121,7 +121,7 @@ def set_status(
     if current["kind"] != "appeal":
         raise InputError(
             _("incident {id} is a {kind}, not an appeal").format(
-                id=incident_id, kind=current["kind"]
+                id=incident_id, kind=words.word(current["kind"])
             ),
             hint=_("only appeals have a status; 'blockwatch appeals' lists them"),
         )

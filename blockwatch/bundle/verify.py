@@ -141,8 +141,8 @@ class _Verifier:
     def open_zip(self) -> tuple[zipfile.ZipFile, str, dict[str, zipfile.ZipInfo]]:
         try:
             zf = zipfile.ZipFile(self.handle)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-            raise BundleInvalid(1, _("not a zip file: {e}").format(e=e), self.label) from None
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise BundleInvalid(1, _("not a zip file"), self.label) from None
         try:
             infos = zf.infolist()
             if not infos:

@@ -9,6 +9,7 @@ bug" (exit 70), with a traceback only under ``--debug`` and never with local var
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -20,6 +21,7 @@ from blockwatch import __version__
 from blockwatch.cli.common import State
 from blockwatch.env import LANGS, Env
 from blockwatch.errors import BlockwatchError, ExitStatus
+from blockwatch.i18n import _
 
 
 def report(error: BlockwatchError) -> None:
@@ -78,7 +80,10 @@ def _root(
     if injected and vault is not None:
         env.vault_dir = vault
     if lang is not None and lang not in LANGS:
-        raise typer.BadParameter(f"{lang!r} is not one of: {', '.join(LANGS)}", param_hint="--lang")
+        raise typer.BadParameter(
+            _("{value!r} is not one of: {values}").format(value=lang, values=", ".join(LANGS)),
+            param_hint="--lang",
+        )
     _DEBUG[0] = debug or env.debug
     ctx.obj = State(env=env, lang=env.language(lang), lang_chosen=bool(env.chosen_language(lang)))
     from blockwatch import i18n
@@ -176,10 +181,15 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
         sys.stderr.write(e.format_message() + "\n")
         code = ExitStatus.USAGE
     except ClickException as e:
-        sys.stderr.write(f"blockwatch: error: {e.format_message()}\n")
+        from blockwatch.cli.common import safe
+        from blockwatch.i18n import _
+
+        sys.stderr.write(f"blockwatch: error: {safe(_usage_message(e), oneline=True)}\n")
         ctx = getattr(e, "ctx", None)
         command = ctx.command_path if ctx is not None else "blockwatch"
-        sys.stderr.write(f"blockwatch: hint: see '{command} --help'\n")
+        sys.stderr.write(
+            "blockwatch: hint: " + _("see '{command} --help'").format(command=command) + "\n"
+        )
         code = ExitStatus.USAGE if e.exit_code == 2 else ExitStatus.ERROR
     except (typer.Abort, KeyboardInterrupt, EOFError):
         sys.stderr.write("\nblockwatch: interrupted; nothing was written\n")
@@ -191,6 +201,39 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
         _bug(e)
         code = ExitStatus.INTERNAL
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_message(error: Any) -> str:
+    """Click's command-line errors in the run's language (its own texts are English only)."""
+    from typer._click import exceptions as click
+
+    from blockwatch.i18n import _
+
+    if isinstance(error, click.NoSuchOption):
+        text = _("no such option: {option}").format(option=error.option_name)
+        if error.possibilities:
+            text += " " + _("(did you mean: {options}?)").format(
+                options=", ".join(sorted(error.possibilities))
+            )
+        return text
+    if isinstance(error, click.MissingParameter):
+        param = error.param
+        name = error.param_hint or (param.get_error_hint(error.ctx) if param and error.ctx else "")
+        return _("missing {name}").format(name=click._join_param_hints(name))
+    if isinstance(error, click.BadParameter):
+        param = error.param
+        name = error.param_hint or (param.get_error_hint(error.ctx) if param and error.ctx else "")
+        return _("invalid value for {name}: {reason}").format(
+            name=click._join_param_hints(name), reason=error.message
+        )
+    message = error.format_message()
+    extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", message)
+    if extra:
+        return _("unexpected extra arguments: {arguments}").format(arguments=extra[1])
+    command = re.fullmatch(r"No such command '(.*)'\.", message)
+    if command:
+        return _("no such command: {command}").format(command=command[1])
+    return message
 
 
 def _bug(error: Exception) -> None:

@@ -9,6 +9,7 @@ import typer
 from blockwatch.cli.common import State, emit_json, open_vault, safe, state
 from blockwatch.cli.log import At, Attach, Note, Status
 from blockwatch.i18n import _
+from blockwatch.words import word
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +38,9 @@ def appeal(
             v, incident_id, status, at=at, note=note, attach=list(attach or [])
         )
     st.say(
-        _("Appeal {id} is now {status}.").format(id=view["id"], status=view["details"]["status"])
+        _("Appeal {id} is now {status}.").format(
+            id=view["id"], status=word(view["details"]["status"])
+        )
     )
 
 
@@ -100,10 +103,12 @@ def _table(st: State, rows: list[dict[str, Any]], today: str) -> None:
         style = "bold red" if r["overdue"] else ""
         table.add_row(
             str(r["id"]),
-            safe(r["to"]),
-            safe(r["channel"]),
+            safe(word(r["to"])),
+            safe(word(r["channel"])),
             safe(r["ref"], oneline=True),
-            Text(safe(r["status"]) + (" OVERDUE" if r["overdue"] else ""), style=style),
+            Text(
+                safe(word(r["status"])) + (" " + _("OVERDUE") if r["overdue"] else ""), style=style
+            ),
             r["sent"][:10],
             r["due"] or "—",
             Text(left, style=style),

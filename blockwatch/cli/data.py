@@ -17,6 +17,7 @@ from blockwatch.cli.common import (
     state,
 )
 from blockwatch.i18n import _, ngettext
+from blockwatch.words import word
 
 
 def register(app: typer.Typer) -> None:
@@ -212,7 +213,7 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
                 n=s["incidents"]
             )
         ),
-        list(s["by_kind"].items()),
+        [(word(kind), n) for kind, n in s["by_kind"].items()],
     )
     table(_("by platform"), list(s["by_platform"].items()))
     calls = s["calls"]

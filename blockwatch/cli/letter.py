@@ -17,6 +17,7 @@ from blockwatch.cli.common import (
     state,
 )
 from blockwatch.i18n import _, ngettext
+from blockwatch.words import word
 
 TITLES = {"police": "Statement", "platform": "Appeal", "ministry": "Complaint", "generic": "Letter"}
 
@@ -101,7 +102,7 @@ def letter(
             "Wrote a draft {kind} letter ({lang}) about {incidents} to {path}. "
             "Read it before sending."
         ).format(
-            kind=kind,
+            kind=word(kind),
             lang=language,
             path=out,
             incidents=ngettext("{n} incident", "{n} incidents", len(views)).format(n=len(views)),

@@ -10,6 +10,7 @@ import typer
 
 from blockwatch.cli.common import State, ask, group, open_vault, safe, state
 from blockwatch.i18n import _
+from blockwatch.words import word
 
 At = Annotated[
     str | None,
@@ -191,10 +192,10 @@ def _log(
 
 def _done(st: State, what: str, view: dict[str, Any]) -> None:
     party = view.get("counterparty") or {}
-    who = f" {party.get('e164') or party.get('raw')}" if party else ""
+    who = " " + safe(party.get("e164") or party.get("raw"), oneline=True) if party else ""
     st.say(
         _("{what}: {kind}{who} at {when}.").format(
-            what=what, kind=view["kind"], who=safe(who, oneline=True), when=view["occurred_at"]
+            what=what, kind=word(view["kind"]), who=who, when=view["occurred_at"]
         )
     )
 

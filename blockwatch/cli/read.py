@@ -20,6 +20,7 @@ from blockwatch.cli.common import (
     state,
 )
 from blockwatch.i18n import _
+from blockwatch.words import field, word
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,27 +69,30 @@ def summary(view: dict[str, Any], today: date | None = None) -> str:
     parts: list[str] = []
     kind = view["kind"]
     if kind == "call":
-        parts += [d.get("outcome") or "", "outgoing" if d.get("direction") == "out" else ""]
+        parts += [word(d.get("outcome")) or "", word("out") if d.get("direction") == "out" else ""]
         if d.get("duration"):
-            parts.append(f"{d['duration']} s")
+            parts.append(_("{seconds} s").format(seconds=d["duration"]))
     elif kind == "message":
         parts.append(d.get("text") or "")
     elif kind in ("block", "compromise"):
         parts += [
             d.get("notice") or "",
-            "no appeal offered" if d.get("appeal_offered") is False else "",
+            _("no appeal offered") if d.get("appeal_offered") is False else "",
         ]
     elif kind == "takedown":
-        parts += [d.get("reason") or "", f"claimant: {d['claimant']}" if d.get("claimant") else ""]
+        parts += [
+            d.get("reason") or "",
+            _("claimant: {claimant}").format(claimant=d["claimant"]) if d.get("claimant") else "",
+        ]
     elif kind == "appeal":
         from blockwatch.deadlines import is_overdue
 
         overdue = today is not None and is_overdue(d, today)
         parts += [
-            f"to {d.get('to')}",
-            d.get("status") or "",
-            f"due {d['due']}" if d.get("due") else "",
-            "OVERDUE" if overdue else "",
+            _("to {to}").format(to=word(d.get("to"))),
+            word(d.get("status")) or "",
+            _("due {date}").format(date=d["due"]) if d.get("due") else "",
+            _("OVERDUE") if overdue else "",
         ]
     elif kind == "note":
         parts.append(d.get("text") or "")
@@ -103,7 +107,7 @@ def party(view: dict[str, Any]) -> str:
     if not p:
         return ""
     if p["type"] == "withheld":
-        return "withheld"
+        return str(word("withheld"))
     label = p.get("e164") or p.get("raw") or ""
     if p.get("region"):
         label += f" ({p['region']})"
@@ -135,7 +139,7 @@ def timeline(rows: list[dict[str, Any]], zone: str, today: date | None = None) -
                 for c in (
                     str(view["id"]),
                     local_time(view),
-                    view["kind"],
+                    word(view["kind"]),
                     safe(view["platform"], oneline=True),
                     party(view),
                     summary(view, today),
@@ -167,15 +171,15 @@ def render(out: "Console", view: dict[str, Any]) -> None:
         out.print(Text(f"{label:<16}", style="bold"), Text(safe(value)), sep="")
 
     line(_("incident"), f"{view['id']}  ({view['uid']})")
-    line(_("kind"), view["kind"])
+    line(_("kind"), word(view["kind"]))
     line(_("platform"), view["platform"])
     line(_("occurred"), f"{view['occurred_at']}  ({view['timezone']})")
     line(_("recorded"), view["recorded_at"])
-    line(_("source"), view["source"])
+    line(_("source"), word(view["source"]))
     p = view.get("counterparty")
     if p:
         line(_("who"), p.get("raw"))
-        line(_("  type"), p["type"] if p["type"] != "number" else p.get("number_type") or "number")
+        line(_("  type"), word(p.get("number_type") or p["type"]))
         if p.get("e164"):
             line(
                 _("  number"),
@@ -185,9 +189,7 @@ def render(out: "Console", view: dict[str, Any]) -> None:
                 + ("" if p.get("valid") else "  " + _("(not a valid number)")),
             )
     for key, value in view["details"].items():
-        line(
-            key.replace("_", " "), ", ".join(map(str, value)) if isinstance(value, list) else value
-        )
+        line(field(key), _fmt(value))
     if view.get("note"):
         line(_("note"), view["note"])
     for a in view["attachments"]:
@@ -207,7 +209,7 @@ def render(out: "Console", view: dict[str, Any]) -> None:
                 line(
                     _("  status"),
                     f"{change['at']}  {_fmt(change['previous_status'])} → "
-                    f"{change['status']}  (entry {change['seq']})",
+                    f"{_fmt(change['status'])}  " + entry(change),
                 )
                 if change.get("note"):
                     line(_("    note"), change["note"])
@@ -215,22 +217,29 @@ def render(out: "Console", view: dict[str, Any]) -> None:
             if "attached" in change:
                 line(
                     _("  attached"),
-                    f"{change['recorded_at']}  {change['attached']}  (entry {change['seq']})",
+                    f"{change['recorded_at']}  {change['attached']}  " + entry(change),
                 )
                 continue
             what = "; ".join(
-                f"{k}: {_fmt(change['previous'].get(k))} → {_fmt(v)}"
+                f"{field(k)}: {_fmt(change['previous'].get(k))} → {_fmt(v)}"
                 for k, v in change["set"].items()
             )
-            line(_("  amended"), f"{change['recorded_at']}  {what}  (entry {change['seq']})")
+            line(_("  amended"), f"{change['recorded_at']}  {what}  " + entry(change))
             if change.get("why"):
                 line(_("    why"), change["why"])
 
 
+def entry(change: dict[str, Any]) -> str:
+    return _("(ledger entry {seq})").format(seq=change["seq"])
+
+
 def _fmt(value: Any) -> str:
+    """A stored value for people: words translated, lists and objects spelled out."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={v}" for k, v in value.items()) + "}"
-    return "—" if value is None else str(value)
+        return "{" + ", ".join(f"{field(k)}={_fmt(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return ", ".join(_fmt(v) for v in value)
+    return "—" if value is None else str(word(value))
 
 
 def attachment(

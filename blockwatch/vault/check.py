@@ -25,7 +25,7 @@ from typing import Any
 
 from blockwatch import incidents, ledger
 from blockwatch.errors import VaultCorrupt
-from blockwatch.i18n import N_, _
+from blockwatch.i18n import N_, _, ngettext
 from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault, derived_columns
 
 
@@ -104,7 +104,7 @@ def _entries(vault: Vault) -> str:
                 2, _("entry {seq}: stored leaf hash does not match its bytes").format(seq=seq)
             )
         count += 1
-    return f"{count} entries"
+    return ngettext("{n} entry", "{n} entries", count).format(n=count)
 
 
 def _genesis(vault: Vault) -> str:
@@ -157,7 +157,9 @@ def _checkpoints(vault: Vault) -> str:
         )
     if vault.stored_range() != (compact.size, compact.hashes):
         raise _fail(4, _("the stored tree state does not match the ledger"))
-    return f"{len(notes)} checkpoints, tree size {compact.size}"
+    return ngettext(
+        "{n} checkpoint, tree size {size}", "{n} checkpoints, tree size {size}", len(notes)
+    ).format(n=len(notes), size=compact.size)
 
 
 def _projection(vault: Vault) -> str:
@@ -186,7 +188,7 @@ def _projection(vault: Vault) -> str:
             )
         if stored[uid] != view:
             raise _fail(5, _("incident {id} differs from its ledger entries").format(id=view["id"]))
-    return f"{len(stored)} incidents"
+    return ngettext("{n} incident", "{n} incidents", len(stored)).format(n=len(stored))
 
 
 def _attachments(vault: Vault) -> str:
@@ -211,4 +213,8 @@ def _attachments(vault: Vault) -> str:
         if digest.hexdigest() != sha or length != size:
             raise _fail(6, _("attachment {sha} does not match its hash").format(sha=sha))
         total += length
-    return f"{len(stored)} files, {total} bytes"
+    return (
+        ngettext("{n} file", "{n} files", len(stored)).format(n=len(stored))
+        + ", "
+        + ngettext("{n} byte", "{n} bytes", total).format(n=total)
+    )

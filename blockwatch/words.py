@@ -1,0 +1,116 @@
+"""Words for people: the stored values and detail fields of incidents, in the run's language.
+
+The vault, ``--json`` and bundles keep the English identifiers (``call``, ``missed``,
+``appeal_offered``); terminal output shows them through ``word`` and ``field``.  A value with
+no entry here (a platform name, a phone number, free text) is shown as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blockwatch.i18n import N_, _
+
+WORDS = {
+    # kinds
+    "call": N_("call"),
+    "message": N_("message"),
+    "block": N_("block"),
+    "takedown": N_("takedown"),
+    "compromise": N_("compromise"),
+    "appeal": N_("appeal"),
+    "note": N_("note"),
+    # directions and outcomes
+    "in": N_("incoming"),
+    "out": N_("outgoing"),
+    "missed": N_("missed"),
+    "answered": N_("answered"),
+    "rejected": N_("rejected"),
+    "blocked": N_("blocked"),
+    # appeals: to whom, how, where they stand
+    "police": N_("police"),
+    "ministry": N_("ministry"),
+    "prosecutor": N_("prosecutor"),
+    "court": N_("court"),
+    "ombudsman": N_("ombudsman"),
+    "other": N_("other"),
+    "in-app": N_("in the app"),
+    "web-form": N_("web form"),
+    "email": N_("e-mail"),
+    "letter": N_("letter"),
+    "in-person": N_("in person"),
+    "draft": N_("draft"),
+    "sent": N_("sent"),
+    "acknowledged": N_("acknowledged"),
+    "granted": N_("granted"),
+    "no-response": N_("no response"),
+    "unavailable": N_("appeal not possible"),
+    # counterparties
+    "number": N_("number"),
+    "withheld": N_("number withheld"),
+    "alphanumeric": N_("sender name"),
+    "handle": N_("user name"),
+    "private": N_("private number"),
+    "unknown": N_("unknown"),
+    "payphone": N_("payphone"),
+    "short_code": N_("short number"),
+    "mobile": N_("mobile"),
+    "fixed_line": N_("landline"),
+    "fixed_line_or_mobile": N_("landline or mobile"),
+    "toll_free": N_("toll-free"),
+    "premium_rate": N_("premium rate"),
+    "voip": N_("internet telephony"),
+    # where an incident came from
+    "manual": N_("typed in"),
+    # letters
+    "platform": N_("platform"),
+    "generic": N_("generic"),
+}
+
+FIELDS = {
+    "direction": N_("direction"),
+    "outcome": N_("outcome"),
+    "duration": N_("duration"),
+    "source_type": N_("type in the source"),
+    "text": N_("text"),
+    "opened": N_("opened"),
+    "links": N_("links"),
+    "deleted": N_("deleted"),
+    "edited": N_("edited"),
+    "media": N_("media"),
+    "media_omitted": N_("media left out"),
+    "media_missing": N_("media missing"),
+    "account": N_("account"),
+    "notice": N_("notice"),
+    "appeal_offered": N_("appeal offered"),
+    "reason": N_("reason"),
+    "claimant": N_("claimant"),
+    "url": N_("URL"),
+    "to": N_("to"),
+    "channel": N_("channel"),
+    "ref": N_("ref"),
+    "status": N_("status"),
+    "due": N_("due"),
+    "about": N_("about"),
+    "raw": N_("as in the source"),
+    "platform": N_("platform"),
+    "occurred_at": N_("occurred"),
+    "timezone": N_("time zone"),
+    "counterparty": N_("who"),
+    "details": N_("details"),
+    "note": N_("note"),
+}
+
+
+def word(value: Any) -> Any:
+    """A stored value as people read it (``missed`` -> ``пропущен``); others unchanged."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and value in WORDS:
+        return _(WORDS[value])
+    return value
+
+
+def field(name: str) -> str:
+    """A detail's name as people read it (``appeal_offered`` -> ``appeal offered``)."""
+    return _(FIELDS[name]) if name in FIELDS else name.replace("_", " ")
