@@ -52,8 +52,7 @@ class FileResult:
     dry_run: bool = False
 
 
-@dataclass
-class Prepared:
+class Prepared(NamedTuple):
     """A new incident's body, with the files (WhatsApp media) to store with it."""
 
     uid: str
@@ -61,12 +60,9 @@ class Prepared:
     media: list[Media]
 
 
-class Encoded(NamedTuple):
-    """A new incident as the parsing process sends it: canonical body and indexed columns."""
-
-    uid: str
-    body: bytes
-    columns: tuple[Any, ...]
+# A new incident as the parsing process sends it: (uid, canonical body, indexed columns).
+# A plain tuple: pickling 100,000 of them costs a tenth of as many NamedTuples.
+Encoded = tuple[str, bytes, tuple[Any, ...]]
 
 
 _R = TypeVar("_R", Prepared, Encoded)
@@ -109,10 +105,10 @@ def import_file(
                 progress(n)
             if isinstance(item, Skipped):
                 result.skipped[item.why] += 1
-            elif item.uid in known:
+            elif item[0] in known:  # the uid
                 result.present += 1
             else:
-                known.add(item.uid)
+                known.add(item[0])
                 result.added += 1
                 yield item
 
@@ -122,8 +118,8 @@ def import_file(
         return result
     with vault.bulk() as bulk:
         if parallel:
-            for encoded in count(_from_second_process(path, fmt, options, source_file)):
-                bulk.add_created(encoded.uid, encoded.body, encoded.columns)
+            for uid, body, columns in count(_from_second_process(path, fmt, options, source_file)):
+                bulk.add_created(uid, body, columns)
         else:
             for prepared in count(prepare(path, fmt, options, source_file, bulk.share)):
                 bulk.add(incidents.ENTRY_CREATED, prepared.body, prepared.media)
@@ -233,8 +229,7 @@ def _prepare_and_send(
     try:
         for item in prepare(path, fmt, options, source_file, encoder.share):
             if isinstance(item, Prepared):
-                encoded = Encoded(item.uid, encoder.encode(item.body), derived_columns(item.body))
-                batch.append(encoded)
+                batch.append((item.uid, encoder.encode(item.body), derived_columns(item.body)))
             else:
                 batch.append(item)
             if len(batch) == _BATCH:

@@ -152,16 +152,29 @@ class Encoder:
 
     def __init__(self) -> None:
         self._shared: dict[int, tuple[Any, bytes]] = {}
+        # per key set (bodies of one kind share one): the keys in RFC 8785 order, with their
+        # encoded member names; None when a key is not an ASCII string
+        self._plans: dict[tuple[Any, ...], list[tuple[str, bytes]] | None] = {}
 
     def share(self, value: _T) -> _T:
         self._shared[id(value)] = (value, canonical_json(value))  # holding it keeps id unique
         return value
 
     def encode(self, body: dict[str, Any]) -> bytes:
-        if type(body) is not dict or not all(type(k) is str and k.isascii() for k in body):
-            return canonical_json(body)  # RFC 8785 orders other keys by UTF-16 code units
+        if type(body) is not dict:
+            return canonical_json(body)
+        keys = tuple(body)
+        if keys not in self._plans:
+            self._plans[keys] = (
+                [(k, _member_name(k)) for k in sorted(keys)]
+                if all(type(k) is str and k.isascii() for k in keys)
+                else None  # RFC 8785 orders other keys by UTF-16 code units
+            )
+        plan = self._plans[keys]
+        if plan is None:
+            return canonical_json(body)
         members = []
-        for key in sorted(body):
+        for key, name in plan:
             value = body[key]
             kind = type(value)
             if kind is str:
@@ -173,7 +186,7 @@ class Encoder:
             else:
                 hit = self._shared.get(id(value))
                 encoded = hit[1] if hit is not None and hit[0] is value else canonical_json(value)
-            members.append(_member_name(key) + encoded)
+            members.append(name + encoded)
         return b"{" + b",".join(members) + b"}"
 
 
