@@ -8,6 +8,7 @@ bug" (exit 70), with a traceback only under ``--debug`` and never with local var
 # No `from __future__ import annotations` here: Typer evaluates every string annotation at
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
+import itertools
 import os
 import re
 import sys
@@ -154,6 +155,25 @@ def _needed(argv: list[str]) -> tuple[str, ...]:
     return MODULES
 
 
+def _speak(argv: list[str], env: Env | None) -> None:
+    """The language of errors found before the root options are read (an unknown command):
+    --lang if it comes first and is valid, else BLOCKWATCH_LANG or the locale."""
+    from blockwatch import i18n
+
+    given = None
+    for flag, value in itertools.pairwise(argv):
+        if not flag.startswith("-"):
+            break
+        if flag == "--lang":
+            given = value
+    if given is None:
+        given = next((a.split("=", 1)[1] for a in argv if a.startswith("--lang=")), None)
+    try:
+        i18n.use((env or Env.from_os()).language(given if given in LANGS else None))
+    except BlockwatchError:  # a bad BLOCKWATCH_LANG: reported once the root options are read
+        i18n.use("en")
+
+
 def __getattr__(name: str) -> typer.Typer:
     """``from blockwatch.cli import app``: the whole command tree (tests, man pages)."""
     if name == "app":
@@ -171,8 +191,9 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
 
     if os.name == "posix":
         os.umask(0o077)  # belt and braces: every file we create is private anyway
+    args = sys.argv[1:] if argv is None else argv
+    _speak(args, env)
     try:
-        args = sys.argv[1:] if argv is None else argv
         app = build_app(_needed(args))
         code = app(args=args, prog_name="blockwatch", standalone_mode=False, obj=env)
     except typer.Exit as e:
@@ -223,6 +244,11 @@ def _usage_message(error: Any) -> str:
     if isinstance(error, click.BadParameter):
         param = error.param
         name = error.param_hint or (param.get_error_hint(error.ctx) if param and error.ctx else "")
+        number = re.fullmatch(r"(.*) is not a valid (?:int|integer)\.?", str(error.message))
+        if number:
+            return _("invalid value for {name}: {value} is not a whole number").format(
+                name=click._join_param_hints(name), value=number[1]
+            )
         return _("invalid value for {name}: {reason}").format(
             name=click._join_param_hints(name), reason=error.message
         )
