@@ -16,6 +16,7 @@ same bytes (tests/test_import_parallel.py).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,7 +28,16 @@ from typing import Any, NamedTuple, TypeVar
 from blockwatch import errors, incidents, phones, when
 from blockwatch.errors import InputError
 from blockwatch.i18n import _
-from blockwatch.importers import FORMATS, ImportFailed, Media, Options, Skipped, detect, parser
+from blockwatch.importers import (
+    FORMATS,
+    Draft,
+    ImportFailed,
+    Media,
+    Options,
+    Skipped,
+    detect,
+    parser,
+)
 from blockwatch.vault import Vault
 
 NAMESPACE = uuid.UUID("6f1b7c3e-2d4a-5b8e-9c0f-1a2b3c4d5e6f")  # blockwatch import uids, v1
@@ -38,7 +48,8 @@ ENTRY_IMPORT = "import.file"
 # process; a smaller one is imported before that process would have started.
 PARALLEL_BYTES = 4 * 1024 * 1024
 PARALLEL_FORMATS = ("android-calls", "android-sms", "csv", "telegram")
-_BATCH = 1000  # records per message from the parsing process
+_BATCH = 1000  # records per message from a parsing process
+PROCESSES = 2  # child processes of a parallel import; each builds every other block
 
 
 @dataclass
@@ -118,7 +129,7 @@ def import_file(
         return result
     with vault.bulk() as bulk:
         if parallel:
-            for uid, body, columns in count(_from_second_process(path, fmt, options, source_file)):
+            for uid, body, columns in count(_from_other_processes(path, fmt, options, source_file)):
                 bulk.add_created(uid, body, columns)
         else:
             for prepared in count(prepare(path, fmt, options, source_file, bulk.share)):
@@ -147,6 +158,15 @@ def prepare(
 
     ``share`` marks values that many bodies hold (``ledger.Encoder.share``).
     """
+    build = builder(fmt, options, source_file, share)
+    for item in parser(fmt)(path, options):
+        yield item if isinstance(item, Skipped) else build(item)
+
+
+def builder(
+    fmt: str, options: Options, source_file: dict[str, Any], share: Callable[[Any], Any]
+) -> Callable[[Draft], Prepared]:
+    """Draft -> the body of its ``incident.created`` entry, validated."""
     zone = when.zone(options.timezone)
     source = f"import:{fmt}"
     shared_file = share(source_file)
@@ -154,10 +174,8 @@ def prepare(
     party = lru_cache(maxsize=65536)(
         lambda raw: share(phones.counterparty(raw, options.home_region, strict=False))
     )
-    for item in parser(fmt)(path, options):
-        if isinstance(item, Skipped):
-            yield item
-            continue
+
+    def build(item: Draft) -> Prepared:
         details = incidents.details(item.kind, item.details)
         details["raw"] = item.raw
         uid = record_uid(fmt, item.key)
@@ -172,33 +190,50 @@ def prepare(
             details_=details,
         )
         body["source_file"] = shared_file
-        yield Prepared(uid, body, item.media)
+        return Prepared(uid, body, item.media)
+
+    return build
 
 
-def _from_second_process(
+def _from_other_processes(
     path: Path, fmt: str, options: Options, source_file: dict[str, Any]
 ) -> Iterator[Encoded | Skipped]:
-    """``prepare`` run in a child process, its bodies encoded there; the records in order."""
-    import multiprocessing
+    """The records of ``path``, in order, built and encoded by ``PROCESSES`` child processes.
+
+    Every child parses the whole file (parsing is the cheap part); child ``k`` builds and
+    encodes the blocks of ``_BATCH`` records whose number is ``k`` modulo ``PROCESSES``, and
+    this process reads the blocks in turn.  An error reaches this process at the block where
+    it happened, as in an import without children.  The children are plain subprocesses
+    (``python -m blockwatch.importing``) that read their task from stdin and write pickled
+    blocks to stdout: nothing of this process (keys, vault) is inherited.
+    """
+    import pickle
+    import subprocess
+    import sys
 
     from blockwatch import i18n
 
-    context = multiprocessing.get_context("spawn")  # the same on every platform; no inherited keys
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_prepare_and_send,
-        args=(sender, path, fmt, options, source_file, i18n.language()),
-        name="blockwatch-import",
-        daemon=True,
-    )
-    child.start()
-    sender.close()
+    parts = PROCESSES
+    children = []
     try:
-        while True:
+        for part in range(parts):
+            child = subprocess.Popen(
+                [sys.executable, "-m", "blockwatch.importing"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            children.append(child)
+            task = (path, fmt, options, source_file, i18n.language(), part, parts)
+            assert child.stdin is not None and child.stdout is not None
+            with child.stdin:
+                pickle.dump(task, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        for block in itertools.count():
+            stdout = children[block % parts].stdout
+            assert stdout is not None
             try:
-                message = receiver.recv()
+                message = pickle.load(stdout)
             except EOFError:
-                raise RuntimeError(f"the process parsing {path} ended without a result") from None
+                raise RuntimeError(f"a process parsing {path} ended without a result") from None
             if isinstance(message, list):
                 yield from message
             elif message is None:
@@ -207,41 +242,72 @@ def _from_second_process(
                 kind, text, hint = message
                 raise getattr(errors, kind)(text, hint)
     finally:
-        receiver.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            if child.stdout is not None:
+                child.stdout.close()
+            child.wait()
 
 
 def _prepare_and_send(
-    sender: Any, path: Path, fmt: str, options: Options, source_file: dict[str, Any], lang: str
+    out: Any,
+    path: Path,
+    fmt: str,
+    options: Options,
+    source_file: dict[str, Any],
+    lang: str,
+    part: int,
+    parts: int,
 ) -> None:
-    """The second process of a parallel import (see ``_from_second_process``)."""
-    import signal
+    """A child process of a parallel import (see ``_from_other_processes``)."""
+    import pickle
 
     from blockwatch import i18n, ledger
     from blockwatch.vault.store import derived_columns
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which ends this
+    def send(message: Any) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
     i18n.use(lang)
     encoder = ledger.Encoder()
+    build = builder(fmt, options, source_file, encoder.share)
     batch: list[Encoded | Skipped] = []
     try:
-        for item in prepare(path, fmt, options, source_file, encoder.share):
-            if isinstance(item, Prepared):
-                batch.append((item.uid, encoder.encode(item.body), derived_columns(item.body)))
-            else:
+        for n, item in enumerate(parser(fmt)(path, options)):
+            block, place = divmod(n, _BATCH)
+            if block % parts != part:
+                continue
+            if isinstance(item, Skipped):
                 batch.append(item)
-            if len(batch) == _BATCH:
-                sender.send(batch)
+            else:
+                record = build(item)
+                batch.append(
+                    (record.uid, encoder.encode(record.body), derived_columns(record.body))
+                )
+            if place == _BATCH - 1:
+                send(batch)
                 batch = []
-        sender.send(batch)
-        sender.send(None)
+        if batch:
+            send(batch)
+        send(None)
     except errors.BlockwatchError as e:
         kind = next(c for c in type(e).__mro__ if c.__module__ == errors.__name__)
-        sender.send((kind.__name__, e.message, e.hint))
-    finally:
-        sender.close()
+        send((kind.__name__, e.message, e.hint))
+
+
+def _child() -> None:
+    """``python -m blockwatch.importing``: one child of a parallel import."""
+    import contextlib
+    import pickle
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which ends this
+    task = pickle.load(sys.stdin.buffer)
+    with contextlib.suppress(BrokenPipeError):  # the parent stopped reading: it failed
+        _prepare_and_send(sys.stdout.buffer, *task)
 
 
 def record_uid(fmt: str, key: str) -> str:
@@ -272,3 +338,7 @@ def _check_file(path: Path) -> tuple[int, str]:
             _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
         ) from None
     return size, digest.hexdigest()
+
+
+if __name__ == "__main__":
+    _child()

@@ -130,3 +130,31 @@ def test_sigkill_during_log_leaves_a_vault_that_passes_check(
     assert logged < 6, "no kill landed inside a write: make the attachment larger"
     done = run("log", "note", "--text", "after the kills", env=home)
     assert done.returncode == 0
+
+
+def test_a_large_import_uses_child_processes_and_fails_in_one_line(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    """Above importing.PARALLEL_BYTES the file is parsed by children; a damaged record late in
+    it gives our one line on stderr (nothing from the children) and changes nothing."""
+    from blockwatch import importing
+
+    from .test_import import EPOCH_MS, call, calls_xml
+
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    calls = [call(n, number=f"+4477009{n % 100000:05d}") for n in range(25_000)]
+    data = calls_xml(calls)
+    assert len(data) > importing.PARALLEL_BYTES
+    bad = tmp_path / "calls-bad.xml"
+    bad.write_bytes(data.replace(f'date="{EPOCH_MS + 20_000 * 60_000}"'.encode(), b'date="x"'))
+    before = run("list", "--json", env=home).stdout
+    done = run("--lang", "ru", "import", str(bad), env=home)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0].startswith("blockwatch: error: ")
+    assert "<call> № 20001" in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+    assert run("list", "--json", env=home).stdout == before
+    good = tmp_path / "calls.xml"
+    good.write_bytes(data)
+    done = run("import", str(good), env=home)
+    assert done.returncode == 0 and "added 25000" in done.stdout and done.stderr == ""
+    assert run("check", env=home).returncode == 0

@@ -150,9 +150,10 @@ def _connect(db_path: Path, data_key: bytes, *, new: bool = False) -> Any:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         conn.execute("PRAGMA temp_store = MEMORY")
-        # 64 MiB of page cache, used only as needed: an import's inserts into the uid index
-        # land in random places, and a small cache would encrypt and write pages many times.
-        conn.execute("PRAGMA cache_size = -65536")
+        # 16 MiB of page cache (SQLite's default is 2 MiB), used only as needed: an import's
+        # inserts into the uid index land in random places, and a small cache would encrypt
+        # and write the same pages many times.
+        conn.execute("PRAGMA cache_size = -16384")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
