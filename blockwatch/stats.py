@@ -49,8 +49,39 @@ def busiest_window(times: list[datetime], width: timedelta = WINDOW) -> dict[str
     return {"start": first.isoformat(), "end": (first + width).isoformat(), "count": best_count}
 
 
+# What the statistics read of an incident, in the order of the vault's indexed columns:
+# (id, kind, platform, occurred_at, direction, origin, region).  ``occurred_at`` is RFC 3339
+# with any offset; ``origin`` is ``call_origin``.  The vault reads these from an index without
+# decrypting any document; views (a bundle, a letter) are reduced to them by ``summarize``.
+Row = tuple[int, str, str | None, str, str | None, str, str | None]
+
+
 def summarize(views: list[dict[str, Any]], zone: str, today: date | None = None) -> dict[str, Any]:
-    """``today`` (in the vault's zone) marks appeals whose deadline passed without an answer."""
+    """The statistics of incident views (see ``summarize_rows``)."""
+    rows = [
+        (
+            v["id"],
+            v["kind"],
+            v["platform"],
+            v["occurred_at"],
+            v["details"].get("direction"),
+            call_origin(v),
+            (v.get("counterparty") or {}).get("region"),
+        )
+        for v in views
+    ]
+    appeals = {v["id"]: v["details"] for v in views if v["kind"] == "appeal"}
+    return summarize_rows(rows, appeals, zone, today)
+
+
+def summarize_rows(
+    rows: list[Row], appeals: dict[int, dict[str, Any]], zone: str, today: date | None = None
+) -> dict[str, Any]:
+    """Counts, countries, the busiest hour, the time to a block, appeals.
+
+    ``appeals`` holds the details of the appeals among ``rows``; ``today`` (in the vault's
+    zone) marks those whose deadline passed without an answer.
+    """
     from blockwatch.deadlines import is_overdue
 
     tz = ZoneInfo(zone)
@@ -64,33 +95,33 @@ def summarize(views: list[dict[str, Any]], zone: str, today: date | None = None)
     first: tuple[datetime, int] | None = None  # the first incoming foreign call or message
     blocks: list[tuple[datetime, int]] = []
     notices: list[int] = []
-    appeals: list[dict[str, Any]] = []
-    for v in views:  # one pass: stats runs over 100,000 incidents
-        kind, details = v["kind"], v["details"]
-        at = _at(v).astimezone(tz)  # in the vault's zone, whatever the source's
+    appealed: list[dict[str, Any]] = []
+    parse = datetime.fromisoformat
+    for id_, kind, platform, occurred, direction, origin, region in rows:  # one pass
         kinds[kind] += 1
-        platforms[v["platform"] or "—"] += 1
+        platforms[platform or "—"] += 1
         if kind == "call" or kind == "message":
-            if details.get("direction") == "out":
+            if direction == "out":
                 continue
-            origin = call_origin(v)
+            at = parse(occurred).astimezone(tz)  # in the vault's zone, whatever the source's
             if origin == "foreign" and (first is None or at < first[0]):
-                first = (at, v["id"])
+                first = (at, id_)
             if kind == "call":
                 origins[origin] += 1
                 per_day[at.date()] += 1
                 if origin == "foreign":
                     foreign_times.append(at)
                     by_hour[at.hour] += 1
-                    countries[(v["counterparty"] or {}).get("region") or "?"] += 1
+                    countries[region or "?"] += 1
         elif kind == "block" or kind == "takedown":
-            notices.append(v["id"])
+            notices.append(id_)
             if kind == "block":
-                blocks.append((at, v["id"]))
+                blocks.append((parse(occurred).astimezone(tz), id_))
         elif kind == "appeal":
-            appeals.append(
+            details = appeals[id_]
+            appealed.append(
                 {
-                    "id": v["id"],
+                    "id": id_,
                     "to": details.get("to"),
                     "status": details.get("status"),
                     "due": details.get("due"),
@@ -103,7 +134,7 @@ def summarize(views: list[dict[str, Any]], zone: str, today: date | None = None)
         if first is not None and first[0] <= at
     ]
     return {
-        "incidents": len(views),
+        "incidents": len(rows),
         "by_kind": dict(sorted(kinds.items())),
         "by_platform": dict(sorted(platforms.items())),
         "calls": {
@@ -116,5 +147,5 @@ def summarize(views: list[dict[str, Any]], zone: str, today: date | None = None)
         "calls_per_day": {day.isoformat(): n for day, n in sorted(per_day.items())},
         "first_foreign_contact_to_block": to_block,
         "notices": notices,
-        "appeals": appeals,
+        "appeals": appealed,
     }

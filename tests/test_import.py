@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -675,9 +675,10 @@ def test_stats_from_extracted_fields_equal_stats_from_documents(
         == 0
     )
     with vault.unlock(vault_env, "correct horse battery staple") as v:
-        assert summary.summarize(v.summary_rows(), "Asia/Almaty") == summary.summarize(
-            v.incidents(), "Asia/Almaty"
-        )
+        today = date(2026, 7, 20)  # the appeal is overdue by then
+        from_index = summary.summarize_rows(*v.summary_rows(), "Asia/Almaty", today)
+        assert from_index == summary.summarize(v.incidents(), "Asia/Almaty", today)
+        assert from_index["appeals"][0]["overdue"] is True
 
 
 def test_deeply_nested_json_is_refused(vault_env: Env, tmp_path: Path) -> None:

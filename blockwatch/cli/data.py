@@ -188,7 +188,7 @@ def stats(
         zone, now = v.settings.timezone, st.env.now()
         where = logbook.selection(v, since=since, until=until)
         today = now.astimezone(when.zone(zone)).date()
-        numbers = summary.summarize(v.summary_rows(where), zone, today)
+        numbers = summary.summarize_rows(*v.summary_rows(where), zone, today)
     if json_:
         emit_json(numbers)
         return

@@ -739,49 +739,15 @@ class Vault:
 
     # The fields ``stats.summarize`` reads, extracted by SQLite's JSON functions: decoding
     # 100,000 whole documents in Python would cost more than the statistics themselves.
-    def summary_rows(self, where: Filter = Filter()) -> list[dict[str, Any]]:
-        """Incidents reduced to what ``stats.summarize`` reads, in the incident shape.
-
-        Read from the covering index (no document is decrypted), except appeals' details.
-        """
+    def summary_rows(self, where: Filter = Filter()) -> tuple[list[Any], dict[int, Any]]:
+        """What ``stats.summarize_rows`` reads: the rows, from the covering index (no document
+        is decrypted), and the details of the appeals among them."""
         sql, params = self._select(
             "id, kind, platform, occurred_utc, direction, origin, region", where
         )
-        # Rows share their (read-only) counterparty and details dicts: 100,000 rows, few values.
-        parties: dict[tuple[str, str | None], Any] = {}
-        directions: dict[str | None, dict[str, Any]] = {}
-        rows, appeals = [], []
-        for id_, kind, platform, utc, direction, origin, region in self.conn.execute(sql, params):
-            party = parties.get((origin, region), False)
-            if party is False:
-                party = parties[origin, region] = (
-                    {"type": "withheld"}
-                    if origin == "withheld"
-                    else None
-                    if origin == "unknown"
-                    else {"type": "number", "foreign": origin == "foreign", "region": region}
-                )
-            details = directions.get(direction)
-            if details is None:
-                details = directions[direction] = {"direction": direction} if direction else {}
-            row = {
-                "id": id_,
-                "kind": kind,
-                "platform": platform,
-                "occurred_at": utc,  # RFC 3339 in UTC: summarize reads it in the vault's zone
-                "details": details,
-                "counterparty": party,
-            }
-            rows.append(row)
-            if kind == "appeal":
-                appeals.append(row)
-        for row in appeals:
-            details = self.incident(row["id"])["details"]
-            row["details"] = {
-                **row["details"],
-                **{k: details[k] for k in ("to", "status", "due") if details.get(k) is not None},
-            }
-        return rows
+        rows = self.conn.execute(sql, params).fetchall()
+        appeals = {row[0]: self.incident(row[0])["details"] for row in rows if row[1] == "appeal"}
+        return rows, appeals
 
     def projection_columns(self) -> dict[str, tuple[Any, ...]]:
         return {
