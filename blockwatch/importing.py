@@ -15,6 +15,7 @@ same bytes (tests/test_import_parallel.py).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import uuid
@@ -160,6 +161,7 @@ def prepare(
     """
     build = builder(fmt, options, source_file, share)
     for item in parser(fmt)(path, options):
+        assert item is not None, "only a parallel import skips records"
         yield item if isinstance(item, Skipped) else build(item)
 
 
@@ -274,11 +276,13 @@ def _prepare_and_send(
     encoder = ledger.Encoder()
     build = builder(fmt, options, source_file, encoder.share)
     batch: list[Encoded | Skipped] = []
+    mine = dataclasses.replace(options, others=lambda n: (n // _BATCH) % parts != part)
     try:
-        for n, item in enumerate(parser(fmt)(path, options)):
+        for n, item in enumerate(parser(fmt)(path, mine)):
             block, place = divmod(n, _BATCH)
             if block % parts != part:
                 continue
+            assert item is not None
             if isinstance(item, Skipped):
                 batch.append(item)
             else:

@@ -66,11 +66,11 @@ def entry_from_body(seq: int, type_: str, recorded_at: str, body: bytes) -> byte
         b'{"body":',
         body,
         b',"recorded_at":',
-        _string(recorded_at),
+        _repeated_string(recorded_at),
         b',"seq":',
         str(seq).encode(),
         b',"type":',
-        _string(type_),
+        _repeated_string(type_),
         b',"v":',
         b"%d}" % ENTRY_VERSION,
     )
@@ -119,6 +119,12 @@ def _string(text: str) -> bytes:
 
 
 _STDLIB = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@lru_cache(maxsize=64)
+def _repeated_string(text: str) -> bytes:
+    """``_string`` of the few values every entry of a write repeats (type, recorded_at)."""
+    return _string(text)
 
 
 @lru_cache(maxsize=256)

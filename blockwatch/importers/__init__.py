@@ -37,6 +37,9 @@ class Options:
     date_order: str | None = None  # dmy | mdy | ymd
     mine: str | None = None
     column_map: dict[str, str] = field(default_factory=dict)
+    # Records another process builds (a parallel import): a parser may yield None for record
+    # number ``n`` (0-based) when ``others(n)``, instead of reading it.
+    others: Callable[[int], bool] | None = None
 
 
 @dataclass
@@ -66,7 +69,7 @@ class Skipped:
     why: str
 
 
-Parsed = Iterator[Draft | Skipped]
+Parsed = Iterator[Draft | Skipped | None]
 
 
 def detect(head: bytes, path: Path) -> str:

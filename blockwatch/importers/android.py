@@ -117,8 +117,12 @@ def _when(path: Path, stamp: str | None, tag: str, n: int) -> datetime:
 def parse_calls(path: Path, options: Options) -> Parsed:
     n = 0
     platform = options.platform or "phone"
+    others = options.others
     for element in _events(path, {"call"}):
         n += 1
+        if others is not None and others(n - 1):
+            yield None
+            continue
         raw = dict(element.attrib)
         raw.pop("readable_date", None)
         stamp = raw.get("date")
@@ -166,8 +170,12 @@ def parse_calls(path: Path, options: Options) -> Parsed:
 
 def parse_sms(path: Path, options: Options) -> Parsed:
     n = 0
+    others = options.others
     for element in _events(path, {"sms", "mms"}):
         n += 1
+        if others is not None and others(n - 1):
+            yield None
+            continue
         raw: dict[str, object]
         if element.tag == "sms":
             box = SMS_BOX.get(_value(element, "type") or "", "in")
