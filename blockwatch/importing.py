@@ -7,10 +7,10 @@ same file twice, or two overlapping backups, adds it once.  Every new incident c
 import itself is evidence.  The whole file is parsed inside the write transaction, and any
 error rolls it back: the vault is exactly as it was.
 
-A large file of a format without media is parsed in a second process: it turns records into
-canonical entry bodies (``prepare`` and ``ledger.Encoder``) while this one hashes them into
-the tree and writes them, so an import uses both cores of a small laptop.  Both ways give the
-same bytes (tests/test_import_parallel.py).
+A large file of a format without media is read by ``PROCESSES`` child processes that turn
+its records into canonical entry bodies (``builder`` and ``ledger.Encoder``) while this one
+hashes them into the tree and writes them, so an import keeps both cores of a small laptop
+busy.  Both ways give the same bytes (tests/test_import_parallel.py).
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ NAMESPACE = uuid.UUID("6f1b7c3e-2d4a-5b8e-9c0f-1a2b3c4d5e6f")  # blockwatch impo
 _NAMESPACE_BYTES = NAMESPACE.bytes
 ENTRY_IMPORT = "import.file"
 
-# Files at least this large, of formats that never carry media, are parsed in a second
-# process; a smaller one is imported before that process would have started.
+# Files at least this large, of formats that never carry media, are read by child
+# processes; a smaller one is imported before they would have started.
 PARALLEL_BYTES = 4 * 1024 * 1024
 PARALLEL_FORMATS = ("android-calls", "android-sms", "csv", "telegram")
-_BATCH = 1000  # records per message from a parsing process
+_BATCH = 1000  # records per block (one message from a child process)
 PROCESSES = 2  # child processes of a parallel import; each builds every other block
 
 
@@ -72,7 +72,7 @@ class Prepared(NamedTuple):
     media: list[Media]
 
 
-# A new incident as the parsing process sends it: (uid, canonical body, indexed columns).
+# A new incident as a child process sends it: (uid, canonical body, indexed columns).
 # A plain tuple: pickling 100,000 of them costs a tenth of as many NamedTuples.
 Encoded = tuple[str, bytes, tuple[Any, ...]]
 
@@ -90,7 +90,7 @@ def import_file(
     parallel: bool | None = None,
     progress: Callable[[int], None] = lambda _: None,
 ) -> FileResult:
-    """Import one file.  ``parallel``: parse in a second process (None: when it pays off)."""
+    """Import one file.  ``parallel``: read it in child processes (None: when it pays off)."""
     size, sha = _check_file(path)
     with open(path, "rb") as f:
         head = f.read(64 * 1024)

@@ -1,4 +1,4 @@
-"""A large import is parsed in a second process; it must give exactly the inline import's bytes."""
+"""A large import is read by child processes; it must give exactly the inline import's bytes."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def _tables(env: Env) -> tuple[list[tuple], list[tuple]]:
     return entries, rows
 
 
-def test_second_process_writes_the_same_bytes_as_inline(vault_env: Env, tmp_path: Path) -> None:
+def test_child_processes_write_the_same_bytes_as_inline(vault_env: Env, tmp_path: Path) -> None:
     files = _files(tmp_path)
     inline_env = make_env(tmp_path / "inline")
     shutil.copytree(vault_env.vault_dir, inline_env.vault_dir)
@@ -73,7 +73,7 @@ def test_second_process_writes_the_same_bytes_as_inline(vault_env: Env, tmp_path
     assert (again.added, again.present) == (0, 3000)
 
 
-def test_an_error_in_the_second_process_is_the_same_one_line_and_changes_nothing(
+def test_an_error_in_a_child_process_is_the_same_one_line_and_changes_nothing(
     vault_env: Env, tmp_path: Path
 ) -> None:
     good = calls_xml([call(n) for n in range(2000)])
@@ -89,7 +89,7 @@ def test_an_error_in_the_second_process_is_the_same_one_line_and_changes_nothing
     assert "<call> element 1501" in messages[0][1] and "epoch milliseconds" in messages[0][1]
 
 
-def test_the_command_uses_the_second_process_for_a_large_file(
+def test_the_command_uses_child_processes_for_a_large_file(
     vault_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(importing, "PARALLEL_BYTES", 1)
