@@ -303,15 +303,17 @@ def _prepare_and_send(
 
 def _child() -> None:
     """``python -m blockwatch.importing``: one child of a parallel import."""
-    import contextlib
+    import os
     import pickle
     import signal
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which ends this
-    task = pickle.load(sys.stdin.buffer)
-    with contextlib.suppress(BrokenPipeError):  # the parent stopped reading: it failed
+    try:
+        task = pickle.load(sys.stdin.buffer)
         _prepare_and_send(sys.stdout.buffer, *task)
+    except (EOFError, BrokenPipeError):  # the parent is gone or stopped reading: it failed
+        os._exit(1)  # quietly: no traceback, no flush of a closed pipe
 
 
 def record_uid(fmt: str, key: str) -> str:

@@ -158,3 +158,42 @@ def test_a_large_import_uses_child_processes_and_fails_in_one_line(
     done = run("import", str(good), env=home)
     assert done.returncode == 0 and "added 25000" in done.stdout and done.stderr == ""
     assert run("check", env=home).returncode == 0
+
+
+def _importing_children() -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"blockwatch.importing" in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")
+def test_sigkill_during_a_large_import_changes_nothing_and_leaves_no_child(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    from .test_import import call, calls_xml
+
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    calls = tmp_path / "calls.xml"
+    calls.write_bytes(calls_xml([call(n, number=f"+4477009{n:05d}") for n in range(60_000)]))
+    full = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKWATCH_")} | home
+    proc = subprocess.Popen(
+        [str(EXE), "import", str(calls)], env=full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while not _importing_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _importing_children(), "the import did not start its children"
+    time.sleep(0.5)  # records are being written
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    while _importing_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _importing_children() == [], "a child outlived the import"
+    assert proc.stderr is not None and proc.stderr.read() == b""  # nothing from the children
+    with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
+        assert len(check(v)) == 6 and v.incidents() == []
