@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from blockwatch.errors import InputError, VaultLocked
+from blockwatch.errors import BlockwatchError, InputError, UsageError, VaultLocked
 from blockwatch.i18n import _
 
 APP_NAME = "blockwatch"
@@ -30,6 +30,19 @@ ENV_NEW_PASSPHRASE_FILE = "BLOCKWATCH_NEW_PASSPHRASE_FILE"
 ENV_NEW_PASSPHRASE = "BLOCKWATCH_NEW_PASSPHRASE"
 ENV_LANG = "BLOCKWATCH_LANG"
 LANGS = ("en", "ru", "kk")
+
+
+def check_language(value: str, where: str, error: type[BlockwatchError] = UsageError) -> str:
+    """``value`` when it is one of ``LANGS``; else ``error`` naming ``where`` (an option or a
+    variable)."""
+    if value not in LANGS:
+        raise error(
+            _("{where}: {value!r} is not one of: {values}").format(
+                where=where, value=value, values=", ".join(LANGS)
+            )
+        )
+    return value
+
 
 # A passphrase is a line of text: cap what we read from a file or a command.
 MAX_PASSPHRASE_BYTES = 4096
@@ -83,14 +96,7 @@ class Env:
         value = self.environ.get(ENV_LANG, "")
         if not value:
             return None
-        code = value.split("_")[0].split(".")[0].lower()
-        if code not in LANGS:
-            raise InputError(
-                _("{name}={value!r} is not one of: {values}").format(
-                    name=ENV_LANG, value=value, values=", ".join(LANGS)
-                )
-            )
-        return code
+        return check_language(value.split("_")[0].split(".")[0].lower(), ENV_LANG, InputError)
 
     def language(self, given: str | None = None) -> str:
         """--lang, else BLOCKWATCH_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else en.

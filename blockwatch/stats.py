@@ -15,10 +15,6 @@ from zoneinfo import ZoneInfo
 WINDOW = timedelta(minutes=60)
 
 
-def _at(view: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(view["occurred_at"])
-
-
 def call_origin(view: dict[str, Any]) -> str:
     """foreign, domestic, withheld or unknown: where a call or message came from."""
     party = view.get("counterparty") or {}

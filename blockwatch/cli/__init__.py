@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from blockwatch import __version__
 from blockwatch.cli.common import State
-from blockwatch.env import LANGS, Env
+from blockwatch.env import LANGS, Env, check_language
 from blockwatch.errors import BlockwatchError, ExitStatus
 from blockwatch.i18n import _
 
@@ -80,11 +80,8 @@ def _root(
     env = injected or Env.from_os(vault=vault, debug=debug)
     if injected and vault is not None:
         env.vault_dir = vault
-    if lang is not None and lang not in LANGS:
-        raise typer.BadParameter(
-            _("{value!r} is not one of: {values}").format(value=lang, values=", ".join(LANGS)),
-            param_hint="--lang",
-        )
+    if lang is not None:
+        check_language(lang, "--lang")
     _DEBUG[0] = debug or env.debug
     ctx.obj = State(env=env, lang=env.language(lang), lang_chosen=bool(env.chosen_language(lang)))
     from blockwatch import i18n
@@ -227,8 +224,6 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
 def _usage_message(error: Any) -> str:
     """Click's command-line errors in the run's language (its own texts are English only)."""
     from typer._click import exceptions as click
-
-    from blockwatch.i18n import _
 
     if isinstance(error, click.NoSuchOption):
         text = _("no such option: {option}").format(option=error.option_name)

@@ -58,17 +58,12 @@ def export(
     """Export a signed evidence bundle that anyone can verify with openssl and sha256sum."""
     from blockwatch import incidents, logbook, when
     from blockwatch.bundle.writer import ExportOptions, export_bundle
-    from blockwatch.env import LANGS
+    from blockwatch.env import check_language
     from blockwatch.errors import InputError
 
     st = state(ctx)
     language = lang or st.lang
-    if language not in LANGS:
-        raise InputError(
-            _("--lang {language!r} is not one of: {values}").format(
-                language=language, values=", ".join(LANGS)
-            )
-        )
+    check_language(language, "--lang", InputError)
     incidents.check_kinds(kind or ())
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()

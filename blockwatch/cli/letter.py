@@ -54,6 +54,7 @@ def letter(
 ) -> None:
     """Draft a complaint letter from the evidence, ready for light editing."""
     from blockwatch import files, incidents, logbook, when
+    from blockwatch.env import check_language
     from blockwatch.errors import InputError
     from blockwatch.report import letters
 
@@ -64,10 +65,7 @@ def letter(
             _("{kind!r} is not a letter type").format(kind=kind),
             hint=_("one of: {values}").format(values=", ".join(letters.TYPES)),
         )
-    if language not in letters.LANGS:
-        raise InputError(
-            _("--lang {language!r} is not one of: kk, ru, en").format(language=language)
-        )
+    check_language(language, "--lang", InputError)
     suffix = out.suffix.lower()
     if suffix not in (".md", ".markdown", ".txt", ".html", ".htm"):
         raise InputError(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from blockwatch.cli.common import ask, emit_json, group, open_vault, passphrase, state
+from blockwatch.env import check_language
 from blockwatch.i18n import _
 
 
@@ -53,7 +54,8 @@ def init(
     from blockwatch import vault, when
 
     st = state(ctx)
-    _check_language(language_)
+    if language_ is not None:
+        check_language(language_, "--language")
     vault.ensure_absent(st.env.vault_dir)
     zone = timezone or when.system_zone_name()
     secret = st.env.passphrase() or passphrase(st, new=True, label=_("New passphrase"))
@@ -92,17 +94,6 @@ def init(
         )
 
 
-def _check_language(value: str | None) -> None:
-    from blockwatch.env import LANGS
-    from blockwatch.errors import UsageError
-
-    if value is not None and value not in LANGS:
-        raise UsageError(
-            _("{value!r} is not one of: {values}").format(value=value, values=", ".join(LANGS)),
-            hint=_("e.g. blockwatch language kk"),
-        )
-
-
 def language(
     ctx: typer.Context,
     value: Annotated[
@@ -117,7 +108,7 @@ def language(
     """Show or set the vault's language for messages, reports and letters."""
     st = state(ctx)
     if value is not None and value != "auto":
-        _check_language(value)
+        check_language(value, "blockwatch language")
     with open_vault(st) as v:
         if value is not None:
             v.set_language(None if value == "auto" else value)

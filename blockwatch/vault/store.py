@@ -574,38 +574,57 @@ class Vault:
         )
 
     def _store_blob(self, attachment: Attachment) -> None:
-        """Copy a file into the vault in chunks, re-hashing as it goes."""
-        if self.conn.execute(
-            "SELECT 1 FROM blobs WHERE sha256 = ?", (attachment.sha256,)
-        ).fetchone():
+        """Copy a file the user named into the vault (hashed before the write began)."""
+        if self._has_blob(attachment.sha256):
             return
-        digest, n, size = hashlib.sha256(), 0, 0
-        self.conn.execute(
-            "INSERT INTO blobs (sha256, size, chunks) VALUES (?, ?, ?)",
-            (attachment.sha256, attachment.size, -(-attachment.size // CHUNK_BYTES)),
-        )
         try:
             with open(attachment.path, "rb") as f:
-                while chunk := f.read(CHUNK_BYTES):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    self.conn.execute(
-                        "INSERT INTO chunks (sha256, n, data) VALUES (?, ?, ?)",
-                        (attachment.sha256, n, chunk),
-                    )
-                    n += 1
+                intact = self._copy_blob(
+                    attachment.sha256, attachment.size, iter(lambda: f.read(CHUNK_BYTES), b"")
+                )
         except OSError as e:
             raise InputError(
                 _("cannot read attachment {path!r}: {reason}").format(
                     path=str(attachment.path), reason=e.strerror
                 )
             ) from None
-        if digest.hexdigest() != attachment.sha256 or size != attachment.size:
+        if not intact:
             raise InputError(
                 _("attachment {path!r} changed while it was being stored").format(
                     path=str(attachment.path)
                 ),
                 hint=_("wait until nothing is writing the file, then log again"),
+            )
+
+    def _has_blob(self, sha256: str) -> bool:
+        return bool(self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone())
+
+    def _copy_blob(self, sha256: str, size: int, chunks: Iterable[bytes]) -> bool:
+        """Store ``chunks`` as blob ``sha256`` in pieces of ``CHUNK_BYTES``, re-hashing them
+        on the way; False when they were not ``size`` bytes with that hash."""
+        self.conn.execute(
+            "INSERT INTO blobs (sha256, size, chunks) VALUES (?, ?, ?)",
+            (sha256, size, -(-size // CHUNK_BYTES)),
+        )
+        insert = "INSERT INTO chunks (sha256, n, data) VALUES (?, ?, ?)"
+        digest, n, length, pending = hashlib.sha256(), 0, 0, b""
+        for chunk in chunks:
+            digest.update(chunk)
+            length += len(chunk)
+            pending = pending + chunk if pending else chunk  # no copy when chunks line up
+            while len(pending) >= CHUNK_BYTES:
+                self.conn.execute(insert, (sha256, n, pending[:CHUNK_BYTES]))
+                pending, n = pending[CHUNK_BYTES:], n + 1
+        if pending:
+            self.conn.execute(insert, (sha256, n, pending))
+        return digest.hexdigest() == sha256 and length == size
+
+    def _attach(self, uid: str, attachments: Iterable[Attachment]) -> None:
+        """Store files and append an ``attachment.added`` entry for each (inside a write)."""
+        for attachment in attachments:
+            self._store_blob(attachment)
+            self._append(
+                incidents.ENTRY_ATTACHMENT, {"uid": uid, "attachment": attachment.describe()}
             )
 
     def add_incident(
@@ -623,15 +642,9 @@ class Vault:
     def record_status(
         self, incident_id: int, body: dict[str, Any], attachments: Iterable[Attachment] = ()
     ) -> dict[str, Any]:
-        attachments = list(attachments)
         with self._write():
             self._append(incidents.ENTRY_STATUS, body)
-            for attachment in attachments:
-                self._store_blob(attachment)
-                self._append(
-                    incidents.ENTRY_ATTACHMENT,
-                    {"uid": body["uid"], "attachment": attachment.describe()},
-                )
+            self._attach(body["uid"], attachments)
         return self.incident(incident_id)
 
     def known_uids(self) -> set[str]:
@@ -651,28 +664,8 @@ class Vault:
         for chunk in read():
             digest.update(chunk)
         sha = digest.hexdigest()
-        if not self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone():
-            self.conn.execute(
-                "INSERT INTO blobs (sha256, size, chunks) VALUES (?, ?, ?)",
-                (sha, size, -(-size // CHUNK_BYTES)),
-            )
-            again, n, length, pending = hashlib.sha256(), 0, 0, b""
-            for chunk in read():
-                again.update(chunk)
-                length += len(chunk)
-                pending += chunk
-                while len(pending) >= CHUNK_BYTES:
-                    self.conn.execute(
-                        "INSERT INTO chunks (sha256, n, data) VALUES (?, ?, ?)",
-                        (sha, n, pending[:CHUNK_BYTES]),
-                    )
-                    pending, n = pending[CHUNK_BYTES:], n + 1
-            if pending:
-                self.conn.execute(
-                    "INSERT INTO chunks (sha256, n, data) VALUES (?, ?, ?)", (sha, n, pending)
-                )
-            if again.hexdigest() != sha or length != size:
-                raise InputError(_("{name} changed while it was being stored").format(name=name))
+        if not self._has_blob(sha) and not self._copy_blob(sha, size, read()):
+            raise InputError(_("{name} changed while it was being stored").format(name=name))
         media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return {"sha256": sha, "name": name, "size": size, "media_type": media_type}
 
@@ -690,12 +683,7 @@ class Vault:
         with self._write():
             if body is not None:
                 self._append(incidents.ENTRY_AMENDED, body)
-            for attachment in attachments:
-                self._store_blob(attachment)
-                self._append(
-                    incidents.ENTRY_ATTACHMENT,
-                    {"uid": current["uid"], "attachment": attachment.describe()},
-                )
+            self._attach(current["uid"], attachments)
         return self.incident(incident_id)
 
     # ----------------------------------------------------------------- reading
