@@ -1,9 +1,9 @@
 """The environment blockwatch runs in, gathered in one place and injected everywhere.
 
 Clock, vault path, terminal flags, the passphrase sources and the KDF cost come from an
-``Env``; the real one is built from ``os.environ`` by ``Env.from_os()``, tests build their own
-with a temporary directory and a fixed clock (STYLE habit 7).  Passphrases are read here and
-nowhere else: never from argv.
+``Env``; the real one is built from ``os.environ`` by ``Env.from_os()``, tests build their
+own with a temporary directory and a fixed clock (docs/DEVELOPING.md habit 7).  Passphrases
+are read here and nowhere else: never from argv.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class Env:
         return "en"
 
     def passphrase(self, new: bool = False) -> str | None:
-        """The passphrase from the environment, in DESIGN.md's order; None means "ask"."""
+        """The passphrase from the environment, in docs/DESIGN.md's order; None means "ask"."""
         if new:
             names = (ENV_NEW_PASSPHRASE_COMMAND, ENV_NEW_PASSPHRASE_FILE, ENV_NEW_PASSPHRASE)
         else:

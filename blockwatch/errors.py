@@ -11,7 +11,7 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """Documented exit statuses (DESIGN.md, man page EXIT STATUS)."""
+    """Documented exit statuses (docs/DESIGN.md, man page EXIT STATUS)."""
 
     OK = 0
     ERROR = 1  # bad input, not found, I/O

@@ -1,6 +1,6 @@
 """Incidents: kinds, validation, and the current view as a replay of ledger entries (pure).
 
-The one JSON shape of an incident (DESIGN.md "Incidents"), carried by ``list --json``,
+The one JSON shape of an incident (docs/DESIGN.md "Incidents"), carried by ``list --json``,
 ``show --json`` and a bundle's ``incidents.json``::
 
     {"id", "uid", "kind", "platform", "occurred_at", "timezone", "recorded_at", "source",

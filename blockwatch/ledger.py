@@ -36,7 +36,7 @@ ENTRY_VERSION = 1
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
-# Caps on what is read from an untrusted checkpoint or bundle (STYLE habit 6).
+# Caps on what is read from an untrusted checkpoint or bundle (docs/DEVELOPING.md habit 6).
 MAX_TREE_SIZE = 2**40
 MAX_NOTE_BYTES = 16 * 1024
 MAX_PROOF_LENGTH = 128

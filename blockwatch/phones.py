@@ -1,6 +1,6 @@
 """Who was on the other end: phone numbers, withheld callers, alphanumeric senders, handles.
 
-A thin layer over ``phonenumbers`` (IMPORT-FORMATS.md section 6).  The result is the
+A thin layer over ``phonenumbers`` (docs/IMPORT-FORMATS.md section 6).  The result is the
 ``counterparty`` object of the incident shape:
 ``{raw, type, e164, region, foreign, valid, number_type}`` where ``type`` is one of
 ``number | withheld | alphanumeric | handle``.  Withheld, private, alphanumeric and short

@@ -1,11 +1,69 @@
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-VECTORS = SHARED / "vectors" / "merkle"
+ROOT = Path(__file__).resolve().parents[1]  # the repository: no test reads anything outside it
+VECTORS = Path(__file__).resolve().parent / "vectors" / "merkle"
+
+
+# --------------------------------------------------------------------------- a self-contained suite
+#
+# No test may read a file outside the repository (a stranger's clone has nothing beside it):
+# an audit hook (PEP 578) records every ``open`` of a path in a sibling of the repository, and
+# ``_stays_in_the_repository`` fails the test that did it.  Temporary files, the interpreter and
+# hidden folders (caches) are not siblings' content and are not recorded.
+
+OUTSIDE_READS: list[str] = []
+_PARENT = ROOT.parent
+_ALLOWED = tuple(
+    os.path.normpath(p) + os.sep
+    for p in {str(ROOT), tempfile.gettempdir(), sys.prefix, sys.base_prefix, sys.exec_prefix}
+)
+
+
+def _outside(path: str) -> bool:
+    full = os.path.normpath(os.path.abspath(path))
+    below = os.path.relpath(full, _PARENT) if full.startswith(str(_PARENT) + os.sep) else None
+    if below is None or below.startswith("."):
+        return False
+    return not (full + os.sep).startswith(_ALLOWED)
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.fsdecode(args[0])
+        if _outside(path):
+            OUTSIDE_READS.append(path)
+
+
+sys.addaudithook(_audit)
+
+
+SYSTEM_TMP = Path(tempfile.gettempdir())
+_TMP_BEFORE: set[str] = set()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _TMP_BEFORE.update(os.listdir(SYSTEM_TMP))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run leaves nothing in the system's temporary directory but pytest's own folder."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checks
+        return
+    left = sorted(
+        name
+        for name in set(os.listdir(SYSTEM_TMP)) - _TMP_BEFORE
+        if not name.startswith(("pytest-of-", "uv-"))
+    )
+    if left:
+        print(f"\nthe tests left these in {SYSTEM_TMP}: {left}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -24,7 +82,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --------------------------------------------------------------------------- shared fixtures
 
 import shutil  # noqa: E402
-import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 
@@ -104,6 +161,47 @@ def run_cli(env: Env, *args: str, input: str | None = None) -> Run:
 def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file of a vault directory, for "nothing was written" assertions."""
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def _stays_in_the_repository():  # type: ignore[no-untyped-def]
+    start = len(OUTSIDE_READS)
+    yield
+    read = OUTSIDE_READS[start:]
+    del OUTSIDE_READS[start:]
+    assert not read, f"the test read outside the repository: {read}"
+
+
+@pytest.fixture(autouse=True)
+def _private_tempdir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Temporary files of the code under test, and of the processes it starts, go below
+    pytest's own folder: a run leaves nothing in the system's temporary directory."""
+    where = tmp_path_factory.mktemp("tmp", numbered=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(where))
+    monkeypatch.setenv("TMPDIR", str(where))
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _argon2_once_per_input():  # type: ignore[no-untyped-def]
+    """Every vault of the suite is a copy of one template, so the same passphrase meets the same
+    salt thousands of times.  Argon2id is deterministic: remember each real derivation (keyed
+    by every input) instead of paying ~0.2 s for it again.  A different passphrase, salt or
+    cost is a new, real derivation; processes the tests start derive for themselves."""
+    from blockwatch.vault import keyslots
+
+    real = keyslots._argon2
+    known: dict[tuple[str, tuple[tuple[str, object], ...]], bytes] = {}
+
+    def remembered(passphrase: str, kdf: dict) -> bytes:  # type: ignore[type-arg]
+        key = (passphrase, tuple(sorted(kdf.items())))
+        if key not in known:
+            known[key] = real(passphrase, kdf)
+        return known[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(keyslots, "_argon2", remembered)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Man pages come from the command tree; a test fails when they drift (STYLE habit 9)."""
+"""Man pages come from the command tree; a test fails when they drift (docs/DEVELOPING.md habit 9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Importing exports: every format and edge case of IMPORT-FORMATS.md, on synthetic files."""
+"""Importing exports: every format and edge case of docs/IMPORT-FORMATS.md, on synthetic files."""
 
 from __future__ import annotations
 

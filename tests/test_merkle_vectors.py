@@ -1,6 +1,6 @@
-"""Every transparency-dev/merkle known-answer vector in shared/vectors/merkle must pass.
+"""Every transparency-dev/merkle known-answer vector in tests/vectors/merkle must pass.
 
-Policy beyond the vectors (shared/vectors/merkle/README.md): a hash that is not 32 bytes is
+Policy beyond the vectors (tests/vectors/merkle/README.md): a hash that is not 32 bytes is
 refused, so a vector whose happy path uses placeholder "don't care" hashes of another length
 must be refused *for that reason*.  Every such case is named by the test id.
 """

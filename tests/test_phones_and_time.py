@@ -1,4 +1,4 @@
-"""Phone numbers (IMPORT-FORMATS.md section 6) and times (DESIGN.md "Time"). Synthetic numbers."""
+"""Phone numbers (docs/IMPORT-FORMATS.md section 6) and times (docs/DESIGN.md "Time"). Synthetic numbers."""
 
 from __future__ import annotations
 

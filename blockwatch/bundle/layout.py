@@ -50,7 +50,7 @@ def verify_name(lang: str) -> str:
 SAFE_PATH = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
 MANIFEST_LINE = re.compile(r"([0-9a-f]{64})  (\S+)")
 
-# Caps on what a verifier reads from an untrusted zip (STYLE habit 6).
+# Caps on what a verifier reads from an untrusted zip (docs/DEVELOPING.md habit 6).
 MAX_MEMBERS = 100_000
 MAX_MEMBER_BYTES = 16 * 1024**3
 MAX_TOTAL_BYTES = 64 * 1024**3

@@ -26,7 +26,7 @@ from blockwatch.i18n import _
 
 
 def report(error: BlockwatchError) -> None:
-    """Print a user error the one way blockwatch prints them (STYLE habit 3)."""
+    """Print a user error the one way blockwatch prints them (docs/DEVELOPING.md habit 3)."""
     from blockwatch.cli.common import safe
 
     sys.stderr.write(f"blockwatch: error: {safe(error.message, oneline=True)}\n")

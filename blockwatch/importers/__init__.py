@@ -1,7 +1,7 @@
 """Importers: a phone's or an app's export file -> incident drafts.  No database here.
 
 Each format module exposes ``parse(source, options) -> Iterator[Draft | Skipped]``; the facts
-they rely on are in shared/IMPORT-FORMATS.md.  ``detect`` picks the format from the content,
+they rely on are in docs/IMPORT-FORMATS.md.  ``detect`` picks the format from the content,
 never from the file name.  A file that cannot be read raises ``ImportFailed`` naming the file,
 the line or position, and what was expected.
 """

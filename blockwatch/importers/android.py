@@ -1,6 +1,6 @@
 """SMS Backup & Restore (SyncTech) exports: ``calls-*.xml`` and ``sms-*.xml``.
 
-Facts: shared/IMPORT-FORMATS.md sections 1 and 2.  Parsed as a stream (``iterparse``), element
+Facts: docs/IMPORT-FORMATS.md sections 1 and 2.  Parsed as a stream (``iterparse``), element
 by element, so a large backup never sits in memory whole; MMS parts' base64 data is only
 measured, not kept.  Some phones write an emoji as two UTF-16 surrogate character references
 (``&#55357;&#56384;``), which strict XML parsers reject: ``_Repairing`` joins each pair into

@@ -1,6 +1,6 @@
 """Call lists as CSV with a header: iExplorer-style iPhone exports and generic ones.
 
-Facts: shared/IMPORT-FORMATS.md section 5.  Columns are found by their header names (English
+Facts: docs/IMPORT-FORMATS.md section 5.  Columns are found by their header names (English
 or Russian), or named with ``--column-map number=Phone,date=When,…``; the fields are
 ``number``, ``date`` (required), ``time``, ``duration``, ``type``, ``contact``.  Dates without a
 zone are in ``--timezone``; ambiguous numeric dates follow ``--date-order``.

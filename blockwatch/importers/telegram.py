@@ -1,6 +1,6 @@
 """Telegram Desktop "Export chat history" in JSON (``result.json``): one chat or a full export.
 
-Facts: shared/IMPORT-FORMATS.md section 4.  ``date_unixtime`` is the instant (``date`` is the
+Facts: docs/IMPORT-FORMATS.md section 4.  ``date_unixtime`` is the instant (``date`` is the
 exporting computer's local time, without an offset).  Calls are service messages with
 ``action: phone_call``; Telegram never exports phone numbers, so the counterparty of a call
 is the chat's name.  Text may be a string or a list of strings and entity objects.

@@ -1,6 +1,6 @@
 """WhatsApp "Export chat": Android and iOS, ``.txt`` or ``.zip`` with media.
 
-Facts: shared/IMPORT-FORMATS.md section 3.  Lines are split on ``\\n`` only (``splitlines``
+Facts: docs/IMPORT-FORMATS.md section 3.  Lines are split on ``\\n`` only (``splitlines``
 would also split on U+2028 and friends inside messages); a line that does not start a message
 continues the previous one.  Dates follow the phone's locale, so the day/month order is
 decided once for the whole file from the evidence in it, or from ``--date-order``.

@@ -1,6 +1,6 @@
 """Key slots: the vault's random data key, wrapped once per way of unlocking it.
 
-``keyslots.json``, format version 1 (a restic-style layered key, STYLE habit 5)::
+``keyslots.json``, format version 1 (a restic-style layered key, docs/DEVELOPING.md habit 5)::
 
     {"format": "blockwatch-keyslots", "version": 1, "vault_id": "<32 hex>",
      "slots": [

@@ -1,6 +1,6 @@
 """The vault: a directory holding an SQLCipher 4 database and its key slots.
 
-Layout (DESIGN.md "The vault"), schema version 1::
+Layout (docs/DESIGN.md "The vault"), schema version 1::
 
     <vault>/            0700
       vault.db          0600  SQLCipher 4, raw 256-bit key, 16 KiB pages, WAL, synchronous=FULL
