@@ -70,7 +70,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="run long tests (fuzzing, big loads)")
 
 
+# Modules whose tests start real processes: they run first, so that on two cores the long ones
+# overlap with the many short in-process tests instead of finishing the run alone.
+PROCESS_MODULES = ("test_subprocess.py", "test_output.py", "test_import_parallel.py")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in PROCESS_MODULES)  # stable: order kept
     if config.getoption("--run-slow"):
         return
     skip = pytest.mark.skip(reason="long test: run with --run-slow")
