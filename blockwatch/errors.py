@@ -19,6 +19,7 @@ class ExitStatus(IntEnum):
     LOCKED = 3  # vault locked: wrong passphrase or recovery code, or no passphrase available
     VERIFICATION_FAILED = 4  # tampering or corruption detected
     INTERNAL = 70  # a bug (EX_SOFTWARE)
+    INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class BlockwatchError(Exception):
@@ -54,3 +55,8 @@ class VerificationFailed(BlockwatchError):
 
 class VaultCorrupt(VerificationFailed):
     """The vault's files are damaged or were changed outside blockwatch."""
+
+
+class HelperFailed(BlockwatchError):
+    """A helper process (e.g. one parsing a large import) stopped before it finished: the
+    operation was abandoned whole.  Not the user's input and not our logic: the computer's."""

@@ -234,12 +234,14 @@ def _from_other_processes(
             assert stdout is not None
             try:
                 message = pickle.load(stdout)
-            except EOFError:
-                raise RuntimeError(f"a process parsing {path} ended without a result") from None
+            except (EOFError, pickle.UnpicklingError):
+                raise _died(path, children[block % parts]) from None
             if isinstance(message, list):
                 yield from message
             elif message is None:
                 return
+            elif message[0] == _BUG:
+                raise ChildBug(message[1], message[2])
             else:
                 kind, text, hint = message
                 raise getattr(errors, kind)(text, hint)
@@ -250,6 +252,35 @@ def _from_other_processes(
             if child.stdout is not None:
                 child.stdout.close()
             child.wait()
+
+
+_BUG = "bug"
+
+
+class ChildBug(Exception):
+    """An unexpected exception in a child process: a bug, reported as the parent's own
+    (``cli._bug``), with the child's traceback shown under ``--debug``."""
+
+    def __init__(self, kind: str, traceback: str) -> None:
+        super().__init__(kind)
+        self.bug_kind = kind
+        self.child_traceback = traceback
+
+
+def _died(path: Path, child: Any) -> errors.HelperFailed:
+    """The error for a child that stopped without a result (killed, out of memory)."""
+    status = child.wait()
+    how = (
+        _("stopped by signal {n}").format(n=-status)
+        if status < 0
+        else _("exited with status {n}").format(n=status)
+    )
+    return errors.HelperFailed(
+        _("the helper process reading {path} {how}; nothing was imported").format(
+            path=path, how=how
+        ),
+        hint=_("run the import again; if it stops again, close other programs to free memory"),
+    )
 
 
 def _prepare_and_send(
@@ -299,6 +330,10 @@ def _prepare_and_send(
     except errors.BlockwatchError as e:
         kind = next(c for c in type(e).__mro__ if c.__module__ == errors.__name__)
         send((kind.__name__, e.message, e.hint))
+    except Exception as e:  # a bug: the parent reports it (no traceback on the user's screen)
+        import traceback
+
+        send((_BUG, type(e).__name__, traceback.format_exc()))
 
 
 def _child() -> None:

@@ -163,40 +163,97 @@ def test_a_large_import_uses_child_processes_and_fails_in_one_line(
     assert run("check", env=home).returncode == 0
 
 
-def _importing_children() -> list[int]:
+def _importing_children(tag: str) -> list[int]:
+    """The child processes of imports started with ``BLOCKWATCH_TEST_TAG=tag`` (children
+    inherit the environment; other tests running beside this one have other tags)."""
     found = []
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and b"blockwatch.importing" in (proc / "cmdline").read_bytes():
+            if (
+                proc.name.isdigit()
+                and b"blockwatch.importing" in (proc / "cmdline").read_bytes()
+                and f"BLOCKWATCH_TEST_TAG={tag}".encode() in (proc / "environ").read_bytes()
+            ):
                 found.append(int(proc.name))
         except OSError:
             pass
     return found
 
 
+def _start_large_import(
+    home: dict[str, str], tmp_path: Path, calls: int
+) -> tuple[subprocess.Popen[bytes], str]:
+    from .test_import import call, calls_xml
+
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    path = tmp_path / "calls.xml"
+    path.write_bytes(calls_xml([call(n, number=f"+4477009{n:05d}") for n in range(calls)]))
+    tag = tmp_path.name
+    full = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKWATCH_")} | home
+    proc = subprocess.Popen(
+        [str(EXE), "import", str(path)],
+        env={**full, "BLOCKWATCH_TEST_TAG": tag},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not _importing_children(tag) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _importing_children(tag), "the import did not start its children"
+    return proc, tag
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")
+def test_a_child_killed_during_an_import_is_one_clear_line_and_changes_nothing(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    proc, tag = _start_large_import(home, tmp_path, 60_000)
+    os.kill(_importing_children(tag)[0], signal.SIGKILL)
+    assert proc.wait(timeout=120) == 1
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode().splitlines()
+    assert len(err) == 2 and "Traceback" not in "".join(err), err
+    assert err[0].startswith("blockwatch: error: the helper process reading ")
+    assert err[0].endswith("stopped by signal 9; nothing was imported")
+    assert err[1].startswith("blockwatch: hint: run the import again")
+    deadline = time.monotonic() + 30
+    while _importing_children(tag) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _importing_children(tag) == [], "the other child outlived the import"
+    with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
+        assert len(check(v)) == 6 and v.incidents() == []
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")
 def test_sigkill_during_a_large_import_changes_nothing_and_leaves_no_child(
     home: dict[str, str], tmp_path: Path
 ) -> None:
-    from .test_import import call, calls_xml
-
-    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
-    calls = tmp_path / "calls.xml"
-    calls.write_bytes(calls_xml([call(n, number=f"+4477009{n:05d}") for n in range(60_000)]))
-    full = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKWATCH_")} | home
-    proc = subprocess.Popen(
-        [str(EXE), "import", str(calls)], env=full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 60
-    while not _importing_children() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _importing_children(), "the import did not start its children"
+    proc, tag = _start_large_import(home, tmp_path, 60_000)
     time.sleep(0.5)  # records are being written
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    while _importing_children() and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while _importing_children(tag) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _importing_children() == [], "a child outlived the import"
+    assert _importing_children(tag) == [], "a child outlived the import"
     assert proc.stderr is not None and proc.stderr.read() == b""  # nothing from the children
+    with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
+        assert len(check(v)) == 6 and v.incidents() == []
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")
+def test_ctrl_c_during_an_import_exits_130_and_changes_nothing(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    proc, tag = _start_large_import(home, tmp_path, 60_000)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=120) == 130
+    assert proc.stderr is not None
+    assert proc.stderr.read().decode().strip() == "blockwatch: interrupted; nothing was written"
+    deadline = time.monotonic() + 30
+    while _importing_children(tag) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _importing_children(tag) == []
     with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
         assert len(check(v)) == 6 and v.incidents() == []

@@ -295,3 +295,30 @@ def test_deeply_nested_keyslots_is_corruption_not_a_crash(vault_env: Env) -> Non
     (vault_env.vault_dir / SLOTS_NAME).write_text("[" * 30_000 + "]" * 30_000)
     with pytest.raises(VaultCorrupt):
         vault.unlock(vault_env, PASSPHRASE)
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("DELETE FROM meta WHERE key = 'origin'", "the vault setting 'origin' is missing"),
+        ("UPDATE meta SET value = '' WHERE key = 'timezone'", "'timezone' is missing"),
+        ("UPDATE meta SET value = 'not base64!' WHERE key = 'signing_key'", "signing key is damaged"),
+        ("UPDATE meta SET value = 'AAAA' WHERE key = 'signing_key'", "signing key is damaged"),
+        ("DROP TABLE meta", "holds no blockwatch settings"),
+        ("UPDATE meta SET value = '2' WHERE key = 'schema_version'", "schema version '2'"),
+    ],
+    ids=["no origin", "empty zone", "key not base64", "key too short", "no meta", "newer"],
+)
+def test_damaged_settings_are_exit_4_with_what_is_damaged(
+    vault_env: Env, sql: str, message: str
+) -> None:
+    """Only damage to the settings is reported as damage; each case names what is damaged."""
+    from .conftest import run_cli
+
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        v.conn.execute(sql)
+    done = run_cli(vault_env, "list")
+    assert done.code == 4 and done.out == ""
+    lines = done.err.splitlines()
+    assert lines[0].startswith("blockwatch: error: ") and message in lines[0], done.err
+    assert len(lines) == 2 and lines[1].startswith("blockwatch: hint: ")

@@ -41,6 +41,13 @@ class _Root(TyperGroup):
         except BlockwatchError as e:
             report(e)
             raise typer.Exit(int(e.status)) from None
+        except KeyboardInterrupt:  # Typer would turn it into a silent exit 130
+            _interrupted()
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+
+
+def _interrupted() -> None:
+    sys.stderr.write("\nblockwatch: " + _("interrupted; nothing was written") + "\n")
 
 
 def _version(value: bool) -> None:
@@ -210,8 +217,8 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> NoReturn:
         )
         code = ExitStatus.USAGE if e.exit_code == 2 else ExitStatus.ERROR
     except (typer.Abort, KeyboardInterrupt, EOFError):
-        sys.stderr.write("\nblockwatch: interrupted; nothing was written\n")
-        code = 130
+        _interrupted()
+        code = ExitStatus.INTERRUPTED
     except BlockwatchError as e:  # raised outside a command, e.g. by an option callback
         report(e)
         code = int(e.status)
@@ -259,13 +266,15 @@ def _usage_message(error: Any) -> str:
 
 def _bug(error: Exception) -> None:
     """An unexpected exception is a bug: say so, and how to report it without leaking secrets."""
-    sys.stderr.write(
-        f"blockwatch: internal error: {type(error).__name__}. This is a bug in blockwatch.\n"
-    )
+    name = getattr(error, "bug_kind", None) or type(error).__name__  # a child's: its own name
+    sys.stderr.write(f"blockwatch: internal error: {name}. This is a bug in blockwatch.\n")
     if _DEBUG[0]:
         import traceback
 
         # Frames and messages only: never local variables, which may hold secrets.
         traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+        child = getattr(error, "child_traceback", None)  # importing.ChildBug: the child's frames
+        if isinstance(child, str):
+            sys.stderr.write(child)
     else:
         sys.stderr.write("blockwatch: hint: run again with --debug to see where it happened\n")

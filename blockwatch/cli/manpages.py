@@ -31,6 +31,7 @@ EXIT_MEANINGS = {
     ExitStatus.LOCKED: "The vault stays locked: wrong passphrase or recovery code, or no passphrase given.",
     ExitStatus.VERIFICATION_FAILED: "Verification failed: tampering or corruption was detected.",
     ExitStatus.INTERNAL: "Internal error: a bug in blockwatch. Run again with --debug to see where.",
+    ExitStatus.INTERRUPTED: "Interrupted (Ctrl-C) before the command finished: nothing was written.",
 }
 
 ENVIRONMENT = [

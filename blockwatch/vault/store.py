@@ -319,11 +319,19 @@ def _raw_private(key: Any) -> bytes:
 
 
 def open_with_key(env: Env, data_key: bytes) -> Vault:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    import sqlcipher3
 
     conn = _connect(env.vault_dir / DB_NAME, data_key)
     try:
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlcipher3.DatabaseError as e:
+            raise VaultCorrupt(
+                _("{db_path} holds no blockwatch settings: {e}").format(
+                    db_path=env.vault_dir / DB_NAME, e=e
+                ),
+                hint=_("restore the vault directory from a backup"),
+            ) from None
         version = meta.get("schema_version")
         if version != str(SCHEMA_VERSION):
             raise VaultCorrupt(
@@ -333,20 +341,41 @@ def open_with_key(env: Env, data_key: bytes) -> Vault:
                 hint=_("a newer blockwatch made this vault: upgrade blockwatch"),
             )
         settings = Settings(
-            meta["vault_id"],
-            meta["origin"],
-            meta["home_region"],
-            meta["timezone"],
+            _setting(meta, "vault_id"),
+            _setting(meta, "origin"),
+            _setting(meta, "home_region"),
+            _setting(meta, "timezone"),
             meta.get("language") or None,
         )
-        signer = Ed25519PrivateKey.from_private_bytes(base64.b64decode(meta["signing_key"]))
+        signer = _signing_key(_setting(meta, "signing_key"))
     except BlockwatchError:
         conn.close()
         raise
-    except Exception as e:
-        conn.close()
-        raise VaultCorrupt(_("vault settings are damaged: {e!r}").format(e=e)) from None
     return Vault(env, conn, settings, signer)
+
+
+def _setting(meta: dict[str, str], name: str) -> str:
+    if not meta.get(name):
+        raise VaultCorrupt(
+            _("the vault setting {name!r} is missing").format(name=name),
+            hint=_("restore the vault directory from a backup"),
+        )
+    return meta[name]
+
+
+def _signing_key(text: str) -> Any:
+    """The Ed25519 key from its base64 text in ``meta``; damage is VaultCorrupt, not a bug."""
+    import binascii
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    try:
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        raise VaultCorrupt(
+            _("the vault's signing key is damaged"),
+            hint=_("restore the vault directory from a backup"),
+        ) from None
 
 
 def unlock(env: Env, passphrase: str) -> Vault:
