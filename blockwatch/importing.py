@@ -48,7 +48,7 @@ ENTRY_IMPORT = "import.file"
 # Files at least this large, of formats that never carry media, are read by child
 # processes; a smaller one is imported before they would have started.
 PARALLEL_BYTES = 4 * 1024 * 1024
-PARALLEL_FORMATS = ("android-calls", "android-sms", "csv", "telegram")
+PARALLEL_FORMATS = tuple(f.name for f in FORMATS.values() if not f.media)
 _BATCH = 1000  # records per block (one message from a child process)
 PROCESSES = 2  # child processes of a parallel import; each builds every other block
 

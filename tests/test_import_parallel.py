@@ -103,7 +103,7 @@ def test_the_command_uses_child_processes_for_a_large_file(
     assert len(listed) == 10 and run_cli(vault_env, "check").code == 0
 
 
-@given(st.sampled_from(importing.FORMATS), st.text())
+@given(st.sampled_from(list(importing.FORMATS)), st.text())
 def test_record_uid_is_uuid5(fmt: str, key: str) -> None:
     import uuid
 

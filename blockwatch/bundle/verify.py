@@ -504,3 +504,21 @@ class _Verifier:
             return json.loads(self.read(check, rest, layout.MAX_JSON_BYTES))
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise BundleInvalid(check, _("not valid JSON (or nested too deeply)"), rest) from None
+
+
+def bundle_reference(path: Path, fingerprint: str) -> dict[str, str]:
+    """Name, SHA-256 and signer of a bundle a letter refers to, after verifying that it is
+    intact and signed by ``fingerprint`` (the vault writing the letter)."""
+    verified = verify_bundle(path)
+    if verified.fingerprint != fingerprint:
+        raise InputError(
+            _("{path} is signed by {fingerprint}, not by this vault's key").format(
+                path=path, fingerprint=verified.fingerprint
+            ),
+            hint=_("refer to a bundle exported from this vault with 'blockwatch export'"),
+        )
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1024 * 1024):
+            digest.update(chunk)
+    return {"name": path.name, "sha256": digest.hexdigest(), "fingerprint": fingerprint}

@@ -6,8 +6,17 @@ from typing import Annotated, Any
 
 import typer
 
-from blockwatch.cli.common import State, emit_json, open_vault, safe, state
-from blockwatch.cli.log import At, Attach, Note, Status
+from blockwatch.cli.common import (
+    At,
+    Attach,
+    Note,
+    State,
+    Status,
+    emit_json,
+    open_vault,
+    safe,
+    state,
+)
 from blockwatch.i18n import _
 from blockwatch.words import word
 

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
@@ -67,6 +68,36 @@ class State:
 
             self._err = Console(stderr=True, highlight=False, color_system=self._colors())
         return self._err
+
+
+# The options of an incident shared by log, amend and appeal.
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="WHEN",
+        help="When it happened: ISO 8601 or e.g. 'yesterday 19:04', 'вчера в 19:04', "
+        "'кеше 19:04' (vault's zone unless an offset is given) [default: now].",
+    ),
+]
+Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Your own note.")]
+Attach = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--attach",
+        metavar="FILE",
+        help="A screenshot or file to keep (repeatable).",
+        show_default=False,
+    ),
+]
+Status = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        metavar="S",
+        help="sent, acknowledged, answered, rejected, granted, no-response, unavailable.",
+    ),
+]
 
 
 # The selection options shared by list, export, letter and stats.

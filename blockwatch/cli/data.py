@@ -17,6 +17,7 @@ from blockwatch.cli.common import (
     state,
 )
 from blockwatch.i18n import _, ngettext
+from blockwatch.importers import FORMATS
 from blockwatch.words import word
 
 
@@ -33,7 +34,9 @@ def import_(
         typer.Option(
             "--format",
             metavar="F",
-            help="auto, android-calls, android-sms, whatsapp, telegram or csv.",
+            help="auto (from the content), or one of: "
+            + "; ".join(f"{f.name}: {f.what}" for f in FORMATS.values())
+            + ".",
         ),
     ] = "auto",
     platform: Annotated[

@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 def demo(ctx: typer.Context) -> None:
     """Fill a temporary vault with a synthetic attack, export and verify a bundle, show it all."""
     from blockwatch import demo as scenario
-    from blockwatch.cli.read import timeline
+    from blockwatch.cli.timeline import timeline
 
     st = state(ctx)
     out = st.out

@@ -8,32 +8,24 @@ from typing import Annotated, Any
 
 import typer
 
-from blockwatch.cli.common import State, ask, group, open_vault, safe, state
+from blockwatch.cli.common import (
+    At,
+    Attach,
+    Note,
+    State,
+    Status,
+    ask,
+    group,
+    open_vault,
+    safe,
+    state,
+)
 from blockwatch.i18n import _
 from blockwatch.words import word
 
-At = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        metavar="WHEN",
-        help="When it happened: ISO 8601 or e.g. 'yesterday 19:04', 'вчера в 19:04', "
-        "'кеше 19:04' (vault's zone unless an offset is given) [default: now].",
-    ),
-]
 Platform = Annotated[
     str | None,
     typer.Option("--platform", metavar="P", help="whatsapp, instagram, telegram, phone, …"),
-]
-Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Your own note.")]
-Attach = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--attach",
-        metavar="FILE",
-        help="A screenshot or file to keep (repeatable).",
-        show_default=False,
-    ),
 ]
 Account = Annotated[
     str | None, typer.Option("--account", metavar="ID", help="Which of your accounts.")
@@ -99,14 +91,7 @@ DueIn = Annotated[
         "--due-in", "PERIOD", "Answer due after a period: '5 working days', '30 days', '1 month'."
     ),
 ]
-Status = Annotated[
-    str | None,
-    _opt(
-        "--status",
-        "S",
-        "sent, acknowledged, answered, rejected, granted, no-response, unavailable.",
-    ),
-]
+
 
 
 MAX_TEXT_FILE = 1024 * 1024

@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: Typer evaluates every string annotation at
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,12 +18,12 @@ from blockwatch.cli.common import (
     safe,
     state,
 )
+from blockwatch.cli.timeline import timeline
 from blockwatch.i18n import _
 from blockwatch.words import field, word
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
 
 
 def register(app: typer.Typer) -> None:
@@ -61,92 +60,6 @@ def list_(
         st.out.print(_("No incidents match."))
         return
     st.out.print(timeline(rows, zone, now.astimezone(when.zone(zone)).date()))
-
-
-def summary(view: dict[str, Any], today: date | None = None) -> str:
-    """One line saying what an incident was, for tables and timelines."""
-    d = view["details"]
-    parts: list[str] = []
-    kind = view["kind"]
-    if kind == "call":
-        parts += [word(d.get("outcome")) or "", word("out") if d.get("direction") == "out" else ""]
-        if d.get("duration"):
-            parts.append(_("{seconds} s").format(seconds=d["duration"]))
-    elif kind == "message":
-        parts.append(d.get("text") or "")
-    elif kind in ("block", "compromise"):
-        parts += [
-            d.get("notice") or "",
-            _("no appeal offered") if d.get("appeal_offered") is False else "",
-        ]
-    elif kind == "takedown":
-        parts += [
-            d.get("reason") or "",
-            _("claimant: {claimant}").format(claimant=d["claimant"]) if d.get("claimant") else "",
-        ]
-    elif kind == "appeal":
-        from blockwatch.deadlines import is_overdue
-
-        overdue = today is not None and is_overdue(d, today)
-        parts += [
-            _("to {to}").format(to=word(d.get("to"))),
-            word(d.get("status")) or "",
-            _("due {date}").format(date=d["due"]) if d.get("due") else "",
-            _("OVERDUE") if overdue else "",
-        ]
-    elif kind == "note":
-        parts.append(d.get("text") or "")
-    if view.get("note"):
-        parts.append(f"({view['note']})")
-    line = safe("; ".join(p for p in parts if p), oneline=True)
-    return line if len(line) <= 60 else line[:59] + "…"
-
-
-def party(view: dict[str, Any]) -> str:
-    p = view.get("counterparty")
-    if not p:
-        return ""
-    if p["type"] == "withheld":
-        return str(word("withheld"))
-    label = p.get("e164") or p.get("raw") or ""
-    if p.get("region"):
-        label += f" ({p['region']})"
-    return safe(label, oneline=True)
-
-
-def local_time(view: dict[str, Any]) -> str:
-    """occurred_at without seconds and offset: the table header names the zone."""
-    return view["occurred_at"][:16].replace("T", " ")
-
-
-def timeline(rows: list[dict[str, Any]], zone: str, today: date | None = None) -> "Table":
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(show_edge=False, pad_edge=False, header_style="bold", box=None)
-    table.add_column(_("id"), justify="right", no_wrap=True, style="dim")
-    table.add_column(_("occurred ({zone})").format(zone=zone), no_wrap=True, min_width=16)
-    table.add_column(_("kind"), no_wrap=True, style="bold", min_width=10)
-    table.add_column(_("platform"), no_wrap=True, min_width=8)
-    table.add_column(
-        _("who"), no_wrap=True, min_width=min(18, max((len(party(v)) for v in rows), default=0))
-    )
-    table.add_column(_("what"), min_width=20)
-    for view in rows:
-        table.add_row(
-            *(
-                Text(c)
-                for c in (
-                    str(view["id"]),
-                    local_time(view),
-                    word(view["kind"]),
-                    safe(view["platform"], oneline=True),
-                    party(view),
-                    summary(view, today),
-                )
-            )
-        )
-    return table
 
 
 def show(

@@ -1,75 +1,72 @@
 """Importers: a phone's or an app's export file -> incident drafts.  No database here.
 
-Each format module exposes ``parse(source, options) -> Iterator[Draft | Skipped]``; the facts
-they rely on are in docs/IMPORT-FORMATS.md.  ``detect`` picks the format from the content,
-never from the file name.  A file that cannot be read raises ``ImportFailed`` naming the file,
-the line or position, and what was expected.
+``FORMATS`` is the one table of the formats blockwatch reads: each entry names the module and
+function that parse it, a short description (for ``--help`` and the man page), and whether its
+files may carry media (such files are never parsed by child processes, see ``importing``).
+A parser is ``parse(path, options) -> Iterator[Draft | Skipped | None]``; the facts each relies
+on are in docs/IMPORT-FORMATS.md.  ``detect`` picks the format from the content, never from the
+file name.  Adding a format: a module here, one ``Format`` line, a detection rule, its tests.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from blockwatch.errors import InputError
 from blockwatch.i18n import _
+from blockwatch.importers.base import (
+    MAX_FILE_BYTES,
+    Draft,
+    ImportFailed,
+    Media,
+    Options,
+    Parsed,
+    Skipped,
+    load_json,
+)
 
-FORMATS = ("android-calls", "android-sms", "whatsapp", "telegram", "csv")
-MAX_FILE_BYTES = 4 * 1024**3  # larger exports are split by the phone apps anyway
-
-
-class ImportFailed(InputError):
-    def __init__(self, file: str, where: str | None, message: str, hint: str | None = None) -> None:
-        place = f"{file}: {where}: " if where else f"{file}: "
-        super().__init__(place + message, hint=hint)
-
-
-@dataclass
-class Options:
-    platform: str | None = None
-    timezone: str = "Asia/Almaty"
-    home_region: str = "KZ"
-    date_order: str | None = None  # dmy | mdy | ymd
-    mine: str | None = None
-    column_map: dict[str, str] = field(default_factory=dict)
-    # Records another process builds (a parallel import): a parser may yield None for record
-    # number ``n`` (0-based) when ``others(n)``, instead of reading it.
-    others: Callable[[int], bool] | None = None
-
-
-@dataclass
-class Media:
-    """A file inside a container (a WhatsApp zip), read only when it is stored."""
-
-    name: str
-    size: int
-    read: Callable[[], Iterator[bytes]]
+__all__ = [
+    "FORMATS",
+    "MAX_FILE_BYTES",
+    "Draft",
+    "Format",
+    "ImportFailed",
+    "Media",
+    "Options",
+    "Parsed",
+    "Skipped",
+    "detect",
+    "load_json",
+    "parser",
+]
 
 
-@dataclass
-class Draft:
-    key: str  # stable for the same record in any export of it: the deduplication key
-    kind: str
-    occurred_at: datetime  # aware
-    platform: str | None
-    counterparty: str | None  # as written in the source
-    details: dict[str, Any]
-    raw: dict[str, Any]  # the source's own values, kept as evidence
-    media: list[Media] = field(default_factory=list)
+@dataclass(frozen=True)
+class Format:
+    name: str  # the value of --format, and the ``import:<name>`` source of its incidents
+    module: str  # blockwatch.importers.<module>
+    function: str  # the parser in it
+    what: str  # what the file is, in a few words (English: the man page and --help)
+    media: bool  # may carry media files, stored as attachments while parsing
+
+    def parse(self) -> Callable[[Path, Options], Parsed]:
+        module = importlib.import_module(f"blockwatch.importers.{self.module}")
+        return getattr(module, self.function)  # type: ignore[no-any-return]
 
 
-@dataclass
-class Skipped:
-    where: str
-    why: str
-
-
-Parsed = Iterator[Draft | Skipped | None]
+FORMATS = {
+    f.name: f
+    for f in (
+        Format("android-calls", "android", "parse_calls", "SMS Backup & Restore calls XML", False),
+        Format("android-sms", "android", "parse_sms", "SMS Backup & Restore sms XML", False),
+        Format("whatsapp", "whatsapp", "parse", "a WhatsApp chat, .txt or .zip", True),
+        Format("telegram", "telegram", "parse", "Telegram Desktop's result.json", False),
+        Format("csv", "csvcalls", "parse", "a call list as CSV, see --column-map", False),
+    )
+}
 
 
 def detect(head: bytes, path: Path) -> str:
@@ -120,7 +117,7 @@ def detect(head: bytes, path: Path) -> str:
                 _("binary data, not a text export"),
                 hint=_("expected calls/sms XML, a WhatsApp chat, Telegram JSON or a CSV"),
             ) from None
-    from blockwatch.importers import whatsapp
+    from blockwatch.importers import whatsapp  # its rules; loaded only for text files
 
     if whatsapp.looks_like(sample):
         return "whatsapp"
@@ -139,30 +136,4 @@ def detect(head: bytes, path: Path) -> str:
 
 
 def parser(name: str) -> Callable[[Path, Options], Parsed]:
-    from blockwatch.importers import android, csvcalls, telegram, whatsapp
-
-    return {
-        "android-calls": android.parse_calls,
-        "android-sms": android.parse_sms,
-        "whatsapp": whatsapp.parse,
-        "telegram": telegram.parse,
-        "csv": csvcalls.parse,
-    }[name]
-
-
-def load_json(path: Path, data: bytes) -> Any:
-    try:
-        return json.loads(data)
-    except UnicodeDecodeError as e:
-        raise ImportFailed(
-            str(path), _("byte {byte}").format(byte=e.start), _("not UTF-8 text")
-        ) from None
-    except RecursionError:
-        raise ImportFailed(str(path), None, _("JSON nested too deeply to be an export")) from None
-    except json.JSONDecodeError as e:
-        raise ImportFailed(
-            str(path),
-            _("line {line}, column {column}").format(line=e.lineno, column=e.colno),
-            _("broken JSON ({reason})").format(reason=e.msg),
-            hint=_("the file may be cut short; export it again"),
-        ) from None
+    return FORMATS[name].parse()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from blockwatch.i18n import _
-from blockwatch.importers import Draft, ImportFailed, Options, Parsed, Skipped
+from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed, Skipped
 
 _PAIR = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
 _TAIL = 16  # bytes held back between chunks so a pair is never split

@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from blockwatch.i18n import _
-from blockwatch.importers import Draft, ImportFailed, Options, Parsed
+from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed
 
 FIELDS = ("number", "date", "time", "duration", "type", "contact")
 ALIASES = {

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from blockwatch.i18n import _
-from blockwatch.importers import Draft, ImportFailed, Options, Parsed, Skipped, load_json
+from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed, Skipped, load_json
 
 MAX_JSON_BYTES = 1024**3
 OUTCOMES = {"missed": "missed", "busy": "rejected", "hangup": "answered", "disconnect": "answered"}

@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from blockwatch.i18n import _
-from blockwatch.importers import Draft, ImportFailed, Media, Options, Parsed, Skipped
+from blockwatch.importers.base import Draft, ImportFailed, Media, Options, Parsed, Skipped
 
 _BIDI = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF])
 _DATE = r"(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"

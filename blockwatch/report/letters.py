@@ -14,10 +14,11 @@ from typing import Any
 
 from blockwatch import deadlines, stats
 from blockwatch.env import LANGS
-from blockwatch.i18n import _
 from blockwatch.report import CSP, Formatter
 
 TYPES = ("police", "platform", "ministry", "generic")
+# The <title> of a letter written as HTML.
+TITLES = {"police": "Statement", "platform": "Appeal", "ministry": "Complaint", "generic": "Letter"}
 
 
 def letter_facts(
@@ -165,25 +166,3 @@ def to_html(markdown: str, lang: str, title: str) -> str:
         "@media print { body { margin: 0; } }</style>\n</head>\n<body>\n"
         f"{body}</body>\n</html>\n"
     )
-
-
-def bundle_reference(path: Any, fingerprint: str) -> dict[str, str]:
-    """Name, SHA-256 and signer of a bundle, after verifying it is intact and ours."""
-    import hashlib
-
-    from blockwatch.bundle.verify import verify_bundle
-    from blockwatch.errors import InputError
-
-    verified = verify_bundle(path)
-    if verified.fingerprint != fingerprint:
-        raise InputError(
-            _("{path} is signed by {fingerprint}, not by this vault's key").format(
-                path=path, fingerprint=verified.fingerprint
-            ),
-            hint=_("refer to a bundle exported from this vault with 'blockwatch export'"),
-        )
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1024 * 1024):
-            digest.update(chunk)
-    return {"name": path.name, "sha256": digest.hexdigest(), "fingerprint": fingerprint}

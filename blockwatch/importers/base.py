@@ -1,0 +1,85 @@
+"""What every importer shares: the options it is given, what it yields, how it fails.
+
+An importer turns an export file into ``Draft`` records (or ``Skipped`` notes); it never touches
+the database.  ``ImportFailed`` names the file, the place in it and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from blockwatch.errors import InputError
+from blockwatch.i18n import _
+
+MAX_FILE_BYTES = 4 * 1024**3  # larger exports are split by the phone apps anyway
+
+
+class ImportFailed(InputError):
+    def __init__(self, file: str, where: str | None, message: str, hint: str | None = None) -> None:
+        place = f"{file}: {where}: " if where else f"{file}: "
+        super().__init__(place + message, hint=hint)
+
+
+@dataclass
+class Options:
+    platform: str | None = None
+    timezone: str = "Asia/Almaty"
+    home_region: str = "KZ"
+    date_order: str | None = None  # dmy | mdy | ymd
+    mine: str | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+    # Records another process builds (a parallel import): a parser may yield None for record
+    # number ``n`` (0-based) when ``others(n)``, instead of reading it.
+    others: Callable[[int], bool] | None = None
+
+
+@dataclass
+class Media:
+    """A file inside a container (a WhatsApp zip), read only when it is stored."""
+
+    name: str
+    size: int
+    read: Callable[[], Iterator[bytes]]
+
+
+@dataclass
+class Draft:
+    key: str  # stable for the same record in any export of it: the deduplication key
+    kind: str
+    occurred_at: datetime  # aware
+    platform: str | None
+    counterparty: str | None  # as written in the source
+    details: dict[str, Any]
+    raw: dict[str, Any]  # the source's own values, kept as evidence
+    media: list[Media] = field(default_factory=list)
+
+
+@dataclass
+class Skipped:
+    where: str
+    why: str
+
+
+Parsed = Iterator[Draft | Skipped | None]
+
+
+def load_json(path: Any, data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as e:
+        raise ImportFailed(
+            str(path), _("byte {byte}").format(byte=e.start), _("not UTF-8 text")
+        ) from None
+    except RecursionError:
+        raise ImportFailed(str(path), None, _("JSON nested too deeply to be an export")) from None
+    except json.JSONDecodeError as e:
+        raise ImportFailed(
+            str(path),
+            _("line {line}, column {column}").format(line=e.lineno, column=e.colno),
+            _("broken JSON ({reason})").format(reason=e.msg),
+            hint=_("the file may be cut short; export it again"),
+        ) from None
