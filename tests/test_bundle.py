@@ -26,11 +26,9 @@ from blockwatch.errors import InputError
 from blockwatch.vault import Filter
 
 from .conftest import PASSPHRASE, run_cli
+from .scenario import PNG, fill
 
 AT = datetime(2026, 7, 10, 7, 0, tzinfo=UTC)
-PNG = base64.b64decode(  # a real 1x1 PNG
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
-)
 HOSTILE_TEXT = '<script>alert(1)</script> "><img src=x onerror=alert(2)> \x1b[31mred =HYPERLINK("http://x.example")'
 
 
@@ -40,49 +38,7 @@ def _log(v: vault.Vault, kind: str, **typed: object) -> dict:
 
 @pytest.fixture
 def filled(opened: vault.Vault, tmp_path: Path) -> vault.Vault:
-    shot = tmp_path / "block notice.png"
-    shot.write_bytes(PNG)
-    _log(
-        opened,
-        "message",
-        at="2026-07-04 20:41",
-        platform="whatsapp",
-        counterparty="+447700900123",
-        details={"text": "Please confirm: https://wa-verify.example/x", "opened": True},
-    )
-    for minute, number in (
-        (46, "+447700900123"),
-        (50, "+12025550143"),
-        (54, "withheld"),
-        (58, "+33639980011"),
-    ):
-        _log(
-            opened,
-            "call",
-            at=f"2026-07-04 20:{minute}",
-            platform="whatsapp",
-            counterparty=number,
-            details={"outcome": "missed", "direction": "in"},
-        )
-    _log(
-        opened,
-        "block",
-        at="2026-07-04 21:52",
-        platform="whatsapp",
-        attach=[shot],
-        details={"notice": "This account can no longer use WhatsApp", "appeal_offered": False},
-    )
-    appeal = _log(
-        opened,
-        "appeal",
-        at="2026-07-05 09:10",
-        details={"to": "whatsapp", "status": "sent", "about": [6]},
-    )
-    logbook.amend(
-        opened, appeal["id"], logbook.Typed(details={"status": "rejected"}), why="automatic answer"
-    )
-    _log(opened, "note", at="2026-07-05 10:00", details={"text": "SECRET-NOTE-NOT-FOR-EXPORT"})
-    return opened
+    return fill(opened, tmp_path)
 
 
 def export(v: vault.Vault, out: Path, **options: object) -> Path:

@@ -1,0 +1,100 @@
+"""Committed format-1 files (tests/fixtures/v1, made once by its make.py) still open and verify.
+
+Round-trip tests cannot see a writer and a verifier that change together; these bytes were
+written by blockwatch 0.1 and do not change with the code.  If one of these tests fails, the
+code broke format 1 — do not regenerate the fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from blockwatch import logbook, vault
+from blockwatch.bundle.verify import BundleInvalid, verify_bundle
+from blockwatch.bundle.writer import ExportOptions, export_bundle
+from blockwatch.env import Env
+from blockwatch.vault import Filter
+from blockwatch.vault.check import check
+
+from .conftest import NOW, run_cli
+
+V1 = Path(__file__).parent / "fixtures" / "v1"
+EXPECTED = json.loads((V1 / "expected.json").read_text())
+AT = datetime(2026, 7, 10, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def v1_env(tmp_path: Path) -> Env:
+    target = tmp_path / "vault"
+    shutil.copytree(V1 / "vault", target)
+    return Env(
+        vault_dir=target,
+        environ={"BLOCKWATCH_PASSPHRASE": EXPECTED["passphrase"]},
+        now=lambda: NOW,
+    )
+
+
+def test_the_v1_vault_opens_passes_check_and_shows_the_same_incidents(v1_env: Env) -> None:
+    with vault.unlock(v1_env, EXPECTED["passphrase"]) as v:
+        assert v.fingerprint == EXPECTED["fingerprint"]
+        assert len(check(v)) == 6  # raises VaultCorrupt naming the first check that fails
+        assert v.incidents() == json.loads((V1 / "incidents.json").read_text(encoding="utf-8"))
+
+
+def test_the_v1_vault_takes_new_entries(v1_env: Env) -> None:
+    with vault.unlock(v1_env, EXPECTED["passphrase"]) as v:
+        before = len(v.incidents())
+        logbook.log(v, "note", logbook.Typed(details={"text": "written by a newer blockwatch"}))
+        assert len(v.incidents()) == before + 1
+        assert len(check(v)) == 6
+
+
+def test_the_v1_vault_refuses_the_wrong_passphrase(v1_env: Env) -> None:
+    v1_env.environ = {"BLOCKWATCH_PASSPHRASE": "not the fixture passphrase"}
+    assert run_cli(v1_env, "list").code == 3
+
+
+@pytest.mark.parametrize(("name", "count"), [("good-full.zip", 8), ("good-calls-only.zip", 4)])
+def test_good_v1_bundles_verify_with_the_pinned_fingerprint(name: str, count: int) -> None:
+    verified = verify_bundle(V1 / "bundles" / name, EXPECTED["fingerprint"])
+    assert verified.fingerprint == EXPECTED["fingerprint"]
+    assert len(verified.incidents) == count
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED["tampered"]))
+def test_tampered_v1_bundles_fail_at_the_check_named_for_them(name: str) -> None:
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(V1 / "bundles" / name, EXPECTED["fingerprint"])
+    assert info.value.check == EXPECTED["tampered"][name]
+
+
+def test_the_command_line_agrees_on_every_v1_bundle(tmp_path: Path) -> None:
+    env = Env(vault_dir=tmp_path / "no-vault", now=lambda: NOW)
+    fingerprint = ["--fingerprint", EXPECTED["fingerprint"]]
+    for name in ("good-full.zip", "good-calls-only.zip"):
+        assert run_cli(env, "verify", str(V1 / "bundles" / name), *fingerprint).code == 0
+    for name, number in EXPECTED["tampered"].items():
+        done = run_cli(env, "verify", str(V1 / "bundles" / name), *fingerprint)
+        assert done.code == 4 and f"check {number} failed" in done.err, (name, done.err)
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("good-full.zip", ExportOptions(at_time=AT, case="July 2026", lang="ru")),
+        ("good-calls-only.zip", ExportOptions(where=Filter(kinds=("call",)), at_time=AT, lang="kk")),
+    ],
+)
+def test_this_writer_still_writes_the_v1_bytes(
+    v1_env: Env, tmp_path: Path, name: str, options: ExportOptions
+) -> None:
+    """Export is deterministic: the same vault and options give the committed bundle exactly.
+    When bundle format 2 lands, this becomes "v1 bundles keep verifying" (the tests above)."""
+    with vault.unlock(v1_env, EXPECTED["passphrase"]) as v:
+        export_bundle(v, tmp_path / name, options)
+    assert (tmp_path / name).read_bytes() == (V1 / "bundles" / name).read_bytes()
