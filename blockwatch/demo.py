@@ -21,6 +21,7 @@ from typing import Any
 from blockwatch import i18n, logbook
 from blockwatch.env import Env
 from blockwatch.i18n import _
+from blockwatch.incidents import Incident
 from blockwatch.vault import Vault, create
 from blockwatch.vault.check import check
 
@@ -45,7 +46,7 @@ FOREIGN_CALLERS = [
 @dataclass
 class DemoResult:
     vault: Vault
-    incidents: list[dict[str, Any]]
+    incidents: list[Incident]
     checks: list[str]
     fingerprint: str
     bundle: Path
@@ -57,7 +58,7 @@ class DemoResult:
 def fill(vault: Vault) -> None:
     """Log the scenario through the same code path as ``blockwatch log``."""
 
-    def log(kind: str, **fields: Any) -> dict[str, Any]:
+    def log(kind: str, **fields: Any) -> Incident:
         details = fields.pop("details", {})
         return logbook.log(vault, kind, logbook.Typed(details=details, **fields))
 

@@ -15,10 +15,49 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.i18n import _
+
+
+class Counterparty(TypedDict, total=False):
+    """Who called or wrote (``phones.counterparty``)."""
+
+    raw: str  # as typed or exported
+    type: str  # number | withheld | alphanumeric | handle (and withheld's kinds)
+    e164: str | None
+    region: str | None
+    foreign: bool | None
+    valid: bool | None
+    number_type: str | None
+
+
+class Attachment(TypedDict):
+    sha256: str
+    name: str
+    size: int
+    media_type: str
+
+
+class Incident(TypedDict):
+    """The incident view: what ``list --json``, ``show --json`` and ``incidents.json`` carry."""
+
+    id: int
+    uid: str
+    kind: str
+    platform: str | None
+    occurred_at: str
+    timezone: str
+    recorded_at: str
+    source: str
+    counterparty: Counterparty | None
+    details: dict[str, Any]  # by kind: DETAILS
+    note: str | None
+    attachments: list[Attachment]
+    amended: list[dict[str, Any]]  # amendments, status changes, attachments, in ledger order
+    seq: int
+
 
 KINDS = ("call", "message", "block", "takedown", "compromise", "appeal", "note")
 
@@ -175,10 +214,10 @@ def new_incident(
     timezone: str,
     source: str = "manual",
     platform_name: str | None = None,
-    counterparty: dict[str, Any] | None = None,
+    counterparty: Counterparty | None = None,
     details_: dict[str, Any] | None = None,
     note: str | None = None,
-    attachments: Iterable[dict[str, Any]] = (),
+    attachments: Iterable[Attachment] = (),
 ) -> dict[str, Any]:
     """The body of an ``incident.created`` entry."""
     if kind not in KINDS:
@@ -236,14 +275,21 @@ def amendment(
 class Projection:
     """The current view of every incident, built by applying entries in ledger order."""
 
-    def __init__(self, views: Iterable[dict[str, Any]] = (), next_id: int = 1) -> None:
-        self.by_uid: dict[str, dict[str, Any]] = {v["uid"]: v for v in views}
+    def __init__(self, views: Iterable[Incident] = (), next_id: int = 1) -> None:
+        # Views are changed key by key as entries are applied: kept as plain dicts here.
+        self.by_uid: dict[str, dict[str, Any]] = {v["uid"]: cast(dict[str, Any], v) for v in views}
         self.next_id = next_id
 
     def apply(
         self, seq: int, type_: str, recorded_at: str, body: Mapping[str, Any]
-    ) -> dict[str, Any] | None:
+    ) -> Incident | None:
         """Apply one entry; return the incident it created or changed (None for other types)."""
+        view = self._apply(seq, type_, recorded_at, body)
+        return None if view is None else cast(Incident, view)
+
+    def _apply(
+        self, seq: int, type_: str, recorded_at: str, body: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
         if type_ == ENTRY_CREATED:
             if body["uid"] in self.by_uid:
                 raise VaultCorrupt(

@@ -15,6 +15,7 @@ from typing import Any
 from blockwatch import incidents, phones, when, words
 from blockwatch.errors import InputError, NotFound
 from blockwatch.i18n import _
+from blockwatch.incidents import Incident
 from blockwatch.vault import Filter, Vault, read_attachment
 
 
@@ -31,7 +32,7 @@ class Typed:
     attach: list[Path] = field(default_factory=list)
 
 
-def log(vault: Vault, kind: str, typed: Typed) -> dict[str, Any]:
+def log(vault: Vault, kind: str, typed: Typed) -> Incident:
     settings = vault.settings
     now = vault.env.now()
     occurred = when.parse_when(typed.at, settings.timezone, now) if typed.at else now
@@ -55,7 +56,7 @@ def log(vault: Vault, kind: str, typed: Typed) -> dict[str, Any]:
     return vault.add_incident(body, attachments)
 
 
-def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) -> dict[str, Any]:
+def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) -> Incident:
     current = vault.incident(incident_id)
     settings = vault.settings
     changes: dict[str, Any] = {}
@@ -115,7 +116,7 @@ def set_status(
     at: str | None = None,
     note: str | None = None,
     attach: list[Path] | None = None,
-) -> dict[str, Any]:
+) -> Incident:
     """Record what became of an appeal: a status entry (and files) in the ledger."""
     current = vault.incident(incident_id)
     if current["kind"] != "appeal":

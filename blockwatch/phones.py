@@ -10,10 +10,13 @@ numbers never become bogus E.164 numbers.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from blockwatch.errors import InputError
 from blockwatch.i18n import _
+
+if TYPE_CHECKING:
+    from blockwatch.incidents import Counterparty
 
 # Bidi and invisible formatting marks that phones and chat exports put around numbers.
 _INVISIBLE = dict.fromkeys(
@@ -45,7 +48,11 @@ def clean(raw: str) -> str:
     return raw.translate(_INVISIBLE).translate(_SPACES).strip()
 
 
-def counterparty(raw: str, home_region: str = "KZ", *, strict: bool = True) -> dict[str, Any]:
+def counterparty(raw: str, home_region: str = "KZ", *, strict: bool = True) -> Counterparty:
+    return cast("Counterparty", _classify(raw, home_region, strict))
+
+
+def _classify(raw: str, home_region: str, strict: bool) -> dict[str, Any]:
     """Classify and normalise ``raw`` relative to ``home_region``.
 
     ``strict`` (typed by a person): a string with digits that cannot be a phone number is an

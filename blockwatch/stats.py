@@ -8,14 +8,18 @@ days are counted in the vault's zone.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from blockwatch.incidents import Incident
 
 WINDOW = timedelta(minutes=60)
 
 
-def call_origin(view: dict[str, Any]) -> str:
+def call_origin(view: Mapping[str, Any]) -> str:
     """foreign, domestic, withheld or unknown: where a call or message came from."""
     party = view.get("counterparty") or {}
     if party.get("type") == "withheld":
@@ -52,7 +56,7 @@ def busiest_window(times: list[datetime], width: timedelta = WINDOW) -> dict[str
 Row = tuple[int, str, str | None, str, str | None, str, str | None]
 
 
-def summarize(views: list[dict[str, Any]], zone: str, today: date | None = None) -> dict[str, Any]:
+def summarize(views: Sequence[Incident], zone: str, today: date | None = None) -> dict[str, Any]:
     """The statistics of incident views (see ``summarize_rows``)."""
     rows = [
         (

@@ -97,7 +97,7 @@ def _natural(phrase: str, tz: ZoneInfo, now: datetime) -> datetime:
     import dateparser
 
     base = now.astimezone(tz).replace(tzinfo=None)
-    when = dateparser.parse(
+    when: datetime | None = dateparser.parse(
         phrase,
         languages=LANGUAGES,
         settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "STRICT_PARSING": False},

@@ -67,7 +67,7 @@ class VerifiedBundle:
     name: str
     fingerprint: str
     checkpoint: ledger.Checkpoint
-    incidents: list[dict[str, Any]]
+    incidents: list[incidents.Incident]
     bag_info: dict[str, str]
     passed: list[str] = field(default_factory=list)
 
@@ -462,7 +462,9 @@ class _Verifier:
 
     # ------------------------------------------------------------------ check 8
 
-    def check_incidents(self, entries: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    def check_incidents(
+        self, entries: list[tuple[int, dict[str, Any]]]
+    ) -> list[incidents.Incident]:
         claimed = self.json(8, layout.INCIDENTS_JSON)
         if not isinstance(claimed, list) or not all(isinstance(v, dict) for v in claimed):
             raise BundleInvalid(8, _("not a list of incidents"), layout.INCIDENTS_JSON)

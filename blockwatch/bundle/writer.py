@@ -17,7 +17,7 @@ import os
 import re
 import secrets
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from blockwatch.bundle.verify_texts import verify_text
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.files import safe_name
 from blockwatch.i18n import _
+from blockwatch.incidents import Incident
 from blockwatch.vault import Filter, Vault
 
 INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # never SVG
@@ -119,7 +120,7 @@ def export_bundle(
 def _write_bag(
     vault: Vault,
     bag: _BagWriter,
-    views: list[dict[str, Any]],
+    views: list[Incident],
     options: ExportOptions,
     case: str | None,
     at_time: datetime,
@@ -282,7 +283,7 @@ class _BagWriter:
         self.payload_bytes = 0
 
     def _info(self, path: str, compress: bool, size: int) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(f"{self.name}/{path}", date_time=self.date_time)  # type: ignore[arg-type]
+        info = zipfile.ZipInfo(f"{self.name}/{path}", date_time=self.date_time)
         info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         info.create_system = 3  # Unix, so the mode below is honoured everywhere
         info.external_attr = 0o100644 << 16
@@ -326,7 +327,7 @@ class _BagWriter:
         self.zip.close()
 
 
-def incidents_csv(views: list[dict[str, Any]]) -> bytes:
+def incidents_csv(views: Sequence[Incident]) -> bytes:
     """One row per incident; cells that a spreadsheet would run as a formula are neutralised."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")

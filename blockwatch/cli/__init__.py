@@ -254,7 +254,7 @@ def _usage_message(error: Any) -> str:
         return _("invalid value for {name}: {reason}").format(
             name=click._join_param_hints(name), reason=error.message
         )
-    message = error.format_message()
+    message: str = error.format_message()
     extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", message)
     if extra:
         return _("unexpected extra arguments: {arguments}").format(arguments=extra[1])

@@ -4,7 +4,7 @@
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,9 @@ from blockwatch.cli.common import (
 )
 from blockwatch.i18n import _
 from blockwatch.words import word
+
+if TYPE_CHECKING:
+    from blockwatch.incidents import Incident
 
 Platform = Annotated[
     str | None,
@@ -175,7 +178,7 @@ def _log(
     _done(st, _("Logged incident {id}").format(id=view["id"]), view)
 
 
-def _done(st: State, what: str, view: dict[str, Any]) -> None:
+def _done(st: State, what: str, view: "Incident") -> None:
     party = view.get("counterparty") or {}
     who = " " + safe(party.get("e164") or party.get("raw"), oneline=True) if party else ""
     st.say(

@@ -25,6 +25,8 @@ from blockwatch.words import field, word
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from blockwatch.incidents import Incident
+
 
 def register(app: typer.Typer) -> None:
     app.command("list")(list_)
@@ -77,7 +79,7 @@ def show(
     render(st.out, view)
 
 
-def render(out: "Console", view: dict[str, Any]) -> None:
+def render(out: "Console", view: "Incident") -> None:
     from rich.text import Text
 
     def line(label: str, value: Any) -> None:

@@ -76,7 +76,7 @@ class _Repairing:
 def _events(path: Path, tags: set[str]) -> Iterator[ET.Element]:
     with open(path, "rb") as raw:
         try:
-            for _event, element in ET.iterparse(_Repairing(raw), events=("end",)):  # type: ignore[arg-type]
+            for _event, element in ET.iterparse(_Repairing(raw), events=("end",)):
                 if element.tag in tags:
                     yield element
                     element.clear()

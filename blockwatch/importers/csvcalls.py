@@ -92,7 +92,7 @@ def parse(path: Path, options: Options) -> Parsed:
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         header = next(reader)

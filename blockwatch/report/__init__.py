@@ -7,12 +7,16 @@ Dates, numbers and country names come from Babel in Kazakh, Russian or English.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from blockwatch.env import LANGS
 from blockwatch.report.i18n import TEXTS
+
+if TYPE_CHECKING:
+    from blockwatch.incidents import Incident
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -76,7 +80,7 @@ class Formatter:
 
 
 def render_report(
-    views: list[dict[str, Any]],
+    views: Sequence[Incident],
     summary: dict[str, Any],
     meta: dict[str, Any],
     lang: str,

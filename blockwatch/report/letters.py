@@ -9,11 +9,13 @@ Names of people are never invented: what the vault does not know stays a [placeh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from blockwatch import deadlines, stats
 from blockwatch.env import LANGS
+from blockwatch.incidents import Incident
 from blockwatch.report import CSP, Formatter
 
 TYPES = ("police", "platform", "ministry", "generic")
@@ -22,7 +24,7 @@ TITLES = {"police": "Statement", "platform": "Appeal", "ministry": "Complaint", 
 
 
 def letter_facts(
-    views: list[dict[str, Any]],
+    views: Sequence[Incident],
     zone: str,
     today: date,
     *,
@@ -34,7 +36,7 @@ def letter_facts(
     summary = stats.summarize(views, zone, today)
     ordered = sorted(views, key=lambda v: v["occurred_at"])
 
-    def when(v: dict[str, Any]) -> str:
+    def when(v: Incident) -> str:
         return f.instant(v["occurred_at"])
 
     foreign_messages = [

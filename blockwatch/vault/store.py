@@ -27,17 +27,18 @@ import mimetypes
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from blockwatch import incidents, ledger, stats, when
 from blockwatch.env import Env
 from blockwatch.errors import BlockwatchError, InputError, NotFound, VaultCorrupt
 from blockwatch.i18n import _
+from blockwatch.incidents import Incident
 from blockwatch.vault import keyslots
 
 SCHEMA_VERSION = 1
@@ -287,7 +288,7 @@ def create(
     return vault, code
 
 
-def derived_columns(view: dict[str, Any]) -> tuple[Any, ...]:
+def derived_columns(view: Mapping[str, Any]) -> tuple[Any, ...]:
     """kind, platform, occurred_utc, direction, origin, region: what the projection indexes."""
     party = view.get("counterparty") or {}
     return (
@@ -482,13 +483,10 @@ class Vault:
     def public_pem(self) -> str:
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-        return (
-            self._signer.public_key()
-            .public_bytes(  # type: ignore[no-any-return]
-                Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
-            )
-            .decode()
+        pem: bytes = self._signer.public_key().public_bytes(
+            Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
         )
+        return pem.decode()
 
     # ----------------------------------------------------------------- writing
 
@@ -594,7 +592,7 @@ class Vault:
         self._pending_entries.clear()
         self._pending_created.clear()
 
-    def _store_view(self, view: dict[str, Any]) -> None:
+    def _store_view(self, view: Incident) -> None:
         self._flush()
         self.conn.execute(
             "UPDATE incidents SET platform = ?, occurred_utc = ?, direction = ?, origin = ?, "
@@ -658,7 +656,7 @@ class Vault:
 
     def add_incident(
         self, body: dict[str, Any], attachments: Iterable[Attachment] = ()
-    ) -> dict[str, Any]:
+    ) -> Incident:
         """Record one new incident (the body from ``incidents.new_incident``)."""
         attachments = list(attachments)
         body = {**body, "attachments": [a.describe() for a in attachments]}
@@ -670,7 +668,7 @@ class Vault:
 
     def record_status(
         self, incident_id: int, body: dict[str, Any], attachments: Iterable[Attachment] = ()
-    ) -> dict[str, Any]:
+    ) -> Incident:
         with self._write():
             self._append(incidents.ENTRY_STATUS, body)
             self._attach(body["uid"], attachments)
@@ -687,7 +685,7 @@ class Vault:
 
     def _store_stream(
         self, name: str, size: int, read: Callable[[], Iterable[bytes]]
-    ) -> dict[str, Any]:
+    ) -> incidents.Attachment:
         """Store a file from a stream read twice: once to hash it, once to copy it."""
         digest = hashlib.sha256()
         for chunk in read():
@@ -704,7 +702,7 @@ class Vault:
         changes: dict[str, Any],
         why: str | None = None,
         attachments: Iterable[Attachment] = (),
-    ) -> dict[str, Any]:
+    ) -> Incident:
         """Append an amendment (and/or attachments); the original entry stays as it was."""
         attachments = list(attachments)
         current = self.incident(incident_id)
@@ -722,21 +720,21 @@ class Vault:
     _VIEW_FROM = "incidents JOIN entries ON entries.seq = incidents.seq"
 
     @staticmethod
-    def _view(row: tuple[int, int, str | None, bytes | None, str]) -> dict[str, Any]:
+    def _view(row: tuple[int, int, str | None, bytes | None, str]) -> Incident:
         incident_id, seq, doc, entry, recorded_at = row
         if doc is not None:
-            return json.loads(doc)  # type: ignore[no-any-return]
+            return cast(Incident, json.loads(doc))
         view: dict[str, Any] = json.loads(entry)["body"]  # type: ignore[arg-type]
         view.update(amended=[], id=incident_id, recorded_at=recorded_at, seq=seq)
-        return view
+        return cast(Incident, view)
 
-    def _one(self, where: str, value: Any) -> dict[str, Any] | None:
+    def _one(self, where: str, value: Any) -> Incident | None:
         row = self.conn.execute(
             f"SELECT {self._VIEW} FROM {self._VIEW_FROM} WHERE {where}", (value,)
         ).fetchone()
         return None if row is None else self._view(row)
 
-    def _view_by_uid(self, uid: str) -> dict[str, Any]:
+    def _view_by_uid(self, uid: str) -> Incident:
         view = self._one("uid = ?", uid)
         if view is None:
             raise VaultCorrupt(
@@ -744,7 +742,7 @@ class Vault:
             )
         return view
 
-    def incident(self, incident_id: int) -> dict[str, Any]:
+    def incident(self, incident_id: int) -> Incident:
         view = self._one("id = ?", incident_id)
         if view is None:
             raise NotFound(
@@ -753,7 +751,7 @@ class Vault:
             )
         return view
 
-    def incidents(self, where: Filter = Filter()) -> list[dict[str, Any]]:
+    def incidents(self, where: Filter = Filter()) -> list[Incident]:
         """Incidents matching ``where``, oldest first (by when they occurred)."""
         sql, params = self._select(self._VIEW, where, self._VIEW_FROM)
         return [self._view(row) for row in self.conn.execute(sql, params)]
@@ -845,7 +843,7 @@ class Vault:
         )
         return int(meta["tree_size"]), [bytes.fromhex(h) for h in json.loads(meta["tree_range"])]
 
-    def projection(self) -> dict[str, dict[str, Any]]:
+    def projection(self) -> dict[str, Incident]:
         rows = self.conn.execute(f"SELECT uid, {self._VIEW} FROM {self._VIEW_FROM}")
         return {uid: self._view(row) for uid, *row in rows}
 
