@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from blockwatch.errors import BlockwatchError, InputError, UsageError, VaultLocked
-from blockwatch.i18n import _
+from blockwatch.i18n import LANGS, _
 
 APP_NAME = "blockwatch"
 
@@ -29,7 +29,6 @@ ENV_NEW_PASSPHRASE_COMMAND = "BLOCKWATCH_NEW_PASSPHRASE_COMMAND"
 ENV_NEW_PASSPHRASE_FILE = "BLOCKWATCH_NEW_PASSPHRASE_FILE"
 ENV_NEW_PASSPHRASE = "BLOCKWATCH_NEW_PASSPHRASE"
 ENV_LANG = "BLOCKWATCH_LANG"
-LANGS = ("en", "ru", "kk")
 
 
 def check_language(value: str, where: str, error: type[BlockwatchError] = UsageError) -> str:

@@ -19,6 +19,7 @@ from typing import Any, TypedDict, cast
 
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.i18n import _
+from blockwatch.kinds import KINDS as _KINDS
 
 
 class Counterparty(TypedDict, total=False):
@@ -59,29 +60,10 @@ class Incident(TypedDict):
     seq: int
 
 
-KINDS = ("call", "message", "block", "takedown", "compromise", "appeal", "note")
-
-# What each kind may carry in ``details``.
-DETAILS: dict[str, tuple[str, ...]] = {
-    "call": ("direction", "outcome", "duration", "source_type"),
-    "message": (
-        "text",
-        "opened",
-        "links",
-        "direction",
-        "deleted",
-        "edited",
-        "media",
-        "media_omitted",
-        "media_missing",
-    ),
-    "block": ("account", "notice", "appeal_offered"),
-    "takedown": ("account", "notice", "reason", "claimant", "url"),
-    "compromise": ("account", "notice"),
-    "appeal": ("to", "channel", "ref", "status", "due", "about", "text"),
-    "note": ("text",),
-}
-HAS_COUNTERPARTY = ("call", "message")
+# Derived from the one table of kinds (kinds.py).
+KINDS = tuple(_KINDS)
+DETAILS: dict[str, tuple[str, ...]] = {k.name: k.details for k in _KINDS.values()}
+HAS_COUNTERPARTY = tuple(k.name for k in _KINDS.values() if k.counterparty)
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "direction": ("in", "out"),  # of a call, or of a message (out: the user's own, kept as context)

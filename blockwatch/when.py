@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from blockwatch.errors import InputError
-from blockwatch.i18n import _
+from blockwatch.i18n import LANGS, _
 
-LANGUAGES = ["en", "ru", "kk"]
+LANGUAGES = list(LANGS)  # what dateparser reads: the languages blockwatch speaks
 FUTURE_SLACK = timedelta(minutes=5)  # clocks drift; anything later is a typo
 
 

@@ -10,16 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from blockwatch.i18n import N_, _
+from blockwatch.kinds import KINDS
 
 WORDS = {
-    # kinds
-    "call": N_("call"),
-    "message": N_("message"),
-    "block": N_("block"),
-    "takedown": N_("takedown"),
-    "compromise": N_("compromise"),
-    "appeal": N_("appeal"),
-    "note": N_("note"),
+    **{kind.name: kind.label for kind in KINDS.values()},
     # directions and outcomes
     "in": N_("incoming"),
     "out": N_("outgoing"),

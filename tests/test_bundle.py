@@ -19,8 +19,8 @@ import pytest
 from blockwatch import logbook, vault
 from blockwatch.bundle import layout
 from blockwatch.bundle.verify import BundleInvalid, verify_bundle
-from blockwatch.bundle.verify_texts import STEP_COMMANDS
 from blockwatch.bundle.writer import ExportOptions, export_bundle
+from blockwatch.documents.verify import STEP_COMMANDS
 from blockwatch.env import Env
 from blockwatch.errors import InputError
 from blockwatch.vault import Filter

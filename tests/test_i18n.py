@@ -74,7 +74,7 @@ def test_json_output_is_never_translated(vault_env: Env) -> None:
 
 
 def test_the_wheel_ships_compiled_catalogs(wheel_names: set[str]) -> None:
-    for lang in i18n.LANGS:
+    for lang in i18n.CATALOGS:
         assert f"blockwatch/locale/{lang}/LC_MESSAGES/blockwatch.mo" in wheel_names
 
 

@@ -27,9 +27,9 @@ LAYERS = [
     ["report"],
     ["importing", "logbook", "files"],
     ["vault", "importers"],
-    ["ledger", "incidents", "phones", "when", "deadlines", "words", "stats"],
+    ["ledger", "incidents", "kinds", "phones", "when", "deadlines", "words", "stats"],
     ["env"],
-    ["i18n", "errors", "blockwatch"],
+    ["i18n", "errors", "documents", "blockwatch"],
 ]
 CLI_SHARED = {"blockwatch.cli", "blockwatch.cli.common", "blockwatch.cli.timeline"}
 

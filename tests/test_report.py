@@ -7,9 +7,9 @@ import re
 import pytest
 
 from blockwatch import stats
-from blockwatch.env import LANGS
+from blockwatch.documents.report import TEXTS
+from blockwatch.i18n import LANGS
 from blockwatch.report import CSP, render_report
-from blockwatch.report.i18n import TEXTS
 
 VIEWS = [
     {

@@ -25,7 +25,7 @@ from typing import Any
 
 from blockwatch import __version__, ledger, stats, when
 from blockwatch.bundle import layout
-from blockwatch.bundle.verify_texts import verify_text
+from blockwatch.documents.verify import verify_text
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.files import safe_name
 from blockwatch.i18n import _

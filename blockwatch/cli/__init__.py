@@ -20,9 +20,9 @@ from typer.core import TyperGroup
 
 from blockwatch import __version__
 from blockwatch.cli.common import State
-from blockwatch.env import LANGS, Env, check_language
+from blockwatch.env import Env, check_language
 from blockwatch.errors import BlockwatchError, ExitStatus
-from blockwatch.i18n import _
+from blockwatch.i18n import LANGS, METAVAR, _
 
 
 def report(error: BlockwatchError) -> None:
@@ -71,7 +71,7 @@ def _root(
         str | None,
         typer.Option(
             "--lang",
-            metavar="en|ru|kk",
+            metavar=METAVAR,
             help="Language of messages, reports, VERIFY files and letters "
             "[env: BLOCKWATCH_LANG, else the vault's, else the locale].",
         ),

@@ -17,7 +17,7 @@ from blockwatch.cli.common import (
     open_vault,
     state,
 )
-from blockwatch.i18n import _, ngettext
+from blockwatch.i18n import METAVAR, _, ngettext
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +39,7 @@ def export(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", metavar="en|ru|kk", help="Language of the report and VERIFY file."),
+        typer.Option("--lang", metavar=METAVAR, help="Language of the report and VERIFY file."),
     ] = None,
     no_attachments: Annotated[
         bool,

@@ -16,7 +16,7 @@ from blockwatch.cli.common import (
     open_vault,
     state,
 )
-from blockwatch.i18n import _, ngettext
+from blockwatch.i18n import METAVAR, _, ngettext
 from blockwatch.words import word
 
 
@@ -33,7 +33,7 @@ def letter(
         Path, typer.Option("--out", metavar="FILE", help="Where to write it: .md or .html.")
     ],
     lang: Annotated[
-        str | None, typer.Option("--lang", metavar="kk|ru|en", help="Language of the letter.")
+        str | None, typer.Option("--lang", metavar=METAVAR, help="Language of the letter.")
     ] = None,
     kind_filter: KindOption = None,
     platform: PlatformOption = None,

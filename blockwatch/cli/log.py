@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: Typer evaluates every string annotation at
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +22,7 @@ from blockwatch.cli.common import (
     state,
 )
 from blockwatch.i18n import _
+from blockwatch.kinds import KINDS
 from blockwatch.words import word
 
 if TYPE_CHECKING:
@@ -103,16 +105,8 @@ PREFETCH = ("phonenumbers", "blockwatch.logbook")  # imported while the key is d
 
 def register(app: typer.Typer) -> None:
     log = group("Record one incident.")
-    for name, fn in (
-        ("call", call),
-        ("message", message),
-        ("block", block),
-        ("takedown", takedown),
-        ("compromise", compromise),
-        ("appeal", appeal),
-        ("note", note),
-    ):
-        log.command(name)(fn)
+    for name in KINDS:  # one command per kind, in the table's order
+        log.command(name)(COMMANDS[name])
     app.add_typer(log, name="log")
     app.command("amend")(amend)
 
@@ -448,3 +442,15 @@ def amend(
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.amend(v, incident_id, typed, why)
     _done(st, _("Amended incident {id}").format(id=view["id"]), view)
+
+
+# The ``log`` command of each kind in kinds.KINDS (tests/test_kinds.py checks there is one each).
+COMMANDS: dict[str, Callable[..., None]] = {
+    "call": call,
+    "message": message,
+    "block": block,
+    "takedown": takedown,
+    "compromise": compromise,
+    "appeal": appeal,
+    "note": note,
+}

@@ -9,7 +9,7 @@ import typer
 
 from blockwatch.cli.common import ask, emit_json, group, open_vault, passphrase, state
 from blockwatch.env import check_language
-from blockwatch.i18n import _
+from blockwatch.i18n import METAVAR, _
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +44,7 @@ def init(
         str | None,
         typer.Option(
             "--language",
-            metavar="en|ru|kk",
+            metavar=METAVAR,
             help="The vault's language for messages, reports and letters "
             "[default: --lang, BLOCKWATCH_LANG, else the locale, at each run].",
         ),
@@ -99,7 +99,7 @@ def language(
     value: Annotated[
         str | None,
         typer.Argument(
-            metavar="[en|ru|kk|auto]",
+            metavar=f"[{METAVAR}|auto]",
             help="Set the vault's language; 'auto' follows --lang, BLOCKWATCH_LANG or the locale.",
         ),
     ] = None,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from blockwatch.cli.common import safe
 from blockwatch.i18n import _
+from blockwatch.incidents import CHOICES
+from blockwatch.kinds import KINDS
 from blockwatch.words import word
 
 if TYPE_CHECKING:
@@ -21,42 +23,39 @@ if TYPE_CHECKING:
 
 
 def summary(view: Incident, today: date | None = None) -> str:
-    """One line saying what an incident was, for tables and timelines."""
+    """One line saying what an incident was, for tables and timelines: the details its kind
+    names in ``kinds.KINDS[kind].summary``, each as people read it, then the note."""
     d = view["details"]
-    parts: list[str] = []
-    kind = view["kind"]
-    if kind == "call":
-        parts += [word(d.get("outcome")) or "", word("out") if d.get("direction") == "out" else ""]
-        if d.get("duration"):
-            parts.append(_("{seconds} s").format(seconds=d["duration"]))
-    elif kind == "message":
-        parts.append(d.get("text") or "")
-    elif kind in ("block", "compromise"):
-        parts += [
-            d.get("notice") or "",
-            _("no appeal offered") if d.get("appeal_offered") is False else "",
-        ]
-    elif kind == "takedown":
-        parts += [
-            d.get("reason") or "",
-            _("claimant: {claimant}").format(claimant=d["claimant"]) if d.get("claimant") else "",
-        ]
-    elif kind == "appeal":
-        from blockwatch.deadlines import is_overdue
-
-        overdue = today is not None and is_overdue(d, today)
-        parts += [
-            _("to {to}").format(to=word(d.get("to"))),
-            word(d.get("status")) or "",
-            _("due {date}").format(date=d["due"]) if d.get("due") else "",
-            _("OVERDUE") if overdue else "",
-        ]
-    elif kind == "note":
-        parts.append(d.get("text") or "")
+    parts = [_part(name, d, today) for name in KINDS[view["kind"]].summary]
     if view.get("note"):
         parts.append(f"({view['note']})")
     line = safe("; ".join(p for p in parts if p), oneline=True)
     return line if len(line) <= 60 else line[:59] + "…"
+
+
+def _part(name: str, details: dict[str, Any], today: date | None) -> str:
+    """One detail in a summary; empty when it says nothing worth a place on the line."""
+    value = details.get(name)
+    if name == "direction":  # incoming is the rule; only the exception is shown
+        return str(word("out")) if value == "out" else ""
+    if name == "duration":
+        return _("{seconds} s").format(seconds=value) if value else ""
+    if name == "appeal_offered":
+        return _("no appeal offered") if value is False else ""
+    if name == "claimant":
+        return _("claimant: {claimant}").format(claimant=value) if value else ""
+    if name == "to":
+        return _("to {to}").format(to=word(value))
+    if name == "due":
+        from blockwatch.deadlines import is_overdue
+
+        if not value:
+            return ""
+        overdue = today is not None and is_overdue(details, today)
+        return _("due {date}").format(date=value) + ("; " + _("OVERDUE") if overdue else "")
+    if value is None:
+        return ""
+    return str(word(value)) if name in CHOICES else str(value)  # free text stays as written
 
 
 def party(view: Incident) -> str:

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from blockwatch.env import LANGS
-from blockwatch.report.i18n import TEXTS
+from blockwatch.documents import texts
+from blockwatch.i18n import LANGS
 
 if TYPE_CHECKING:
     from blockwatch.incidents import Incident
@@ -91,7 +91,7 @@ def render_report(
     template = _env().get_template("report.html.j2")
     return str(
         template.render(
-            t=TEXTS[lang],
+            t=texts("report", lang),
             lang=lang,
             f=Formatter(lang, meta["timezone"]),
             csp=CSP,

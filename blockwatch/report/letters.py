@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from blockwatch import deadlines, stats
-from blockwatch.env import LANGS
+from blockwatch.i18n import LANGS
 from blockwatch.incidents import Incident
 from blockwatch.report import CSP, Formatter
 
@@ -146,10 +146,11 @@ def render_letter(kind: str, lang: str, facts: dict[str, Any]) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    from blockwatch.report.i18n import LABELS
+    from blockwatch.documents import letter_template, texts
 
-    env.filters["label"] = lambda value: LABELS[lang].get(value, value) if value else value
-    return str(env.get_template(f"{kind}.{lang}.md.j2").render(**facts))
+    labels = texts("labels", lang)
+    env.filters["label"] = lambda value: labels.get(value, value) if value else value
+    return str(env.get_template(letter_template(kind, lang)).render(**facts))
 
 
 def to_html(markdown: str, lang: str, title: str) -> str:

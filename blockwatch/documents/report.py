@@ -1,5 +1,5 @@
-"""Words of the report in English, Russian and Kazakh.  Every language has every key
-(tests/test_report.py checks it)."""
+"""Words of the report (``TEXTS``) and of values in reports and letters (``LABELS``), in every
+language of ``i18n.LANGS``.  Every language has every key (tests/test_languages.py)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ STEP_COMMANDS = [
     "openssl pkey -pubin -in signer.pem -outform DER | tail -c 32 | sha256sum",
 ]
 
-_TEXTS: dict[str, dict[str, Any]] = {
+TEXTS: dict[str, dict[str, Any]] = {
     "en": {
         "title": "HOW TO VERIFY THIS EVIDENCE BUNDLE",
         "intro": (
@@ -105,7 +105,7 @@ _TEXTS: dict[str, dict[str, Any]] = {
 
 
 def verify_text(lang: str, name: str, fingerprint: str) -> str:
-    t = _TEXTS[lang]
+    t = TEXTS[lang]
     lines = [t["title"], "=" * len(t["title"]), "", t["intro"].format(name=name), ""]
     for number, (step, command) in enumerate(zip(t["steps"], STEP_COMMANDS, strict=True), 1):
         lines += [f"{number}. {step.format(fingerprint=fingerprint)}", "", f"   {command}", ""]
