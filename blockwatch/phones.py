@@ -181,3 +181,16 @@ def country_name(region: str | None, lang: str = "en") -> str:
 
     example = phonenumbers.example_number(region)
     return (example and country_name_for_number(example, lang)) or region
+
+
+def region_code(code: str) -> str:
+    """A home region as typed (``kz``) -> its code (``KZ``); an unknown one is an error."""
+    import phonenumbers
+
+    region = code.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise InputError(
+            _("{code!r} is not a region code").format(code=code),
+            hint=_("use a two-letter code such as KZ, RU, GB"),
+        )
+    return region

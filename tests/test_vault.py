@@ -15,7 +15,8 @@ from blockwatch.env import Env
 from blockwatch.errors import InputError, VaultCorrupt, VaultLocked
 from blockwatch.vault import keyslots
 from blockwatch.vault.check import check
-from blockwatch.vault.store import DB_NAME, SLOTS_NAME, open_with_key
+from blockwatch.vault.lifecycle import open_with_key
+from blockwatch.vault.schema import DB_NAME, SLOTS_NAME
 
 from .conftest import PASSPHRASE
 

@@ -1,0 +1,147 @@
+"""Attachments inside the vault: files hashed, copied in 1 MiB chunks, read back in order.
+
+Content-addressed by SHA-256: a file stored twice is stored once.  Every copy is re-hashed on
+the way in; a file that changes while it is stored is refused, never kept half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from blockwatch import incidents
+from blockwatch.errors import InputError, VaultCorrupt
+from blockwatch.i18n import _
+from blockwatch.vault.schema import CHUNK_BYTES
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to store, hashed once before the write transaction starts."""
+
+    path: Path
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "sha256": self.sha256,
+            "name": self.name,
+            "size": self.size,
+            "media_type": self.media_type,
+        }
+
+
+def read_attachment(path: Path) -> Attachment:
+    """Hash a file the user named; a missing or unreadable file is a clear input error."""
+    try:
+        if not path.is_file():
+            raise InputError(
+                (
+                    _("attachment {path} is not a file")
+                    if path.exists()
+                    else _("attachment {path} does not exist")
+                ).format(path=repr(str(path))),
+                hint=_("check the path given to --attach"),
+            )
+        digest, size = hashlib.sha256(), 0
+        with open(path, "rb") as f:
+            while chunk := f.read(CHUNK_BYTES):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as e:
+        raise InputError(
+            _("cannot read attachment {path!r}: {reason}").format(path=str(path), reason=e.strerror)
+        ) from None
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Attachment(path, path.name, digest.hexdigest(), size, media_type)
+
+
+class Blobs:
+    """The blob half of ``Vault`` (a mixin): writes happen inside ``Vault._write``."""
+
+    conn: Any
+
+    def _store_blob(self, attachment: Attachment) -> None:
+        """Copy a file the user named into the vault (hashed before the write began)."""
+        if self._has_blob(attachment.sha256):
+            return
+        try:
+            with open(attachment.path, "rb") as f:
+                intact = self._copy_blob(
+                    attachment.sha256, attachment.size, iter(lambda: f.read(CHUNK_BYTES), b"")
+                )
+        except OSError as e:
+            raise InputError(
+                _("cannot read attachment {path!r}: {reason}").format(
+                    path=str(attachment.path), reason=e.strerror
+                )
+            ) from None
+        if not intact:
+            raise InputError(
+                _("attachment {path!r} changed while it was being stored").format(
+                    path=str(attachment.path)
+                ),
+                hint=_("wait until nothing is writing the file, then log again"),
+            )
+
+    def _has_blob(self, sha256: str) -> bool:
+        return bool(self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone())
+
+    def _copy_blob(self, sha256: str, size: int, chunks: Iterable[bytes]) -> bool:
+        """Store ``chunks`` as blob ``sha256`` in pieces of ``CHUNK_BYTES``, re-hashing them
+        on the way; False when they were not ``size`` bytes with that hash."""
+        self.conn.execute(
+            "INSERT INTO blobs (sha256, size, chunks) VALUES (?, ?, ?)",
+            (sha256, size, -(-size // CHUNK_BYTES)),
+        )
+        insert = "INSERT INTO chunks (sha256, n, data) VALUES (?, ?, ?)"
+        digest, n, length, pending = hashlib.sha256(), 0, 0, b""
+        for chunk in chunks:
+            digest.update(chunk)
+            length += len(chunk)
+            pending = pending + chunk if pending else chunk  # no copy when chunks line up
+            while len(pending) >= CHUNK_BYTES:
+                self.conn.execute(insert, (sha256, n, pending[:CHUNK_BYTES]))
+                pending, n = pending[CHUNK_BYTES:], n + 1
+        if pending:
+            self.conn.execute(insert, (sha256, n, pending))
+        return digest.hexdigest() == sha256 and length == size
+
+    def _store_stream(
+        self, name: str, size: int, read: Callable[[], Iterable[bytes]]
+    ) -> incidents.Attachment:
+        """Store a file from a stream read twice: once to hash it, once to copy it."""
+        digest = hashlib.sha256()
+        for chunk in read():
+            digest.update(chunk)
+        sha = digest.hexdigest()
+        if not self._has_blob(sha) and not self._copy_blob(sha, size, read()):
+            raise InputError(_("{name} changed while it was being stored").format(name=name))
+        media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return {"sha256": sha, "name": name, "size": size, "media_type": media_type}
+
+    def blob(self, sha256: str) -> Iterator[bytes]:
+        """The chunks of one stored attachment, in order (bounded memory)."""
+        if not self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone():
+            raise VaultCorrupt(
+                _("attachment {sha256} is missing from the vault").format(sha256=sha256)
+            )
+        n = 0
+        while True:
+            row = self.conn.execute(
+                "SELECT data FROM chunks WHERE sha256 = ? AND n = ?", (sha256, n)
+            ).fetchone()
+            if row is None:
+                return
+            yield row[0]
+            n += 1
+
+    def blob_index(self) -> list[tuple[str, int]]:
+        return list(self.conn.execute("SELECT sha256, size FROM blobs ORDER BY sha256"))
