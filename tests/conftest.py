@@ -50,6 +50,12 @@ _TMP_BEFORE: set[str] = set()
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     _TMP_BEFORE.update(os.listdir(SYSTEM_TMP))
+    if not hasattr(session.config, "workerinput"):
+        # The package's bytecode, once, before the workers and the processes the tests start
+        # import it (PYTHONDONTWRITEBYTECODE would have each of them compile it again).
+        import compileall
+
+        compileall.compile_dir(ROOT / "blockwatch", quiet=1)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -208,6 +214,19 @@ def _argon2_once_per_input():  # type: ignore[no-untyped-def]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(keyslots, "_argon2", remembered)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _umask_as_it_was():  # type: ignore[no-untyped-def]
+    """The command line sets the umask (0o077) for the whole process: undo it after each test,
+    so that no test sees a umask another one left behind."""
+    if os.name != "posix":
+        yield
+        return
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
 
 
 @pytest.fixture(autouse=True)

@@ -195,6 +195,9 @@ def _start_large_import(
         env={**full, "BLOCKWATCH_TEST_TAG": tag},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # Ctrl-C must reach it even when the test run itself was started in the background
+        # (which ignores SIGINT, and a process that starts ignoring it keeps ignoring it).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not _importing_children(tag) and time.monotonic() < deadline:
