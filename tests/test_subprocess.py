@@ -206,6 +206,15 @@ def _start_large_import(
     return proc, tag
 
 
+def _no_child_left_and_nothing_imported(home: dict[str, str], tag: str) -> None:
+    deadline = time.monotonic() + 60
+    while _importing_children(tag) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _importing_children(tag) == [], "a child outlived the import"
+    with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
+        assert len(check(v)) == 6 and v.incidents() == []
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")
 def test_a_child_killed_during_an_import_is_one_clear_line_and_changes_nothing(
     home: dict[str, str], tmp_path: Path
@@ -219,12 +228,7 @@ def test_a_child_killed_during_an_import_is_one_clear_line_and_changes_nothing(
     assert err[0].startswith("blockwatch: error: the helper process reading ")
     assert err[0].endswith("stopped by signal 9; nothing was imported")
     assert err[1].startswith("blockwatch: hint: run the import again")
-    deadline = time.monotonic() + 30
-    while _importing_children(tag) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _importing_children(tag) == [], "the other child outlived the import"
-    with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
-        assert len(check(v)) == 6 and v.incidents() == []
+    _no_child_left_and_nothing_imported(home, tag)
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")
@@ -235,13 +239,8 @@ def test_sigkill_during_a_large_import_changes_nothing_and_leaves_no_child(
     time.sleep(0.5)  # records are being written
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    deadline = time.monotonic() + 60
-    while _importing_children(tag) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _importing_children(tag) == [], "a child outlived the import"
     assert proc.stderr is not None and proc.stderr.read() == b""  # nothing from the children
-    with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
-        assert len(check(v)) == 6 and v.incidents() == []
+    _no_child_left_and_nothing_imported(home, tag)
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")
@@ -254,9 +253,4 @@ def test_ctrl_c_during_an_import_exits_130_and_changes_nothing(
     assert proc.wait(timeout=120) == 130
     assert proc.stderr is not None
     assert proc.stderr.read().decode().strip() == "blockwatch: interrupted; nothing was written"
-    deadline = time.monotonic() + 30
-    while _importing_children(tag) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _importing_children(tag) == []
-    with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
-        assert len(check(v)) == 6 and v.incidents() == []
+    _no_child_left_and_nothing_imported(home, tag)
