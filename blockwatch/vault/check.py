@@ -60,17 +60,19 @@ def _database(vault: Vault) -> str:
     import sqlcipher3
 
     try:
+        # Pages whose HMAC fails first: SQLite's own check would stop at the first of them
+        # with a bare "malformed", and the page numbers are what a forensic copy needs.
         bad_pages = vault.conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        if bad_pages:
+            raise _fail(
+                1,
+                _("{count} database page(s) fail their HMAC: {value}").format(
+                    count=len(bad_pages), value=bad_pages[0][0]
+                ),
+            )
         result = vault.conn.execute("PRAGMA integrity_check").fetchall()
     except sqlcipher3.DatabaseError as e:
         raise _fail(1, _("the database cannot be read: {e}").format(e=e)) from None
-    if bad_pages:
-        raise _fail(
-            1,
-            _("{count} database page(s) fail their HMAC: {value}").format(
-                count=len(bad_pages), value=bad_pages[0][0]
-            ),
-        )
     if result != [("ok",)]:
         raise _fail(1, _("SQLite integrity check: {value}").format(value=result[0][0]))
     return ""

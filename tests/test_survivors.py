@@ -1,0 +1,504 @@
+"""Bugs that the first mutation run (issue 20) injected and the suite did not catch.
+
+Each test is named after the bug it catches and was checked against that bug applied by hand
+(``bench/mutants.py`` applies them again: every one must fail its test).  They run fast: the
+library directly, a real vault copied from the template, real cryptography.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from blockwatch import deadlines, ledger, logbook, phones, vault, when
+from blockwatch.bundle.verify import BundleInvalid, verify_bundle
+from blockwatch.errors import InputError, VaultCorrupt
+from blockwatch.importers import Options
+from blockwatch.importers.android import parse_calls, parse_sms
+from blockwatch.importers.base import Draft, ImportFailed
+from blockwatch.importers.csvcalls import parse as parse_csv
+from blockwatch.importers.telegram import parse as parse_telegram
+from blockwatch.importers.whatsapp import parse as parse_whatsapp
+from blockwatch.vault import keyslots
+from blockwatch.vault.check import check
+
+from .conftest import PASSPHRASE
+from .test_bundle import _resign, export, members, rezip, top
+from .test_import import EPOCH_MS, call, calls_xml
+from .test_vault import _tamper, log_note
+
+# --------------------------------------------------------------------------- vault check
+
+
+def _leaves(v: vault.Vault) -> list[bytes]:
+    return [leaf for *_rest, leaf in v.entries()]
+
+
+def test_check_4_compares_each_checkpoint_root_not_only_its_size(opened: vault.Vault) -> None:
+    """An entry edited by the key holder, with its leaf, projection and tree state recomputed:
+    only the signed roots of the checkpoints still disagree."""
+    log_note(opened, "first note")
+    log_note(opened, "second note")
+    seq, _type, _at, stored, _leaf = list(opened.entries())[1]
+    edited = stored.replace(b"first note", b"FIRST NOTE")
+    compact = ledger.CompactRange()
+    for leaf in [*_leaves(opened)[:1], ledger.leaf_hash(edited), *_leaves(opened)[2:]]:
+        compact.append(leaf)
+    _tamper(
+        opened,
+        f"UPDATE entries SET entry = x'{edited.hex()}', leaf = x'{ledger.leaf_hash(edited).hex()}'"
+        f" WHERE seq = {seq}",
+        "UPDATE meta SET value = '"
+        + json.dumps([h.hex() for h in compact.hashes])
+        + "' WHERE key = 'tree_range'",
+    )
+    with pytest.raises(VaultCorrupt, match="check 4 failed: checkpoint at size 2 does not match"):
+        check(opened)
+
+
+def test_check_3_catches_a_signing_key_swapped_with_every_checkpoint_re_signed(
+    opened: vault.Vault,
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    log_note(opened, "a note")
+    impostor = Ed25519PrivateKey.generate()
+    notes = [
+        (size, ledger.open_checkpoint(note, opened.settings.origin, opened.public_key))
+        for size, note in opened.checkpoints()
+    ]
+    raw = impostor.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    _tamper(
+        opened,
+        "DELETE FROM checkpoints",
+        f"UPDATE meta SET value = '{base64.b64encode(raw).decode()}' WHERE key = 'signing_key'",
+    )
+    for size, checkpoint in notes:
+        opened.conn.execute(
+            "INSERT INTO checkpoints VALUES (?, ?)",
+            (size, ledger.sign_checkpoint(checkpoint, impostor)),
+        )
+    env = opened.env
+    opened.close()
+    with (
+        vault.unlock(env, PASSPHRASE) as swapped,
+        pytest.raises(VaultCorrupt, match="check 3 failed: the vault's signing key is not"),
+    ):
+        check(swapped)
+
+
+def test_check_6_names_an_attachment_whose_stored_file_is_gone(
+    opened: vault.Vault, tmp_path: Path
+) -> None:
+    shot = tmp_path / "notice.png"
+    shot.write_bytes(b"synthetic screenshot")
+    log_note(opened, "with a file", attach=[shot])
+    _tamper(opened, "DELETE FROM chunks", "DELETE FROM blobs")
+    with pytest.raises(VaultCorrupt, match=r"check 6 failed: attachment [0-9a-f]{64} named in"):
+        check(opened)
+
+
+def test_check_1_catches_a_page_that_fails_its_hmac(vault_env) -> None:  # type: ignore[no-untyped-def]
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        for n in range(40):
+            log_note(v, f"note {n} " + "x" * 2000)
+    db = vault_env.vault_dir / "vault.db"
+    data = bytearray(db.read_bytes())
+    data[3 * 16384 + 100] ^= 0xFF  # a byte inside the fourth page
+    db.write_bytes(bytes(data))
+    failed = r"check 1 failed: 1 database page.* HMAC.*page 4"
+    with vault.unlock(vault_env, PASSPHRASE) as v, pytest.raises(VaultCorrupt, match=failed):
+        check(v)
+
+
+@pytest.mark.parametrize("table", ["blobs", "chunks", "entries", "checkpoints"])
+@pytest.mark.parametrize("action", ["UPDATE {t} SET rowid = rowid", "DELETE FROM {t}"])
+def test_the_ledger_and_attachment_tables_refuse_changes(
+    opened: vault.Vault, tmp_path: Path, table: str, action: str
+) -> None:
+    shot = tmp_path / "notice.png"
+    shot.write_bytes(b"synthetic screenshot")
+    log_note(opened, "with a file", attach=[shot])
+    import sqlcipher3
+
+    with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
+        opened.conn.execute(action.format(t=table))
+
+
+def test_until_includes_the_moment_it_names(opened: vault.Vault) -> None:
+    log_note(opened, "at 21:05", at="2026-07-04 21:05")
+    where = logbook.selection(opened, until="2026-07-04 21:05")
+    assert [v["details"]["text"] for v in opened.incidents(where)] == ["at 21:05"]
+    where = logbook.selection(opened, since="2026-07-04 21:05")
+    assert len(opened.incidents(where)) == 1
+
+
+# --------------------------------------------------------------------------- bundle verify
+
+
+@pytest.fixture
+def bundle(opened: vault.Vault, tmp_path: Path) -> Path:
+    from .scenario import fill
+
+    return export(fill(opened, tmp_path), tmp_path / "good.zip")
+
+
+def test_verify_refuses_a_forged_second_copy_of_an_incident(
+    opened: vault.Vault, bundle: Path, tmp_path: Path
+) -> None:
+    files = members(bundle)
+    root = top(files)
+    views = json.loads(files[f"{root}/data/incidents.json"])
+    files[f"{root}/data/incidents.json"] = json.dumps([*views, views[1]]).encode()
+    _resign(files, root, opened._signer)
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 8
+
+
+def test_verify_refuses_a_ledger_re_signed_by_another_key_even_unpinned(
+    opened: vault.Vault, bundle: Path, tmp_path: Path
+) -> None:
+    """Checkpoint and tag manifest both re-signed by a stranger: the proofs still hold, but the
+    ledger's first entry names the vault's own key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    impostor = Ed25519PrivateKey.generate()
+    files = members(bundle)
+    root = top(files)
+    proofs = json.loads(files[f"{root}/data/ledger.json"])
+    checkpoint = ledger.open_checkpoint(
+        proofs["checkpoint"], proofs["origin"], opened.public_key
+    )
+    note = ledger.sign_checkpoint(checkpoint, impostor)
+    proofs["checkpoint"] = note
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+    files[f"{root}/checkpoint.txt"] = note.encode()
+    _resign(files, root, impostor)
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 7 and "another key or origin" in info.value.message
+
+
+def test_verify_refuses_a_repeated_ledger_entry(
+    opened: vault.Vault, bundle: Path, tmp_path: Path
+) -> None:
+    files = members(bundle)
+    root = top(files)
+    proofs = json.loads(files[f"{root}/data/ledger.json"])
+    proofs["entries"].insert(2, proofs["entries"][1])
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+    _resign(files, root, opened._signer)
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 7 and "increasing order" in info.value.message
+
+
+def test_a_pinned_fingerprint_must_match_whole_not_as_a_prefix(
+    opened: vault.Vault, bundle: Path
+) -> None:
+    real = opened.fingerprint
+    assert verify_bundle(bundle, real.upper()).fingerprint == real  # as people may type it
+    flip = {c: d for c, d in zip("0123456789abcdef", "123456789abcdef0", strict=True)}
+    for pinned in (real[:-1] + flip[real[-1]], flip[real[0]] + real[1:]):
+        with pytest.raises(BundleInvalid) as info:
+            verify_bundle(bundle, pinned)
+        assert info.value.check == 6
+    for short in (real[:16], real + "00", real[1:]):
+        with pytest.raises(InputError, match="64 hexadecimal"):
+            verify_bundle(bundle, short)
+
+
+def test_payload_oxum_must_count_the_payload(opened: vault.Vault, bundle: Path, tmp_path: Path) -> None:
+    files = members(bundle)
+    root = top(files)
+    info_name = f"{root}/bag-info.txt"
+    _resign(files, root, opened._signer)  # a correct Oxum, re-signed: still verifies
+    verify_bundle(rezip(files, tmp_path / "same.zip"))
+    lines = files[info_name].decode().splitlines()
+    wrong = [
+        f"Payload-Oxum: {int(line.split()[1].split('.')[0]) + 1}.{line.split('.')[1]}"
+        if line.startswith("Payload-Oxum")
+        else line
+        for line in lines
+    ]
+    files[info_name] = ("\n".join(wrong) + "\n").encode()
+    from .test_bundle import _other_key_pem  # noqa: F401 - keeps the helpers' module loaded
+
+    tags = {
+        n.split("/", 1)[1]: d
+        for n, d in files.items()
+        if "/data/" not in n and not n.endswith(("tagmanifest-sha256.txt", ".sig"))
+    }
+    import hashlib
+
+    manifest = "".join(
+        f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in sorted(tags.items())
+    ).encode()
+    files[f"{root}/tagmanifest-sha256.txt"] = manifest
+    files[f"{root}/tagmanifest-sha256.txt.sig"] = opened._signer.sign(manifest)
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "oxum.zip"))
+    assert info.value.check == 2 and "Payload-Oxum" in info.value.message
+
+
+def test_bundle_files_are_0600_whatever_the_umask(opened: vault.Vault, tmp_path: Path) -> None:
+    if os.name != "posix":
+        pytest.skip("file modes are a POSIX promise")
+    os.umask(0o022)  # the conftest restores it
+    log_note(opened, "something to export")
+    out = export(opened, tmp_path / "m.zip")
+    assert oct(out.stat().st_mode & 0o777) == oct(0o600)
+    with zipfile.ZipFile(out) as zf:
+        assert {oct((i.external_attr >> 16) & 0o777) for i in zf.infolist()} == {oct(0o644)}
+
+
+# --------------------------------------------------------------------------- ledger and notes
+
+
+@pytest.mark.parametrize("value", [2**53, -(2**53), 10**20])
+def test_integers_beyond_2_53_are_refused_as_rfc_8785_requires(value: int) -> None:
+    with pytest.raises(Exception, match=r"(?i)integer|domain|range"):
+        ledger.canonical_json({"n": value})
+    assert ledger.canonical_json({"n": 2**53 - 1}) == b'{"n":9007199254740991}'
+
+
+def test_a_checkpoint_for_another_origin_is_refused() -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes_raw()
+    note = ledger.sign_checkpoint(ledger.Checkpoint("blockwatch/aaa", 3, bytes(32)), key)
+    assert ledger.open_checkpoint(note, "blockwatch/aaa", public).size == 3
+    with pytest.raises(ledger.ProofError):
+        ledger.open_checkpoint(note, "blockwatch/bbb", public)
+    # Signed by the right key under the right name, but the note itself names another log.
+    body = f"blockwatch/bbb\n3\n{base64.b64encode(bytes(32)).decode()}\n"
+    sig = ledger.key_id("blockwatch/aaa", public) + key.sign(body.encode())
+    other = f"{body}\n\u2014 blockwatch/aaa {base64.b64encode(sig).decode()}\n"
+    with pytest.raises(ledger.ProofError, match="origin does not match"):
+        ledger.open_checkpoint(other, "blockwatch/aaa", public)
+
+
+def test_the_tree_size_cap_is_the_last_size_accepted() -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes_raw()
+    at = ledger.sign_checkpoint(ledger.Checkpoint("o", 2**40, bytes(32)), key)
+    assert ledger.open_checkpoint(at, "o", public).size == 2**40
+    over = ledger.sign_checkpoint(ledger.Checkpoint("o", 2**40 + 1, bytes(32)), key)
+    with pytest.raises(ledger.ProofError, match="implausibly large"):
+        ledger.open_checkpoint(over, "o", public)
+
+
+# --------------------------------------------------------------------------- key slots: caps
+
+
+def test_a_passphrase_of_8_characters_is_the_shortest_accepted() -> None:
+    assert keyslots.check_new_passphrase("abcdefgh") == "abcdefgh"
+    with pytest.raises(InputError, match="shorter than 8"):
+        keyslots.check_new_passphrase("abcdefg")
+
+
+def _slots(vault_env) -> Path:  # type: ignore[no-untyped-def]
+    return vault_env.vault_dir / "keyslots.json"
+
+
+def test_the_key_slot_file_cap_is_64_kib(vault_env) -> None:  # type: ignore[no-untyped-def]
+    path = _slots(vault_env)
+    doc = json.loads(path.read_text())
+    text = json.dumps(doc)
+    path.write_text(text + " " * (keyslots.MAX_FILE_BYTES - len(text)))
+    assert keyslots.load(path)["vault_id"] == doc["vault_id"]  # exactly at the cap
+    path.write_text(text + " " * (keyslots.MAX_FILE_BYTES - len(text) + 1))
+    with pytest.raises(VaultCorrupt):
+        keyslots.load(path)
+
+
+@pytest.mark.parametrize(("length", "ok"), [(15, False), (16, True), (64, True), (65, False)])
+def test_salt_lengths_outside_16_to_64_bytes_are_refused(vault_env, length: int, ok: bool) -> None:  # type: ignore[no-untyped-def]
+    path = _slots(vault_env)
+    doc = json.loads(path.read_text())
+    doc["slots"][0]["kdf"]["salt"] = base64.b64encode(bytes(length)).decode()
+    path.write_text(json.dumps(doc))
+    if ok:
+        keyslots.load(path)
+    else:
+        with pytest.raises(VaultCorrupt, match="salt length"):
+            keyslots.load(path)
+
+
+@pytest.mark.parametrize("name", ["memory_kib", "iterations", "lanes"])
+def test_kdf_parameters_at_the_rfc_9106_floor_are_accepted_and_below_refused(
+    vault_env, name: str  # type: ignore[no-untyped-def]
+) -> None:
+    path = _slots(vault_env)
+    doc = json.loads(path.read_text())
+    floor = getattr(keyslots.KDF_FLOOR, name)
+    doc["slots"][0]["kdf"][name] = floor
+    path.write_text(json.dumps(doc))
+    keyslots.load(path)
+    doc["slots"][0]["kdf"][name] = floor - 1
+    path.write_text(json.dumps(doc))
+    with pytest.raises(VaultCorrupt, match=name):
+        keyslots.load(path)
+
+
+# --------------------------------------------------------------------------- importers
+
+
+def _drafts(parse, path: Path, **options: object) -> list[Draft]:  # type: ignore[no-untyped-def]
+    return [d for d in parse(path, Options(**options)) if isinstance(d, Draft)]
+
+
+def test_sms_dedup_key_holds_the_date_so_a_repeated_text_is_two_records(tmp_path: Path) -> None:
+    same = 'address="+447700900123" type="1" body="Verify now" read="0"'
+    path = tmp_path / "sms.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<smses count="2">\n'
+        f'<sms date="{EPOCH_MS}" {same} />\n<sms date="{EPOCH_MS + 60_000}" {same} />\n</smses>\n'
+    )
+    drafts = _drafts(parse_sms, path)
+    assert len(drafts) == 2 and drafts[0].key != drafts[1].key
+
+
+def test_whatsapp_key_counts_repeats_so_a_flood_of_one_text_is_every_record(tmp_path: Path) -> None:
+    line = "04.07.2026, 21:05 - +44 7700 900123: Confirm your account\n"
+    path = tmp_path / "WhatsApp Chat with +44 7700 900123.txt"
+    path.write_text(line * 3)
+    drafts = _drafts(parse_whatsapp, path)
+    assert len(drafts) == 3 and len({d.key for d in drafts}) == 3
+
+
+def test_telegram_messages_of_the_exporting_user_are_outgoing(tmp_path: Path) -> None:
+    from .test_import import telegram_chat
+
+    path = tmp_path / "result.json"
+    path.write_text(
+        json.dumps(
+            {"personal_information": {"user_id": 42}, "chats": {"list": [telegram_chat()]}}
+        )
+    )
+    drafts = _drafts(parse_telegram, path)
+    directions = {d.raw.get("from_id") or d.raw.get("actor_id"): d.details["direction"] for d in drafts}
+    assert directions == {"user777": "in", "user42": "out"}
+
+
+def test_an_incoming_telegram_call_hung_up_without_duration_is_missed(tmp_path: Path) -> None:
+    from .test_import import telegram_chat
+
+    chat = telegram_chat()
+    chat["messages"] = [
+        {
+            "id": 9,
+            "type": "service",
+            "date_unixtime": "1783181220",
+            "actor": "Unknown Caller",
+            "actor_id": "user777",
+            "action": "phone_call",
+            "discard_reason": "hangup",
+        }
+    ]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(chat))
+    [draft] = _drafts(parse_telegram, path)
+    assert draft.details["direction"] == "in" and draft.details["outcome"] == "missed"
+
+
+@pytest.mark.parametrize("presentation", ["2", "3", "4", "5"])
+def test_a_restricted_call_never_keeps_the_number_android_left(
+    tmp_path: Path, presentation: str
+) -> None:
+    path = tmp_path / "calls.xml"
+    path.write_bytes(calls_xml([call(0, number="+447700900123", presentation=presentation)]))
+    [draft] = _drafts(parse_calls, path)
+    assert draft.counterparty in ("-1", "-2", "-3")
+
+
+@pytest.mark.parametrize(
+    ("written", "order", "day"),
+    [
+        ("13/07/2026 21:05", None, date(2026, 7, 13)),  # day first: 13 is no month
+        ("07/13/2026 21:05", None, date(2026, 7, 13)),  # month first: 13 is no month
+        ("04/07/2026 21:05", "dmy", date(2026, 7, 4)),
+        ("04/07/2026 21:05", "mdy", date(2026, 4, 7)),
+        ("7/4/2026 9:05 PM", None, date(2026, 7, 4)),  # a 12-hour clock: month first
+    ],
+)
+def test_csv_numeric_dates_follow_their_evident_or_given_order(
+    tmp_path: Path, written: str, order: str | None, day: date
+) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text(f'"Number","Date","Call Type"\n"+447700900123","{written}","Missed"\n')
+    [draft] = _drafts(parse_csv, path, date_order=order)
+    assert draft.occurred_at.date() == day
+
+
+def test_csv_an_ambiguous_day_and_month_is_refused_not_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text('"Number","Date","Call Type"\n"+447700900123","04/07/2026 21:05","Missed"\n')
+    with pytest.raises(ImportFailed, match="cannot read the date"):
+        _drafts(parse_csv, path)
+
+
+# --------------------------------------------------------------------------- stats, time, deadlines
+
+
+def test_stats_count_incoming_calls_only(opened: vault.Vault) -> None:
+    from blockwatch import stats
+
+    for direction in ("in", "out", "in"):
+        logbook.log(
+            opened,
+            "call",
+            logbook.Typed(counterparty="+447700900123", details={"direction": direction}),
+        )
+    rows, appeals = opened.summary_rows()
+    summary = stats.summarize_rows(rows, appeals, "Asia/Almaty")
+    assert summary["calls"]["total"] == 2 and summary["calls"]["foreign"] == 2
+    assert stats.summarize(opened.incidents(), "Asia/Almaty")["calls"] == summary["calls"]
+
+
+def test_yesterday_is_the_day_before_in_the_vaults_zone_not_in_utc() -> None:
+    now = datetime(2026, 7, 4, 21, 30, tzinfo=UTC)  # 02:30 on 5 July in Almaty
+    got = when.parse_when("yesterday 19:04", "Asia/Almaty", now)
+    assert got.astimezone(when.zone("Asia/Almaty")).isoformat() == "2026-07-04T19:04:00+05:00"
+    got = when.parse_when("кеше 19:04", "Asia/Almaty", now)
+    assert got.astimezone(when.zone("Asia/Almaty")).date() == date(2026, 7, 4)
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "overdue"),
+    [
+        ("sent", "2026-07-12", False),  # due today: not yet
+        ("sent", "2026-07-11", True),
+        ("no-response", "2026-07-11", True),
+        ("granted", "2026-07-01", False),
+        ("rejected", "2026-07-01", False),
+        ("answered", "2026-07-01", False),
+    ],
+)
+def test_an_appeal_is_overdue_only_after_its_day_and_only_while_open(
+    status: str, due: str, overdue: bool
+) -> None:
+    assert deadlines.is_overdue({"status": status, "due": due}, date(2026, 7, 12)) is overdue
+
+
+@pytest.mark.parametrize("number", ["+74951234567", "+73432123456", "+78123456789", "+79161234567"])
+def test_russian_numbers_are_foreign_in_a_kazakh_vault(number: str) -> None:
+    party = phones.counterparty(number, "KZ")
+    assert party["region"] == "RU" and party["foreign"] is True
+
+
+@pytest.mark.parametrize("number", ["2501234", "3271234"])
+def test_a_seven_digit_local_number_is_not_a_short_code(number: str) -> None:
+    assert phones.counterparty(number, "KZ", strict=False)["number_type"] != "short_code"
+    assert phones.counterparty("112", "KZ")["number_type"] == "short_code"
