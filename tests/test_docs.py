@@ -11,6 +11,8 @@ import pytest
 from blockwatch.cli import manpages
 from blockwatch.errors import ExitStatus
 
+pytestmark = pytest.mark.reads_source  # reads the source text: not in mutation runs
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

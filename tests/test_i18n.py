@@ -15,6 +15,7 @@ from .conftest import run_cli
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.reads_source
 def test_catalogs_are_complete_and_compiled() -> None:
     assert i18n.problems() == [], "run: uv run python -m blockwatch.i18n, then translate"
 

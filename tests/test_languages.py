@@ -44,6 +44,7 @@ def test_every_letter_type_has_a_template_in_every_language(kind: str, lang: str
     assert (documents.LETTERS / documents.letter_template(kind, lang)).is_file()
 
 
+@pytest.mark.reads_source
 @pytest.mark.parametrize("lang", i18n.CATALOGS)
 def test_every_catalog_exists_and_is_compiled(lang: str) -> None:
     po = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.reads_source  # reads the source text: not in mutation runs
+
 PACKAGE = Path(__file__).resolve().parents[1] / "blockwatch"
 
 # Top to bottom.  A unit is a top-level module or subpackage of blockwatch ("blockwatch" is the

@@ -15,6 +15,8 @@ import pytest
 
 from .conftest import OUTSIDE_READS, ROOT, SYSTEM_TMP
 
+pytestmark = pytest.mark.reads_source  # reads the source text: not in mutation runs
+
 TEXT = ("*.py", "*.md", "*.toml", "*.txt", "*.1", "run")
 
 
