@@ -84,8 +84,14 @@ _DAY_AND_TIME = re.compile(
 
 def _day_and_time(phrase: str, tz: ZoneInfo, now: datetime) -> datetime | None:
     m = _DAY_AND_TIME.fullmatch(phrase)
-    if not m or int(m["h"]) > 23 or int(m["m"]) > 59:
+    if not m:
         return None
+    if int(m["h"]) > 23 or int(m["m"]) > 59:
+        # dateparser would drop the impossible time and keep the day: never store that.
+        raise InputError(
+            _("{time} is not a time of day").format(time=f"{m['h']}:{m['m']}"),
+            hint=_("hours go from 00 to 23 and minutes from 00 to 59, e.g. 'yesterday 19:04'"),
+        )
     day = now.astimezone(tz).date() - timedelta(days=_DAY_WORDS[m["day"].lower()])
     return datetime(day.year, day.month, day.day, int(m["h"]), int(m["m"]))
 

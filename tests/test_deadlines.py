@@ -1,0 +1,55 @@
+"""Deadlines as the functions promise them: regions, the words of every language, clear errors.
+
+(The mutation run of deadlines.py left these unpinned: a region argument dropped, a pattern
+matched case-sensitively, a hint lost.)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from blockwatch import deadlines
+from blockwatch.errors import InputError
+
+
+def test_working_days_follow_the_region_given() -> None:
+    thursday = date(2026, 6, 11)  # 12 June is Russia Day, a working day in Kazakhstan
+    assert deadlines.add_working_days(thursday, 1, "KZ") == date(2026, 6, 12)
+    assert deadlines.add_working_days(thursday, 1, "RU") == date(2026, 6, 15)
+    assert deadlines.due_after(thursday, "1 working day", "RU") == date(2026, 6, 15)
+    assert deadlines.due_after(thursday, "1 working day", "KZ") == date(2026, 6, 12)
+
+
+def test_the_default_region_is_kazakhstan() -> None:
+    thursday = date(2026, 6, 11)
+    assert deadlines.add_working_days(thursday, 1) == date(2026, 6, 12)
+    assert deadlines.due_after(thursday, "1 working day") == date(2026, 6, 12)
+    assert deadlines.is_working_day(date(2026, 12, 16)) is False  # Independence Day
+
+
+@pytest.mark.parametrize(
+    ("phrase", "period"),
+    [
+        ("5 Working Days", (5, "working_days")),
+        ("5 РАБОЧИХ ДНЕЙ", (5, "working_days")),
+        ("5 Жұмыс Күні", (5, "working_days")),
+        ("30 Days", (30, "days")),
+        ("2 WEEKS", (2, "weeks")),
+        ("1 Ай", (1, "months")),
+        ("1 Месяц", (1, "months")),
+    ],
+)
+def test_period_words_are_read_in_any_case(phrase: str, period: tuple[int, str]) -> None:
+    assert deadlines.parse_period(phrase) == period
+
+
+def test_an_unreadable_period_is_named_with_examples_of_what_works() -> None:
+    with pytest.raises(InputError) as info:
+        deadlines.parse_period("soon-ish")
+    assert info.value.message == "cannot read the period 'soon-ish'"
+    assert info.value.hint == (
+        "write e.g. '5 working days', '30 days', '2 weeks', '1 month' "
+        "('5 рабочих дней', '30 дней', '1 месяц'; '5 жұмыс күні', '30 күн', '1 ай')"
+    )

@@ -1,0 +1,132 @@
+"""Statistics, times and numbers as their functions promise them (what the mutation run of
+stats.py, when.py and phones.py found unpinned)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from blockwatch import phones, stats, when
+from blockwatch.errors import InputError
+
+ZONE = "Pacific/Kiritimati"  # UTC+14: no test machine's zone, so a forgotten zone shows
+
+
+def row(id_: int, kind: str, at: str, origin: str = "foreign", region: str | None = "GB"):  # type: ignore[no-untyped-def]
+    return (id_, kind, "whatsapp", at, "in", origin, region)
+
+
+def test_days_and_hours_are_counted_in_the_zone_given() -> None:
+    rows = [row(1, "call", "2026-07-04T10:30:00Z"), row(2, "call", "2026-07-04T10:45:00Z")]
+    got = stats.summarize_rows(rows, {}, ZONE)
+    assert got["calls_per_day"] == {"2026-07-05": 2}  # 00:30 and 00:45 on 5 July there
+    assert got["foreign_calls_by_hour"] == {"00": 2}
+    assert got["foreign_calls_by_country"] == {"GB": 2}
+
+
+def test_the_time_to_a_block_is_measured_from_the_first_foreign_contact() -> None:
+    rows = [
+        row(1, "message", "2026-07-04T15:41:00Z"),
+        row(2, "call", "2026-07-04T15:41:00Z"),  # the same instant: the lower id is first
+        row(4, "block", "2026-07-04T15:41:00Z", "unknown", None),  # at that very instant
+        row(3, "block", "2026-07-04T16:52:00Z", "unknown", None),  # logged before, later
+        row(5, "takedown", "2026-07-04T17:00:00Z", "unknown", None),
+    ]
+    got = stats.summarize_rows(rows, {}, ZONE)
+    assert got["first_foreign_contact_to_block"] == [
+        {"block": 4, "first_contact": 1, "seconds": 0},
+        {"block": 3, "first_contact": 1, "seconds": 4260},
+    ]
+    assert got["notices"] == [4, 3, 5]
+
+
+def test_appeals_in_the_statistics_carry_their_deadline() -> None:
+    rows = [row(7, "appeal", "2026-07-05T04:10:00Z", "unknown", None)]
+    details = {7: {"to": "whatsapp", "status": "sent", "due": "2026-07-12"}}
+    got = stats.summarize_rows(rows, details, ZONE, today=datetime(2026, 7, 13).date())
+    assert got["appeals"] == [
+        {"id": 7, "to": "whatsapp", "status": "sent", "due": "2026-07-12", "overdue": True}
+    ]
+
+
+def test_the_busiest_window_is_an_hour_that_excludes_its_end() -> None:
+    t0 = datetime(2026, 7, 4, 16, 0, tzinfo=UTC)
+    got = stats.busiest_window([t0, t0 + timedelta(minutes=60)])
+    assert got is not None and got["count"] == 1 and got["start"] == t0.isoformat()
+    three = [t0, t0 + timedelta(minutes=10), t0 + timedelta(minutes=59, seconds=59)]
+    got = stats.busiest_window([t0 - timedelta(hours=5), *three])
+    assert got is not None and got["count"] == 3 and got["start"] == t0.isoformat()
+    assert stats.busiest_window([]) is None
+
+
+# --------------------------------------------------------------------------- times
+
+
+@pytest.mark.parametrize("phrase", ["yesterday 19:60", "yesterday 25:30", "вчера в 24:00"])
+def test_an_impossible_time_of_day_is_refused_not_dropped(phrase: str) -> None:
+    now = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)
+    with pytest.raises(InputError, match="is not a time of day"):
+        when.parse_when(phrase, "Asia/Almaty", now)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("yesterday 23:59", "2026-07-04T23:59:00+05:00"),
+        ("Yesterday 00:00", "2026-07-04T00:00:00+05:00"),
+        ("Вчера в 19:04", "2026-07-04T19:04:00+05:00"),
+        ("КЕШЕ 19:04", "2026-07-04T19:04:00+05:00"),
+        ("4 июля 20:41", "2026-07-04T20:41:00+05:00"),
+        ("July 4 20:41", "2026-07-04T20:41:00+05:00"),
+    ],
+)
+def test_phrases_people_write_are_read_in_the_vaults_zone(phrase: str, expected: str) -> None:
+    now = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)  # 11:00 in Almaty
+    got = when.parse_when(phrase, "Asia/Almaty", now)
+    assert got.astimezone(when.zone("Asia/Almaty")).isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("tz", "expected"),
+    [
+        ("Europe/Moscow", "Europe/Moscow"),
+        ("Asia/Almaty", "Asia/Almaty"),
+        ("UTC", "Asia/Almaty"),  # a server's UTC says nothing about where the journalist is
+        ("Etc/UTC", "Asia/Almaty"),
+    ],
+)
+def test_the_computers_zone_names_a_new_vaults_zone(
+    monkeypatch: pytest.MonkeyPatch, tz: str, expected: str
+) -> None:
+    import tzlocal
+
+    monkeypatch.setenv("TZ", tz)
+    tzlocal.reload_localzone()  # tzlocal remembers the zone it found first
+    try:
+        assert when.system_zone_name() == expected
+        if expected != tz:
+            assert when.system_zone_name(default="Europe/Paris") == "Europe/Paris"
+    finally:
+        monkeypatch.undo()
+        tzlocal.reload_localzone()
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def test_an_impossible_number_is_named_with_how_to_write_it() -> None:
+    with pytest.raises(InputError) as info:
+        phones.counterparty("+1 555", "KZ")
+    assert info.value.message == "'+1 555' is not a possible phone number"
+    assert info.value.hint == (
+        "give it with its country code (e.g. +447700900123), or 'withheld' if it was hidden"
+    )
+
+
+def test_a_home_region_is_a_known_two_letter_code() -> None:
+    assert phones.region_code(" kz ") == "KZ"
+    with pytest.raises(InputError) as info:
+        phones.region_code("Kazakhstan")
+    assert info.value.message == "'Kazakhstan' is not a region code"
+    assert info.value.hint == "use a two-letter code such as KZ, RU, GB"
