@@ -98,7 +98,6 @@ DueIn = Annotated[
 ]
 
 
-
 MAX_TEXT_FILE = 1024 * 1024
 PREFETCH = ("phonenumbers", "blockwatch.logbook")  # imported while the key is derived
 
