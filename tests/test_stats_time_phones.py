@@ -130,3 +130,31 @@ def test_a_home_region_is_a_known_two_letter_code() -> None:
         phones.region_code("Kazakhstan")
     assert info.value.message == "'Kazakhstan' is not a region code"
     assert info.value.hint == "use a two-letter code such as KZ, RU, GB"
+
+
+def test_an_empty_time_says_so_and_shows_what_to_write() -> None:
+    with pytest.raises(InputError) as info:
+        when.parse_when("   ", "Asia/Almaty", datetime(2026, 7, 5, 6, 0, tzinfo=UTC))
+    assert info.value.message == "an empty time was given"
+    assert info.value.hint == "e.g. --at '2026-07-04 21:05' or 'yesterday 19:04'"
+
+
+def test_the_future_starts_five_minutes_after_now() -> None:
+    now = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)  # 11:00 in Almaty
+    for text in ("2026-07-05 11:00", "2026-07-05 10:59", "2026-07-05 11:05"):
+        assert when.parse_when(text, "Asia/Almaty", now) <= now + when.FUTURE_SLACK
+    with pytest.raises(InputError) as info:
+        when.parse_when("2026-07-05 11:06", "Asia/Almaty", now)
+    assert info.value.message == "'2026-07-05 11:06' is in the future (2026-07-05T11:06:00+05:00)"
+    assert info.value.hint == (
+        "check the date and the day/month order; times are read in Asia/Almaty"
+    )
+    later = when.parse_when("2026-07-06 11:00", "Asia/Almaty", now, allow_future=True)
+    assert later.isoformat() == "2026-07-06T11:00:00+05:00"
+
+
+@pytest.mark.parametrize("phrase", ["hier 19:04", "gestern 19:04", "4 juillet 20:41"])
+def test_phrases_in_other_languages_are_refused_not_guessed(phrase: str) -> None:
+    """Only Kazakh, Russian and English are read: a date nobody here wrote is not guessed."""
+    with pytest.raises(InputError, match="cannot read"):
+        when.parse_when(phrase, "Asia/Almaty", datetime(2026, 7, 5, 6, 0, tzinfo=UTC))
