@@ -158,3 +158,23 @@ def test_phrases_in_other_languages_are_refused_not_guessed(phrase: str) -> None
     """Only Kazakh, Russian and English are read: a date nobody here wrote is not guessed."""
     with pytest.raises(InputError, match="cannot read"):
         when.parse_when(phrase, "Asia/Almaty", datetime(2026, 7, 5, 6, 0, tzinfo=UTC))
+
+
+def test_a_number_is_placed_in_its_own_region_not_its_codes_main_one() -> None:
+    import phonenumbers
+
+    canadian = phonenumbers.format_number(
+        phonenumbers.example_number("CA"), phonenumbers.PhoneNumberFormat.E164
+    )
+    party = phones.counterparty(canadian, "KZ")
+    assert party["region"] == "CA" and party["foreign"] is True  # +1 is mainly the US
+
+
+def test_a_non_geographic_number_has_no_region() -> None:
+    import phonenumbers
+
+    freephone = phonenumbers.format_number(
+        phonenumbers.example_number_for_non_geo_entity(800), phonenumbers.PhoneNumberFormat.E164
+    )
+    party = phones.counterparty(freephone, "KZ", strict=False)
+    assert party["e164"] == freephone and party["region"] is None and party["foreign"] is None
