@@ -268,8 +268,15 @@ class ChildBug(Exception):
 
 
 def _died(path: Path, child: Any) -> errors.HelperFailed:
-    """The error for a child that stopped without a result (killed, out of memory)."""
-    status = child.wait()
+    """The error for a child that stopped without a result (killed, out of memory) or
+    wrote something that is not one (then it is stopped here)."""
+    import subprocess
+
+    try:
+        status = child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        status = child.wait()
     how = (
         _("stopped by signal {n}").format(n=-status)
         if status < 0
