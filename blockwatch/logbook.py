@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from blockwatch import incidents, phones, when, words
 from blockwatch.errors import InputError, NotFound
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
-from blockwatch.vault import Filter, Vault, read_attachment
+from blockwatch.vault import Filter, Vault, check_attachment, read_attachment
 
 
 @dataclass
@@ -30,6 +30,29 @@ class Typed:
     note: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     attach: list[Path] = field(default_factory=list)
+
+
+def precheck(kind: str | None, typed: Typed, now: datetime) -> None:
+    """Everything about ``typed`` that can be checked without the vault, so that a mistake costs
+    no passphrase: the time and period are readable, the choices and texts allowed, the files
+    there.  What needs the vault (its zone, home region, incident numbers) is checked again
+    when it is open."""
+    from blockwatch import deadlines
+
+    if typed.at is not None:
+        when.parse_when(typed.at, "UTC", now, allow_future=True)  # readable at all
+    if typed.due_in is not None:
+        deadlines.parse_period(typed.due_in)
+    if typed.details.get("due") is not None:
+        _date(typed.details["due"])
+    incidents.platform(typed.platform)
+    incidents.text(typed.note, "note")
+    if kind is not None:
+        incidents.check_kinds([kind])
+        plain = {k: v for k, v in typed.details.items() if k not in ("about", "due")}
+        incidents.details(kind, plain)
+    for path in typed.attach:
+        check_attachment(path)
 
 
 def log(vault: Vault, kind: str, typed: Typed) -> Incident:

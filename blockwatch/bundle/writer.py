@@ -57,6 +57,20 @@ class ExportResult:
     size: int
 
 
+def check_target(out: Path, force: bool) -> None:
+    """Where the bundle goes is usable: checked before the passphrase is asked for, and again
+    just before writing."""
+    if out.is_dir():
+        raise InputError(
+            _("{out} is a directory").format(out=out), hint=_("give a file name ending in .zip")
+        )
+    if out.exists() and not force:
+        raise InputError(
+            _("{out} already exists").format(out=out),
+            hint=_("choose another name, or add --force to replace it"),
+        )
+
+
 def export_bundle(
     vault: Vault, out: Path, options: ExportOptions, *, force: bool = False
 ) -> ExportResult:
@@ -67,15 +81,7 @@ def export_bundle(
             _("no incidents match the filters: nothing to export"),
             hint=_("check --kind/--platform/--since/--until/--id with 'blockwatch list'"),
         )
-    if out.exists() and not force:
-        raise InputError(
-            _("{out} already exists").format(out=out),
-            hint=_("choose another name, or add --force to replace it"),
-        )
-    if out.is_dir():
-        raise InputError(
-            _("{out} is a directory").format(out=out), hint=_("give a file name ending in .zip")
-        )
+    check_target(out, force)
     case = _one_line(options.case) if options.case else None
     name = "blockwatch-" + (_slug(case) + "-" if case else "") + at_time.strftime("%Y%m%dT%H%M%SZ")
     parent = out.parent if str(out.parent) else Path(".")

@@ -57,7 +57,7 @@ def export(
 ) -> None:
     """Export a signed evidence bundle that anyone can verify with openssl and sha256sum."""
     from blockwatch import incidents, logbook, when
-    from blockwatch.bundle.writer import ExportOptions, export_bundle
+    from blockwatch.bundle.writer import ExportOptions, check_target, export_bundle
     from blockwatch.env import check_language
     from blockwatch.errors import InputError
 
@@ -65,6 +65,9 @@ def export(
     language = lang or st.lang
     check_language(language, "--lang", InputError)
     incidents.check_kinds(kind or ())
+    check_target(out, force)  # a mistake costs no passphrase
+    if at_time:
+        when.parse_when(at_time, "UTC", st.env.now(), allow_future=True)  # readable at all
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
         where = logbook.selection(

@@ -166,6 +166,7 @@ def _log(
         details=details,
         attach=list(attach or []),
     )
+    logbook.precheck(kind, typed, st.env.now())  # a mistake costs no passphrase
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.log(v, kind, typed)
     _done(st, _("Logged incident {id}").format(id=view["id"]), view)
@@ -438,6 +439,7 @@ def amend(
         details=details,
         attach=list(attach or []),
     )
+    logbook.precheck(None, typed, st.env.now())  # a mistake costs no passphrase
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.amend(v, incident_id, typed, why)
     _done(st, _("Amended incident {id}").format(id=view["id"]), view)

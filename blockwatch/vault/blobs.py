@@ -38,8 +38,9 @@ class Attachment:
         }
 
 
-def read_attachment(path: Path) -> Attachment:
-    """Hash a file the user named; a missing or unreadable file is a clear input error."""
+def check_attachment(path: Path, read: Callable[[Any], None] = lambda f: None) -> None:
+    """A file the user named exists and can be read (``read`` then reads it); else one clear
+    input error.  Called before the passphrase is asked for, and again when it is stored."""
     try:
         if not path.is_file():
             raise InputError(
@@ -50,15 +51,25 @@ def read_attachment(path: Path) -> Attachment:
                 ).format(path=repr(str(path))),
                 hint=_("check the path given to --attach"),
             )
-        digest, size = hashlib.sha256(), 0
         with open(path, "rb") as f:
-            while chunk := f.read(CHUNK_BYTES):
-                digest.update(chunk)
-                size += len(chunk)
+            read(f)
     except OSError as e:
         raise InputError(
             _("cannot read attachment {path!r}: {reason}").format(path=str(path), reason=e.strerror)
         ) from None
+
+
+def read_attachment(path: Path) -> Attachment:
+    """Hash a file the user named; a missing or unreadable file is a clear input error."""
+    digest, size = hashlib.sha256(), 0
+
+    def hash_all(f: Any) -> None:
+        nonlocal size
+        while chunk := f.read(CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+
+    check_attachment(path, hash_all)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return Attachment(path, path.name, digest.hexdigest(), size, media_type)
 
