@@ -168,6 +168,9 @@ def parse_calls(path: Path, options: Options) -> Parsed:
         yield Skipped(_("the file"), _("the backup holds no calls"))
 
 
+_PLACEHOLDER = "insert-address-token"  # Android's From on a sent MMS: nobody's address
+
+
 def parse_sms(path: Path, options: Options) -> Parsed:
     n = 0
     others = options.others
@@ -194,10 +197,17 @@ def parse_sms(path: Path, options: Options) -> Parsed:
             text = "\n".join(
                 p.get("text") or "" for p in parts if (p.get("ct") or "").startswith("text/")
             )
-            senders = [
-                a.get("address") for a in element.findall("./addrs/addr") if a.get("type") == "137"
+            # The other party: the sender (137) of a received MMS; of a sent one, the first
+            # recipient (151): Android writes the placeholder "insert-address-token" as its From.
+            wanted = "151" if box == "out" else "137"
+            parties = [
+                a.get("address") or ""
+                for a in element.findall("./addrs/addr")
+                if a.get("type") == wanted and a.get("address") not in (None, "", _PLACEHOLDER)
             ]
-            address = senders[0] if senders and senders[0] else (_value(element, "address") or "")
+            address = parties[0] if parties else (_value(element, "address") or "")
+            if address == _PLACEHOLDER:
+                address = ""
             raw = {k: v for k, v in sorted(element.attrib.items()) if k != "readable_date"}
             raw["parts"] = [
                 {

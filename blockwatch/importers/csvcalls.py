@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from blockwatch.i18n import _
 from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed
 
-FIELDS = ("number", "date", "time", "duration", "type", "contact")
+FIELDS = ("number", "date", "time", "duration", "type", "contact", "service")
 ALIASES = {
     "number": (
         "unformatted number",
@@ -35,6 +35,28 @@ ALIASES = {
     "duration": ("duration", "duration (s)", "seconds", "длительность", "продолжительность"),
     "type": ("call type", "type", "direction", "тип", "тип звонка"),
     "contact": ("contact", "name", "контакт", "имя"),
+    # iMazing-style exports name the app a call went through (WhatsApp, FaceTime…)
+    "service": ("service", "app", "application", "сервис", "приложение"),
+}
+# A call's app, as the export names it -> the platform blockwatch records.
+SERVICES = {
+    "phone": "phone",
+    "cellular": "phone",
+    "telephone": "phone",
+    "телефон": "phone",
+    "whatsapp": "whatsapp",
+    "telegram": "telegram",
+    "signal": "signal",
+    "facetime": "facetime",
+    "facetime audio": "facetime",
+    "facetime video": "facetime",
+    "viber": "viber",
+    "skype": "skype",
+    "microsoft teams": "teams",
+    "teams": "teams",
+    "messenger": "messenger",
+    "instagram": "instagram",
+    "imo": "imo",
 }
 TYPES = {
     "incoming": ("in", "answered"),
@@ -53,6 +75,7 @@ TYPES = {
     "voicemail": ("in", "missed"),
 }
 MAX_CSV_BYTES = 512 * 1024 * 1024
+_PLATFORM = re.compile(r"[a-z0-9][a-z0-9 ._+-]{0,39}")  # what incidents.platform accepts
 
 
 def parse_map(text: str | None) -> dict[str, str]:
@@ -129,11 +152,16 @@ def parse(path: Path, options: Options) -> Parsed:
         if cell.get("type"):
             details["source_type"] = cell["type"]
         number = cell.get("number", "")
+        service = cell.get("service", "")
+        platform = options.platform or SERVICES.get(service.casefold())
+        if platform is None and _PLATFORM.fullmatch(service.casefold()):
+            platform = service.casefold()  # an app we have no entry for, named as it is
         yield Draft(
-            f"{when.isoformat()}|{number}|{cell.get('type', '')}",
+            f"{when.isoformat()}|{number}|{cell.get('type', '')}"
+            + (f"|{service.casefold()}" if service else ""),
             "call",
             when,
-            options.platform or "phone",
+            platform or "phone",
             number,
             details,
             raw,

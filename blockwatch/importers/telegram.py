@@ -8,9 +8,13 @@ is the chat's name.  Text may be a string or a list of strings and entity object
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from blockwatch.i18n import _
 from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed, Skipped, load_json
@@ -68,8 +72,39 @@ def _text(value: Any) -> str:
     return ""
 
 
+def _when(path: Path, where: str, message: dict[str, Any], options: Options) -> datetime:
+    """``date_unixtime`` (the instant); older Telegram Desktop versions write only ``date``, the
+    exporting computer's local time, read here in ``options.timezone``."""
+    stamp = message.get("date_unixtime")
+    if isinstance(stamp, str) and stamp.isdigit():
+        try:
+            return datetime.fromtimestamp(int(stamp[:20]), tz=UTC)
+        except (OverflowError, ValueError, OSError):
+            raise ImportFailed(
+                str(path),
+                where,
+                _("date_unixtime={stamp!r} is not a possible date").format(stamp=stamp[:40]),
+            ) from None
+    local = message.get("date")
+    if stamp is None and isinstance(local, str):
+        try:
+            naive = datetime.fromisoformat(local)
+        except ValueError:
+            pass
+        else:
+            if naive.tzinfo is None:
+                return naive.replace(tzinfo=ZoneInfo(options.timezone))
+    raise ImportFailed(
+        str(path),
+        where,
+        _("date_unixtime={stamp!r} is not epoch seconds").format(stamp=stamp),
+        hint=_("export the chat again with Telegram Desktop (JSON format)"),
+    )
+
+
 def _chat(path: Path, chat: dict[str, Any], me: str | None, options: Options) -> Parsed:
     chat_id, chat_name = chat.get("id"), str(chat.get("name") or "")
+    repeats: Counter[str] = Counter()
     platform = options.platform or "telegram"
     mine = options.mine.casefold() if options.mine else None
     for message in chat["messages"]:
@@ -81,14 +116,13 @@ def _chat(path: Path, chat: dict[str, Any], me: str | None, options: Options) ->
             )
         mid = message.get("id")
         where = _("chat {chat}, message {message}").format(chat=chat_id, message=mid)
-        stamp = message.get("date_unixtime")
-        if not isinstance(stamp, str) or not stamp.isdigit():
-            raise ImportFailed(
-                str(path),
-                where,
-                _("date_unixtime={stamp!r} is not epoch seconds").format(stamp=stamp),
+        if message.get("type") == "service" and message.get("action") != "phone_call":
+            # Skipped before anything else is read: it needs no date to be left out.
+            yield Skipped(
+                where, _("a service message ({action})").format(action=message.get("action"))
             )
-        when = datetime.fromtimestamp(int(stamp), tz=UTC)
+            continue
+        when = _when(path, where, message, options)
         raw = {
             k: v
             for k, v in message.items()
@@ -115,13 +149,26 @@ def _chat(path: Path, chat: dict[str, Any], me: str | None, options: Options) ->
             )
         }
         raw["chat"] = {"id": chat_id, "name": chat_name, "type": chat.get("type")}
-        key = f"{chat_id}|{mid}"
+        if mid is not None:
+            key = f"{chat_id}|{mid}"
+        else:  # no id (some exports): the record's own content, and how often it repeats
+            content = json.dumps(
+                [
+                    when.isoformat(),
+                    message.get("type"),
+                    message.get("from_id"),
+                    message.get("actor_id"),
+                    message.get("action"),
+                    message.get("text"),
+                ],
+                ensure_ascii=False,
+                sort_keys=True,
+                default=str,
+            )
+            ident = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            repeats[ident] += 1
+            key = f"{chat_id}|content:{ident}|{repeats[ident]}"
         if message.get("type") == "service":
-            if message.get("action") != "phone_call":
-                yield Skipped(
-                    where, _("a service message ({action})").format(action=message.get("action"))
-                )
-                continue
             actor = str(message.get("actor_id") or "")
             outgoing = (me is not None and actor == me) or (
                 mine is not None and str(message.get("actor", "")).casefold() == mine

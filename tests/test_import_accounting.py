@@ -1,0 +1,145 @@
+"""Importers that account for every record (issue 11, item 4: the first cases).
+
+Synthetic files in the shapes other exporters write: Telegram without message ids or without
+``date_unixtime``, a sent MMS whose From is Android's placeholder, iMazing-style call lists
+that name the app of each call.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from blockwatch.env import Env
+from blockwatch.importers import Options
+from blockwatch.importers.android import parse_sms
+from blockwatch.importers.base import Draft, ImportFailed
+from blockwatch.importers.csvcalls import parse as parse_csv
+from blockwatch.importers.telegram import parse as parse_telegram
+
+from .test_import import EPOCH_MS, do_import, rows, write
+
+
+def drafts(parse, path: Path, **options: object) -> list[Draft]:  # type: ignore[no-untyped-def]
+    return [d for d in parse(path, Options(**options)) if isinstance(d, Draft)]
+
+
+def _message(text: str, unix: str | None = "1783181109", **more: object) -> dict[str, object]:
+    out: dict[str, object] = {"type": "message", "from": "Unknown", "from_id": "user777"}
+    if unix is not None:
+        out["date_unixtime"] = unix
+    out.update(text=text, **more)
+    return out
+
+
+def test_telegram_messages_without_ids_are_each_their_own_record(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    chat = {
+        "name": "Unknown",
+        "id": 5,
+        "messages": [_message("Confirm now"), _message("Confirm now"), _message("Other text")],
+    }
+    path = write(tmp_path, "result.json", json.dumps(chat))
+    assert "added 3" in do_import(vault_env, str(path))
+    assert "added 0, already present 3" in do_import(vault_env, str(path))
+    assert sorted(r["details"]["text"] for r in rows(vault_env)) == [
+        "Confirm now",
+        "Confirm now",
+        "Other text",
+    ]
+
+
+def test_older_telegram_exports_with_local_dates_only_are_read_in_the_zone(
+    tmp_path: Path,
+) -> None:
+    chat = {
+        "name": "Unknown",
+        "id": 5,
+        "messages": [
+            {"id": 1, "type": "service", "date": "2026-07-04T20:00:00", "action": "pin_message"},
+            {"id": 2, **_message("hello", unix=None, date="2026-07-04T21:05:09")},
+            {
+                "id": 3,
+                "type": "service",
+                "date": "2026-07-04T21:07:00",
+                "actor": "Unknown",
+                "actor_id": "user777",
+                "action": "phone_call",
+                "discard_reason": "missed",
+            },
+        ],
+    }
+    path = write(tmp_path, "result.json", json.dumps(chat))
+    got = drafts(parse_telegram, path, timezone="Asia/Almaty")
+    assert [d.occurred_at.isoformat() for d in got] == [
+        "2026-07-04T21:05:09+05:00",
+        "2026-07-04T21:07:00+05:00",
+    ]
+    assert got[1].kind == "call" and got[1].details["outcome"] == "missed"
+
+
+def test_a_service_message_is_skipped_before_its_fields_are_needed(tmp_path: Path) -> None:
+    chat = {
+        "name": "Unknown",
+        "id": 5,
+        "messages": [
+            {"id": 1, "type": "service", "action": "create_group"},  # no date at all
+            {"id": 2, **_message("after it")},
+        ],
+    }
+    path = write(tmp_path, "result.json", json.dumps(chat))
+    assert [d.details["text"] for d in drafts(parse_telegram, path)] == ["after it"]
+
+
+@pytest.mark.parametrize("unix", ["99999999999999999999", "9" * 5000])
+def test_an_impossible_telegram_date_is_a_clear_error(tmp_path: Path, unix: str) -> None:
+    chat = {"name": "Unknown", "id": 5, "messages": [{"id": 1, **_message("x", unix=unix)}]}
+    path = write(tmp_path, "result.json", json.dumps(chat))
+    with pytest.raises(ImportFailed, match="is not a possible date"):
+        drafts(parse_telegram, path)
+
+
+def test_a_sent_mms_names_its_recipient_not_androids_placeholder(tmp_path: Path) -> None:
+    xml = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"2\">\n"
+        f'<mms date="{EPOCH_MS}" msg_box="2" address="+447700900123">\n'
+        '  <parts><part ct="text/plain" text="who are you?" /></parts>\n'
+        '  <addrs><addr address="insert-address-token" type="137" />'
+        '<addr address="+447700900123" type="151" /></addrs>\n</mms>\n'
+        f'<mms date="{EPOCH_MS + 1000}" msg_box="1" address="+12025550143">\n'
+        '  <parts><part ct="text/plain" text="reply" /></parts>\n'
+        '  <addrs><addr address="+12025550143" type="137" />'
+        '<addr address="+77011234567" type="151" /></addrs>\n</mms>\n</smses>\n'
+    )
+    path = write(tmp_path, "sms.xml", xml)
+    sent, received = drafts(parse_sms, path)
+    assert (sent.details["direction"], sent.counterparty) == ("out", "+447700900123")
+    assert (received.details["direction"], received.counterparty) == ("in", "+12025550143")
+
+
+def test_imazing_call_lists_record_the_app_of_each_call(tmp_path: Path) -> None:
+    csv = (
+        "Call type,Date,Duration,Number,Contact,Location,Service\n"
+        "Incoming,2026-07-04 21:05:09,0:00,+447700900123,,United Kingdom,WhatsApp\n"
+        "Missed,2026-07-04 21:06:00,0:00,+447700900123,,United Kingdom,Phone\n"
+        "Incoming,2026-07-04 21:07:00,1:05,+12025550143,,,FaceTime Audio\n"
+        "Missed,2026-07-04 21:08:00,0:00,+12025550143,,,Microsoft Teams\n"
+        "Missed,2026-07-04 21:09:00,0:00,+12025550143,,,Zoom\n"
+    )
+    path = write(tmp_path, "calls.csv", csv)
+    got = drafts(parse_csv, path)
+    assert [d.platform for d in got] == ["whatsapp", "phone", "facetime", "teams", "zoom"]
+    assert drafts(parse_csv, path, platform="signal")[0].platform == "signal"  # --platform wins
+
+
+def test_the_same_minute_on_two_apps_is_two_calls(tmp_path: Path) -> None:
+    csv = (
+        "Call type,Date,Duration,Number,Service\n"
+        "Missed,2026-07-04 21:05:09,0:00,+447700900123,WhatsApp\n"
+        "Missed,2026-07-04 21:05:09,0:00,+447700900123,Phone\n"
+    )
+    got = drafts(parse_csv, write(tmp_path, "calls.csv", csv))
+    assert len({d.key for d in got}) == 2
