@@ -143,3 +143,66 @@ def test_the_same_minute_on_two_apps_is_two_calls(tmp_path: Path) -> None:
     )
     got = drafts(parse_csv, write(tmp_path, "calls.csv", csv))
     assert len({d.key for d in got}) == 2
+
+
+# --------------------------------------------------------------------------- WhatsApp
+
+from blockwatch.importers.whatsapp import parse as parse_whatsapp  # noqa: E402
+
+
+def chat(tmp_path: Path, text: str) -> list[Draft]:
+    return drafts(parse_whatsapp, write(tmp_path, "WhatsApp Chat with Unknown.txt", text))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "04.07.2026, 20:40 - Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+        "04.07.2026, 20:40 - Editors 2026: Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+        "04.07.2026, 20:40 - Сообщения и звонки защищены сквозным шифрованием. Никто, даже WhatsApp, не может их прочитать или прослушать.",
+        "04.07.2026, 20:40 - Редакция: Сообщения и звонки защищены сквозным шифрованием.",
+        "[04.07.26, 20:40:00] Unknown: \u200eMessages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+    ],
+)
+def test_the_encryption_notice_is_never_a_message(tmp_path: Path, line: str) -> None:
+    other = (
+        "[04.07.26, 20:41:00] Unknown: hello"
+        if line.startswith("[")
+        else "04.07.2026, 20:41 - Unknown: hello"
+    )
+    assert [d.details["text"] for d in chat(tmp_path, f"{line}\n{other}\n")] == ["hello"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["This message was deleted", "This message was deleted.", "this message was deleted", "Данное сообщение удалено."],
+)
+def test_deleted_messages_are_recognised_with_or_without_a_full_stop(tmp_path: Path, body: str) -> None:
+    [draft] = chat(tmp_path, f"04.07.2026, 20:41 - Unknown: {body}\n")
+    assert draft.details.get("deleted") is True
+
+
+@pytest.mark.parametrize("body", ["<Media omitted>", "<media omitted>", "image omitted", "Image omitted."])
+def test_media_placeholders_are_recognised_in_any_case(tmp_path: Path, body: str) -> None:
+    [draft] = chat(tmp_path, f"04.07.2026, 20:41 - Unknown: {body}\n")
+    assert draft.details.get("media_omitted") is True
+
+
+def test_older_whatsapp_layouts_are_read_not_taken_for_csv(vault_env: Env, tmp_path: Path) -> None:
+    us_2012 = "7/8/12, 3:20:08 PM: Unknown: Hello from 2012\n7/8/12, 3:21:00 PM: Unknown: again\n"
+    ios_2016 = "30/08/16, 17:03:58: Unknown: Hello from 2016\n"
+    got = chat(tmp_path, us_2012)
+    assert [(d.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), d.details["text"]) for d in got] == [
+        ("2012-07-08 15:20:08", "Hello from 2012"),
+        ("2012-07-08 15:21:00", "again"),
+    ]
+    [old] = chat(tmp_path, ios_2016)
+    assert old.occurred_at.strftime("%Y-%m-%d %H:%M:%S") == "2016-08-30 17:03:58"
+    path = write(tmp_path, "chat.txt", ios_2016)
+    assert "(whatsapp," in do_import(vault_env, str(path))
+
+
+def test_a_long_message_of_many_lines_is_read_in_linear_time(tmp_path: Path) -> None:
+    lines = "\n".join(f"line {n} of a long pasted text" for n in range(100_000))
+    [draft] = chat(tmp_path, f"04.07.2026, 20:41 - Unknown: start\n{lines}\n")
+    assert draft.details["text"].count("\n") == 100_000

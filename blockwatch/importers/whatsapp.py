@@ -27,19 +27,33 @@ _TIME = r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
 _AMPM = r"(?:[\s\u202f\u00a0]*(?P<ampm>[AaPp]\.?[\s\u00a0\u202f]?[Mm]\.?))?"
 ANDROID = re.compile(rf"^{_DATE},?[\s\u00a0]{_TIME}{_AMPM}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)
 IOS = re.compile(rf"^\[{_DATE},?[\s\u00a0]{_TIME}{_AMPM}\]\s(?P<rest>.*)$", re.DOTALL)
+# Older exports (2012-2016, reported): "7/8/12, 3:20:08 PM: Name: text", "30/08/16, 17:03:58: …"
+OLDER = re.compile(rf"^{_DATE},?[\s\u00a0]{_TIME}{_AMPM}:\s(?P<rest>.*)$", re.DOTALL)
 
-DELETED = {
-    "This message was deleted",
-    "You deleted this message",
-    "Данное сообщение удалено",
-    "Это сообщение было удалено",
-    "Вы удалили это сообщение",
+DELETED = {  # compared case-folded, without a final full stop
+    "this message was deleted",
+    "you deleted this message",
+    "данное сообщение удалено",
+    "это сообщение было удалено",
+    "вы удалили это сообщение",
 }
+# WhatsApp's own lines, recognised by their words even behind an author or a chat name (group
+# chats, iOS): the encryption notice and its older wordings.  Never messages.
+SYSTEM = re.compile(
+    r"^(messages and calls are end-to-end encrypted"
+    r"|messages (to this (chat|group)|you send to this (chat|group)) and calls are now secured"
+    r"|messages to this (chat|group) are now secured with end-to-end encryption"
+    r"|сообщения и звонки защищены сквозным шифрованием"
+    r"|сообщения в (этом|данном) (чате|группе)( и звонки)? (теперь )?защищены сквозным шифрованием"
+    r"|хабарламалар мен қоңыраулар .*шифр)",
+    re.IGNORECASE,
+)
 EDITED = (" <This message was edited>", " <Сообщение изменено>", " <Изменено>")
 OMITTED = re.compile(
     r"^(<Media omitted>|‹Без медиафайлов>|<Без медиафайлов>"
     r"|(image|video|audio|sticker|document|GIF) omitted"
-    r"|(изображение|видео|аудио|стикер|документ|GIF) отсутствует)$"
+    r"|(изображение|видео|аудио|стикер|документ|GIF) отсутствует)\.?$",
+    re.IGNORECASE,
 )
 ATTACHED_ANDROID = re.compile(
     r"^(?P<name>\S+\.\w{2,5}) \((file attached|файл прикреплен|файл прикреплён)\)(\n|$)"
@@ -57,7 +71,7 @@ def looks_like(sample: str) -> bool:
 
 
 def _match(line: str) -> re.Match[str] | None:
-    return ANDROID.match(line) or IOS.match(line)
+    return ANDROID.match(line) or IOS.match(line) or OLDER.match(line)
 
 
 @dataclass
@@ -66,7 +80,11 @@ class _Start:
     date: str
     time: str
     ampm: str | None
-    text: str
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
 
 def parse(path: Path, options: Options) -> Parsed:
@@ -144,12 +162,19 @@ def _parse_text(label: str, data: bytes, options: Options, media: dict[str, Medi
         ) from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     starts: list[_Start] = []
+    layout: re.Pattern[str] | None = None  # the file's own: a chat never mixes them
     for number, line in enumerate(lines, 1):
-        m = _match(line.lstrip("\u200e\ufeff"))
+        plain = line.lstrip("\u200e\ufeff")
+        if layout is not None:
+            m = layout.match(plain)
+        else:
+            m = _match(plain)
+            if m:
+                layout = m.re
         if m:
-            starts.append(_Start(number, m["date"], m["time"], m["ampm"], m["rest"]))
+            starts.append(_Start(number, m["date"], m["time"], m["ampm"], [m["rest"]]))
         elif starts:
-            starts[-1].text += "\n" + line
+            starts[-1].lines.append(line)  # joined once at the end: no quadratic copying
         elif line.strip():
             yield Skipped(_("line {line}").format(line=number), _("text before the first message"))
     if not starts:
@@ -169,9 +194,11 @@ def _parse_text(label: str, data: bytes, options: Options, media: dict[str, Medi
     for start in starts:
         where = _("line {line}").format(line=start.line)
         when = _timestamp(label, where, start, order).replace(tzinfo=tz)
-        author, sep, body = start.text.partition(": ")
+        text = start.text
+        author, sep, body = text.partition(": ")
         author = author.translate(_BIDI).strip().lstrip("~").strip("\u202f\u00a0 ")
-        if not sep or not author or len(author) > 80:
+        said = (body if sep else text).translate(_BIDI).strip()
+        if not sep or not author or len(author) > 80 or SYSTEM.match(said):
             yield Skipped(where, _("a system message"))
             continue
         body = body.rstrip("\n").lstrip("\u200e")
@@ -218,7 +245,7 @@ def _draft(
             details["outcome"] = "missed"
         return Draft("", "call", datetime.min, platform, author, details, {})
     details = {"direction": direction}
-    if body in DELETED:
+    if plain.strip().removesuffix(".").casefold() in DELETED:
         details["deleted"] = True
     for marker in EDITED:
         if body.endswith(marker):
