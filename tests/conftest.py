@@ -62,10 +62,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run leaves nothing in the system's temporary directory but pytest's own folder."""
     if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checks
         return
+    # Only names blockwatch or Python's tempfile would give: other programs on the machine
+    # may write there at the same time, and their files are not ours to report.
     left = sorted(
         name
         for name in set(os.listdir(SYSTEM_TMP)) - _TMP_BEFORE
-        if not name.startswith(("pytest-of-", "uv-"))
+        if name.startswith(("blockwatch", ".blockwatch", "tmp"))
     )
     if left:
         print(f"\nthe tests left these in {SYSTEM_TMP}: {left}", file=sys.stderr)
