@@ -206,3 +206,63 @@ def test_a_long_message_of_many_lines_is_read_in_linear_time(tmp_path: Path) -> 
     lines = "\n".join(f"line {n} of a long pasted text" for n in range(100_000))
     [draft] = chat(tmp_path, f"04.07.2026, 20:41 - Unknown: start\n{lines}\n")
     assert draft.details["text"].count("\n") == 100_000
+
+
+# --------------------------------------------------------------------------- impossible dates
+
+from .conftest import run_cli, snapshot  # noqa: E402
+
+
+def _sms(date: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<smses count="1">\n'
+        f'<sms address="+447700900123" date="{date}" type="1" body="Verify now" read="0" />\n'
+        "</smses>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("date", "said"),
+    [
+        (str(EPOCH_MS // 1000), "date=1783181109 is 1970-01-21 15:19:41 UTC, before 2000"),
+        (str(EPOCH_MS * 10), "in the future"),
+    ],
+    ids=["seconds", "a digit too many"],
+)
+def test_a_date_in_the_wrong_unit_is_refused_with_the_place_and_a_hint(
+    vault_env: Env, tmp_path: Path, date: str, said: str
+) -> None:
+    path = write(tmp_path, "sms-20260705.xml", _sms(date))
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1, done.err
+    first, hint = done.err.splitlines()
+    assert "<sms> element 1" in first and said in first, first
+    assert "--accept-odd-dates" in hint
+    assert snapshot(vault_env.vault_dir) == before
+
+
+def test_odd_dates_are_kept_when_the_journalist_says_the_file_is_right(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "sms-20260705.xml", _sms(str(EPOCH_MS // 1000)))
+    assert "added 1" in do_import(vault_env, str(path), "--accept-odd-dates")
+    assert rows(vault_env)[0]["occurred_at"].startswith("1970-01-21")
+
+
+def test_a_date_beyond_any_calendar_is_a_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "sms.xml", _sms(str(EPOCH_MS * 1000)))
+    with pytest.raises(ImportFailed, match="is not a possible date"):
+        drafts(parse_sms, path)
+
+
+@pytest.mark.parametrize("unix", ["946684799", "1883181109"])  # 1999-12-31, 2029
+def test_telegram_dates_outside_2000_to_tomorrow_are_refused(tmp_path: Path, unix: str) -> None:
+    from datetime import UTC, datetime
+
+    chat = {"name": "Unknown", "id": 5, "messages": [{"id": 1, **_message("x", unix=unix)}]}
+    path = write(tmp_path, "result.json", json.dumps(chat))
+    latest = datetime(2026, 7, 6, tzinfo=UTC)
+    with pytest.raises(ImportFailed, match=r"before 2000|in the future"):
+        drafts(parse_telegram, path, latest=latest)
+    assert len(drafts(parse_telegram, path, latest=latest, accept_odd_dates=True)) == 1

@@ -72,9 +72,19 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")
     ] = False,
+    accept_odd_dates: Annotated[
+        bool,
+        typer.Option(
+            "--accept-odd-dates",
+            help="Keep dates before 2000 or in the future (refused by default: they are "
+            "usually seconds read as milliseconds, or the reverse).",
+        ),
+    ] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import call logs and chat exports: each file whole or not at all, each record once."""
+    from datetime import timedelta
+
     from blockwatch import when
     from blockwatch.errors import InputError
     from blockwatch.importers import Options
@@ -97,6 +107,8 @@ def import_(
             date_order=date_order,
             mine=mine,
             column_map=mapping,
+            latest=st.env.now() + timedelta(days=1),
+            accept_odd_dates=accept_odd_dates,
         )
         summaries: list[dict[str, Any]] = []
         for path in files:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from blockwatch.i18n import _
-from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed, Skipped
+from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed, Skipped, check_date
 
 _PAIR = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
 _TAIL = 16  # bytes held back between chunks so a pair is never split
@@ -104,14 +104,22 @@ def _element(tag: str, n: int) -> str:
     return _("<{tag}> element {n}").format(tag=tag, n=n)
 
 
-def _when(path: Path, stamp: str | None, tag: str, n: int) -> datetime:
-    if stamp is None or not stamp.lstrip("-").isdigit():
+def _when(path: Path, stamp: str | None, tag: str, n: int, options: Options) -> datetime:
+    if stamp is None or not stamp.lstrip("-").isdigit() or len(stamp) > 16:
         raise ImportFailed(
             str(path),
             _element(tag, n),
-            _("date={stamp!r} is not epoch milliseconds").format(stamp=stamp),
+            _("date={stamp!r} is not epoch milliseconds").format(stamp=(stamp or "")[:40]),
         )
-    return _EPOCH + timedelta(milliseconds=int(stamp))  # exact: no float on the way
+    try:
+        when = _EPOCH + timedelta(milliseconds=int(stamp))  # exact: no float on the way
+    except OverflowError:
+        raise ImportFailed(
+            str(path),
+            _element(tag, n),
+            _("date={stamp!r} is not a possible date").format(stamp=stamp),
+        ) from None
+    return check_date(str(path), _element(tag, n), when, f"date={stamp}", options)
 
 
 def parse_calls(path: Path, options: Options) -> Parsed:
@@ -158,7 +166,7 @@ def parse_calls(path: Path, options: Options) -> Parsed:
         yield Draft(
             key=f"{stamp}|{key_number}|{type_}",
             kind="call",
-            occurred_at=_when(path, stamp, "call", n),
+            occurred_at=_when(path, stamp, "call", n, options),
             platform=platform,
             counterparty=number,
             details=details,
@@ -237,7 +245,7 @@ def parse_sms(path: Path, options: Options) -> Parsed:
                 )
             ),
             kind="message",
-            occurred_at=_when(path, _value(element, "date"), element.tag, n),
+            occurred_at=_when(path, _value(element, "date"), element.tag, n, options),
             platform=options.platform or "sms",
             counterparty=address,
             details=details,

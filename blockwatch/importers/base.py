@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from blockwatch.errors import InputError
@@ -35,6 +35,45 @@ class Options:
     # Records another process builds (a parallel import): a parser may yield None for record
     # number ``n`` (0-based) when ``others(n)``, instead of reading it.
     others: Callable[[int], bool] | None = None
+    # Instants a phone or app can have written: from EARLIEST to ``latest`` (the import's own
+    # time plus a day, set by the importer).  Outside them a date is refused, unless the user
+    # says the file is right (``--accept-odd-dates``).
+    latest: datetime | None = None
+    accept_odd_dates: bool = False
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def check_date(file: str, where: str, when: datetime, written: str, options: Options) -> datetime:
+    """``when`` if it is a date a phone could have recorded; else ImportFailed naming it."""
+    if options.accept_odd_dates:
+        return when
+    if when < EARLIEST:
+        raise ImportFailed(
+            file,
+            where,
+            _("{written} is {when}, before 2000").format(
+                written=written, when=when.strftime("%Y-%m-%d %H:%M:%S %Z")
+            ),
+            hint=_(
+                "a date in seconds where milliseconds are expected looks like this; if the file "
+                "is right, import it with --accept-odd-dates"
+            ),
+        )
+    if options.latest is not None and when > options.latest:
+        raise ImportFailed(
+            file,
+            where,
+            _("{written} is {when}, in the future").format(
+                written=written, when=when.strftime("%Y-%m-%d %H:%M:%S %Z")
+            ),
+            hint=_(
+                "a date in milliseconds where seconds are expected, or a phone's wrong clock, "
+                "looks like this; if the file is right, import it with --accept-odd-dates"
+            ),
+        )
+    return when
 
 
 @dataclass

@@ -17,7 +17,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from blockwatch.i18n import _
-from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed, Skipped, load_json
+from blockwatch.importers.base import (
+    Draft,
+    ImportFailed,
+    Options,
+    Parsed,
+    Skipped,
+    check_date,
+    load_json,
+)
 
 MAX_JSON_BYTES = 1024**3
 OUTCOMES = {"missed": "missed", "busy": "rejected", "hangup": "answered", "disconnect": "answered"}
@@ -78,13 +86,14 @@ def _when(path: Path, where: str, message: dict[str, Any], options: Options) -> 
     stamp = message.get("date_unixtime")
     if isinstance(stamp, str) and stamp.isdigit():
         try:
-            return datetime.fromtimestamp(int(stamp[:20]), tz=UTC)
+            instant = datetime.fromtimestamp(int(stamp[:20]), tz=UTC)
         except (OverflowError, ValueError, OSError):
             raise ImportFailed(
                 str(path),
                 where,
                 _("date_unixtime={stamp!r} is not a possible date").format(stamp=stamp[:40]),
             ) from None
+        return check_date(str(path), where, instant, f"date_unixtime={stamp}", options)
     local = message.get("date")
     if stamp is None and isinstance(local, str):
         try:
@@ -93,7 +102,8 @@ def _when(path: Path, where: str, message: dict[str, Any], options: Options) -> 
             pass
         else:
             if naive.tzinfo is None:
-                return naive.replace(tzinfo=ZoneInfo(options.timezone))
+                instant = naive.replace(tzinfo=ZoneInfo(options.timezone))
+                return check_date(str(path), where, instant, f"date={local}", options)
     raise ImportFailed(
         str(path),
         where,
