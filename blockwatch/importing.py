@@ -367,7 +367,9 @@ def record_uid(fmt: str, key: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _check_file(path: Path) -> tuple[int, str]:
+def check_readable(path: Path, read: Callable[[Any], None] = lambda f: None) -> None:
+    """``path`` is a file that can be read (``read`` then reads it), else one clear error.
+    Checked before the passphrase is asked for, and again when the file is imported."""
     try:
         if not path.is_file():
             raise InputError(
@@ -376,15 +378,24 @@ def _check_file(path: Path) -> tuple[int, str]:
                 ).format(path=path),
                 hint=_("give the path of an exported file"),
             )
-        digest, size = hashlib.sha256(), 0
         with open(path, "rb") as f:
-            while chunk := f.read(1024 * 1024):
-                digest.update(chunk)
-                size += len(chunk)
+            read(f)
     except OSError as e:
         raise InputError(
             _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
         ) from None
+
+
+def _check_file(path: Path) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+
+    def hash_all(f: Any) -> None:
+        nonlocal size
+        while chunk := f.read(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+
+    check_readable(path, hash_all)
     return size, digest.hexdigest()
 
 

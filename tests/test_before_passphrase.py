@@ -43,6 +43,11 @@ MISTAKES = [
     (["export", "{tmp}/new.zip", "--at-time", "whenever"], "cannot read 'whenever'"),
     (["export", "{tmp}/new.zip", "--lang", "de"], "'de'"),
     (["letter", "police", "--out", "{tmp}/exists.md"], "already exists"),
+    (["import", "{tmp}/calls-20260705.xml"], "does not exist"),
+    (["import", "{tmp}"], "is not a file"),
+    (["import", "{tmp}/shot.png", "--timezone", "Mars/Olympus"], "unknown time zone"),
+    (["import", "{tmp}/shot.png", "--date-order", "ydm"], "ydm"),
+    (["import", "{tmp}/shot.png", "--column-map", "number"], "number"),
     (["letter", "police", "--out", "{tmp}/letter.pdf"], ".md or .html"),
 ]
 
@@ -64,6 +69,7 @@ def test_a_mistake_is_named_before_the_passphrase(
         ["log", "appeal", "--to", "police", "--due-in", "5 working days"],
         ["export", "{tmp}/new.zip", "--at-time", "2026-07-05 10:00"],
         ["appeal", "1", "--status", "sent"],
+        ["import", "{tmp}/shot.png", "--timezone", "Europe/Moscow"],
     ],
     ids=lambda a: " ".join(a[:2]),
 )

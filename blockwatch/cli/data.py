@@ -89,7 +89,7 @@ def import_(
     from blockwatch.errors import InputError
     from blockwatch.importers import Options
     from blockwatch.importers.csvcalls import parse_map
-    from blockwatch.importing import import_file
+    from blockwatch.importing import check_readable, import_file
 
     st = state(ctx)
     if date_order not in (None, "dmy", "mdy", "ymd"):
@@ -97,6 +97,10 @@ def import_(
             _("--date-order {date_order!r} is not dmy or mdy").format(date_order=date_order)
         )
     mapping = parse_map(column_map)
+    for path in files:  # a mistake costs no passphrase
+        check_readable(path)
+    if timezone:
+        when.zone(timezone)
     with open_vault(st) as v:
         zone = timezone or v.settings.timezone
         when.zone(zone)
