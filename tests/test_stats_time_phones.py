@@ -63,6 +63,16 @@ def test_the_busiest_window_is_an_hour_that_excludes_its_end() -> None:
 # --------------------------------------------------------------------------- times
 
 
+def test_an_impossible_time_of_day_names_it_and_the_range() -> None:
+    now = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)
+    with pytest.raises(InputError) as info:
+        when.parse_when("yesterday 19:60", "Asia/Almaty", now)
+    assert info.value.message == "19:60 is not a time of day"
+    assert info.value.hint == (
+        "hours go from 00 to 23 and minutes from 00 to 59, e.g. 'yesterday 19:04'"
+    )
+
+
 @pytest.mark.parametrize("phrase", ["yesterday 19:60", "yesterday 25:30", "вчера в 24:00"])
 def test_an_impossible_time_of_day_is_refused_not_dropped(phrase: str) -> None:
     now = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)
