@@ -188,3 +188,15 @@ def test_a_non_geographic_number_has_no_region() -> None:
     )
     party = phones.counterparty(freephone, "KZ", strict=False)
     assert party["e164"] == freephone and party["region"] is None and party["foreign"] is None
+
+
+def test_a_leading_00_is_the_international_prefix() -> None:
+    party = phones.counterparty("0044 7700 900123", "KZ")
+    assert party["e164"] == "+447700900123" and party["region"] == "GB"
+
+
+def test_the_future_is_shown_in_the_vaults_zone_whatever_offset_was_typed() -> None:
+    now = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)
+    with pytest.raises(InputError) as info:
+        when.parse_when("2026-07-06T12:00+03:00", "Asia/Almaty", now)
+    assert "(2026-07-06T14:00:00+05:00)" in info.value.message
