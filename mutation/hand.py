@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 S = "tests/test_survivors.py::"
+T = "tests/test_stats_time_phones.py::"
 
 # name: (file, text, replacement, test)
 MUTANTS: dict[str, tuple[str, str, str, str]] = {
@@ -213,6 +214,55 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         "os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, \"O_BINARY\", 0), 0o600)",
         "os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, \"O_BINARY\", 0), 0o666)",
         S + "test_bundle_files_are_0600_whatever_the_umask",
+    ),
+    # Survivors of the first mutmut run, killed by tests written after it (issue 20).
+    "an impossible time of day loses its hint": (
+        "blockwatch/when.py",
+        "            hint=_(\"hours go from 00 to 23 and minutes from 00 to 59, e.g. 'yesterday 19:04'\"),",
+        "            hint=None,",
+        T + "test_an_impossible_time_of_day_names_it_and_the_range",
+    ),
+    "an impossible time of day is not named": (
+        "blockwatch/when.py",
+        """_("{time} is not a time of day").format(time=f"{m['h']}:{m['m']}")""",
+        """_("{time} is not a time of day").format(time=None)""",
+        T + "test_an_impossible_time_of_day_names_it_and_the_range",
+    ),
+    "the future shown in the offset typed": (
+        "blockwatch/when.py",
+        "text=repr(text), when=format_instant(when, zone_name)",
+        "text=repr(text), when=format_instant(when, None)",
+        T + "test_the_future_is_shown_in_the_vaults_zone_whatever_offset_was_typed",
+    ),
+    "00 not read as +": (
+        "blockwatch/phones.py",
+        'text = "+" + text[2:]',
+        "pass",
+        T + "test_a_leading_00_is_the_international_prefix",
+    ),
+    "a period's hint lost": (
+        "blockwatch/deadlines.py",
+        "        hint=_(\n            \"write e.g. '5 working days'",
+        "        hint=None and _(\n            \"write e.g. '5 working days'",
+        "tests/test_deadlines.py::test_an_unreadable_period_is_named_with_examples_of_what_works",
+    ),
+    "working days in the default region only": (
+        "blockwatch/deadlines.py",
+        "        return add_working_days(start, n, region)",
+        "        return add_working_days(start, n)",
+        "tests/test_deadlines.py::test_working_days_follow_the_region_given",
+    ),
+    "the busiest hour includes its end": (
+        "blockwatch/stats.py",
+        "stamps[end] < stamp + span:",
+        "stamps[end] <= stamp + span:",
+        T + "test_the_busiest_window_is_an_hour_that_excludes_its_end",
+    ),
+    "statistics in the computer's zone": (
+        "blockwatch/stats.py",
+        "    tz = ZoneInfo(zone)",
+        "    tz = None",
+        T + "test_days_and_hours_are_counted_in_the_zone_given",
     ),
 }
 
