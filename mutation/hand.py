@@ -240,6 +240,36 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         "pass",
         T + "test_a_leading_00_is_the_international_prefix",
     ),
+    "a short code stored without its region": (
+        "blockwatch/phones.py",
+        '            "region": home,',
+        '            "REGION": home,',
+        T + "test_every_field_of_a_number_is_stored_as_classified",
+    ),
+    "validity not stored": (
+        "blockwatch/phones.py",
+        "    valid = phonenumbers.is_valid_number(number)",
+        "    valid = None",
+        T + "test_every_field_of_a_number_is_stored_as_classified",
+    ),
+    "an unknown number type stored as empty text": (
+        "blockwatch/phones.py",
+        "    type_name = None\n",
+        '    type_name = ""\n',
+        T + "test_every_field_of_a_number_is_stored_as_classified",
+    ),
+    "a plus sign taken for a short code": (
+        "blockwatch/phones.py",
+        'if len(digits) < _SHORT_DIGITS and not text.startswith("+"):',
+        "if len(digits) < _SHORT_DIGITS:",
+        T + "test_every_field_of_a_number_is_stored_as_classified",
+    ),
+    "an impossible short number not quoted": (
+        "blockwatch/phones.py",
+        "        if strict and not valid:\n            raise _impossible(raw)",
+        "        if strict and not valid:\n            raise _impossible(None)",
+        T + "test_an_impossible_number_is_quoted_as_typed",
+    ),
     "a period's hint lost": (
         "blockwatch/deadlines.py",
         "        hint=_(\n            \"write e.g. '5 working days'",

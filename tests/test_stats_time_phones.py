@@ -200,3 +200,37 @@ def test_the_future_is_shown_in_the_vaults_zone_whatever_offset_was_typed() -> N
     with pytest.raises(InputError) as info:
         when.parse_when("2026-07-06T12:00+03:00", "Asia/Almaty", now)
     assert "(2026-07-06T14:00:00+05:00)" in info.value.message
+
+
+def _party(raw: str, **fields: object) -> dict[str, object]:
+    base: dict[str, object] = {"raw": raw, "type": "number", "e164": None, "region": None}
+    return {**base, "foreign": None, "valid": False, "number_type": None, **fields}
+
+
+@pytest.mark.parametrize(
+    ("raw", "strict", "stored"),
+    [
+        ("112", True, _party("112", region="KZ", foreign=False, valid=True, number_type="short_code")),
+        ("1414", False, _party("1414", region="KZ", foreign=False, number_type="short_code")),
+        ("0", False, _party("0", region="KZ", foreign=False, number_type="short_code")),
+        ("+1 414", False, _party("+1 414")),  # a plus sign: never a short code
+        (
+            "+77011234567",
+            True,
+            _party("+77011234567", e164="+77011234567", region="KZ", foreign=False, valid=True, number_type="mobile"),
+        ),
+        ("+77001234", False, _party("+77001234", e164="+77001234", region="KZ", foreign=False)),
+        ("+447700900123", True, _party("+447700900123", e164="+447700900123", region="GB", foreign=True)),
+    ],
+)
+def test_every_field_of_a_number_is_stored_as_classified(
+    raw: str, strict: bool, stored: dict[str, object]
+) -> None:
+    assert dict(phones.counterparty(raw, "KZ", strict=strict)) == stored
+
+
+@pytest.mark.parametrize("raw", ["99", "+7", "1"])
+def test_an_impossible_number_is_quoted_as_typed(raw: str) -> None:
+    with pytest.raises(InputError) as info:
+        phones.counterparty(raw, "KZ")
+    assert info.value.message == f"{raw!r} is not a possible phone number"
