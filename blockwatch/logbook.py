@@ -7,52 +7,18 @@ is touched, so bad input leaves the vault exactly as it was.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from blockwatch import incidents, phones, when, words
+from blockwatch import incidents, inputs, phones, when, words
 from blockwatch.errors import InputError, NotFound
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
-from blockwatch.vault import Filter, Vault, check_attachment, read_attachment
+from blockwatch.inputs import due_date
+from blockwatch.vault import Filter, Vault, read_attachment
 
-
-@dataclass
-class Typed:
-    """The fields of one ``log`` or ``amend`` command, as strings and flags (None = not given)."""
-
-    at: str | None = None
-    due_in: str | None = None  # a period after ``at``: "5 working days", "1 month"
-    platform: str | None = None
-    counterparty: str | None = None
-    note: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-    attach: list[Path] = field(default_factory=list)
-
-
-def precheck(kind: str | None, typed: Typed, now: datetime) -> None:
-    """Everything about ``typed`` that can be checked without the vault, so that a mistake costs
-    no passphrase: the time and period are readable, the choices and texts allowed, the files
-    there.  What needs the vault (its zone, home region, incident numbers) is checked again
-    when it is open."""
-    from blockwatch import deadlines
-
-    if typed.at is not None:
-        when.parse_when(typed.at, "UTC", now, allow_future=True)  # readable at all
-    if typed.due_in is not None:
-        deadlines.parse_period(typed.due_in)
-    if typed.details.get("due") is not None:
-        _date(typed.details["due"])
-    incidents.platform(typed.platform)
-    incidents.text(typed.note, "note")
-    if kind is not None:
-        incidents.check_kinds([kind])
-        plain = {k: v for k, v in typed.details.items() if k not in ("about", "due")}
-        incidents.details(kind, plain)
-    for path in typed.attach:
-        check_attachment(path)
+Typed = inputs.Typed  # the fields of one command as typed (checked by inputs.precheck)
 
 
 def log(vault: Vault, kind: str, typed: Typed) -> Incident:
@@ -121,7 +87,7 @@ def _deadline(typed: Typed, day: date) -> dict[str, Any]:
         if details.get("due") is not None:
             raise InputError(_("give either --due or --due-in, not both"))
         details["due"] = deadlines.due_after(day, typed.due_in).isoformat()
-    if details.get("due") is not None and _date(details["due"]) < day:
+    if details.get("due") is not None and due_date(details["due"]) < day:
         raise InputError(
             _("--due {due} is before the appeal itself ({day})").format(
                 due=details["due"], day=day.isoformat()
@@ -205,15 +171,5 @@ def _resolve(vault: Vault, details: dict[str, Any]) -> dict[str, Any]:
     elif "about" in out:
         out["about"] = None
     if out.get("due") is not None:
-        out["due"] = _date(out["due"]).isoformat()
+        out["due"] = due_date(out["due"]).isoformat()
     return out
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            _("--due {text} is not a date").format(text=repr(text)),
-            hint=_("write it as YYYY-MM-DD, e.g. 2026-07-20"),
-        ) from None

@@ -29,7 +29,7 @@ LAYERS = [
     ["report"],
     ["importing", "logbook", "files"],
     ["vault", "importers"],
-    ["ledger", "incidents", "kinds", "phones", "when", "deadlines", "words", "stats"],
+    ["ledger", "incidents", "kinds", "inputs", "phones", "when", "deadlines", "words", "stats"],
     ["env"],
     ["i18n", "errors", "documents", "blockwatch"],
 ]

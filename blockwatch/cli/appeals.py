@@ -36,13 +36,14 @@ def appeal(
     at: At = None,
 ) -> None:
     """Record what became of an appeal (sent, acknowledged, answered, rejected, …)."""
-    from blockwatch import incidents, logbook
+    from blockwatch import incidents, inputs, logbook
     from blockwatch.errors import UsageError
 
     if status is None:
         raise UsageError(_("--status is missing"), hint=_("e.g. --status rejected"))
     st = state(ctx)
-    logbook.precheck(None, logbook.Typed(at=at, note=note, attach=list(attach or [])), st.env.now())
+    typed = inputs.Typed(at=at, note=note, attach=list(attach or []))
+    inputs.precheck(None, typed, st.env.now())
     incidents.details("appeal", {"status": status})  # before the passphrase, too
     with open_vault(st) as v:
         view = logbook.set_status(

@@ -154,7 +154,7 @@ def _log(
     due_in: str | None = None,
     **details: Any,
 ) -> None:
-    from blockwatch import logbook
+    from blockwatch import inputs, logbook
 
     st = state(ctx)
     typed = logbook.Typed(
@@ -166,7 +166,7 @@ def _log(
         details=details,
         attach=list(attach or []),
     )
-    logbook.precheck(kind, typed, st.env.now())  # a mistake costs no passphrase
+    inputs.precheck(kind, typed, st.env.now())  # a mistake costs no passphrase
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.log(v, kind, typed)
     _done(st, _("Logged incident {id}").format(id=view["id"]), view)
@@ -408,7 +408,7 @@ def amend(
     status: Status = None,
 ) -> None:
     """Correct an incident. The original stays in the ledger; 'show' lists both."""
-    from blockwatch import logbook
+    from blockwatch import inputs, logbook
 
     st = state(ctx)
     details = {
@@ -439,7 +439,7 @@ def amend(
         details=details,
         attach=list(attach or []),
     )
-    logbook.precheck(None, typed, st.env.now())  # a mistake costs no passphrase
+    inputs.precheck(None, typed, st.env.now())  # a mistake costs no passphrase
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.amend(v, incident_id, typed, why)
     _done(st, _("Amended incident {id}").format(id=view["id"]), view)

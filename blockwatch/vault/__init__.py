@@ -7,7 +7,7 @@ the reading; ``check`` replays and verifies everything.  All of blockwatch's SQL
 
 from __future__ import annotations
 
-from blockwatch.vault.blobs import Attachment, check_attachment, read_attachment
+from blockwatch.vault.blobs import Attachment, read_attachment
 from blockwatch.vault.lifecycle import (
     change_passphrase,
     create,
@@ -25,7 +25,6 @@ __all__ = [
     "Filter",
     "Vault",
     "change_passphrase",
-    "check_attachment",
     "create",
     "ensure_absent",
     "exists",

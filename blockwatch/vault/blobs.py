@@ -16,6 +16,7 @@ from typing import Any
 from blockwatch import incidents
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.i18n import _
+from blockwatch.inputs import check_attachment
 from blockwatch.vault.schema import CHUNK_BYTES
 
 
@@ -36,27 +37,6 @@ class Attachment:
             "size": self.size,
             "media_type": self.media_type,
         }
-
-
-def check_attachment(path: Path, read: Callable[[Any], None] = lambda f: None) -> None:
-    """A file the user named exists and can be read (``read`` then reads it); else one clear
-    input error.  Called before the passphrase is asked for, and again when it is stored."""
-    try:
-        if not path.is_file():
-            raise InputError(
-                (
-                    _("attachment {path} is not a file")
-                    if path.exists()
-                    else _("attachment {path} does not exist")
-                ).format(path=repr(str(path))),
-                hint=_("check the path given to --attach"),
-            )
-        with open(path, "rb") as f:
-            read(f)
-    except OSError as e:
-        raise InputError(
-            _("cannot read attachment {path!r}: {reason}").format(path=str(path), reason=e.strerror)
-        ) from None
 
 
 def read_attachment(path: Path) -> Attachment:
