@@ -273,6 +273,11 @@ def _resign(files: dict[str, bytes], root: str, key) -> None:  # type: ignore[no
     files[f"{root}/signer.pem"] = key.public_key().public_bytes(
         Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
     )
+    _sign_tags(files, root, key)
+
+
+def _sign_tags(files: dict[str, bytes], root: str, key) -> None:  # type: ignore[no-untyped-def]
+    """Re-hash the tag files and sign the tag manifest with ``key``."""
     tags = {
         n.split("/", 1)[1]: d
         for n, d in files.items()

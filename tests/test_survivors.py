@@ -29,7 +29,7 @@ from blockwatch.vault import keyslots
 from blockwatch.vault.check import check
 
 from .conftest import PASSPHRASE
-from .test_bundle import _resign, export, members, rezip, top
+from .test_bundle import _resign, _sign_tags, export, members, rezip, top
 from .test_import import EPOCH_MS, call, calls_xml
 from .test_vault import _tamper, log_note
 
@@ -150,17 +150,23 @@ def bundle(opened: vault.Vault, tmp_path: Path) -> Path:
     return export(fill(opened, tmp_path), tmp_path / "good.zip")
 
 
-def test_verify_refuses_a_forged_second_copy_of_an_incident(
-    opened: vault.Vault, bundle: Path, tmp_path: Path
-) -> None:
+def _forged(v: vault.Vault, bundle: Path, member: str, edit) -> BundleInvalid:  # type: ignore[no-untyped-def]
+    """The key holder edits a JSON member of ``bundle``, re-hashes and re-signs: the error."""
     files = members(bundle)
     root = top(files)
-    views = json.loads(files[f"{root}/data/incidents.json"])
-    files[f"{root}/data/incidents.json"] = json.dumps([*views, views[1]]).encode()
-    _resign(files, root, opened._signer)
+    name = f"{root}/data/{member}"
+    files[name] = json.dumps(edit(json.loads(files[name]))).encode()
+    _resign(files, root, v._signer)
     with pytest.raises(BundleInvalid) as info:
-        verify_bundle(rezip(files, tmp_path / "forged.zip"))
-    assert info.value.check == 8
+        verify_bundle(rezip(files, bundle.with_name("forged.zip")))
+    return info.value
+
+
+def test_verify_refuses_a_forged_second_copy_of_an_incident(
+    opened: vault.Vault, bundle: Path
+) -> None:
+    error = _forged(opened, bundle, "incidents.json", lambda views: [*views, views[1]])
+    assert error.check == 8
 
 
 def test_verify_refuses_a_ledger_re_signed_by_another_key_even_unpinned(
@@ -187,18 +193,13 @@ def test_verify_refuses_a_ledger_re_signed_by_another_key_even_unpinned(
     assert info.value.check == 7 and "another key or origin" in info.value.message
 
 
-def test_verify_refuses_a_repeated_ledger_entry(
-    opened: vault.Vault, bundle: Path, tmp_path: Path
-) -> None:
-    files = members(bundle)
-    root = top(files)
-    proofs = json.loads(files[f"{root}/data/ledger.json"])
-    proofs["entries"].insert(2, proofs["entries"][1])
-    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
-    _resign(files, root, opened._signer)
-    with pytest.raises(BundleInvalid) as info:
-        verify_bundle(rezip(files, tmp_path / "forged.zip"))
-    assert info.value.check == 7 and "increasing order" in info.value.message
+def test_verify_refuses_a_repeated_ledger_entry(opened: vault.Vault, bundle: Path) -> None:
+    def repeat(proofs: dict) -> dict:  # type: ignore[type-arg]
+        proofs["entries"].insert(2, proofs["entries"][1])
+        return proofs
+
+    error = _forged(opened, bundle, "ledger.json", repeat)
+    assert error.check == 7 and "increasing order" in error.message
 
 
 def test_a_pinned_fingerprint_must_match_whole_not_as_a_prefix(
@@ -230,20 +231,7 @@ def test_payload_oxum_must_count_the_payload(opened: vault.Vault, bundle: Path, 
         for line in lines
     ]
     files[info_name] = ("\n".join(wrong) + "\n").encode()
-    from .test_bundle import _other_key_pem  # noqa: F401 - keeps the helpers' module loaded
-
-    tags = {
-        n.split("/", 1)[1]: d
-        for n, d in files.items()
-        if "/data/" not in n and not n.endswith(("tagmanifest-sha256.txt", ".sig"))
-    }
-    import hashlib
-
-    manifest = "".join(
-        f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in sorted(tags.items())
-    ).encode()
-    files[f"{root}/tagmanifest-sha256.txt"] = manifest
-    files[f"{root}/tagmanifest-sha256.txt.sig"] = opened._signer.sign(manifest)
+    _sign_tags(files, root, opened._signer)  # the payload manifest as it was: only Oxum lies
     with pytest.raises(BundleInvalid) as info:
         verify_bundle(rezip(files, tmp_path / "oxum.zip"))
     assert info.value.check == 2 and "Payload-Oxum" in info.value.message

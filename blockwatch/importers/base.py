@@ -50,30 +50,21 @@ def check_date(file: str, where: str, when: datetime, written: str, options: Opt
     if options.accept_odd_dates:
         return when
     if when < EARLIEST:
-        raise ImportFailed(
-            file,
-            where,
-            _("{written} is {when}, before 2000").format(
-                written=written, when=when.strftime("%Y-%m-%d %H:%M:%S %Z")
-            ),
-            hint=_(
-                "a date in seconds where milliseconds are expected looks like this; if the file "
-                "is right, import it with --accept-odd-dates"
-            ),
+        message = _("{written} is {when}, before 2000")
+        hint = _(
+            "a date in seconds where milliseconds are expected looks like this; if the file "
+            "is right, import it with --accept-odd-dates"
         )
-    if options.latest is not None and when > options.latest:
-        raise ImportFailed(
-            file,
-            where,
-            _("{written} is {when}, in the future").format(
-                written=written, when=when.strftime("%Y-%m-%d %H:%M:%S %Z")
-            ),
-            hint=_(
-                "a date in milliseconds where seconds are expected, or a phone's wrong clock, "
-                "looks like this; if the file is right, import it with --accept-odd-dates"
-            ),
+    elif options.latest is not None and when > options.latest:
+        message = _("{written} is {when}, in the future")
+        hint = _(
+            "a date in milliseconds where seconds are expected, or a phone's wrong clock, "
+            "looks like this; if the file is right, import it with --accept-odd-dates"
         )
-    return when
+    else:
+        return when
+    shown = when.strftime("%Y-%m-%d %H:%M:%S %Z")
+    raise ImportFailed(file, where, message.format(written=written, when=shown), hint=hint)
 
 
 @dataclass
