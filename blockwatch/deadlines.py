@@ -25,10 +25,8 @@ _UNITS = [
     ("weeks", r"weeks?|недел\w*|апта\w*"),
     ("months", r"months?|месяц\w*|ай\w*"),
 ]
-_PHRASE = re.compile(
-    r"^\s*(?:in\s+|через\s+|в\s+течение\s+)?(?P<n>\d{1,3})\s*(?P<unit>.+?)\s*(?:ішінде)?\s*$",
-    re.IGNORECASE,
-)
+_LEAD = re.compile(r"^\s*(?:in\s+|через\s+|в\s+течение\s+)?", re.IGNORECASE)
+_TAIL = re.compile(r"\s*(?:ішінде)?\s*$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
@@ -59,11 +57,16 @@ def add_months(start: date, n: int) -> date:
 
 
 def parse_period(phrase: str) -> tuple[int, str]:
-    m = _PHRASE.match(phrase)
-    if m:
+    """(number, unit) of a period, its number in digits or words ("5 working days", "пять
+    рабочих дней", "бес жұмыс күні"); every word must be a part of it."""
+    from blockwatch import numerals
+
+    rest = _TAIL.sub("", _LEAD.sub("", phrase.lower(), count=1), count=1)
+    number = numerals.leading_number(rest)
+    if number is not None and 0 < number[0] < 1000:
         for unit, pattern in _UNITS:
-            if re.fullmatch(pattern, m["unit"].strip(), re.IGNORECASE):
-                return int(m["n"]), unit
+            if re.fullmatch(pattern, number[1].strip(), re.IGNORECASE):
+                return number[0], unit
     raise InputError(
         _("cannot read the period {phrase}").format(phrase=repr(phrase)),
         hint=_(

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from blockwatch import files, incidents, logbook, when
-from blockwatch.env import check_language
+from blockwatch.env import Env, check_language
 from blockwatch.errors import InputError
 from blockwatch.i18n import _
 from blockwatch.vault import Vault
@@ -35,7 +35,8 @@ class LetterRequest:
     name: str | None = None
     force: bool = False
 
-    def check(self) -> None:
+    def check(self, env: Env) -> None:
+        from blockwatch import inputs
         from blockwatch.report import letters
 
         if self.kind not in letters.TYPES:
@@ -55,6 +56,7 @@ class LetterRequest:
                 hint=_("choose another name, or add --force"),
             )
         incidents.check_kinds(self.kinds or ())
+        inputs.check_times(env, self.since, self.until)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def draft_letter(vault: Vault, request: LetterRequest, now: datetime) -> Drafted
     from blockwatch.bundle.verify import bundle_reference
     from blockwatch.report import letters
 
-    request.check()
+    request.check(vault.env)
     zone = vault.settings.timezone
     where = logbook.selection(
         vault,

@@ -29,6 +29,7 @@ ENV_NEW_PASSPHRASE_COMMAND = "BLOCKWATCH_NEW_PASSPHRASE_COMMAND"
 ENV_NEW_PASSPHRASE_FILE = "BLOCKWATCH_NEW_PASSPHRASE_FILE"
 ENV_NEW_PASSPHRASE = "BLOCKWATCH_NEW_PASSPHRASE"
 ENV_LANG = "BLOCKWATCH_LANG"
+ENV_DATE_ORDER = "BLOCKWATCH_DATE_ORDER"
 
 
 def check_language(value: str, where: str, error: type[BlockwatchError] = UsageError) -> str:
@@ -74,6 +75,7 @@ class Env:
     now: Callable[[], datetime] = _utc_now
     kdf: KdfCost = field(default_factory=KdfCost)
     debug: bool = False
+    date_order: str | None = None  # --date-order, for numeric dates typed in this run
 
     @classmethod
     def from_os(cls, vault: Path | None = None, debug: bool = False) -> Env:
@@ -87,6 +89,11 @@ class Env:
             interactive=sys.stdin is not None and sys.stdin.isatty(),
             debug=debug,
         )
+
+    def chosen_date_order(self) -> str | None:
+        """How this run reads numeric dates, if chosen: --date-order, else BLOCKWATCH_DATE_ORDER;
+        None leaves it to the vault's home region (``when.date_order``)."""
+        return self.date_order or self.environ.get(ENV_DATE_ORDER) or None  # when.check_order
 
     def chosen_language(self, given: str | None = None) -> str | None:
         """The language chosen for this run: --lang, else BLOCKWATCH_LANG, else None."""

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blockwatch import incidents, when
 from blockwatch.errors import InputError
 from blockwatch.i18n import _
+
+if TYPE_CHECKING:
+    from blockwatch.env import Env
 
 
 @dataclass
@@ -54,15 +57,15 @@ def check_attachment(path: Path, read: Callable[[Any], None] = lambda f: None) -
         ) from None
 
 
-def precheck(kind: str | None, typed: Typed, now: datetime) -> None:
+def precheck(kind: str | None, typed: Typed, env: Env) -> None:
     """Everything about ``typed`` that can be checked without the vault, so that a mistake costs
     no passphrase: the time and period are readable, the choices and texts allowed, the files
     there.  What needs the vault (its zone, home region, incident numbers) is checked again
-    when it is open."""
+    when it is open (until the home region is known, a numeric date need only be readable in
+    some order, or in the run's --date-order)."""
     from blockwatch import deadlines
 
-    if typed.at is not None:
-        when.parse_when(typed.at, "UTC", now, allow_future=True)  # readable at all
+    check_times(env, typed.at)
     if typed.due_in is not None:
         deadlines.parse_period(typed.due_in)
     if typed.details.get("due") is not None:
@@ -75,6 +78,16 @@ def precheck(kind: str | None, typed: Typed, now: datetime) -> None:
         incidents.details(kind, plain)
     for path in typed.attach:
         check_attachment(path)
+
+
+def check_times(env: Env, *texts: str | None) -> None:
+    """--since, --until, --at-time and the like are readable, before the passphrase is asked
+    for (in the run's date order if one was chosen, else in some order)."""
+    chosen = env.chosen_date_order()
+    order = when.check_order(chosen) if chosen else when.ANY_ORDER
+    for text in texts:
+        if text is not None:
+            when.parse_when(text, "UTC", env.now(), order=order, allow_future=True)
 
 
 def due_date(text: str) -> date:

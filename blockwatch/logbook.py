@@ -7,7 +7,7 @@ is touched, so bad input leaves the vault exactly as it was.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ Typed = inputs.Typed  # the fields of one command as typed (checked by inputs.pr
 def log(vault: Vault, kind: str, typed: Typed) -> Incident:
     settings = vault.settings
     now = vault.env.now()
-    occurred = when.parse_when(typed.at, settings.timezone, now) if typed.at else now
+    occurred = read_time(vault, typed.at) if typed.at else now
     typed.details = _deadline(typed, occurred.astimezone(when.zone(settings.timezone)).date())
     party = (
         phones.counterparty(typed.counterparty, settings.home_region)
@@ -45,12 +45,22 @@ def log(vault: Vault, kind: str, typed: Typed) -> Incident:
     return vault.add_incident(body, attachments)
 
 
+def read_time(vault: Vault, text: str, *, allow_future: bool = False) -> datetime:
+    """A time typed for this vault: in its zone, numeric dates in its home region's order
+    (or the run's --date-order)."""
+    settings = vault.settings
+    order = when.date_order(settings.home_region, vault.env.chosen_date_order())
+    return when.parse_when(
+        text, settings.timezone, vault.env.now(), order=order, allow_future=allow_future
+    )
+
+
 def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) -> Incident:
     current = vault.incident(incident_id)
     settings = vault.settings
     changes: dict[str, Any] = {}
     if typed.at is not None:
-        occurred = when.parse_when(typed.at, settings.timezone, vault.env.now())
+        occurred = read_time(vault, typed.at)
         changes["occurred_at"] = when.format_instant(occurred, settings.timezone)
         changes["timezone"] = settings.timezone
     if typed.platform is not None:
@@ -116,9 +126,7 @@ def set_status(
             hint=_("only appeals have a status; 'blockwatch appeals' lists them"),
         )
     incidents.details("appeal", {"status": status})  # validates the value
-    moment = (
-        when.parse_when(at, vault.settings.timezone, vault.env.now()) if at else vault.env.now()
-    )
+    moment = read_time(vault, at) if at else vault.env.now()
     appealed = when.parse_instant(current["occurred_at"])
     if moment < appealed:
         raise InputError(
@@ -144,12 +152,11 @@ def selection(
     ids: list[int] | None = None,
 ) -> Filter:
     """The incidents a person chose with --kind/--platform/--since/--until/--id."""
-    zone, now = vault.settings.timezone, vault.env.now()
     return Filter(
         kinds=incidents.check_kinds(kinds or ()),
         platform=incidents.platform(platform),
-        since=when.parse_when(since, zone, now, allow_future=True) if since else None,
-        until=when.parse_when(until, zone, now, allow_future=True) if until else None,
+        since=read_time(vault, since, allow_future=True) if since else None,
+        until=read_time(vault, until, allow_future=True) if until else None,
         ids=ids or (),
     )
 

@@ -25,7 +25,7 @@ def locked(vault_env: Env, tmp_path: Path) -> Env:
 
 
 MISTAKES = [
-    (["log", "call", "+447700900123", "--at", "32.13.2026"], "cannot read '32.13.2026'"),
+    (["log", "call", "+447700900123", "--at", "32.13.2026"], "'32.13.2026' is not a date"),
     (["log", "call", "+447700900123", "--at", "yesterday 19:60"], "is not a time of day"),
     (["log", "call", "+447700900123", "--outcome", "maybe"], "maybe"),
     (["log", "note", "--text", "x", "--attach", "{tmp}/missing.png"], "does not exist"),
@@ -37,7 +37,7 @@ MISTAKES = [
     (["amend", "1", "--at", "not a time"], "cannot read 'not a time'"),
     (["amend", "1", "--attach", "{tmp}/missing.png"], "does not exist"),
     (["appeal", "1", "--status", "won"], "won"),
-    (["appeal", "1", "--status", "sent", "--at", "32.13.2026"], "cannot read"),
+    (["appeal", "1", "--status", "sent", "--at", "32.13.2026"], "is not a date"),
     (["export", "{tmp}/exists.zip"], "already exists"),
     (["export", "{tmp}"], "is a directory"),
     (["export", "{tmp}/new.zip", "--at-time", "whenever"], "cannot read 'whenever'"),

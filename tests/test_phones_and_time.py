@@ -95,32 +95,3 @@ def test_future_and_nonsense_times_refused() -> None:
         when.parse_when("when pigs fly", "Asia/Almaty", NOW)
     with pytest.raises(InputError, match="time zone"):
         when.parse_when("2026-07-04", "Nowhere/City", NOW)
-
-
-@pytest.mark.parametrize(
-    "phrase",
-    [
-        "yesterday 19:04",
-        "Yesterday at 7:05",
-        "вчера в 19:04",
-        "Вчера 00:00",
-        "кеше 19:04",
-        "today 09:30",
-        "сегодня в 5:59",
-        "бүгін 10:00",
-    ],
-)
-def test_quick_day_and_time_agrees_with_dateparser(phrase: str) -> None:
-    import dateparser
-
-    tz = when.zone("Asia/Almaty")
-    quick = when._day_and_time(phrase, tz, NOW)
-    slow = dateparser.parse(
-        phrase,
-        languages=when.LANGUAGES,
-        settings={
-            "PREFER_DATES_FROM": "past",
-            "RELATIVE_BASE": NOW.astimezone(tz).replace(tzinfo=None),
-        },
-    )
-    assert quick is not None and quick == slow

@@ -8,6 +8,7 @@ bug" (exit 70), with a traceback only under ``--debug`` and never with local var
 # No `from __future__ import annotations` here: Typer evaluates every string annotation at
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
+import dataclasses
 import itertools
 import os
 import re
@@ -76,6 +77,16 @@ def _root(
             "[env: BLOCKWATCH_LANG, else the vault's, else the locale].",
         ),
     ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            metavar="dmy|mdy",
+            help="Read numeric dates day first (04.07.2026 is 4 July) or month first "
+            "[env: BLOCKWATCH_DATE_ORDER, else the vault's home region].",
+            show_default=False,
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback when blockwatch fails.")
     ] = False,
@@ -84,11 +95,15 @@ def _root(
     ] = False,
 ) -> None:
     injected = ctx.obj if isinstance(ctx.obj, Env) else None
-    env = injected or Env.from_os(vault=vault, debug=debug)
+    env = dataclasses.replace(injected) if injected else Env.from_os(vault=vault, debug=debug)
     if injected and vault is not None:
-        env.vault_dir = vault
+        env.vault_dir = vault  # a copy: the options of one run never outlive it
     if lang is not None:
         check_language(lang, "--lang")
+    if date_order is not None:
+        from blockwatch import when
+
+        env.date_order = when.check_order(date_order)
     _DEBUG[0] = debug or env.debug
     ctx.obj = State(env=env, lang=env.language(lang), lang_chosen=bool(env.chosen_language(lang)))
     from blockwatch import i18n
@@ -124,7 +139,7 @@ COMMANDS = {
     "letter": "letter",
     "demo": "demo",
 }
-_GLOBAL_WITH_VALUE = ("--vault", "--lang")
+_GLOBAL_WITH_VALUE = ("--vault", "--lang", "--date-order")
 
 
 def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:

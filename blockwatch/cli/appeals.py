@@ -43,15 +43,20 @@ def appeal(
         raise UsageError(_("--status is missing"), hint=_("e.g. --status rejected"))
     st = state(ctx)
     typed = inputs.Typed(at=at, note=note, attach=list(attach or []))
-    inputs.precheck(None, typed, st.env.now())
+    inputs.precheck(None, typed, st.env)
     incidents.details("appeal", {"status": status})  # before the passphrase, too
     with open_vault(st) as v:
         view = logbook.set_status(
             v, incident_id, status, at=at, note=note, attach=list(attach or [])
         )
+    from blockwatch import when
+
+    changed = next(c for c in reversed(view["amended"]) if "status" in c)
     st.say(
-        _("Appeal {id} is now {status}.").format(
-            id=view["id"], status=word(view["details"]["status"])
+        _("Appeal {id} is now {status}, since {when}.").format(
+            id=view["id"],
+            status=word(view["details"]["status"]),
+            when=when.spoken(when.parse_instant(changed["at"])),
         )
     )
 

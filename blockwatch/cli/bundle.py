@@ -56,7 +56,7 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Export a signed evidence bundle that anyone can verify with openssl and sha256sum."""
-    from blockwatch import incidents, logbook, when
+    from blockwatch import incidents, inputs, logbook
     from blockwatch.bundle.writer import ExportOptions, check_target, export_bundle
     from blockwatch.env import check_language
     from blockwatch.errors import InputError
@@ -66,10 +66,8 @@ def export(
     check_language(language, "--lang", InputError)
     incidents.check_kinds(kind or ())
     check_target(out, force)  # a mistake costs no passphrase
-    if at_time:
-        when.parse_when(at_time, "UTC", st.env.now(), allow_future=True)  # readable at all
+    inputs.check_times(st.env, since, until, at_time)
     with open_vault(st) as v:
-        zone, now = v.settings.timezone, st.env.now()
         where = logbook.selection(
             v, kinds=kind, platform=platform, since=since, until=until, ids=incident_id
         )
@@ -78,7 +76,7 @@ def export(
             case=case,
             lang=language,
             attachments=not no_attachments,
-            at_time=when.parse_when(at_time, zone, now, allow_future=True) if at_time else None,
+            at_time=logbook.read_time(v, at_time, allow_future=True) if at_time else None,
         )
         with st.status(_("Writing the bundle…")):
             result = export_bundle(v, out, options, force=force)

@@ -199,10 +199,11 @@ def stats(
     json_: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
 ) -> None:
     """The pattern: counts, foreign calls by country and hour, the busiest hour, time to a block."""
-    from blockwatch import logbook, when
+    from blockwatch import inputs, logbook, when
     from blockwatch import stats as summary
 
     st = state(ctx)
+    inputs.check_times(st.env, since, until)
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
         where = logbook.selection(v, since=since, until=until)

@@ -67,7 +67,7 @@ def letter(
         name=name,
         force=force,
     )
-    request.check()  # before the passphrase is asked for
+    request.check(st.env)  # before the passphrase is asked for
     with open_vault(st) as v:
         done = draft_letter(v, request, st.env.now())
     st.say(

@@ -99,7 +99,7 @@ DueIn = Annotated[
 
 
 MAX_TEXT_FILE = 1024 * 1024
-PREFETCH = ("phonenumbers", "blockwatch.logbook")  # imported while the key is derived
+PREFETCH = ("phonenumbers", "blockwatch.logbook", "babel.dates")  # imported during the KDF
 
 
 def register(app: typer.Typer) -> None:
@@ -166,18 +166,23 @@ def _log(
         details=details,
         attach=list(attach or []),
     )
-    inputs.precheck(kind, typed, st.env.now())  # a mistake costs no passphrase
+    inputs.precheck(kind, typed, st.env)  # a mistake costs no passphrase
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.log(v, kind, typed)
     _done(st, _("Logged incident {id}").format(id=view["id"]), view)
 
 
 def _done(st: State, what: str, view: "Incident") -> None:
+    """The line that confirms what was stored, its time in words ("4 июля 2026, 20:41
+    (UTC+05:00)") so that a day and month read the wrong way round show at once."""
+    from blockwatch import when
+
     party = view.get("counterparty") or {}
     who = " " + safe(party.get("e164") or party.get("raw"), oneline=True) if party else ""
+    moment = when.spoken(when.parse_instant(view["occurred_at"]))
     st.say(
-        _("{what}: {kind}{who} at {when}.").format(
-            what=what, kind=word(view["kind"]), who=who, when=view["occurred_at"]
+        _("{what}: {kind}{who}, {when}.").format(
+            what=what, kind=word(view["kind"]), who=who, when=moment
         )
     )
 
@@ -439,7 +444,7 @@ def amend(
         details=details,
         attach=list(attach or []),
     )
-    inputs.precheck(None, typed, st.env.now())  # a mistake costs no passphrase
+    inputs.precheck(None, typed, st.env)  # a mistake costs no passphrase
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.amend(v, incident_id, typed, why)
     _done(st, _("Amended incident {id}").format(id=view["id"]), view)

@@ -58,6 +58,12 @@ ENVIRONMENT = [
         "is open, then the locale (LC_ALL, LC_MESSAGES, LANG), else English.",
     ),
     (
+        "BLOCKWATCH_DATE_ORDER",
+        "How numeric dates typed in --at, --since and --until are read, when --date-order is "
+        "not given: dmy (04.07.2026 is 4 July) or mdy (07/04/2026 is 4 July).  Otherwise the "
+        "vault's home region decides (day first in Kazakhstan and Russia).",
+    ),
+    (
         "NO_COLOR",
         "When set, no colour is used. Output to a pipe or file never has colour or progress bars.",
     ),

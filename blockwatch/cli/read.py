@@ -47,10 +47,11 @@ def list_(
     json_: Json = False,
 ) -> None:
     """The incidents as a timeline, oldest first."""
-    from blockwatch import incidents, logbook, when
+    from blockwatch import incidents, inputs, logbook, when
 
     st = state(ctx)
     incidents.check_kinds(kind or ())
+    inputs.check_times(st.env, since, until)
     with open_vault(st) as v:
         zone, now = v.settings.timezone, st.env.now()
         where = logbook.selection(v, kinds=kind, platform=platform, since=since, until=until)

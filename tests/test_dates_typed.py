@@ -1,0 +1,268 @@
+"""Dates and times typed by people (issue 11): read as the person meant them, or refused.
+
+A journalist in Almaty writes 04.07.2026 for 4 July, "кеше сағат 19:10" for yesterday at 19:10
+and "вчера в 7 вечера" for yesterday at 19:00.  Every number and word of a phrase must be used;
+a day without a time, a number whose role is unclear, a date impossible in the region's order
+are refused with a hint -- never flipped, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from blockwatch import deadlines, i18n, numerals, when
+from blockwatch.env import Env
+from blockwatch.errors import InputError
+
+from .conftest import make_env, run_cli
+
+NOW = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)  # Sunday 5 July 2026, 11:00 in Almaty
+ZONE = "Asia/Almaty"
+
+
+def read(phrase: str, order: str | None = "dmy") -> str:
+    return when.parse_when(phrase, ZONE, NOW, order=order).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        # numeric dates, day first (Kazakhstan, Russia)
+        ("04.07.2026 20:41", "2026-07-04T20:41:00+05:00"),
+        ("04/07/2026 20:41", "2026-07-04T20:41:00+05:00"),
+        ("04.07.2026", "2026-07-04T00:00:00+05:00"),
+        ("04.07.2026 в 20:41", "2026-07-04T20:41:00+05:00"),
+        ("04.07.26 20:41", "2026-07-04T20:41:00+05:00"),
+        ("05.07 10:00", "2026-07-05T10:00:00+05:00"),
+        ("4.7.2026 8:05", "2026-07-04T08:05:00+05:00"),
+        # an hour said with сағат, a Kazakh case ending, a part of the day
+        ("кеше сағат 19:10", "2026-07-04T19:10:00+05:00"),
+        ("бүгін сағат 07:15", "2026-07-05T07:15:00+05:00"),
+        ("кеше 19:10-да", "2026-07-04T19:10:00+05:00"),
+        ("кеше кешкі сағат 7-де", "2026-07-04T19:00:00+05:00"),
+        ("вчера в 7 вечера", "2026-07-04T19:00:00+05:00"),
+        ("вчера в 11 ночи", "2026-07-04T23:00:00+05:00"),
+        ("вчера в 2 часа ночи", None),  # "часа" is not a part of this grammar: refused below
+        ("вчера в 3 дня", "2026-07-04T15:00:00+05:00"),
+        ("вчера в 19.10", "2026-07-04T19:10:00+05:00"),
+        ("yesterday at 7pm", "2026-07-04T19:00:00+05:00"),
+        ("yesterday at 7:30 p.m.", "2026-07-04T19:30:00+05:00"),
+        ("yesterday 12am", "2026-07-04T00:00:00+05:00"),
+        ("yesterday 12 pm", "2026-07-04T12:00:00+05:00"),
+        # the day before yesterday
+        ("позавчера в 21:00", "2026-07-03T21:00:00+05:00"),
+        ("алдыңғы күні 21:00", "2026-07-03T21:00:00+05:00"),
+        ("the day before yesterday 21:00", "2026-07-03T21:00:00+05:00"),
+        # month names in the three languages, and their forms
+        ("4 шілдеде 20:41", "2026-07-04T20:41:00+05:00"),
+        ("4 шілде 2026 20:41", "2026-07-04T20:41:00+05:00"),
+        ("2026 жылғы 4 шілде 20:41", "2026-07-04T20:41:00+05:00"),
+        ("5 июля в 10 утра", "2026-07-05T10:00:00+05:00"),
+        ("4 июля 2026 г. 20:41", "2026-07-04T20:41:00+05:00"),
+        ("4 июль 20:41", "2026-07-04T20:41:00+05:00"),
+        ("4 сент. 20:41", "2025-09-04T20:41:00+05:00"),  # the last 4 September: a year ago
+        ("July 4, 2026 8:41 pm", "2026-07-04T20:41:00+05:00"),
+        ("4th July 2026 20:41", "2026-07-04T20:41:00+05:00"),
+        ("Jul 4 20:41", "2026-07-04T20:41:00+05:00"),
+        # a while ago, in digits or words
+        ("3 hours ago", "2026-07-05T08:00:00+05:00"),
+        ("two hours ago", "2026-07-05T09:00:00+05:00"),
+        ("an hour ago", "2026-07-05T10:00:00+05:00"),
+        ("два часа назад", "2026-07-05T09:00:00+05:00"),
+        ("час назад", "2026-07-05T10:00:00+05:00"),
+        ("15 минут назад", "2026-07-05T10:45:00+05:00"),
+        ("екі сағат бұрын", "2026-07-05T09:00:00+05:00"),
+        ("2 күн бұрын", "2026-07-03T11:00:00+05:00"),
+        ("now", "2026-07-05T11:00:00+05:00"),
+        ("қазір", "2026-07-05T11:00:00+05:00"),
+    ],
+)
+def test_phrases_people_write_are_read_as_meant(phrase: str, expected: str | None) -> None:
+    if expected is None:
+        with pytest.raises(InputError):
+            read(phrase)
+    else:
+        assert read(phrase) == expected
+
+
+def test_numeric_dates_follow_the_home_regions_order() -> None:
+    assert when.date_order("KZ") == "dmy"
+    assert when.date_order("RU") == "dmy"
+    assert when.date_order("GB") == "dmy"
+    assert when.date_order("US") == "mdy"
+    assert when.date_order("CA") is None  # writes the year first: ambiguous days are refused
+    assert when.date_order("KZ", "mdy") == "mdy"  # --date-order wins
+    kz, us = when.date_order("KZ"), when.date_order("US")
+    assert read("04.07.2026", kz) == read("07/04/2026", us) == "2026-07-04T00:00:00+05:00"
+    assert read("2026/07/04 10:00", us) == "2026-07-04T10:00:00+05:00"  # year first: no doubt
+
+
+@pytest.mark.parametrize(
+    ("phrase", "order", "said"),
+    [
+        ("31.02.2026", "dmy", "'31.02.2026' is not a date when read day first"),
+        ("31.02.2026", "mdy", "'31.02.2026' is not a date when read month first"),
+        ("13/25/2026", "dmy", "'13/25/2026' is not a date when read day first"),
+        ("13/25/2026", "mdy", "'13/25/2026' is not a date when read month first"),
+        ("13/25/2026", when.ANY_ORDER, "'13/25/2026' is not a date, read day first or month"),
+        # possible only the other way round: refused, never flipped
+        ("07/25/2026", "dmy", "'07/25/2026' is not a date when read day first"),
+        ("25/07/2026", "mdy", "'25/07/2026' is not a date when read month first"),
+        ("04/07/2026", None, "'04/07/2026' can be read day first or month first"),
+        ("2026-02-30 10:00", "dmy", "'2026-02-30' is not a date"),
+    ],
+)
+def test_a_date_impossible_in_its_order_is_refused(phrase: str, order: str, said: str) -> None:
+    with pytest.raises(InputError) as info:
+        read(phrase, order)
+    assert info.value.message.startswith(said), info.value.message
+    assert info.value.hint
+
+
+def test_an_unambiguous_date_is_read_where_the_year_comes_first() -> None:
+    assert read("25/06/2026 10:00", None) == "2026-06-25T10:00:00+05:00"
+    assert read("04/04/2026 10:00", None) == "2026-04-04T10:00:00+05:00"  # same either way
+
+
+@pytest.mark.parametrize(
+    ("phrase", "said"),
+    [
+        ("вчера вечером", "does not say at what time"),
+        ("yesterday evening", "does not say at what time"),
+        ("кеше", "does not say at what time"),
+        ("yesterday", "does not say at what time"),
+        ("вчера 7", "cannot tell what '7' is"),
+        ("04.07.2026 7", "cannot tell what '7' is"),
+        ("19.10", "can be a date or a time"),
+        ("вчера в 19 утра", "19:00 does not go with 'утра'"),
+        ("вчера в 5 вечера утра", "more than one date or time"),
+        ("вчера 04.07.2026 10:00", "more than one date or time"),
+        ("вчера 10:00 11:00", "more than one date or time"),
+        ("4 juillet 20:41", "'juillet' is not understood"),
+        ("вчера около 19:00", "'около' is not understood"),
+        ("в прошлый понедельник 19:00", "'прошлый' is not understood"),
+        ("2026 19:00", "'2026' is not understood"),
+        ("июля 20:41", "is not understood"),
+        ("4 июля 2026 2025 20:41", "more than one date or time"),
+        ("two weeks and a day ago", "is not understood"),
+        ("yesterday 25:30", "is not a time of day"),
+        ("сегодня 10:61", "is not a time of day"),
+    ],
+)
+def test_a_word_or_number_left_over_is_refused_not_dropped(phrase: str, said: str) -> None:
+    with pytest.raises(InputError) as info:
+        read(phrase)
+    assert said in info.value.message, info.value.message
+    assert info.value.hint
+
+
+def test_a_date_without_a_year_is_the_last_one_up_to_today() -> None:
+    assert read("05.07 10:00") == "2026-07-05T10:00:00+05:00"
+    assert read("06.07 10:00").startswith("2025-07-06")  # tomorrow's date: last year's
+    assert read("29.02 10:00").startswith("2024-02-29T10:00")  # the last 29 February
+    with pytest.raises(InputError, match="in the future"):
+        read("05.07 11:30")  # today, but later than now
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "4 July 2026, 20:41 (UTC+05:00)"),
+        ("ru", "4 июля 2026, 20:41 (UTC+05:00)"),
+        ("kk", "4 шілде 2026, 20:41 (UTC+05:00)"),
+    ],
+)
+def test_the_stored_instant_is_said_in_words(lang: str, expected: str) -> None:
+    i18n.use(lang)
+    assert when.spoken(datetime.fromisoformat("2026-07-04T15:41:00Z"), ZONE) == expected
+    seconds = when.spoken(datetime.fromisoformat("2023-07-04T20:41:09+06:00"))
+    assert seconds.endswith("20:41:09 (UTC+06:00)")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("5 working days", (5, "working_days")),
+        ("five working days", (5, "working_days")),
+        ("пять рабочих дней", (5, "working_days")),
+        ("в течение пяти рабочих дней", (5, "working_days")),
+        ("бес жұмыс күні", (5, "working_days")),
+        ("тридцать дней", (30, "days")),
+        ("отыз күн", (30, "days")),
+        ("twenty-one days", (21, "days")),
+        ("он бес күн", (15, "days")),
+        ("a month", (1, "months")),
+        ("бір ай", (1, "months")),
+        ("two weeks", (2, "weeks")),
+    ],
+)
+def test_periods_take_number_words(phrase: str, expected: tuple[int, str]) -> None:
+    assert deadlines.parse_period(phrase) == expected
+
+
+@pytest.mark.parametrize("phrase", ["five", "пять рабочих", "0 days", "many days", "5 days later"])
+def test_a_period_with_a_word_left_over_is_refused(phrase: str) -> None:
+    with pytest.raises(InputError, match="cannot read the period"):
+        deadlines.parse_period(phrase)
+
+
+def test_number_words_compose_and_stop_at_the_number() -> None:
+    assert numerals.leading_number("twenty one days") == (21, " days")
+    assert numerals.leading_number("жиырма бір күн") == (21, " күн")
+    assert numerals.leading_number("двадцать дней") == (20, " дней")
+    assert numerals.leading_number("он күн") == (10, " күн")
+    assert numerals.leading_number("days") is None
+
+
+# ------------------------------------------------------------------------------ on the command line
+
+
+def test_log_reads_the_kz_order_and_says_the_day_in_words(vault_env: Env) -> None:
+    done = run_cli(
+        vault_env, "--lang", "ru", "log", "call", "+77012345678", "--at", "04.07.2026 20:41"
+    )
+    assert done.code == 0, done.err
+    assert "4 июля 2026, 20:41 (UTC+05:00)" in done.out
+    shown = json.loads(run_cli(vault_env, "show", "1", "--json").out)
+    assert shown["occurred_at"] == "2026-07-04T20:41:00+05:00"
+
+
+def test_a_us_vault_reads_month_first(tmp_path: Path) -> None:
+    env = make_env(tmp_path / "us")
+    assert run_cli(env, "init", "--home-region", "US", "--timezone", "America/New_York").code == 0
+    done = run_cli(env, "log", "call", "+12025550143", "--at", "07/04/2026 20:41")
+    assert "4 July 2026, 20:41 (UTC-04:00)" in done.out, done.err
+    refused = run_cli(env, "log", "call", "+12025550143", "--at", "25/07/2026 20:41")
+    assert refused.code == 1 and "is not a date when read month first" in refused.err
+
+
+def test_date_order_is_chosen_by_option_or_environment(vault_env: Env) -> None:
+    done = run_cli(
+        vault_env, "--date-order", "mdy", "log", "call", "+77012345678", "--at", "07/04/2026"
+    )
+    assert done.code == 0, done.err
+    assert "4 July 2026, 00:00" in done.out
+    by_env = make_env(vault_env.vault_dir, BLOCKWATCH_DATE_ORDER="mdy")
+    done = run_cli(by_env, "log", "call", "+77012345678", "--at", "07/04/2026 10:00")
+    assert "4 July 2026, 10:00" in done.out, done.err
+    refused = run_cli(vault_env, "log", "call", "+77012345678", "--at", "07/25/2026")
+    assert refused.code == 1
+    assert "'07/25/2026' is not a date when read day first" in refused.err
+    wrong = run_cli(vault_env, "--date-order", "ydm", "list")
+    assert wrong.code == 1 and "unknown date order 'ydm'" in wrong.err
+    views = json.loads(run_cli(vault_env, "list", "--json").out)
+    assert [v["occurred_at"] for v in views] == [
+        "2026-07-04T00:00:00+05:00",
+        "2026-07-04T10:00:00+05:00",
+    ]
+
+
+def test_since_and_until_are_checked_before_the_passphrase(vault_env: Env) -> None:
+    locked = make_env(vault_env.vault_dir, BLOCKWATCH_PASSPHRASE="wrong passphrase here")
+    for args in (["list", "--since", "вчера вечером"], ["stats", "--until", "31.02.2026"]):
+        done = run_cli(locked, *args)
+        assert done.code == 1, done.err  # an input error, not a wrong passphrase (3)
