@@ -63,6 +63,11 @@ class FileResult:
     skipped: Counter[str] = field(default_factory=Counter)
     dry_run: bool = False
 
+    @property
+    def found(self) -> int:
+        """Every record read from the file: added, already present or skipped (with a reason)."""
+        return self.added + self.present + sum(self.skipped.values())
+
 
 class Prepared(NamedTuple):
     """A new incident's body, with the files (WhatsApp media) to store with it."""

@@ -7,7 +7,8 @@ is touched, so bad input leaves the vault exactly as it was.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,14 @@ from blockwatch.vault import Filter, Vault, read_attachment
 Typed = inputs.Typed  # the fields of one command as typed (checked by inputs.precheck)
 
 
-def log(vault: Vault, kind: str, typed: Typed) -> Incident:
+def log(
+    vault: Vault,
+    kind: str,
+    typed: Typed,
+    confirm: Callable[[Incident], bool] | None = None,
+) -> Incident:
+    """Record a new incident.  ``confirm`` is asked when it looks like one already recorded
+    (same kind, counterparty and minute): a call typed twice is a flood that never was."""
     settings = vault.settings
     now = vault.env.now()
     occurred = read_time(vault, typed.at) if typed.at else now
@@ -42,7 +50,29 @@ def log(vault: Vault, kind: str, typed: Typed) -> Incident:
         note=typed.note,
     )
     attachments = [read_attachment(p) for p in typed.attach]
+    twin = similar(vault, body) if confirm is not None else None
+    if twin is not None and confirm is not None and not confirm(twin):
+        raise InputError(
+            _("nothing was logged: it looks like incident {id}").format(id=twin["id"]),
+            hint=_("'blockwatch show {id}' shows it; add --yes to log another one").format(
+                id=twin["id"]
+            ),
+        )
     return vault.add_incident(body, attachments)
+
+
+def similar(vault: Vault, body: dict[str, Any]) -> Incident | None:
+    """An incident already recorded with the kind, counterparty and minute of ``body``."""
+    start = when.parse_instant(body["occurred_at"]).replace(second=0, microsecond=0)
+    minute = Filter(kinds=(body["kind"],), since=start, until=start + timedelta(seconds=59))
+    who = _who(body.get("counterparty"))
+    return next((v for v in vault.incidents(minute) if _who(v.get("counterparty")) == who), None)
+
+
+def _who(party: Any) -> tuple[str, str] | None:
+    if not party:
+        return None
+    return party.get("type"), party.get("e164") or phones.clean(party.get("raw") or "").casefold()
 
 
 def read_time(vault: Vault, text: str, *, allow_future: bool = False) -> datetime:

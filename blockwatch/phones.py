@@ -26,26 +26,69 @@ _SPACES = {0x202F: " ", 0x00A0: " ", 0x2007: " "}
 
 # Android's markers for numbers it will not show (CallLog.Calls presentation).
 _WITHHELD_CODES = {"": "unknown", "-1": "unknown", "-2": "private", "-3": "payphone"}
+# What people and apps write for a caller they cannot see, in the three languages: typed with
+# ``log call`` and found in imported files alike (one list, so counts add up).  Matched as a
+# whole phrase, case and punctuation aside: "Номер скрыт", "No caller ID", "жасырын нөмір".
 _WITHHELD_WORDS = {
-    "withheld": "private",
-    "private": "private",
-    "hidden": "private",
-    "unknown": "unknown",
-    "anonymous": "private",
-    "restricted": "private",
-    "payphone": "payphone",
-    "скрытый": "private",
-    "скрыт": "private",
-    "неизвестный": "unknown",
-    "неизвестно": "unknown",
-    "жасырын": "private",
-    "белгісіз": "unknown",
+    phrase: kind
+    for kind, phrases in {
+        "private": (
+            "withheld",
+            "number withheld",
+            "withheld number",
+            "private",
+            "private number",
+            "private caller",
+            "hidden",
+            "hidden number",
+            "anonymous",
+            "anonymous caller",
+            "restricted",
+            "restricted number",
+            "no caller id",
+            "caller id withheld",
+            "скрытый",
+            "скрыт",
+            "скрытый номер",
+            "номер скрыт",
+            "скрытый абонент",
+            "частный номер",
+            "анонимный",
+            "анонимный номер",
+            "жасырын",
+            "жасырын нөмір",
+            "нөмір жасырын",
+            "жасырылған нөмір",
+            "нөмір жасырылған",
+        ),
+        "unknown": (
+            "unknown",
+            "unknown number",
+            "unknown caller",
+            "неизвестный",
+            "неизвестно",
+            "неизвестный номер",
+            "номер неизвестен",
+            "неизвестный абонент",
+            "белгісіз",
+            "белгісіз нөмір",
+            "нөмір белгісіз",
+            "белгісіз абонент",
+        ),
+        "payphone": ("payphone", "pay phone", "таксофон", "телефон автомат"),
+    }.items()
+    for phrase in phrases
 }
 _SHORT_DIGITS = 7  # fewer digits than this is a short code, not a subscriber number
 
 
 def clean(raw: str) -> str:
     return raw.translate(_INVISIBLE).translate(_SPACES).strip()
+
+
+def _phrase(text: str) -> str:
+    """Words only, lower case, one space apart: "Номер  скрыт." -> "номер скрыт"."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold().replace("ё", "е")).split())
 
 
 def counterparty(raw: str, home_region: str = "KZ", *, strict: bool = True) -> Counterparty:
@@ -68,7 +111,7 @@ def _classify(raw: str, home_region: str, strict: bool) -> dict[str, Any]:
         "valid": False,
         "number_type": None,
     }
-    withheld = _WITHHELD_CODES.get(text) or _WITHHELD_WORDS.get(text.casefold())
+    withheld = _WITHHELD_CODES.get(text) or _WITHHELD_WORDS.get(_phrase(text))
     if withheld:
         return {**base, "type": "withheld", "number_type": withheld}
     if text.startswith("@"):

@@ -18,7 +18,7 @@ from blockwatch import deadlines, i18n, numerals, when
 from blockwatch.env import Env
 from blockwatch.errors import InputError
 
-from .conftest import make_env, run_cli
+from .conftest import make_env, run_cli, snapshot
 
 NOW = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)  # Sunday 5 July 2026, 11:00 in Almaty
 ZONE = "Asia/Almaty"
@@ -266,3 +266,70 @@ def test_since_and_until_are_checked_before_the_passphrase(vault_env: Env) -> No
     for args in (["list", "--since", "вчера вечером"], ["stats", "--until", "31.02.2026"]):
         done = run_cli(locked, *args)
         assert done.code == 1, done.err  # an input error, not a wrong passphrase (3)
+
+
+# ------------------------------------------------------------------- the same incident twice
+
+
+def test_logging_the_same_call_twice_says_so_and_asks_on_a_terminal(vault_env: Env) -> None:
+    import dataclasses
+
+    call = ["log", "call", "+77012345678", "--at", "2026-07-04 21:05"]
+    assert run_cli(vault_env, *call).code == 0
+    again = run_cli(vault_env, *call[:-1], "2026-07-04 21:05:40")  # the same minute
+    assert again.code == 0
+    assert "This looks like incident 1: call +77012345678, 4 July 2026, 21:05" in again.err
+    assert "Logged incident 2" in again.out  # without a terminal: said, and logged
+    terminal = dataclasses.replace(vault_env, interactive=True)
+    before = snapshot(vault_env.vault_dir)
+    declined = run_cli(terminal, *call, input="n\n")
+    assert declined.code == 1
+    assert "nothing was logged: it looks like incident 1" in declined.err
+    assert snapshot(vault_env.vault_dir) == before
+    accepted = run_cli(terminal, *call, input="y\n")
+    assert accepted.code == 0 and "Logged incident 3" in accepted.out
+    quiet = run_cli(terminal, *call, "--yes")
+    assert quiet.code == 0 and "looks like" not in quiet.err
+    for other in (
+        ["log", "call", "+77012345678", "--at", "2026-07-04 21:06"],  # another minute
+        ["log", "call", "+77012345679", "--at", "2026-07-04 21:05"],  # another number
+        ["log", "message", "+77012345678", "--at", "2026-07-04 21:05", "--text", "hi"],
+    ):
+        done = run_cli(terminal, *other)
+        assert done.code == 0 and "looks like" not in done.err, done.err
+
+
+# ------------------------------------------------------------- callers nobody could see
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("скрытый номер", "private"),
+        ("Номер скрыт", "private"),
+        ("номер скрыт.", "private"),
+        ("жасырын нөмір", "private"),
+        ("Private number", "private"),
+        ("No caller ID", "private"),
+        ("withheld", "private"),
+        ("Unknown", "unknown"),
+        ("неизвестный номер", "unknown"),
+        ("белгісіз нөмір", "unknown"),
+        ("Таксофон", "payphone"),
+        ("-2", "private"),
+    ],
+)
+def test_withheld_callers_are_recognised_in_every_language(raw: str, kind: str) -> None:
+    from blockwatch import phones
+
+    for strict in (True, False):  # typed with log call, or found in an imported file
+        party = phones.counterparty(raw, "KZ", strict=strict)
+        assert (party["type"], party["number_type"]) == ("withheld", kind)
+
+
+def test_a_withheld_caller_typed_in_russian_counts_as_withheld(vault_env: Env) -> None:
+    for raw in ("скрытый номер", "+447700900123"):
+        assert run_cli(vault_env, "log", "call", raw, "--at", "2026-07-04 21:05").code == 0
+    numbers = json.loads(run_cli(vault_env, "stats", "--json").out)
+    calls = numbers["calls"]
+    assert (calls["total"], calls["withheld"], calls["foreign"], calls["unknown"]) == (2, 1, 1, 0)

@@ -175,14 +175,23 @@ def test_the_encryption_notice_is_never_a_message(tmp_path: Path, line: str) -> 
 
 @pytest.mark.parametrize(
     "body",
-    ["This message was deleted", "This message was deleted.", "this message was deleted", "Данное сообщение удалено."],
+    [
+        "This message was deleted",
+        "This message was deleted.",
+        "this message was deleted",
+        "Данное сообщение удалено.",
+    ],
 )
-def test_deleted_messages_are_recognised_with_or_without_a_full_stop(tmp_path: Path, body: str) -> None:
+def test_deleted_messages_are_recognised_with_or_without_a_full_stop(
+    tmp_path: Path, body: str
+) -> None:
     [draft] = chat(tmp_path, f"04.07.2026, 20:41 - Unknown: {body}\n")
     assert draft.details.get("deleted") is True
 
 
-@pytest.mark.parametrize("body", ["<Media omitted>", "<media omitted>", "image omitted", "Image omitted."])
+@pytest.mark.parametrize(
+    "body", ["<Media omitted>", "<media omitted>", "image omitted", "Image omitted."]
+)
 def test_media_placeholders_are_recognised_in_any_case(tmp_path: Path, body: str) -> None:
     [draft] = chat(tmp_path, f"04.07.2026, 20:41 - Unknown: {body}\n")
     assert draft.details.get("media_omitted") is True
@@ -266,3 +275,32 @@ def test_telegram_dates_outside_2000_to_tomorrow_are_refused(tmp_path: Path, uni
     with pytest.raises(ImportFailed, match=r"before 2000|in the future"):
         drafts(parse_telegram, path, latest=latest)
     assert len(drafts(parse_telegram, path, latest=latest, accept_odd_dates=True)) == 1
+
+
+def test_the_summary_adds_up_and_names_the_zone_of_local_times(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    from .test_import import call, calls_xml
+
+    chat = {
+        "name": "Unknown",
+        "id": 5,
+        "messages": [
+            _message("Confirm now", unix=None, date="2026-07-04T20:41:09"),
+            {"type": "service", "action": "pin_message", "date_unixtime": "1783181109"},
+            _message("Other text"),
+        ],
+    }
+    path = write(tmp_path, "result.json", json.dumps(chat))
+    out = do_import(vault_env, "--timezone", "Europe/Moscow", str(path))
+    assert "3 records: added 2, already present 0, skipped 1" in out, out
+    assert "times without a UTC offset were read in Europe/Moscow" in out
+    summary = json.loads(do_import(vault_env, "--json", str(path)))[0]
+    assert (
+        summary["found"]
+        == 3
+        == summary["added"] + summary["already_present"] + sum(summary["skipped"].values())
+    )
+    calls = write(tmp_path, "calls.xml", calls_xml([call(0), call(1)]))
+    out = do_import(vault_env, str(calls))
+    assert "2 records: added 2" in out and "without a UTC offset" not in out

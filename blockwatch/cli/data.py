@@ -92,6 +92,8 @@ def import_(
     from blockwatch.importing import check_readable, import_file
 
     st = state(ctx)
+    chosen = st.env.chosen_date_order()  # --date-order before the command, or the environment
+    date_order = date_order or (when.check_order(chosen) if chosen else None)
     if date_order not in (None, "dmy", "mdy", "ymd"):
         raise InputError(
             _("--date-order {date_order!r} is not dmy or mdy").format(date_order=date_order)
@@ -123,6 +125,7 @@ def import_(
                     "file": str(path),
                     "format": result.format,
                     "sha256": result.sha256,
+                    "found": result.found,
                     "added": result.added,
                     "already_present": result.present,
                     "skipped": dict(result.skipped),
@@ -133,13 +136,13 @@ def import_(
                 continue
             line = (
                 _(
-                    "{file} ({format}, sha256 {sha}…): would add {added}, already present "
-                    "{present}, skipped {skipped}"
+                    "{file} ({format}, sha256 {sha}…): {found} records: would add {added}, "
+                    "already present {present}, skipped {skipped}"
                 )
                 if dry_run
                 else _(
-                    "{file} ({format}, sha256 {sha}…): added {added}, already present "
-                    "{present}, skipped {skipped}"
+                    "{file} ({format}, sha256 {sha}…): {found} records: added {added}, "
+                    "already present {present}, skipped {skipped}"
                 )
             )
             st.say(
@@ -147,6 +150,7 @@ def import_(
                     file=safe(str(path), oneline=True),
                     format=result.format,
                     sha=result.sha256[:16],
+                    found=result.found,
                     added=result.added,
                     present=result.present,
                     skipped=sum(result.skipped.values()),
@@ -154,6 +158,8 @@ def import_(
             )
             for why, count in result.skipped.most_common():
                 st.say(_("  skipped {count}: {why}").format(count=count, why=why))
+            if FORMATS[result.format].local_times:
+                st.say(_("  times without a UTC offset were read in {zone}").format(zone=zone))
     if json_:
         emit_json(summaries)
     elif dry_run:

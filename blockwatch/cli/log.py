@@ -98,6 +98,17 @@ DueIn = Annotated[
 ]
 
 
+Yes = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="Log it without asking, even if it looks like an incident already logged "
+        "(same kind, number and minute).",
+    ),
+]
+
+
 MAX_TEXT_FILE = 1024 * 1024
 PREFETCH = ("phonenumbers", "blockwatch.logbook", "babel.dates")  # imported during the KDF
 
@@ -152,6 +163,7 @@ def _log(
     attach: list[Path] | None,
     counterparty: str | None = None,
     due_in: str | None = None,
+    yes: bool = False,
     **details: Any,
 ) -> None:
     from blockwatch import inputs, logbook
@@ -168,22 +180,41 @@ def _log(
     )
     inputs.precheck(kind, typed, st.env)  # a mistake costs no passphrase
     with open_vault(st, prefetch=PREFETCH) as v:
-        view = logbook.log(v, kind, typed)
+        view = logbook.log(v, kind, typed, confirm=None if yes else _asker(st))
     _done(st, _("Logged incident {id}").format(id=view["id"]), view)
+
+
+def _asker(st: State) -> Callable[["Incident"], bool]:
+    """Asks, on a terminal, whether to log an incident that looks like one logged already;
+    elsewhere says so and logs it (a lost record is worse than a double one)."""
+
+    def ask_user(twin: "Incident") -> bool:
+        st.err.print(
+            _("This looks like incident {id}: {kind}{who}, {when}.").format(
+                id=twin["id"], kind=word(twin["kind"]), **_said(twin)
+            ),
+            markup=False,
+        )
+        if not st.env.interactive:
+            return True
+        return typer.confirm(_("Log it as a new incident?"), default=False, err=True)
+
+    return ask_user
+
+
+def _said(view: "Incident") -> dict[str, str]:
+    from blockwatch import when
+
+    party = view.get("counterparty") or {}
+    who = " " + safe(party.get("e164") or party.get("raw"), oneline=True) if party else ""
+    return {"who": who, "when": when.spoken(when.parse_instant(view["occurred_at"]))}
 
 
 def _done(st: State, what: str, view: "Incident") -> None:
     """The line that confirms what was stored, its time in words ("4 июля 2026, 20:41
     (UTC+05:00)") so that a day and month read the wrong way round show at once."""
-    from blockwatch import when
-
-    party = view.get("counterparty") or {}
-    who = " " + safe(party.get("e164") or party.get("raw"), oneline=True) if party else ""
-    moment = when.spoken(when.parse_instant(view["occurred_at"]))
     st.say(
-        _("{what}: {kind}{who}, {when}.").format(
-            what=what, kind=word(view["kind"]), who=who, when=moment
-        )
+        _("{what}: {kind}{who}, {when}.").format(what=what, kind=word(view["kind"]), **_said(view))
     )
 
 
@@ -206,12 +237,14 @@ def call(
     duration: Duration = None,
     note: Note = None,
     attach: Attach = None,
+    yes: Yes = False,
 ) -> None:
     """A phone or app call, e.g. one of a flood of calls from foreign numbers."""
     number = _need(state(ctx), number, _("Number (or 'withheld')"), "NUMBER")
     _log(
         ctx,
         "call",
+        yes=yes,
         at=at,
         platform=platform,
         note=note,
@@ -238,12 +271,14 @@ def message(
     platform: Platform = None,
     note: Note = None,
     attach: Attach = None,
+    yes: Yes = False,
 ) -> None:
     """A suspicious message (links in it are listed)."""
     sender = _need(state(ctx), sender, _("From (number, name or @handle)"), "FROM")
     _log(
         ctx,
         "message",
+        yes=yes,
         at=at,
         platform=platform,
         note=note,
@@ -263,12 +298,14 @@ def block(
     platform: Platform = None,
     note: Note = None,
     attach: Attach = None,
+    yes: Yes = False,
 ) -> None:
     """An account restricted or banned ("This account can no longer use WhatsApp")."""
     platform = _need(state(ctx), platform, _("Platform"), "--platform")
     _log(
         ctx,
         "block",
+        yes=yes,
         at=at,
         platform=platform,
         note=note,
@@ -290,12 +327,14 @@ def takedown(
     platform: Platform = None,
     note: Note = None,
     attach: Attach = None,
+    yes: Yes = False,
 ) -> None:
     """Content or a page removed, e.g. after a copyright complaint."""
     platform = _need(state(ctx), platform, _("Platform"), "--platform")
     _log(
         ctx,
         "takedown",
+        yes=yes,
         at=at,
         platform=platform,
         note=note,
@@ -316,12 +355,14 @@ def compromise(
     platform: Platform = None,
     note: Note = None,
     attach: Attach = None,
+    yes: Yes = False,
 ) -> None:
     """An account hacked, or a login you did not make."""
     platform = _need(state(ctx), platform, _("Platform"), "--platform")
     _log(
         ctx,
         "compromise",
+        yes=yes,
         at=at,
         platform=platform,
         note=note,
@@ -346,12 +387,14 @@ def appeal(
     platform: Platform = None,
     note: Note = None,
     attach: Attach = None,
+    yes: Yes = False,
 ) -> None:
     """An appeal or complaint to a platform, the police, a ministry or a court."""
     to = _need(state(ctx), to, _("Appeal to"), "--to")
     _log(
         ctx,
         "appeal",
+        yes=yes,
         at=at,
         platform=platform,
         note=note,
@@ -374,11 +417,12 @@ def note(
     at: At = None,
     platform: Platform = None,
     attach: Attach = None,
+    yes: Yes = False,
 ) -> None:
     """Anything else worth recording."""
     body = _text(text, text_file)
     body = _need(state(ctx), body, _("Text"), "--text")
-    _log(ctx, "note", at=at, platform=platform, note=None, attach=attach, text=body)
+    _log(ctx, "note", at=at, platform=platform, note=None, attach=attach, yes=yes, text=body)
 
 
 def amend(

@@ -51,6 +51,7 @@ class Format:
     function: str  # the parser in it
     what: str  # what the file is, in a few words (English: the man page and --help)
     media: bool  # may carry media files, stored as attachments while parsing
+    local_times: bool  # may write times without a UTC offset: read in --timezone or the vault's
 
     def parse(self) -> Callable[[Path, Options], Parsed]:
         module = importlib.import_module(f"blockwatch.importers.{self.module}")
@@ -60,11 +61,18 @@ class Format:
 FORMATS = {
     f.name: f
     for f in (
-        Format("android-calls", "android", "parse_calls", "SMS Backup & Restore calls XML", False),
-        Format("android-sms", "android", "parse_sms", "SMS Backup & Restore sms XML", False),
-        Format("whatsapp", "whatsapp", "parse", "a WhatsApp chat, .txt or .zip", True),
-        Format("telegram", "telegram", "parse", "Telegram Desktop's result.json", False),
-        Format("csv", "csvcalls", "parse", "a call list as CSV, see --column-map", False),
+        Format(
+            "android-calls",
+            "android",
+            "parse_calls",
+            "SMS Backup & Restore calls XML",
+            False,
+            False,
+        ),
+        Format("android-sms", "android", "parse_sms", "SMS Backup & Restore sms XML", False, False),
+        Format("whatsapp", "whatsapp", "parse", "a WhatsApp chat, .txt or .zip", True, True),
+        Format("telegram", "telegram", "parse", "Telegram Desktop's result.json", False, True),
+        Format("csv", "csvcalls", "parse", "a call list as CSV, see --column-map", False, True),
     )
 }
 
