@@ -224,7 +224,10 @@ CHATS = {
         f"7/4/26, 9:10{NNBSP}PM - +44 7700 900123: IMG-20260704-WA0001.jpg (file attached)\n"
         f"7/14/26, 9:11{NNBSP}PM - +44 7700 900123: line with \u2028 separator inside\n"
     ),
-    "android-en-gb": "04/07/2026, 21:05 - +44 7700 900123: Hello\n04/07/2026, 21:06 - Aigerim Demo: Hi\n",
+    "android-en-gb": (
+        "04/07/2026, 21:05 - +44 7700 900123: Hello\n04/07/2026, 21:06 - Aigerim Demo: Hi\n"
+        "13/07/2026, 09:00 - Aigerim Demo: the 13th says the day comes first\n"
+    ),
     "android-ru": "04.07.2026, 21:05 - +44 7700 900123: Здравствуйте\n04.07.2026, 21:06 - Aigerim Demo: Кто это?\n",
     "android-kk": "04.07.26, 21:05 - +44 7700 900123: Сәлеметсіз бе\n04.07.26, 21:06 - Aigerim Demo: Сіз кімсіз?\n",
     "ios": (
@@ -323,8 +326,11 @@ def test_whatsapp_ambiguous_dates_need_date_order(vault_env: Env, tmp_path: Path
         asked.code == 1 and "--date-order" in asked.err and snapshot(vault_env.vault_dir) == before
     )
     path = write(tmp_path, "chat.txt", "04/07/2026, 21:05 - +44 7700 900123: Hi\n")
-    assert run_cli(vault_env, "import", str(path)).code == 0
-    # 24-hour "/" dates are en-GB: day first unless told otherwise
+    # a 24-hour clock is no proof of the day first (en-US phones may use one): asked, too
+    asked = run_cli(vault_env, "import", str(path))
+    assert asked.code == 1 and "could be day/month or month/day" in asked.err
+    assert snapshot(vault_env.vault_dir) == before
+    assert run_cli(vault_env, "import", str(path), "--date-order", "dmy").code == 0
     assert rows(vault_env)[0]["occurred_at"].startswith("2026-07-04T21:05")
     path2 = write(tmp_path, "chat2.txt", "04/07/2026, 21:05 - +44 7700 900123: Hi again\n")
     assert run_cli(vault_env, "import", str(path2), "--date-order", "mdy").code == 0

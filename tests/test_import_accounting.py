@@ -150,8 +150,10 @@ def test_the_same_minute_on_two_apps_is_two_calls(tmp_path: Path) -> None:
 from blockwatch.importers.whatsapp import parse as parse_whatsapp  # noqa: E402
 
 
-def chat(tmp_path: Path, text: str) -> list[Draft]:
-    return drafts(parse_whatsapp, write(tmp_path, "WhatsApp Chat with Unknown.txt", text))
+def chat(tmp_path: Path, text: str, **options: object) -> list[Draft]:
+    return drafts(
+        parse_whatsapp, write(tmp_path, "WhatsApp Chat with Unknown.txt", text), **options
+    )
 
 
 @pytest.mark.parametrize(
@@ -200,7 +202,9 @@ def test_media_placeholders_are_recognised_in_any_case(tmp_path: Path, body: str
 def test_older_whatsapp_layouts_are_read_not_taken_for_csv(vault_env: Env, tmp_path: Path) -> None:
     us_2012 = "7/8/12, 3:20:08 PM: Unknown: Hello from 2012\n7/8/12, 3:21:00 PM: Unknown: again\n"
     ios_2016 = "30/08/16, 17:03:58: Unknown: Hello from 2016\n"
-    got = chat(tmp_path, us_2012)
+    with pytest.raises(ImportFailed, match="could be day/month or month/day"):
+        chat(tmp_path, us_2012)  # 7 August or 8 July: the file does not say, nor does PM
+    got = chat(tmp_path, us_2012, date_order="mdy")
     assert [(d.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), d.details["text"]) for d in got] == [
         ("2012-07-08 15:20:08", "Hello from 2012"),
         ("2012-07-08 15:21:00", "again"),

@@ -247,8 +247,21 @@ def used(opened: vault.Vault, tmp_path: Path) -> vault.Vault:
 )
 def test_check_names_the_failed_check(used: vault.Vault, sql: str, number: int) -> None:
     _tamper(used, sql)
-    with pytest.raises(VaultCorrupt, match=f"check {number} failed"):
+    with pytest.raises(VaultCorrupt, match=f"^check {number} failed: [^ ]"):
         check(used)
+
+
+def test_a_failed_check_says_what_to_do_with_the_vault(used: vault.Vault) -> None:
+    _tamper(used, "UPDATE incidents SET kind = 'note'")
+    with pytest.raises(VaultCorrupt) as info:
+        check(used)
+    assert info.value.message == (
+        "check 5 failed: incident 2: its indexed columns differ from its ledger entries"
+    )
+    assert info.value.hint == (
+        "the vault was damaged or changed outside blockwatch; keep a copy of it as it is "
+        "and restore the vault directory from a backup"
+    )
 
 
 def test_check_detects_a_rewritten_history_signed_with_another_key(used: vault.Vault) -> None:

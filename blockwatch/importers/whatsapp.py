@@ -25,7 +25,9 @@ _BIDI = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x
 _DATE = r"(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
 _TIME = r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
 _AMPM = r"(?:[\s\u202f\u00a0]*(?P<ampm>[AaPp]\.?[\s\u00a0\u202f]?[Mm]\.?))?"
-ANDROID = re.compile(rf"^{_DATE},?[\s\u00a0]{_TIME}{_AMPM}\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL)
+ANDROID = re.compile(
+    rf"^{_DATE},?[\s\u00a0]{_TIME}{_AMPM}\.?\s[-\u2013]\s(?P<rest>.*)$", re.DOTALL
+)  # "13:34. -": a full stop after the time in some locales
 IOS = re.compile(rf"^\[{_DATE},?[\s\u00a0]{_TIME}{_AMPM}\]\s(?P<rest>.*)$", re.DOTALL)
 # Older exports (2012-2016, reported): "7/8/12, 3:20:08 PM: Name: text", "30/08/16, 17:03:58: …"
 OLDER = re.compile(rf"^{_DATE},?[\s\u00a0]{_TIME}{_AMPM}:\s(?P<rest>.*)$", re.DOTALL)
@@ -288,11 +290,10 @@ def _date_order(label: str, starts: list[_Start], given: str | None) -> str:
         return "dmy"
     if any(int(f[1]) > 12 for f in firsts):
         return "mdy"
-    clocks = {bool(s.ampm) for s in starts}
-    if clocks == {True}:
-        return "mdy"  # a 12-hour clock goes with the US order
-    if clocks == {False}:
-        return "dmy"  # a 24-hour clock with the day first: en-GB, ru-RU, kk-KZ
+    if all("." in s.date for s in starts):
+        return "dmy"  # dd.mm.yy: the locales that write dots put the day first (ru, kk, de)
+    # Every date could be read either way.  The clock does not tell (es-MX and en-IN write
+    # 12-hour times after the day, en-US after the month): refused, never guessed.
     raise ImportFailed(
         label,
         _("line {line}").format(line=starts[0].line),
@@ -316,7 +317,7 @@ def _timestamp(label: str, where: str, start: _Start, order: str) -> datetime:
             .replace("\u00a0", "")
             .replace("\u202f", "")
         )
-        if not 1 <= hour <= 12:
+        if not 0 <= hour <= 12:  # 0-11 where the locale's clock counts so (a. m. 00:08)
             raise ImportFailed(
                 label,
                 where,

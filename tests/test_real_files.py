@@ -1,0 +1,86 @@
+"""Real export files written by other apps' users, from other projects' test fixtures
+(tests/real/SOURCES.md): each is read, and its summary adds up to counts established by reading
+the file and from the other project's own expected results; or it is refused, saying why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from blockwatch.env import Env
+
+from .conftest import run_cli, snapshot
+
+REAL = Path(__file__).resolve().parent / "real"
+
+# file: (options, records found, added, skipped, first and last time as written in the file)
+READ = {
+    "chat-miner/wa-ddmmyy-24h.txt": ((), 9, 6, 3, "2019-01-01T11:25", "2021-12-30T22:01"),
+    "chat-miner/wa-ios-mmddyy-24h.txt": ((), 9, 6, 3, "2019-01-01T11:25", "2021-12-30T22:01"),
+    "chat-miner/wa-mmddyy-24h.txt": ((), 9, 6, 3, "2019-01-01T11:25", "2021-12-30T22:01"),
+    "chat-miner/wa-mmddyyyy-12h.txt": ((), 9, 6, 3, "2019-01-01T11:25", "2021-12-30T22:01"),
+    "chat-miner/wa-yyyymmdd-24h.txt": ((), 9, 6, 3, "2019-01-01T11:25", "2021-12-30T22:01"),
+    # the end-to-end notice, "created group", "You were added" and "John Doe:." are not messages
+    "chat-miner/wa-dateformat1.txt": ((), 10, 6, 4, "2019-12-24T11:23", "2017-07-16T19:13"),
+    "chat-miner/wa-dateformat2.txt": ((), 4, 4, 0, "2019-09-24T23:30", "2019-12-24T11:30"),
+    "chat-miner/wa-dateformat3.txt": ((), 4, 4, 0, "2022-12-14T13:34", "2022-12-21T17:02"),
+    "chat-miner/wa-dateformat5.txt": ((), 4, 4, 0, "2021-10-21T15:21", "2021-10-24T15:21"),
+    "chat-miner/wa-dateformat6.txt": ((), 4, 4, 0, "2021-10-21T15:21", "2021-10-24T15:21"),
+    "chat-miner/wa-unicode.txt": (
+        ("--date-order", "dmy"),
+        3,
+        3,
+        0,
+        "2022-10-09T22:37",
+        "2022-10-09T22:37",
+    ),
+    # epoch seconds: in Almaty's zone of 2018, UTC+6
+    "chat-miner/tg-single.json": ((), 2, 2, 0, "2018-12-05T16:39", "2018-12-05T16:49"),
+    "chat-miner/tg-batch.json": ((), 2, 2, 0, "2018-12-05T16:39", "2018-12-05T16:49"),
+}
+# (file, options, what the one-line refusal says)
+REFUSED = [
+    # 09/10/22 .. 12/10/22: every day could be a month, and the clock does not tell
+    ("chat-miner/wa-dateformat4.txt", (), "could be day/month or month/day"),
+    # and read day first, "13:37:00 p.m." is no 12-hour time
+    ("chat-miner/wa-dateformat4.txt", ("--date-order", "dmy"), "is not a 12-hour time"),
+    ("chat-miner/wa-unicode.txt", (), "could be day/month or month/day"),
+]
+
+
+def test_every_file_is_listed_with_its_source() -> None:
+    sources = (REAL / "SOURCES.md").read_text(encoding="utf-8")
+    files = {str(p.relative_to(REAL)) for p in REAL.rglob("*") if p.is_file()}
+    files -= {"SOURCES.md"} | {f for f in files if f.endswith("LICENSE")}
+    assert files == set(READ) | {name for name, _options, _said in REFUSED}
+    assert all(f"`{f}`" in sources for f in files)
+
+
+@pytest.mark.parametrize("name", sorted(READ))
+def test_a_real_file_is_read_and_its_summary_adds_up(vault_env: Env, name: str) -> None:
+    options, found, added, skipped, first, last = READ[name]
+    done = run_cli(vault_env, "import", "--json", *options, str(REAL / name))
+    assert done.code == 0, done.err
+    [summary] = json.loads(done.out)
+    counted = (summary["found"], summary["added"], sum(summary["skipped"].values()))
+    assert counted == (found, added, skipped)
+    assert summary["found"] == summary["added"] + summary["already_present"] + skipped
+    again = json.loads(run_cli(vault_env, "import", "--json", *options, str(REAL / name)).out)
+    assert (again[0]["added"], again[0]["already_present"]) == (0, added)
+    views = json.loads(run_cli(vault_env, "list", "--json").out)
+    in_file_order = sorted(views, key=lambda v: v["id"])
+    assert in_file_order[0]["occurred_at"].startswith(first)
+    assert in_file_order[-1]["occurred_at"].startswith(last)
+
+
+@pytest.mark.parametrize(("name", "options", "said"), REFUSED)
+def test_a_file_that_cannot_be_read_is_refused_saying_why(
+    vault_env: Env, name: str, options: tuple[str, ...], said: str
+) -> None:
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "import", *options, str(REAL / name))
+    assert done.code == 1
+    assert said in done.err.splitlines()[0] and "Traceback" not in done.err
+    assert snapshot(vault_env.vault_dir) == before
