@@ -127,8 +127,8 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
     ),
     "yesterday from the UTC date": (
         "blockwatch/when.py",
-        "day = now.astimezone(tz).date() - timedelta",
-        "day = now.date() - timedelta",
+        "today = self.now.astimezone(self.tz).date()\n            self.day = today - timedelta",
+        "today = self.now.date()\n            self.day = today - timedelta",
         S + "test_yesterday_is_the_day_before_in_the_vaults_zone_not_in_utc",
     ),
     "an appeal overdue a day early": (
@@ -224,7 +224,7 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
     ),
     "an impossible time of day is not named": (
         "blockwatch/when.py",
-        """_("{time} is not a time of day").format(time=f"{m['h']}:{m['m']}")""",
+        """_("{time} is not a time of day").format(time=word)""",
         """_("{time} is not a time of day").format(time=None)""",
         T + "test_an_impossible_time_of_day_names_it_and_the_range",
     ),
@@ -322,7 +322,7 @@ def main(names: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "repo"
         shutil.copytree(
-            ROOT, work, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".*cache")
+            ROOT, work, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".*cache", "mutants")
         )
         for name in names or list(MUTANTS):
             result = run(name, work)
