@@ -78,10 +78,14 @@ def _who(party: Any) -> tuple[str, str] | None:
 def read_time(vault: Vault, text: str, *, allow_future: bool = False) -> datetime:
     """A time typed for this vault: in its zone, numeric dates in its home region's order
     (or the run's --date-order)."""
-    settings = vault.settings
-    order = when.date_order(settings.home_region, vault.env.chosen_date_order())
+    chosen = vault.env.chosen_date_order()
     return when.parse_when(
-        text, settings.timezone, vault.env.now(), order=order, allow_future=allow_future
+        text,
+        vault.settings.timezone,
+        vault.env.now(),
+        order=when.check_order(chosen) if chosen else None,
+        region=vault.settings.home_region,
+        allow_future=allow_future,
     )
 
 

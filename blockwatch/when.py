@@ -103,11 +103,13 @@ def parse_when(
     zone_name: str,
     now: datetime,
     *,
-    order: str | None = "dmy",
+    order: str | None = None,
+    region: str | None = None,
     allow_future: bool = False,
 ) -> datetime:
     """Read ``text`` as an instant; naive times are in ``zone_name``; ``now`` is aware.
-    ``order`` reads numeric dates (``date_order``; ``ANY_ORDER`` only checks one can be read)."""
+    Numeric dates are read in ``order`` (--date-order; ``ANY_ORDER``: readable in some order),
+    else in the order of the home ``region`` (``date_order``), looked up only when needed."""
     tz = zone(zone_name)
     phrase = text.strip()
     if not phrase:
@@ -118,7 +120,7 @@ def parse_when(
     try:
         when = datetime.fromisoformat(phrase)
     except ValueError:
-        when = _Phrase(phrase, tz, now, order).read()
+        when = _Phrase(phrase, tz, now, order, region).read()
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
     if not allow_future and when > now + FUTURE_SLACK:
@@ -133,18 +135,25 @@ def parse_when(
     return when
 
 
-def spoken(moment: datetime, zone_name: str | None = None) -> str:
-    """An instant in words in the run's language, for the line that confirms what was stored:
-    ``4 июля 2026, 20:41 (UTC+05:00)``; seconds only when there are some."""
+def spoken(
+    moment: datetime,
+    zone_name: str | None = None,
+    *,
+    lang: str | None = None,
+    seconds: bool = False,
+) -> str:
+    """An instant in words, in ``lang`` (the run's language by default), with its offset:
+    ``4 июля 2026, 20:41 (UTC+05:00)``; seconds when asked for or when there are some.  The
+    line that confirms what was stored, and the report's times."""
     from babel.dates import format_datetime
 
     from blockwatch import i18n
 
     if zone_name:
         moment = moment.astimezone(ZoneInfo(zone_name))
-    pattern = "d MMMM y, HH:mm:ss" if moment.second else "d MMMM y, HH:mm"
+    pattern = "d MMMM y, HH:mm:ss" if seconds or moment.second else "d MMMM y, HH:mm"
     offset = moment.strftime("%z") or "+0000"
-    text = format_datetime(moment, pattern, locale=i18n.language())
+    text = format_datetime(moment, pattern, locale=lang or i18n.language())
     return f"{text} (UTC{offset[:3]}:{offset[3:5]})"
 
 
@@ -240,6 +249,7 @@ class _Phrase:
     tz: ZoneInfo
     now: datetime
     order: str | None
+    region: str | None
     day: date | None = None
     clock: tuple[int, int, int] | None = None
     period: tuple[str, str] | None = None  # (part of the day, the word that said it)
@@ -312,9 +322,9 @@ class _Phrase:
                 self.day = self._numeric(word, m[1], m[3], m[4])
         elif (m := _HOUR.fullmatch(word)) is not None:
             self._number(int(m[1]), bool(m[2]), word, before, after)
-        elif _month(word) is not None:
+        elif (month := _month(word)) is not None:
             self._once("month")
-            self.month = _month(word)
+            self.month = month
         else:
             self._not_understood(word)
 
@@ -370,7 +380,7 @@ class _Phrase:
         if len(a) == 4:  # the year first is never ambiguous
             if c is None:
                 self._not_understood(word)
-            return self._calendar(word, int(a), int(b), int(c or 0), "ymd")
+            return self._calendar(word, int(a), int(b), int(c or 0))
         year = None if c is None else int(c) + (2000 if len(c) == 2 else 0)
         if c is not None and len(c) not in (2, 4):
             self._not_understood(word)
@@ -381,7 +391,7 @@ class _Phrase:
                 readings[order] = self._dated(year, month, day)
             except ValueError:
                 continue
-        wanted = self.order
+        wanted = self.order or date_order(self.region)
         if wanted in ORDERS:
             if wanted not in readings:
                 raise InputError(
@@ -408,7 +418,7 @@ class _Phrase:
             )
         return next(iter(readings.values()))
 
-    def _calendar(self, word: str, year: int | None, month: int, day: int, _order: str) -> date:
+    def _calendar(self, word: str, year: int | None, month: int, day: int) -> date:
         try:
             return self._dated(year, month, day)
         except ValueError:
@@ -475,7 +485,7 @@ class _Phrase:
             self._not_understood(str(self.month_day or self.text))
         self._once("day")
         assert self.month is not None and self.month_day is not None
-        self.day = self._calendar(self.text, self.year, self.month, self.month_day, "dmy")
+        self.day = self._calendar(self.text, self.year, self.month, self.month_day)
 
     def _apply_period(self) -> None:
         assert self.period is not None

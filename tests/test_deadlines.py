@@ -39,10 +39,28 @@ def test_the_default_region_is_kazakhstan() -> None:
         ("2 WEEKS", (2, "weeks")),
         ("1 Ай", (1, "months")),
         ("1 Месяц", (1, "months")),
+        # numbers in words (issue 11)
+        ("five working days", (5, "working_days")),
+        ("пять рабочих дней", (5, "working_days")),
+        ("в течение пяти рабочих дней", (5, "working_days")),
+        ("бес жұмыс күні", (5, "working_days")),
+        ("тридцать дней", (30, "days")),
+        ("отыз күн", (30, "days")),
+        ("twenty-one days", (21, "days")),
+        ("он бес күн", (15, "days")),
+        ("a month", (1, "months")),
+        ("бір ай", (1, "months")),
+        ("two weeks", (2, "weeks")),
     ],
 )
-def test_period_words_are_read_in_any_case(phrase: str, period: tuple[int, str]) -> None:
+def test_periods_are_read_in_any_case_and_in_words(phrase: str, period: tuple[int, str]) -> None:
     assert deadlines.parse_period(phrase) == period
+
+
+@pytest.mark.parametrize("phrase", ["five", "пять рабочих", "0 days", "many days", "5 days later"])
+def test_a_period_with_a_word_left_over_is_refused(phrase: str) -> None:
+    with pytest.raises(InputError, match="cannot read the period"):
+        deadlines.parse_period(phrase)
 
 
 def test_an_unreadable_period_is_named_with_examples_of_what_works() -> None:

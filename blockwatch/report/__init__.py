@@ -49,12 +49,10 @@ class Formatter:
     def instant(self, stamp: str | None) -> str:
         if not stamp:
             return "—"
-        from babel.dates import format_datetime
+        from blockwatch import when
 
-        when = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone)
-        offset = when.strftime("%z")
-        text = format_datetime(when, "d MMMM y, HH:mm:ss", locale=self.locale)
-        return f"{text} (UTC{offset[:3]}:{offset[3:]})"
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone)
+        return when.spoken(moment, lang=self.lang, seconds=True)
 
     def date(self, stamp: str | None) -> str:
         if not stamp:
