@@ -86,7 +86,7 @@ def main() -> None:
               "--outcome", "missed"]),
             ("blockwatch log call … --at 'yesterday 19:04'",
              [exe, "log", "call", "+447700900123", "--at", "yesterday 19:04"]),
-            ("blockwatch log call … --at '3 hours ago' (dateparser)",
+            ("blockwatch log call … --at '3 hours ago'",
              [exe, "log", "call", "+447700900123", "--at", "3 hours ago"]),
         ]
         rows = list(zip([name for name, _ in commands],

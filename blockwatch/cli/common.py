@@ -156,9 +156,10 @@ def passphrase(st: State, *, new: bool = False, label: str | None = None) -> str
     return str(value)
 
 
-def open_vault(st: State, prefetch: tuple[str, ...] = ()) -> Vault:
-    """Unlock the vault.  ``prefetch`` names modules the command will need: they are imported
-    in a thread while Argon2id runs (it releases the GIL), so their import costs nothing."""
+def open_vault(st: State, prefetch: tuple[str | Callable[[], object], ...] = ()) -> Vault:
+    """Unlock the vault.  ``prefetch`` names modules the command will need, or functions that
+    load data it will need: they run in a thread while Argon2id runs (it releases the GIL), so
+    their cost is hidden in the key derivation."""
     from blockwatch import vault
 
     vault.require(st.env.vault_dir)
@@ -167,9 +168,11 @@ def open_vault(st: State, prefetch: tuple[str, ...] = ()) -> Vault:
         import importlib
         import threading
 
-        threading.Thread(
-            target=lambda: [importlib.import_module(m) for m in prefetch], daemon=True
-        ).start()
+        def load() -> None:
+            for item in prefetch:
+                item() if callable(item) else importlib.import_module(item)
+
+        threading.Thread(target=load, daemon=True).start()
     opened = vault.unlock(st.env, secret)
     if opened.settings.language and not st.lang_chosen:
         from blockwatch import i18n

@@ -110,7 +110,20 @@ Yes = Annotated[
 
 
 MAX_TEXT_FILE = 1024 * 1024
-PREFETCH = ("phonenumbers", "blockwatch.logbook", "babel.dates")  # imported during the KDF
+
+
+def _warm_dates() -> None:
+    from blockwatch import when
+
+    when.warm()
+
+
+# Loaded while the key is derived: the number parser, the logbook, the words of the dates.
+PREFETCH: tuple[str | Callable[[], object], ...] = (
+    "phonenumbers",
+    "blockwatch.logbook",
+    _warm_dates,
+)
 
 
 def register(app: typer.Typer) -> None:
