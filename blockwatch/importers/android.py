@@ -251,5 +251,3 @@ def parse_sms(path: Path, options: Options) -> Parsed:
             details=details,
             raw=raw,
         )
-    if n == 0:
-        yield Skipped(_("the file"), _("the backup holds no messages"))
