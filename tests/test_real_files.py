@@ -40,6 +40,15 @@ READ: dict[str, tuple[tuple[str, ...], int, int, int, str | None, str | None]] =
     # epoch seconds: in Almaty's zone of 2018, UTC+6
     "chat-miner/tg-single.json": ((), 2, 2, 0, "2018-12-05T16:39", "2018-12-05T16:49"),
     "chat-miner/tg-batch.json": ((), 2, 2, 0, "2018-12-05T16:39", "2018-12-05T16:49"),
+    # the encryption notice and "You created group" are not messages; a blank line stays in one
+    "whatsapp-chat-parser/wa-short-chat.txt": (
+        ("--date-order", "dmy"),
+        5,
+        3,
+        2,
+        "2017-03-06T00:45",
+        "2017-04-09T01:50",
+    ),
     # SMS Backup & Restore: read in the phone's zone, the times agree with its readable_date
     "sms-backup-reader-2/sbr-sample-small.xml": (
         LA,
@@ -82,6 +91,8 @@ REFUSED = [
     # and read day first, "13:37:00 p.m." is no 12-hour time
     ("chat-miner/wa-dateformat4.txt", ("--date-order", "dmy"), "is not a 12-hour time"),
     ("chat-miner/wa-unicode.txt", (), "could be day/month or month/day"),
+    # 06/03/2017, 08/05/2017, 09/04/2017: nothing in the file says which comes first
+    ("whatsapp-chat-parser/wa-short-chat.txt", (), "could be day/month or month/day"),
     # the fixture stops inside an <mms> element
     ("sms-backup-reader-2/sbr-sms-and-mms.xml", (), "malformed XML (no element found)"),
 ]
