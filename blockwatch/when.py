@@ -272,8 +272,8 @@ class _Phrase:
         if ago is not None:
             return ago
         if any(w in _NOW for w in words):
-            if len(words) != 1:
-                self._not_understood(next(w for w in words if w not in _NOW))
+            for word in words:  # "now" stands alone: a second word is refused
+                self._once("now") if word in _NOW else self._not_understood(word)
             return self.now.astimezone(self.tz).replace(tzinfo=None, microsecond=0)
         for word in words:  # a word nobody here would write is named first
             if not _known(word):

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blockwatch import i18n, numerals, when
 from blockwatch.env import Env
@@ -307,3 +309,74 @@ def test_a_withheld_caller_typed_in_russian_counts_as_withheld(vault_env: Env) -
     numbers = json.loads(run_cli(vault_env, "stats", "--json").out)
     calls = numbers["calls"]
     assert (calls["total"], calls["withheld"], calls["foreign"], calls["unknown"]) == (2, 1, 1, 0)
+
+
+# ------------------------------------------------------------------------ any text at all
+
+WORDS = [
+    "вчера",
+    "кеше",
+    "yesterday",
+    "позавчера",
+    "now",
+    "қазір",
+    "в",
+    "at",
+    "сағат",
+    "утра",
+    "вечера",
+    "ночи",
+    "pm",
+    "am",
+    "кешкі",
+    "7",
+    "12",
+    "0",
+    "19:10",
+    "19:10-да",
+    "24:00",
+    "04.07.2026",
+    "04/07",
+    "19.10",
+    "2026",
+    "29.02",
+    "31.04",
+    "7-де",
+    "4th",
+    "июля",
+    "шілдеде",
+    "сент.",
+    "July",
+    "жылғы",
+    "г.",
+    "ago",
+    "назад",
+    "бұрын",
+    "two",
+    "часа",
+    "hours",
+    ",",
+    ".",
+    "-",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join) | st.text(max_size=20),
+    st.sampled_from(["dmy", "mdy", when.ANY_ORDER, None]),
+)
+def test_any_phrase_is_read_or_refused_never_a_crash(phrase: str, order: str | None) -> None:
+    try:
+        got = when.parse_when(phrase, ZONE, NOW, order=order, region="CA")
+    except InputError as e:
+        assert e.message and "Traceback" not in e.message
+    else:
+        assert got.tzinfo is not None and got <= NOW + when.FUTURE_SLACK
+
+
+def test_now_stands_alone() -> None:
+    assert read("now") == "2026-07-05T11:00:00+05:00"
+    for phrase, said in (("now now", "more than one"), ("now 19:00", "'19:00' is not")):
+        with pytest.raises(InputError, match=said):
+            read(phrase)
