@@ -294,6 +294,20 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         "    tz = None",
         T + "test_days_and_hours_are_counted_in_the_zone_given",
     ),
+    "an amendment with a file loses its change": (
+        "blockwatch/vault/store.py",
+        "if changes or not attachments else None",
+        "if changes and not attachments else None",
+        S + "test_an_amendment_with_a_file_keeps_both_the_change_and_the_file",
+    ),
+    "a status's file attached to no incident": (
+        "blockwatch/vault/store.py",
+        """            self._append(incidents.ENTRY_STATUS, body)
+            self._attach(body["uid"], attachments)""",
+        """            self._append(incidents.ENTRY_STATUS, body)
+            self._attach(None, attachments)""",
+        S + "test_a_file_attached_to_an_appeal_status_belongs_to_that_appeal",
+    ),
 }
 
 

@@ -490,3 +490,34 @@ def test_russian_numbers_are_foreign_in_a_kazakh_vault(number: str) -> None:
 def test_a_seven_digit_local_number_is_not_a_short_code(number: str) -> None:
     assert phones.counterparty(number, "KZ", strict=False)["number_type"] != "short_code"
     assert phones.counterparty("112", "KZ")["number_type"] == "short_code"
+
+
+# --------------------------------------------------------------------------- store (mutmut, session 4)
+
+
+def test_an_amendment_with_a_file_keeps_both_the_change_and_the_file(
+    opened: vault.Vault, tmp_path: Path
+) -> None:
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG synthetic")
+    first = log_note(opened, "the first words")
+    typed = logbook.Typed(note="seen again at 21:10", attach=[shot])
+    view = logbook.amend(opened, first["id"], typed, "a second look")
+    assert view["note"] == "seen again at 21:10"
+    assert [a["name"] for a in view["attachments"]] == ["shot.png"]
+    kinds = [change.get("set", {}).get("note") or change.get("attached") for change in view["amended"]]
+    assert kinds[0] == "seen again at 21:10" and len(kinds) == 2
+
+
+def test_a_file_attached_to_an_appeal_status_belongs_to_that_appeal(
+    opened: vault.Vault, tmp_path: Path
+) -> None:
+    letter = tmp_path / "answer.pdf"
+    letter.write_bytes(b"%PDF synthetic answer")
+    appeal = logbook.log(
+        opened, "appeal", logbook.Typed(at="2026-07-04 10:00", details={"to": "police"})
+    )
+    view = logbook.set_status(opened, appeal["id"], "rejected", attach=[letter])
+    assert view["details"]["status"] == "rejected"
+    assert [a["name"] for a in view["attachments"]] == ["answer.pdf"]
+    assert len(check(opened)) >= 1
