@@ -308,6 +308,22 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
             self._attach(None, attachments)""",
         S + "test_a_file_attached_to_an_appeal_status_belongs_to_that_appeal",
     ),
+    "language auto stored as a word": (
+        "blockwatch/vault/store.py",
+        'self._set_meta(language=language or "")',
+        'self._set_meta(language=language or "XXXX")',
+        S + "test_language_auto_is_stored_as_no_language_and_read_back_so",
+    ),
+    "a failed language change left open": (
+        "blockwatch/vault/store.py",
+        """            self.conn.execute("ROLLBACK")
+            raise
+        self.settings = dataclasses.replace(self.settings, language=language)""",
+        """            self.conn.execute("XXROLLBACKXX")
+            raise
+        self.settings = dataclasses.replace(self.settings, language=language)""",
+        S + "test_a_failed_language_change_is_rolled_back_and_the_vault_stays_writable",
+    ),
 }
 
 

@@ -180,9 +180,7 @@ def test_verify_refuses_a_ledger_re_signed_by_another_key_even_unpinned(
     files = members(bundle)
     root = top(files)
     proofs = json.loads(files[f"{root}/data/ledger.json"])
-    checkpoint = ledger.open_checkpoint(
-        proofs["checkpoint"], proofs["origin"], opened.public_key
-    )
+    checkpoint = ledger.open_checkpoint(proofs["checkpoint"], proofs["origin"], opened.public_key)
     note = ledger.sign_checkpoint(checkpoint, impostor)
     proofs["checkpoint"] = note
     files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
@@ -217,7 +215,9 @@ def test_a_pinned_fingerprint_must_match_whole_not_as_a_prefix(
             verify_bundle(bundle, short)
 
 
-def test_payload_oxum_must_count_the_payload(opened: vault.Vault, bundle: Path, tmp_path: Path) -> None:
+def test_payload_oxum_must_count_the_payload(
+    opened: vault.Vault, bundle: Path, tmp_path: Path
+) -> None:
     files = members(bundle)
     root = top(files)
     info_name = f"{root}/bag-info.txt"
@@ -326,7 +326,8 @@ def test_salt_lengths_outside_16_to_64_bytes_are_refused(vault_env, length: int,
 
 @pytest.mark.parametrize("name", ["memory_kib", "iterations", "lanes"])
 def test_kdf_parameters_at_the_rfc_9106_floor_are_accepted_and_below_refused(
-    vault_env, name: str  # type: ignore[no-untyped-def]
+    vault_env,
+    name: str,  # type: ignore[no-untyped-def]
 ) -> None:
     path = _slots(vault_env)
     doc = json.loads(path.read_text())
@@ -371,12 +372,12 @@ def test_telegram_messages_of_the_exporting_user_are_outgoing(tmp_path: Path) ->
 
     path = tmp_path / "result.json"
     path.write_text(
-        json.dumps(
-            {"personal_information": {"user_id": 42}, "chats": {"list": [telegram_chat()]}}
-        )
+        json.dumps({"personal_information": {"user_id": 42}, "chats": {"list": [telegram_chat()]}})
     )
     drafts = _drafts(parse_telegram, path)
-    directions = {d.raw.get("from_id") or d.raw.get("actor_id"): d.details["direction"] for d in drafts}
+    directions = {
+        d.raw.get("from_id") or d.raw.get("actor_id"): d.details["direction"] for d in drafts
+    }
     assert directions == {"user777": "in", "user42": "out"}
 
 
@@ -505,7 +506,9 @@ def test_an_amendment_with_a_file_keeps_both_the_change_and_the_file(
     view = logbook.amend(opened, first["id"], typed, "a second look")
     assert view["note"] == "seen again at 21:10"
     assert [a["name"] for a in view["attachments"]] == ["shot.png"]
-    kinds = [change.get("set", {}).get("note") or change.get("attached") for change in view["amended"]]
+    kinds = [
+        change.get("set", {}).get("note") or change.get("attached") for change in view["amended"]
+    ]
     assert kinds[0] == "seen again at 21:10" and len(kinds) == 2
 
 
@@ -521,3 +524,23 @@ def test_a_file_attached_to_an_appeal_status_belongs_to_that_appeal(
     assert view["details"]["status"] == "rejected"
     assert [a["name"] for a in view["attachments"]] == ["answer.pdf"]
     assert len(check(opened)) >= 1
+
+
+def test_language_auto_is_stored_as_no_language_and_read_back_so(vault_env) -> None:  # type: ignore[no-untyped-def]
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        v.set_language("ru")
+        v.set_language(None)
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        assert v.settings.language is None
+
+
+def test_a_failed_language_change_is_rolled_back_and_the_vault_stays_writable(
+    opened: vault.Vault,
+) -> None:
+    opened.conn.execute("PRAGMA query_only = 1")
+    with pytest.raises(Exception, match=r"readonly|read-only"):
+        opened.set_language("kk")
+    opened.conn.execute("PRAGMA query_only = 0")
+    opened.set_language("kk")  # no transaction was left open
+    assert opened.settings.language == "kk"
+    assert log_note(opened, "still writable")["id"] == 1
