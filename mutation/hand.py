@@ -324,6 +324,16 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         self.settings = dataclasses.replace(self.settings, language=language)""",
         S + "test_a_failed_language_change_is_rolled_back_and_the_vault_stays_writable",
     ),
+    "a failed language change hides its error": (
+        "blockwatch/vault/store.py",
+        """            self.conn.execute("ROLLBACK")
+            raise
+        self.settings = dataclasses.replace(self.settings, language=language)""",
+        """            self.conn.execute(None)
+            raise
+        self.settings = dataclasses.replace(self.settings, language=language)""",
+        S + "test_a_failed_language_change_is_rolled_back_and_the_vault_stays_writable",
+    ),
 }
 
 

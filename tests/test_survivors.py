@@ -537,10 +537,12 @@ def test_language_auto_is_stored_as_no_language_and_read_back_so(vault_env) -> N
 def test_a_failed_language_change_is_rolled_back_and_the_vault_stays_writable(
     opened: vault.Vault,
 ) -> None:
-    opened.conn.execute("PRAGMA query_only = 1")
-    with pytest.raises(Exception, match=r"readonly|read-only"):
+    opened.conn.execute(  # a failure inside the transaction, after BEGIN
+        "CREATE TEMP TRIGGER no_meta BEFORE INSERT ON meta BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    with pytest.raises(Exception, match=r"^refused$"):
         opened.set_language("kk")
-    opened.conn.execute("PRAGMA query_only = 0")
+    opened.conn.execute("DROP TRIGGER temp.no_meta")
     opened.set_language("kk")  # no transaction was left open
     assert opened.settings.language == "kk"
     assert log_note(opened, "still writable")["id"] == 1
