@@ -334,6 +334,21 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         self.settings = dataclasses.replace(self.settings, language=language)""",
         S + "test_a_failed_language_change_is_rolled_back_and_the_vault_stays_writable",
     ),
+    "a failed check without its hint": (
+        "blockwatch/vault/check.py",
+        """        hint=_(
+            "the vault was damaged or changed outside blockwatch; keep a copy of it as it is "
+            "and restore the vault directory from a backup"
+        ),""",
+        "        hint=None,",
+        "tests/test_vault.py::test_a_failed_check_says_what_to_do_with_the_vault",
+    ),
+    "a failed check's message padded": (
+        "blockwatch/vault/check.py",
+        '_("check {n} failed: {message}")',
+        '_("XXcheck {n} failed: {message}XX")',
+        "tests/test_vault.py::test_a_failed_check_says_what_to_do_with_the_vault",
+    ),
 }
 
 
