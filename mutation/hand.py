@@ -349,6 +349,37 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         '_("XXcheck {n} failed: {message}XX")',
         "tests/test_vault.py::test_a_failed_check_says_what_to_do_with_the_vault",
     ),
+    "letters typed for 0 and 1 refused": (
+        "blockwatch/vault/keyslots.py",
+        '_CROCKFORD + "ILO" for c in text',
+        '_CROCKFORD + "ilo" for c in text',
+        S + "test_a_recovery_code_is_read_as_people_type_it",
+    ),
+    "a recovery code of the wrong length and right letters accepted": (
+        "blockwatch/vault/keyslots.py",
+        'if len(text) != 32 or any(',
+        'if len(text) != 32 and any(',
+        S + "test_a_recovery_code_of_the_wrong_shape_says_what_one_looks_like",
+    ),
+    "too few Argon2 lanes accepted": (
+        "blockwatch/vault/keyslots.py",
+        """        or cost.iterations < KDF_FLOOR.iterations
+        or cost.lanes < KDF_FLOOR.lanes""",
+        """        or cost.iterations < KDF_FLOOR.iterations and cost.lanes < KDF_FLOOR.lanes""",
+        S + "test_each_argon2_cost_has_its_floor",
+    ),
+    "a passphrase slot under another id": (
+        "blockwatch/vault/keyslots.py",
+        'slot_id: str = "passphrase"',
+        'slot_id: str = "XXpassphraseXX"',
+        S + "test_keyslots_json_is_written_as_its_format_says",
+    ),
+    "a short salt in the recovery slot": (
+        "blockwatch/vault/keyslots.py",
+        'kdf = {"name": "hkdf-sha256", "salt": _b64(secrets.token_bytes(16))}',
+        'kdf = {"name": "hkdf-sha256", "salt": _b64(secrets.token_bytes(None))}',
+        S + "test_keyslots_json_is_written_as_its_format_says",
+    ),
 }
 
 

@@ -546,3 +546,79 @@ def test_a_failed_language_change_is_rolled_back_and_the_vault_stays_writable(
     opened.set_language("kk")  # no transaction was left open
     assert opened.settings.language == "kk"
     assert log_note(opened, "still writable")["id"] == 1
+
+
+# --------------------------------------------------------------------------- key slots (mutmut, session 4)
+
+
+def test_keyslots_json_is_written_as_its_format_says(vault_env) -> None:  # type: ignore[no-untyped-def]
+    text = (vault_env.vault_dir / "keyslots.json").read_text(encoding="utf-8")
+    doc = json.loads(text)
+    assert text == json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    # the ids name the slots a passphrase change or a recovery replaces (v1 vaults have them)
+    assert sorted((s["id"], s["kind"]) for s in doc["slots"]) == [
+        ("passphrase", "passphrase"),
+        ("recovery", "recovery"),
+    ]
+    assert all(len(base64.b64decode(s["kdf"]["salt"])) == 16 for s in doc["slots"])
+
+
+def _code_with(*chars: str) -> tuple[str, bytes]:
+    while True:
+        code, secret = keyslots.new_recovery_code()
+        if all(c in code for c in chars):
+            return code, secret
+
+
+def test_a_recovery_code_is_read_as_people_type_it() -> None:
+    code, secret = _code_with("0", "1")
+    assert keyslots.parse_recovery_code(code.lower().replace("-", " ")) == secret
+    assert keyslots.parse_recovery_code(code.replace("0", "O").replace("1", "I")) == secret
+    assert keyslots.parse_recovery_code(code.replace("1", "l")) == secret
+
+
+@pytest.mark.parametrize(
+    "bad", ["ABCD-EFGH-JKMN", "U" * 32, "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-678"]
+)
+def test_a_recovery_code_of_the_wrong_shape_says_what_one_looks_like(bad: str) -> None:
+    with pytest.raises(InputError) as info:
+        keyslots.parse_recovery_code(bad)
+    assert info.value.message == "a recovery code has 32 letters and digits in 8 groups of 4"
+    assert info.value.hint == (
+        "type it as printed, e.g. ABCD-EFGH-...; letters O and I may be typed as 0 and 1"
+    )
+
+
+def test_a_recovery_code_with_a_typo_is_caught_by_its_checksum() -> None:
+    code, _secret = keyslots.new_recovery_code()
+    typo = ("1" if code[0] != "1" else "2") + code[1:]
+    with pytest.raises(InputError) as info:
+        keyslots.parse_recovery_code(typo)
+    assert info.value.message == "the recovery code has a typo (its checksum does not match)"
+    assert info.value.hint == "compare each group of 4 with the printed code"
+
+
+def test_another_vaults_recovery_code_is_refused_saying_so(vault_env) -> None:  # type: ignore[no-untyped-def]
+    from blockwatch.errors import VaultLocked
+
+    doc = keyslots.load(vault_env.vault_dir / "keyslots.json")
+    other, _secret = keyslots.new_recovery_code()
+    with pytest.raises(VaultLocked) as info:
+        keyslots.unlock_with_recovery(doc, other)
+    assert info.value.message == "this recovery code does not open this vault"
+    assert info.value.hint == "check that it belongs to this vault"
+
+
+@pytest.mark.parametrize(
+    "cost",
+    [
+        {"memory_kib": 64 * 1024 - 1},
+        {"iterations": 2},
+        {"lanes": 3},
+    ],
+)
+def test_each_argon2_cost_has_its_floor(cost: dict[str, int]) -> None:
+    from blockwatch.env import KdfCost
+
+    with pytest.raises(ValueError, match=r"^Argon2id cost below RFC 9106's second recommendation$"):
+        keyslots.passphrase_slot("vault-id", b"k" * 32, PASSPHRASE, KdfCost(**cost))
