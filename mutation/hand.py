@@ -380,6 +380,32 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         'kdf = {"name": "hkdf-sha256", "salt": _b64(secrets.token_bytes(None))}',
         S + "test_keyslots_json_is_written_as_its_format_says",
     ),
+    "the recovery slot's HKDF without its salt": (
+        "blockwatch/vault/keyslots.py",
+        """        salt=_unb64(kdf["salt"], "salt"),
+        info=b"blockwatch recovery slot v1",""",
+        """        salt=None,
+        info=b"blockwatch recovery slot v1",""",
+        S + "test_the_recovery_slot_key_is_rfc5869_hkdf_sha256",
+    ),
+    "the recovery slot's HKDF with another info": (
+        "blockwatch/vault/keyslots.py",
+        'info=b"blockwatch recovery slot v1"',
+        'info=b"BLOCKWATCH RECOVERY SLOT V1"',
+        S + "test_the_recovery_slot_key_is_rfc5869_hkdf_sha256",
+    ),
+    "a malformed nonce not named": (
+        "blockwatch/vault/keyslots.py",
+        'nonce = _unb64(slot["nonce"], "nonce", 12)',
+        'nonce = _unb64(slot["nonce"], None, 12)',
+        S + "test_a_malformed_nonce_in_keyslots_json_is_named",
+    ),
+    "a seven-character passphrase accepted": (
+        "blockwatch/vault/keyslots.py",
+        "if len(passphrase) < MIN_PASSPHRASE_CHARS:",
+        "if len(passphrase) < MIN_PASSPHRASE_CHARS - 1:",
+        S + "test_a_new_passphrase_has_eight_characters_at_least",
+    ),
 }
 
 

@@ -622,3 +622,36 @@ def test_each_argon2_cost_has_its_floor(cost: dict[str, int]) -> None:
 
     with pytest.raises(ValueError, match=r"^Argon2id cost below RFC 9106's second recommendation$"):
         keyslots.passphrase_slot("vault-id", b"k" * 32, PASSPHRASE, KdfCost(**cost))
+
+
+def test_the_recovery_slot_key_is_rfc5869_hkdf_sha256() -> None:
+    """Checked against HKDF written out from RFC 5869 (one block of SHA-256): a change of salt
+    or info would still open the slots it wrote itself, and no slot written before."""
+    import hashlib
+    import hmac
+
+    secret, salt = bytes(range(16)), bytes(range(16, 32))
+    prk = hmac.new(salt, secret, hashlib.sha256).digest()
+    okm = hmac.new(prk, b"blockwatch recovery slot v1\x01", hashlib.sha256).digest()
+    kdf = {"name": "hkdf-sha256", "salt": base64.b64encode(salt).decode()}
+    assert keyslots._hkdf(secret, kdf) == okm
+
+
+def test_a_malformed_nonce_in_keyslots_json_is_named(vault_env) -> None:  # type: ignore[no-untyped-def]
+    path = vault_env.vault_dir / "keyslots.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for slot in doc["slots"]:
+        slot["nonce"] = base64.b64encode(b"short").decode()
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(VaultCorrupt) as info:
+        vault.unlock(vault_env, PASSPHRASE)
+    assert info.value.message == "keyslots.json: nonce is malformed"
+    assert info.value.hint == "restore keyslots.json from a backup of the vault directory"
+
+
+def test_a_new_passphrase_has_eight_characters_at_least() -> None:
+    assert keyslots.check_new_passphrase("eight ch") == "eight ch"
+    with pytest.raises(InputError) as info:
+        keyslots.check_new_passphrase("seven c")
+    assert info.value.message == "the passphrase is shorter than 8 characters"
+    assert info.value.hint == "use several words you can remember, e.g. four words and a number"
