@@ -398,13 +398,19 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         "blockwatch/vault/keyslots.py",
         'nonce = _unb64(slot["nonce"], "nonce", 12)',
         'nonce = _unb64(slot["nonce"], None, 12)',
-        S + "test_a_malformed_nonce_in_keyslots_json_is_named",
+        S + "test_a_malformed_value_in_keyslots_json_is_named",
     ),
     "a seven-character passphrase accepted": (
         "blockwatch/vault/keyslots.py",
         "if len(passphrase) < MIN_PASSPHRASE_CHARS:",
         "if len(passphrase) < MIN_PASSPHRASE_CHARS - 1:",
         S + "test_a_new_passphrase_has_eight_characters_at_least",
+    ),
+    "a wrapped key of any length": (
+        "blockwatch/vault/keyslots.py",
+        'wrapped = _unb64(slot["wrapped"], "wrapped key", KEY_BYTES + 16)',
+        'wrapped = _unb64(slot["wrapped"], "wrapped key")',
+        S + "test_a_malformed_value_in_keyslots_json_is_named",
     ),
 }
 

@@ -637,15 +637,16 @@ def test_the_recovery_slot_key_is_rfc5869_hkdf_sha256() -> None:
     assert keyslots._hkdf(secret, kdf) == okm
 
 
-def test_a_malformed_nonce_in_keyslots_json_is_named(vault_env) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("field", "what"), [("nonce", "nonce"), ("wrapped", "wrapped key")])
+def test_a_malformed_value_in_keyslots_json_is_named(vault_env, field: str, what: str) -> None:  # type: ignore[no-untyped-def]
     path = vault_env.vault_dir / "keyslots.json"
     doc = json.loads(path.read_text(encoding="utf-8"))
     for slot in doc["slots"]:
-        slot["nonce"] = base64.b64encode(b"short").decode()
+        slot[field] = base64.b64encode(b"short").decode()  # base64, but not its length
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(VaultCorrupt) as info:
         vault.unlock(vault_env, PASSPHRASE)
-    assert info.value.message == "keyslots.json: nonce is malformed"
+    assert info.value.message == f"keyslots.json: {what} is malformed"
     assert info.value.hint == "restore keyslots.json from a backup of the vault directory"
 
 
