@@ -412,6 +412,24 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
         'wrapped = _unb64(slot["wrapped"], "wrapped key")',
         S + "test_a_malformed_value_in_keyslots_json_is_named",
     ),
+    "a key slot file that is no object crashes": (
+        "blockwatch/vault/keyslots.py",
+        'if not isinstance(doc, dict) or doc.get("format") != FORMAT:',
+        'if not isinstance(doc, dict) and doc.get("format") != FORMAT:',
+        S + "test_a_damaged_keyslots_json_is_named_exactly",
+    ),
+    "an Argon2 cost in keyslots.json not capped": (
+        "blockwatch/vault/keyslots.py",
+        "if type(value) is not int or not floor <= value <= cap:",
+        "if type(value) is not int or not floor <= value:",
+        S + "test_every_cost_and_salt_in_keyslots_json_is_capped",
+    ),
+    "a salt of 16 bytes refused": (
+        "blockwatch/vault/keyslots.py",
+        "if not 16 <= len(salt) <= 64:",
+        "if not 16 < len(salt) <= 64:",
+        S + "test_every_cost_and_salt_in_keyslots_json_is_capped",
+    ),
 }
 
 

@@ -656,3 +656,71 @@ def test_a_new_passphrase_has_eight_characters_at_least() -> None:
         keyslots.check_new_passphrase("seven c")
     assert info.value.message == "the passphrase is shorter than 8 characters"
     assert info.value.hint == "use several words you can remember, e.g. four words and a number"
+
+
+def _slots_doc(vault_env) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    return json.loads((vault_env.vault_dir / "keyslots.json").read_text(encoding="utf-8"))
+
+
+def _salt(n: int) -> str:
+    return base64.b64encode(b"s" * n).decode()
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda d: [d], "not a blockwatch key slot file"),
+        (lambda d: {**d, "format": "something else"}, "not a blockwatch key slot file"),
+        (lambda d: {**d, "version": 99}, "key slot format version 99 is not supported"),
+        (lambda d: {**d, "vault_id": "short"}, "vault_id is malformed"),
+        (lambda d: {**d, "slots": []}, "slots are missing or too many"),
+        (lambda d: {**d, "slots": d["slots"] * 9}, "slots are missing or too many"),
+        (lambda d: {**d, "slots": ["a slot"]}, "a slot is malformed"),
+        (lambda d: {**d, "slots": [{**d["slots"][0], "id": 7}]}, "a slot has no id"),
+        (
+            lambda d: {**d, "slots": [{**d["slots"][0], "kind": "fingerprint"}]},
+            f"slot {'passphrase'!r}: unknown kind {'fingerprint'!r}",
+        ),
+    ],
+)
+def test_a_damaged_keyslots_json_is_named_exactly(vault_env, damage, said: str) -> None:  # type: ignore[no-untyped-def]
+    path = vault_env.vault_dir / "keyslots.json"
+    doc = {
+        **_slots_doc(vault_env),
+        "slots": sorted(_slots_doc(vault_env)["slots"], key=lambda s: s["kind"]),
+    }
+    path.write_text(json.dumps(damage(doc)), encoding="utf-8")
+    with pytest.raises(VaultCorrupt) as info:
+        keyslots.load(path)
+    assert info.value.message == f"{path}: {said}"
+    assert info.value.hint == "restore keyslots.json from a backup of the vault directory"
+
+
+@pytest.mark.parametrize(
+    ("kind", "kdf", "said"),
+    [
+        ("passphrase", {"name": "scrypt"}, "unknown KDF 'scrypt'"),
+        ("recovery", {"name": "pbkdf2"}, "unknown KDF 'pbkdf2'"),
+        ("passphrase", {"memory_kib": 1024}, "Argon2id memory_kib=1024 is outside 65536..4194304"),
+        ("passphrase", {"iterations": 65}, "Argon2id iterations=65 is outside 3..64"),
+        ("passphrase", {"lanes": True}, "Argon2id lanes=True is outside 4..64"),
+        ("passphrase", {"salt": _salt(15)}, "salt length 15 is not allowed"),
+        ("recovery", {"salt": _salt(65)}, "salt length 65 is not allowed"),
+    ],
+)
+def test_every_cost_and_salt_in_keyslots_json_is_capped(
+    vault_env, kind: str, kdf: dict, said: str
+) -> None:  # type: ignore[no-untyped-def,type-arg]
+    path = vault_env.vault_dir / "keyslots.json"
+    doc = _slots_doc(vault_env)
+    slot = next(s for s in doc["slots"] if s["kind"] == kind)
+    slot["kdf"] = {**slot["kdf"], **kdf}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(VaultCorrupt) as info:
+        keyslots.load(path)
+    assert info.value.message == f"{path}: slot {slot['id']!r}: {said}"
+    if "salt" in kdf:  # the bounds themselves are allowed
+        for ok in (16, 64):
+            slot["kdf"]["salt"] = _salt(ok)
+            path.write_text(json.dumps(doc), encoding="utf-8")
+            assert keyslots.load(path) == doc
