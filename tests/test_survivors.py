@@ -551,8 +551,11 @@ def test_a_failed_language_change_is_rolled_back_and_the_vault_stays_writable(
 # --------------------------------------------------------------------------- key slots (mutmut, session 4)
 
 
-def test_keyslots_json_is_written_as_its_format_says(vault_env) -> None:  # type: ignore[no-untyped-def]
-    text = (vault_env.vault_dir / "keyslots.json").read_text(encoding="utf-8")
+def test_keyslots_json_is_written_as_its_format_says(env) -> None:  # type: ignore[no-untyped-def]
+    # A vault of its own, not the session's template: mutmut then knows this test writes it.
+    created, _code = vault.create(env, PASSPHRASE, home_region="KZ", timezone="Asia/Almaty")
+    created.close()
+    text = (env.vault_dir / "keyslots.json").read_text(encoding="utf-8")
     doc = json.loads(text)
     assert text == json.dumps(doc, indent=2, sort_keys=True) + "\n"
     # the ids name the slots a passphrase change or a recovery replaces (v1 vaults have them)
