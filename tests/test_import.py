@@ -564,6 +564,26 @@ BAD = {
     "empty.xml": (b"", "empty"),
     "empty.zip": (b"PK\x05\x06" + bytes(18), "empty zip"),
     "zero.zip": (b"", "empty"),
+    # a message line whose clock was changed by hand: never merged into the message before it
+    "ios-edited.txt": (
+        b"[04.07.26, 21:05:09] A: one\n[04.07.26, 21:06:1O] B: two\n",
+        "line 2: starts like a message, but '04.07.26, 21:06:1O' is not a time",
+    ),
+    "android-edited.txt": (
+        b"04.07.26, 21:05 - A: one\n04.07.26, 21.06h - B: two\n",
+        "line 2: starts like a message, but '04.07.26, 21.06h' is not a time",
+    ),
+    # other apps' exports are named for what they are
+    "signal.txt": (b"[2026-07-04, 21:05] A: hi\n[2026-07-04, 21:06] B: hello\n", "Signal"),
+    "messenger.json": (
+        b'{"participants": [{"name": "A"}], "messages": '
+        b'[{"sender_name": "A", "timestamp_ms": 1783181109000, "content": "x"}]}',
+        "an Instagram or Facebook Messenger export",
+    ),
+    "not-telegram.json": (
+        b'{"name": "X", "messages": [{"id": 1, "text": "hi"}]}',
+        "chat 'X', message 1: not a Telegram message",
+    ),
 }
 
 
@@ -580,6 +600,16 @@ def test_bad_files_are_one_line_exit_1_vault_unchanged(
     assert lines[0].startswith(f"blockwatch: error: {path}") and message in lines[0], lines
     assert len(lines) <= 2 and "Traceback" not in done.err
     assert snapshot(vault_env.vault_dir) == before
+
+
+def test_a_pasted_ios_line_inside_an_android_message_is_its_text(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    chat = "04.07.26, 21:05 - A: forwarded:\n[04.07.26, 21:00:01] B: original\n"
+    done = run_cli(vault_env, "import", "--json", str(write(tmp_path, "chat.txt", chat)))
+    assert done.code == 0, done.err
+    [view] = json.loads(run_cli(vault_env, "list", "--json").out)
+    assert view["details"]["text"] == "forwarded:\n[04.07.26, 21:00:01] B: original"
 
 
 def test_whatsapp_chat_with_no_parseable_line_names_it(vault_env: Env, tmp_path: Path) -> None:

@@ -105,6 +105,13 @@ def detect(head: bytes, path: Path) -> str:
             hint=_("expected an 'SMS Backup & Restore' calls-*.xml or sms-*.xml file"),
         )
     if text.startswith(b"{"):
+        if b'"sender_name"' in text and b'"timestamp_ms"' in text:
+            raise ImportFailed(
+                str(path),
+                _("position 0"),
+                _("an Instagram or Facebook Messenger export, not a Telegram one"),
+                hint=_("blockwatch cannot read it; log what matters with 'blockwatch log'"),
+            )
         if b'"messages"' in text or b'"chats"' in text or b'"personal_information"' in text:
             return "telegram"
         raise ImportFailed(
@@ -127,6 +134,13 @@ def detect(head: bytes, path: Path) -> str:
             ) from None
     from blockwatch.importers import whatsapp  # its rules; loaded only for text files
 
+    if whatsapp.looks_like_signal(sample):
+        raise ImportFailed(
+            str(path),
+            _("line 1"),
+            _("a Signal chat export, not a WhatsApp one"),
+            hint=_("blockwatch cannot read it; log what matters with 'blockwatch log'"),
+        )
     if whatsapp.looks_like(sample):
         return "whatsapp"
     first = sample.split("\n", 1)[0]

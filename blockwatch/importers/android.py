@@ -105,11 +105,18 @@ def _element(tag: str, n: int) -> str:
 
 
 def _when(path: Path, stamp: str | None, tag: str, n: int, options: Options) -> datetime:
-    if stamp is None or not stamp.lstrip("-").isdigit() or len(stamp) > 16:
+    if stamp is None:
         raise ImportFailed(
             str(path),
             _element(tag, n),
-            _("date={stamp!r} is not epoch milliseconds").format(stamp=(stamp or "")[:40]),
+            _("no date attribute"),
+            hint=_("the backup was changed or damaged; make it again with SMS Backup & Restore"),
+        )
+    if not stamp.lstrip("-").isdigit() or len(stamp) > 16:
+        raise ImportFailed(
+            str(path),
+            _element(tag, n),
+            _("date={stamp!r} is not epoch milliseconds").format(stamp=stamp[:40]),
         )
     try:
         when = _EPOCH + timedelta(milliseconds=int(stamp))  # exact: no float on the way

@@ -114,18 +114,30 @@ def _when(path: Path, where: str, message: dict[str, Any], options: Options) -> 
 
 def _chat(path: Path, chat: dict[str, Any], me: str | None, options: Options) -> Parsed:
     chat_id, chat_name = chat.get("id"), str(chat.get("name") or "")
+    # Where a record is, in words a reader can find in the file: ids when the export has them,
+    # else the chat's name and the message's place in it (never "chat None, message None").
+    chat_label = chat_id if chat_id is not None else repr(chat_name[:40])
     repeats: Counter[str] = Counter()
     platform = options.platform or "telegram"
     mine = options.mine.casefold() if options.mine else None
-    for message in chat["messages"]:
+    for position, message in enumerate(chat["messages"], 1):
         if not isinstance(message, dict):
             raise ImportFailed(
                 str(path),
-                _("chat {chat_id}").format(chat_id=chat_id),
+                _("chat {chat_id}").format(chat_id=chat_label),
                 _("a message is not an object"),
             )
         mid = message.get("id")
-        where = _("chat {chat}, message {message}").format(chat=chat_id, message=mid)
+        where = _("chat {chat}, message {message}").format(
+            chat=chat_label, message=mid if mid is not None else f"#{position}"
+        )
+        if "type" not in message and "date" not in message and "date_unixtime" not in message:
+            raise ImportFailed(
+                str(path),
+                where,
+                _("not a Telegram message (no 'type' and no 'date')"),
+                hint=_("expected Telegram Desktop's result.json (Export chat history, JSON)"),
+            )
         if message.get("type") == "service" and message.get("action") != "phone_call":
             # Skipped before anything else is read: it needs no date to be left out.
             yield Skipped(

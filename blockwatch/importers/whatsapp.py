@@ -32,6 +32,20 @@ IOS = re.compile(rf"^\[{_DATE},?[\s\u00a0]{_TIME}{_AMPM}\]\s(?P<rest>.*)$", re.D
 # Older exports (2012-2016, reported): "7/8/12, 3:20:08 PM: Name: text", "30/08/16, 17:03:58: …"
 OLDER = re.compile(rf"^{_DATE},?[\s\u00a0]{_TIME}{_AMPM}:\s(?P<rest>.*)$", re.DOTALL)
 
+# A line shaped like the file's own message lines whose clock is not one WhatsApp writes
+# ("1/23/23, 3:22_AM - Name: …"): the file was changed by hand, and reading it as the previous
+# message's next line would merge two messages into one without a word.
+NEAR = {
+    ANDROID: re.compile(
+        rf"^(?P<stamp>{_DATE},?[\s\u00a0]\d{{1,2}}[:.]\d{{2}}\S*(?:[\s\u202f\u00a0]\S+)?)"
+        r"\s[-\u2013]\s"
+    ),
+    IOS: re.compile(rf"^\[(?P<stamp>{_DATE},?[\s\u00a0]\d{{1,2}}[:.]\d{{2}}[^\]\n]{{0,16}})\]\s"),
+}
+# Signal's text export (signal-export, chat-miner): "[2019-12-24, 12:23] Name: text", with no
+# seconds.  WhatsApp's bracketed (iOS) lines always carry seconds: such a file is not WhatsApp.
+SIGNAL = re.compile(r"^\[\d{4}-\d{2}-\d{2}, \d{2}:\d{2}\] ")
+
 DELETED = {  # compared case-folded, without a final full stop
     "this message was deleted",
     "you deleted this message",
@@ -68,8 +82,16 @@ MAX_CHAT_BYTES = 512 * 1024 * 1024
 
 
 def looks_like(sample: str) -> bool:
-    lines = sample.replace("\r\n", "\n").split("\n")[:50]
-    return any(_match(line.translate(_BIDI)) for line in lines)
+    return any(_match(line) for line in _first_lines(sample))
+
+
+def looks_like_signal(sample: str) -> bool:
+    starts = [line for line in _first_lines(sample) if _match(line)]
+    return bool(starts) and all(SIGNAL.match(line) for line in starts)
+
+
+def _first_lines(sample: str) -> list[str]:
+    return [line.translate(_BIDI) for line in sample.replace("\r\n", "\n").split("\n")[:50]]
 
 
 def _match(line: str) -> re.Match[str] | None:
@@ -175,6 +197,15 @@ def _parse_text(label: str, data: bytes, options: Options, media: dict[str, Medi
                 layout = m.re
         if m:
             starts.append(_Start(number, m["date"], m["time"], m["ampm"], [m["rest"]]))
+        elif layout in NEAR and (near := NEAR[layout].match(plain)):
+            raise ImportFailed(
+                label,
+                _("line {line}").format(line=number),
+                _("starts like a message, but {stamp!r} is not a time WhatsApp writes").format(
+                    stamp=near["stamp"]
+                ),
+                hint=_("the file was changed after it was exported; export the chat again"),
+            )
         elif starts:
             starts[-1].lines.append(line)  # joined once at the end: no quadratic copying
         elif line.strip():
