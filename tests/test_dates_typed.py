@@ -58,6 +58,12 @@ def read(phrase: str, order: str | None = None, region: str = "KZ") -> str:
         # the day before yesterday
         ("позавчера в 21:00", "2026-07-03T21:00:00+05:00"),
         ("алдыңғы күні 21:00", "2026-07-03T21:00:00+05:00"),
+        # a dotted pair after a named date is its time; a Kazakh case makes a number an hour
+        ("4 July 19.10", "2026-07-04T19:10:00+05:00"),
+        ("кеше 7-де", "2026-07-04T07:00:00+05:00"),
+        # a year that is said is the year, not the last such day
+        ("4 July 2025 10:00", "2025-07-04T10:00:00+05:00"),
+        ("2025/07/04 10:00", "2025-07-04T10:00:00+05:00"),
         ("the day before yesterday 21:00", "2026-07-03T21:00:00+05:00"),
         # month names in the three languages, and their forms
         ("4 шілдеде 20:41", "2026-07-04T20:41:00+05:00"),
@@ -131,36 +137,113 @@ def test_an_unambiguous_date_is_read_where_the_year_comes_first() -> None:
     assert read("04/04/2026 10:00", region="CA") == "2026-04-04T10:00:00+05:00"  # either way
 
 
+# The hints, word for word: a refusal is only useful if it says how to write it.
+NO_TIME = "add the time, e.g. 'yesterday 19:04', 'вчера в 19:04', 'кеше 19:04'"
+UNCLEAR_NUMBER = (
+    "write a time with its minutes (19:00) and a date with its month (4 July, 04.07.2026)"
+)
+DATE_OR_TIME = "write 19:10 for a time, or 19.10.2026 for a date"
+PERIOD = "write the time as 19:00, or e.g. '7 вечера', '7pm', 'кешкі 7-де'"
+READABLE = "use ISO 8601 (2026-07-04 21:05, 2026-07-04T21:05+05:00) or a phrase such as 'yesterday 19:04', 'вчера в 7 вечера', 'кеше сағат 19:10'"
+CLOCK = "hours go from 00 to 23 and minutes from 00 to 59, e.g. 'yesterday 19:04'"
+ORDER = "check the numbers: the order follows the vault's home region, and --date-order dmy or mdy changes it"
+CALENDAR = "check the day and the month, e.g. 04.07.2026 or 2026-07-04"
+
+
 @pytest.mark.parametrize(
-    ("phrase", "said"),
+    ("phrase", "message", "hint"),
     [
-        ("вчера вечером", "does not say at what time"),
-        ("yesterday evening", "does not say at what time"),
-        ("кеше", "does not say at what time"),
-        ("yesterday", "does not say at what time"),
-        ("вчера 7", "cannot tell what '7' is"),
-        ("04.07.2026 7", "cannot tell what '7' is"),
-        ("19.10", "can be a date or a time"),
-        ("вчера в 19 утра", "19:00 does not go with 'утра'"),
-        ("вчера в 5 вечера утра", "more than one date or time"),
-        ("вчера 04.07.2026 10:00", "more than one date or time"),
-        ("вчера 10:00 11:00", "more than one date or time"),
-        ("4 juillet 20:41", "'juillet' is not understood"),
-        ("вчера около 19:00", "'около' is not understood"),
-        ("в прошлый понедельник 19:00", "'прошлый' is not understood"),
-        ("2026 19:00", "'2026' is not understood"),
-        ("июля 20:41", "is not understood"),
-        ("4 июля 2026 2025 20:41", "more than one date or time"),
-        ("two weeks and a day ago", "is not understood"),
-        ("yesterday 25:30", "is not a time of day"),
-        ("сегодня 10:61", "is not a time of day"),
+        ("вчера вечером", "'вчера вечером' does not say at what time", NO_TIME),
+        ("yesterday evening", "'yesterday evening' does not say at what time", NO_TIME),
+        ("кеше", "'кеше' does not say at what time", NO_TIME),
+        ("yesterday", "'yesterday' does not say at what time", NO_TIME),
+        ("вчера 7", "cannot tell what '7' is in 'вчера 7'", UNCLEAR_NUMBER),
+        ("04.07.2026 7", "cannot tell what '7' is in '04.07.2026 7'", UNCLEAR_NUMBER),
+        ("19.10", "'19.10' can be a date or a time", DATE_OR_TIME),
+        ("вчера в 19 утра", "19:00 does not go with 'утра'", PERIOD),
+        (
+            "вчера в 5 вечера утра",
+            "'вчера в 5 вечера утра' gives more than one date or time",
+            READABLE,
+        ),
+        (
+            "вчера 04.07.2026 10:00",
+            "'вчера 04.07.2026 10:00' gives more than one date or time",
+            READABLE,
+        ),
+        ("вчера 10:00 11:00", "'вчера 10:00 11:00' gives more than one date or time", READABLE),
+        (
+            "4 juillet 20:41",
+            "cannot read '4 juillet 20:41' as a date and time: 'juillet' is not understood",
+            READABLE,
+        ),
+        (
+            "вчера около 19:00",
+            "cannot read 'вчера около 19:00' as a date and time: 'около' is not understood",
+            READABLE,
+        ),
+        (
+            "в прошлый понедельник 19:00",
+            "cannot read 'в прошлый понедельник 19:00' as a date and time: 'прошлый' is not understood",
+            READABLE,
+        ),
+        (
+            "2026 19:00",
+            "cannot read '2026 19:00' as a date and time: '2026' is not understood",
+            READABLE,
+        ),
+        (
+            "июля 20:41",
+            "cannot read 'июля 20:41' as a date and time: 'июля 20:41' is not understood",
+            READABLE,
+        ),
+        (
+            "4 июля 2026 2025 20:41",
+            "'4 июля 2026 2025 20:41' gives more than one date or time",
+            READABLE,
+        ),
+        (
+            "two weeks and a day ago",
+            "cannot read 'two weeks and a day ago' as a date and time: 'two weeks and a day' is not understood",
+            READABLE,
+        ),
+        ("yesterday 25:30", "25:30 is not a time of day", CLOCK),
+        ("сегодня 10:61", "10:61 is not a time of day", CLOCK),
+        ("4 July 5 July 10:00", "'4 July 5 July 10:00' gives more than one date or time", READABLE),
+        ("04.07 05.07 10:00", "'04.07 05.07 10:00' gives more than one date or time", READABLE),
+        ("вчера 19.10 20:41", "'19.10' can be a date or a time", DATE_OR_TIME),
+        ("19.10 4 July 20:41", "'19.10 4 July 20:41' gives more than one date or time", READABLE),
+        ("32.13 20:41", "'32.13' is not a date when read day first (day.month.year)", ORDER),
+        ("вчера в 25.10", "25.10 is not a time of day", CLOCK),
+        (
+            "4th 20:41",
+            "cannot read '4th 20:41' as a date and time: '4' is not understood",
+            READABLE,
+        ),
+        ("вчера 4 July 20:41", "'вчера 4 July 20:41' gives more than one date or time", READABLE),
+        ("31 February 10:00", "'31 February 10:00' is not a date", CALENDAR),
+        ("вчера в 25 вечера", "25 is not a time of day", CLOCK),
+        (
+            "13/25/2026 10:00",
+            "'13/25/2026' is not a date when read day first (day.month.year)",
+            ORDER,
+        ),
+        ("2026/02/30 10:00", "'2026/02/30' is not a date", CALENDAR),
     ],
 )
-def test_a_word_or_number_left_over_is_refused_not_dropped(phrase: str, said: str) -> None:
+def test_a_word_or_number_left_over_is_refused_not_dropped(
+    phrase: str, message: str, hint: str
+) -> None:
     with pytest.raises(InputError) as info:
         read(phrase)
-    assert said in info.value.message, info.value.message
-    assert info.value.hint
+    assert (info.value.message, info.value.hint) == (message, hint)
+
+
+def test_an_unknown_date_order_is_refused_with_the_two_it_knows() -> None:
+    with pytest.raises(InputError) as info:
+        when.check_order("ydm")
+    assert info.value.message == "unknown date order 'ydm'"
+    assert info.value.hint == "use dmy (04.07.2026 is 4 July) or mdy (07/04/2026 is 4 July)"
 
 
 def test_a_date_without_a_year_is_the_last_one_up_to_today() -> None:
