@@ -64,6 +64,8 @@ def read(phrase: str, order: str | None = None, region: str = "KZ") -> str:
         # a year that is said is the year, not the last such day
         ("4 July 2025 10:00", "2025-07-04T10:00:00+05:00"),
         ("2025/07/04 10:00", "2025-07-04T10:00:00+05:00"),
+        ("04.07.2025 10:00", "2025-07-04T10:00:00+05:00"),
+        ("04.07.25 10:00", "2025-07-04T10:00:00+05:00"),
         ("the day before yesterday 21:00", "2026-07-03T21:00:00+05:00"),
         # month names in the three languages, and their forms
         ("4 шілдеде 20:41", "2026-07-04T20:41:00+05:00"),
@@ -237,6 +239,47 @@ def test_a_word_or_number_left_over_is_refused_not_dropped(
     with pytest.raises(InputError) as info:
         read(phrase)
     assert (info.value.message, info.value.hint) == (message, hint)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "message"),
+    [
+        (
+            "2026/07 10:00",
+            "cannot read '2026/07 10:00' as a date and time: '2026/07' is not understood",
+        ),
+        (
+            "04.07.202 10:00",
+            "cannot read '04.07.202 10:00' as a date and time: '04.07.202' is not understood",
+        ),
+    ],
+)
+def test_a_numeric_date_with_a_part_missing_or_too_long_is_named(phrase: str, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        read(phrase)
+    assert (info.value.message, info.value.hint) == (message, READABLE)
+
+
+def test_where_the_year_comes_first_a_day_and_month_that_could_be_either_are_refused() -> None:
+    assert when.date_order("SE") is None and when.date_order(None) == "dmy"
+    with pytest.raises(InputError) as info:
+        read("04.07.2026 10:00", region="SE")
+    assert info.value.message == "'04.07.2026' can be read day first or month first"
+    assert info.value.hint == "write it as 2026-07-04, or give --date-order dmy or mdy"
+    assert read("25.06.2026 10:00", region="SE") == "2026-06-25T10:00:00+05:00"
+
+
+def test_a_day_without_a_year_is_counted_from_the_vaults_date_not_utcs() -> None:
+    # 12:00 UTC on 4 July is 02:00 on 5 July in Kiritimati (UTC+14)
+    now = datetime(2026, 7, 4, 12, 0, tzinfo=UTC)
+    got = when.parse_when("5 July 01:00", "Pacific/Kiritimati", now, region="KZ")
+    assert got.isoformat() == "2026-07-05T01:00:00+14:00"
+
+
+def test_29_february_said_on_29_february_is_that_day() -> None:
+    now = datetime(2028, 2, 29, 6, 0, tzinfo=UTC)
+    got = when.parse_when("29 February 10:00", ZONE, now, region="KZ")
+    assert got.isoformat() == "2028-02-29T10:00:00+05:00"
 
 
 def test_an_unknown_date_order_is_refused_with_the_two_it_knows() -> None:
