@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
 from blockwatch.errors import InputError
 from blockwatch.i18n import _
+from blockwatch.names import safe_name
 from blockwatch.vault import Vault
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_name(name: str, sha256: str) -> str:
-    """A name of [A-Za-z0-9._-] only, never hidden, never empty (docs/DESIGN.md, the bundle)."""
-    cleaned = _UNSAFE.sub("_", name).lstrip("._")[:100]
-    return cleaned or f"attachment-{sha256[:12]}"
+__all__ = ["export_attachments", "safe_name"]
 
 
 def export_attachments(vault: Vault, incident_id: int, out_dir: Path) -> list[tuple[Path, str]]:

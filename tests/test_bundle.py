@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from blockwatch import logbook, vault
+from blockwatch import __version__, logbook, vault
 from blockwatch.bundle import layout
 from blockwatch.bundle.verify import BundleInvalid, verify_bundle
 from blockwatch.bundle.writer import ExportOptions, export_bundle
@@ -71,7 +71,7 @@ def test_export_then_verify(filled: vault.Vault, tmp_path: Path) -> None:
     assert [v["id"] for v in result.incidents] == list(range(1, 9))
     assert result.incidents == filled.incidents()
     assert result.checkpoint.size == filled.tree_size()
-    assert len(result.passed) == 8
+    assert len(result.passed) == 11 and not result.not_compared
     names = {n.split("/", 1)[1] for n in members(out)}
     assert {"VERIFY.txt", "VERIFY.ru.txt", "data/report.html", "data/incidents.csv"} <= names
     assert "VERIFY.kk.txt" not in names
@@ -329,6 +329,137 @@ def test_forgeries_by_the_key_holder_fail_the_ledger_checks(
     assert info.value.check == check, info.value.message
 
 
+def _attachment(files: dict[str, bytes], root: str) -> str:
+    [name] = [n for n in files if n.startswith(f"{root}/data/attachments/")]
+    return name
+
+
+def _bag_info_line(files: dict[str, bytes], root: str, key: str, value: str | None) -> None:
+    lines = files[f"{root}/bag-info.txt"].decode().splitlines()
+    kept = [line for line in lines if not line.startswith(f"{key}: ")]
+    files[f"{root}/bag-info.txt"] = (
+        "\n".join(kept + ([f"{key}: {value}"] if value is not None else [])) + "\n"
+    ).encode()
+
+
+def _forge_attachment_replaced(files: dict[str, bytes], root: str) -> None:
+    files[_attachment(files, root)] = PNG.replace(b"IEND", b"IEN\x00")
+
+
+def _forge_attachment_added(files: dict[str, bytes], root: str) -> None:
+    files[f"{root}/data/attachments/0123456789ab-planted.png"] = PNG + b"planted"
+
+
+def _forge_attachment_removed(files: dict[str, bytes], root: str) -> None:
+    del files[_attachment(files, root)]
+
+
+def _forge_attachment_renamed(files: dict[str, bytes], root: str) -> None:
+    name = _attachment(files, root)
+    files[name.replace("block_notice", "court_order")] = files.pop(name)
+
+
+def _forge_csv_time(files: dict[str, bytes], root: str) -> None:
+    name = f"{root}/data/incidents.csv"
+    files[name] = files[name].replace(b"2026-07-04T", b"2026-07-03T", 1)
+
+
+def _forge_report_time(files: dict[str, bytes], root: str) -> None:
+    name = f"{root}/data/report.html"
+    text = files[name].decode()
+    assert "20:41" in text
+    files[name] = text.replace("20:41", "19:41").encode()
+
+
+def _forge_report_recipe_removed(files: dict[str, bytes], root: str) -> None:
+    _forge_report_time(files, root)
+    _bag_info_line(files, root, "Blockwatch-Report-Language", None)
+
+
+@pytest.mark.parametrize(
+    ("forge", "check", "said"),
+    [
+        (_forge_attachment_replaced, 9, "not the file its incident names"),
+        (_forge_attachment_added, 9, "no included incident has this attachment"),
+        (_forge_attachment_removed, 9, "an attachment of an included incident is missing"),
+        (_forge_attachment_renamed, 9, "no included incident has this attachment"),
+        (_forge_csv_time, 10, "differs from what the verified incidents give"),
+        (_forge_report_time, 11, "differs from what the verified incidents give"),
+        (_forge_report_recipe_removed, 11, "bag-info.txt does not say how the report was made"),
+    ],
+)
+def test_every_payload_byte_is_bound_to_the_signed_entries(
+    filled: vault.Vault,
+    tmp_path: Path,
+    forge,
+    check: int,
+    said: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """What the key holder can do -- change a file, re-hash and re-sign -- no longer passes."""
+    files = members(export(filled, tmp_path / "good.zip", lang="ru"))
+    root = top(files)
+    forge(files, root)
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"), filled.fingerprint)
+    assert (info.value.check, said) == (check, said) and said in info.value.message
+
+
+def test_a_report_from_another_version_is_not_compared_and_never_ok(
+    filled: vault.Vault, vault_env: Env, tmp_path: Path
+) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    _forge_report_time(files, root)
+    _bag_info_line(files, root, "Bag-Software-Agent", "blockwatch 9.9")
+    _resign(files, root, _vault_key(filled))
+    forged = rezip(files, tmp_path / "other.zip")
+    result = verify_bundle(forged)
+    assert result.not_compared == {
+        11: f"not compared: written by blockwatch 9.9, this is blockwatch {__version__}"
+    }
+    assert len(result.passed) == 10
+    done = run_cli(vault_env, "verify", str(forged), "--json")
+    assert done.code == 0
+    [report] = [c for c in json.loads(done.out)["checks"] if c["number"] == 11]
+    assert report["passed"] is False and report["not_compared"].startswith("not compared")
+
+
+def test_an_export_cannot_be_dated_before_its_newest_entry(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    newest = max(v["recorded_at"] for v in filled.incidents())
+    early = datetime(2026, 7, 5, 5, 0, tzinfo=UTC)
+    assert early.isoformat().replace("+00:00", "Z") < newest
+    with pytest.raises(InputError) as info:
+        export_bundle(filled, tmp_path / "early.zip", ExportOptions(at_time=early))
+    assert info.value.message == (
+        f"--at-time 2026-07-05T05:00:00Z is before {newest}, "
+        "when the newest exported entry was recorded"
+    )
+    assert not [p for p in tmp_path.iterdir() if "early" in p.name]  # no bundle, no part
+
+
+def test_long_bag_info_values_are_folded_and_read_back(filled: vault.Vault, tmp_path: Path) -> None:
+    import bagit
+
+    case = "Editors of three newspapers blocked and flooded with calls " * 3
+    out = export(filled, tmp_path / "long.zip", case=case)
+    info = members(out)[f"{top(members(out))}/bag-info.txt"].decode()
+    # RFC 8493 2.2.2: at most 79 characters where a value has a space to break at
+    assert all(len(line) <= 79 or " " not in line.split(": ", 1)[1] for line in info.splitlines())
+    assert (
+        "External-Identifier: Editors of three newspapers blocked and flooded with calls\n  "
+        in info
+    )
+    assert verify_bundle(out).bag_info["Blockwatch-Case"] == case.strip()
+    with zipfile.ZipFile(out) as zf:
+        zf.extractall(tmp_path / "x")
+    bag = bagit.Bag(str(next((tmp_path / "x").iterdir())))
+    assert bag.is_valid()
+    assert " ".join(bag.info["External-Identifier"].split()) == case.strip()
+
+
 def test_a_bundle_re_signed_by_another_key(filled: vault.Vault, tmp_path: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -510,7 +641,7 @@ def test_hostile_text_is_inert_in_report_csv_and_terminal(
 def test_cli_export_and_verify(vault_env: Env, tmp_path: Path) -> None:
     assert run_cli(vault_env, "log", "call", "+12025550143", "--at", "2026-07-04 20:50").code == 0
     out = tmp_path / "b.zip"
-    done = run_cli(vault_env, "export", str(out), "--case", "Test", "--at-time", "2026-07-05 10:00")
+    done = run_cli(vault_env, "export", str(out), "--case", "Test", "--at-time", "2026-07-05 12:00")
     assert done.code == 0, done.err
     sha = hashlib.sha256(out.read_bytes()).hexdigest()
     assert sha in done.out
@@ -532,7 +663,7 @@ def test_cli_export_and_verify(vault_env: Env, tmp_path: Path) -> None:
             "--case",
             "Test",
             "--at-time",
-            "2026-07-05 10:00",
+            "2026-07-05 12:00",
         ).code
         == 0
     )

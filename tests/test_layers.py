@@ -31,7 +31,7 @@ LAYERS = [
     ["vault", "importers"],
     ["ledger", "incidents", "kinds", "inputs", "phones", "when", "deadlines", "words", "stats"],
     ["env"],
-    ["i18n", "errors", "documents", "numerals", "blockwatch"],
+    ["i18n", "errors", "documents", "numerals", "names", "blockwatch"],
 ]
 CLI_SHARED = {"blockwatch.cli", "blockwatch.cli.common", "blockwatch.cli.timeline"}
 

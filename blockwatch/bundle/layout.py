@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
+BUNDLE_VERSIONS = (1, 2)  # what the verifier reads
 LEDGER_FORMAT = "blockwatch-ledger-proofs"
 
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"

@@ -16,6 +16,14 @@ returned but the error, which names the check and the file:
 7. The checkpoint is signed by that key, and every included ledger entry proves into it
    (RFC 9162 inclusion proofs); the first entry names that key as the vault's signer.
 8. incidents.json is exactly the replay of the included entries.
+9. Every payload file is one the bundle makes: incidents.json, incidents.csv, ledger.json,
+   report.html, and each attachment file is one that an included incident's entries name,
+   under the name they give it, with their hash and size; when the bag says attachments are
+   included, every one of them is there.
+10. incidents.csv is exactly what the verified incidents give.
+11. report.html is exactly what this version makes of the verified incidents.  A bundle written
+    by another version, or in format 1 (which does not record what its report was made with),
+    is not compared: a warning, never an "ok".
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from blockwatch import incidents, ledger
-from blockwatch.bundle import layout
+from blockwatch.bundle import layout, render
 from blockwatch.errors import InputError, VerificationFailed
 from blockwatch.i18n import N_, _
 
@@ -46,7 +54,11 @@ CHECKS = (
     N_("the signer fingerprint matches the one given"),
     N_("every included ledger entry proves into the signed checkpoint"),
     N_("incidents.json equals the replay of the ledger entries"),
+    N_("every payload file is a bundle file or an included incident's attachment"),
+    N_("incidents.csv is what the verified incidents give"),
+    N_("report.html is what this version makes of the verified incidents"),
 )
+REPORT_CHECK = 11
 
 
 class BundleInvalid(VerificationFailed):
@@ -70,6 +82,8 @@ class VerifiedBundle:
     incidents: list[incidents.Incident]
     bag_info: dict[str, str]
     passed: list[str] = field(default_factory=list)
+    # check number -> why it was not done (a warning: the check neither passed nor failed)
+    not_compared: dict[int, str] = field(default_factory=dict)
 
 
 def normalise_fingerprint(text: str) -> str:
@@ -134,7 +148,22 @@ class _Verifier:
             self.done(7)
             views = self.check_incidents(entries)
             self.done(8)
-            return VerifiedBundle(top, fp, checkpoint, views, self.bag_info, self.passed)
+            self.check_payload_files(views, payload)
+            self.done(9)
+            if render.incidents_csv(views) != self.read(
+                10, layout.INCIDENTS_CSV, layout.MAX_JSON_BYTES
+            ):
+                raise BundleInvalid(
+                    10, _("differs from what the verified incidents give"), layout.INCIDENTS_CSV
+                )
+            self.done(10)
+            result = VerifiedBundle(top, fp, checkpoint, views, self.bag_info, self.passed)
+            why = self.check_report(result)
+            if why is None:
+                self.done(11)
+            else:
+                result.not_compared[REPORT_CHECK] = why
+            return result
 
     # ------------------------------------------------------------------ check 1
 
@@ -312,15 +341,10 @@ class _Verifier:
 
     def parse_bag_info(self) -> dict[str, str]:
         data = self.read(2, layout.BAG_INFO, layout.MAX_TAG_BYTES)
-        info: dict[str, str] = {}
         try:
-            for line in data.decode("utf-8").splitlines():
-                key, sep, value = line.partition(": ")
-                if sep:
-                    info[key] = value
+            return render.unfold(data.decode("utf-8"))
         except UnicodeDecodeError:
             raise BundleInvalid(2, _("bag-info.txt is not UTF-8"), layout.BAG_INFO) from None
-        return info
 
     def check_listing(self, payload: dict[str, str]) -> dict[str, str]:
         tags = self.parse_manifest(
@@ -385,7 +409,7 @@ class _Verifier:
         if (
             not isinstance(doc, dict)
             or doc.get("format") != layout.LEDGER_FORMAT
-            or doc.get("version") != 1
+            or doc.get("version") not in layout.BUNDLE_VERSIONS
         ):
             raise BundleInvalid(7, _("unknown ledger proof format or version"), layout.LEDGER_JSON)
         origin, note = doc.get("origin"), doc.get("checkpoint")
@@ -399,6 +423,7 @@ class _Verifier:
             checkpoint = ledger.open_checkpoint(note, origin, public)
         except ledger.ProofError as e:
             raise BundleInvalid(7, e.message, layout.CHECKPOINT) from None
+        self.version = doc["version"]
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
         if not isinstance(rows, list) or not rows:
@@ -500,6 +525,82 @@ class _Verifier:
                     layout.INCIDENTS_JSON,
                 )
         return claimed
+
+    # ------------------------------------------------------------------ checks 9-11
+
+    def check_payload_files(self, views: list[incidents.Incident], payload: dict[str, str]) -> None:
+        made = {layout.INCIDENTS_JSON, layout.INCIDENTS_CSV, layout.LEDGER_JSON, layout.REPORT_HTML}
+        named = render.attachment_files(views)
+        for rest in sorted(made - set(payload)):
+            raise BundleInvalid(9, _("file is missing"), rest)
+        for rest, sha in sorted(payload.items()):
+            if rest in made:
+                continue
+            item = named.get(rest)
+            if item is None:
+                raise BundleInvalid(9, _("no included incident has this attachment"), rest)
+            if sha != item["sha256"] or self.members[rest].file_size != item["size"]:
+                raise BundleInvalid(
+                    9, _("not the file its incident names (SHA-256 or size differ)"), rest
+                )
+        if self.bag_info.get("Blockwatch-Attachments") == "included":
+            for rest in sorted(set(named) - set(payload)):
+                raise BundleInvalid(9, _("an attachment of an included incident is missing"), rest)
+
+    def check_report(self, result: VerifiedBundle) -> str | None:
+        """None when report.html is exactly what this version makes; else why it was not
+        compared.  A report that should compare and differs fails check 11."""
+        from blockwatch import __version__, when
+        from blockwatch.i18n import LANGS
+
+        info = self.bag_info
+        agent = info.get("Bag-Software-Agent", "")
+        if self.version == 1:
+            return _("not compared: format 1 bundles do not record how their report was made")
+        if agent != f"blockwatch {__version__}":
+            return _("not compared: written by {agent}, this is blockwatch {version}").format(
+                agent=agent or "?", version=__version__
+            )
+        lang = info.get("Blockwatch-Report-Language")
+        zone = info.get("Blockwatch-Timezone")
+        try:
+            at_time = when.parse_instant(info["Blockwatch-Export-Time"])
+            when.zone(zone or "")
+        except (KeyError, ValueError, InputError):
+            at_time = None
+        if lang not in LANGS or at_time is None or at_time.tzinfo is None:
+            raise BundleInvalid(
+                REPORT_CHECK,
+                _("bag-info.txt does not say how the report was made"),
+                layout.BAG_INFO,
+            )
+        attached = info.get("Blockwatch-Attachments") == "included"
+        files, images = {}, {}
+        for rest, item in render.attachment_files(result.incidents).items():
+            files[item["sha256"]] = rest
+            if attached and render.inline(item):
+                data = self.read(REPORT_CHECK, rest, render.MAX_INLINE_IMAGE)
+                images[item["sha256"]] = (
+                    f"data:{item['media_type']};base64,{base64.b64encode(data).decode()}"
+                )
+        meta = {
+            "case": info.get("Blockwatch-Case"),
+            "name": result.name,
+            "exported_at": info["Blockwatch-Export-Time"],
+            "fingerprint": result.fingerprint,
+            "origin": result.checkpoint.origin,
+            "timezone": zone,
+            "home_region": info.get("Blockwatch-Home-Region"),
+            "tree_size": result.checkpoint.size,
+            "version": __version__,
+            "files": files if attached else {},
+        }
+        made = render.report_html(result.incidents, meta, lang, at_time, images)
+        if made != self.read(REPORT_CHECK, layout.REPORT_HTML, layout.MAX_JSON_BYTES):
+            raise BundleInvalid(
+                REPORT_CHECK, _("differs from what the verified incidents give"), layout.REPORT_HTML
+            )
+        return None
 
     def json(self, check: int, rest: str) -> Any:
         try:

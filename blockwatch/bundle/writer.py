@@ -9,7 +9,6 @@ vault state, options and export time give a byte-identical zip.
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import io
 import json
@@ -17,24 +16,19 @@ import os
 import re
 import secrets
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from blockwatch import __version__, ledger, stats, when
-from blockwatch.bundle import layout
+from blockwatch import __version__, ledger, when
+from blockwatch.bundle import layout, render
 from blockwatch.documents.verify import verify_text
 from blockwatch.errors import InputError, VaultCorrupt
-from blockwatch.files import safe_name
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
 from blockwatch.vault import Filter, Vault
-
-INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # never SVG
-MAX_INLINE_IMAGE = 2 * 1024 * 1024
-_CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -131,10 +125,15 @@ def _write_bag(
     case: str | None,
     at_time: datetime,
 ) -> int:
-    from blockwatch.report import render_report
-
     uids = {v["uid"] for v in views}
-    entries, leaves = _included_entries(vault, uids)
+    entries, leaves, newest = _included_entries(vault, uids)
+    if at_time < newest:
+        raise InputError(
+            _(
+                "--at-time {at} is before {newest}, when the newest exported entry was recorded"
+            ).format(at=when.utc_stamp(at_time), newest=when.utc_stamp(newest)),
+            hint=_("a bundle cannot be dated before its contents; give a later --at-time, or none"),
+        )
     tree = ledger.MerkleTree(leaves)
     note = vault.latest_checkpoint()
     checkpoint = ledger.open_checkpoint(note, vault.settings.origin, vault.public_key)
@@ -147,22 +146,14 @@ def _write_bag(
     # Attachments first: their files stream straight from the vault into the zip.
     files: dict[str, str] = {}  # sha256 -> path in bag
     images: dict[str, str] = {}  # sha256 -> data: URI for the report
-    if options.attachments:
-        for view in views:
-            for item in view["attachments"]:
-                sha = item["sha256"]
-                if sha in files:
-                    continue
-                path = f"{layout.ATTACHMENTS_DIR}{sha[:12]}-{safe_name(item['name'], sha)}"
-                files[sha] = path
-                inline = (
-                    item["media_type"] in INLINE_IMAGE_TYPES and item["size"] <= MAX_INLINE_IMAGE
-                )
-                data = bag.stream(path, vault.blob(sha), item["size"], sha, keep=inline)
-                if inline and data is not None:
-                    images[sha] = (
-                        f"data:{item['media_type']};base64,{base64.b64encode(data).decode()}"
-                    )
+    for path, item in render.attachment_files(views).items():
+        sha = item["sha256"]
+        files[sha] = path
+        if options.attachments:
+            keep = render.inline(item)
+            data = bag.stream(path, vault.blob(sha), item["size"], sha, keep=keep)
+            if keep and data is not None:
+                images[sha] = f"data:{item['media_type']};base64,{base64.b64encode(data).decode()}"
 
     proofs = {
         "format": layout.LEDGER_FORMAT,
@@ -182,8 +173,6 @@ def _write_bag(
             for seq, entry in entries
         ],
     }
-    zone = vault.settings.timezone
-    summary = stats.summarize(views, zone, at_time.astimezone(when.zone(zone)).date())
     meta = {
         "case": case,
         "name": bag.name,
@@ -194,12 +183,12 @@ def _write_bag(
         "home_region": vault.settings.home_region,
         "tree_size": tree.size,
         "version": __version__,
-        "files": files,
+        "files": files if options.attachments else {},
     }
     bag.add(layout.INCIDENTS_JSON, _json(views))
-    bag.add(layout.INCIDENTS_CSV, incidents_csv(views))
+    bag.add(layout.INCIDENTS_CSV, render.incidents_csv(views))
     bag.add(layout.LEDGER_JSON, _json(proofs))
-    bag.add(layout.REPORT_HTML, render_report(views, summary, meta, options.lang, images).encode())
+    bag.add(layout.REPORT_HTML, render.report_html(views, meta, options.lang, at_time, images))
 
     langs = ["en"] + ([options.lang] if options.lang != "en" else [])
     tags: list[tuple[str, bytes]] = [
@@ -220,17 +209,21 @@ def _write_bag(
         bag.add(path, data, payload=False)
     bag.add(layout.TAGMANIFEST, tagmanifest, payload=False)
     bag.add(layout.SIGNATURE, vault.sign(tagmanifest), payload=False)
-    return len(files)
+    return len(files) if options.attachments else 0
 
 
-def _included_entries(vault: Vault, uids: set[str]) -> tuple[list[tuple[int, bytes]], list[bytes]]:
-    """The entries about the chosen incidents (plus the vault's first entry), and all leaves."""
-    included, leaves = [], []
-    for seq, _type, _at, entry, leaf in vault.entries():
+def _included_entries(
+    vault: Vault, uids: set[str]
+) -> tuple[list[tuple[int, bytes]], list[bytes], datetime]:
+    """The entries about the chosen incidents (plus the vault's first entry), all leaves, and
+    when the newest of the included entries was recorded."""
+    included, leaves, newest = [], [], ""
+    for seq, _type, recorded_at, entry, leaf in vault.entries():
         leaves.append(leaf)
         if seq == 0 or json.loads(entry)["body"].get("uid") in uids:
             included.append((seq, entry))
-    return included, leaves
+            newest = max(newest, recorded_at)  # RFC 3339 in UTC with a Z: sorts as text
+    return included, leaves, when.parse_instant(newest)
 
 
 def _bag_info(
@@ -274,8 +267,13 @@ def _bag_info(
         ("Blockwatch-Tree-Size", str(tree_size)),
         ("Blockwatch-Selection", chosen),
         ("Blockwatch-Attachments", "included" if options.attachments else "listed by hash only"),
+        # What report.html was made with, so that a verifier can make it again (check 11)
+        ("Blockwatch-Report-Language", options.lang),
+        ("Blockwatch-Timezone", vault.settings.timezone),
+        ("Blockwatch-Home-Region", vault.settings.home_region),
+        *((("Blockwatch-Case", case),) if case else ()),
     ]
-    return "".join(f"{k}: {_one_line(v)}\n" for k, v in fields).encode()
+    return "".join(render.fold(k, _one_line(v)) for k, v in fields).encode()
 
 
 class _BagWriter:
@@ -331,64 +329,6 @@ class _BagWriter:
 
     def close(self) -> None:
         self.zip.close()
-
-
-def incidents_csv(views: Sequence[Incident]) -> bytes:
-    """One row per incident; cells that a spreadsheet would run as a formula are neutralised."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(
-        [
-            "id",
-            "uid",
-            "kind",
-            "platform",
-            "occurred_at",
-            "recorded_at",
-            "source",
-            "counterparty",
-            "e164",
-            "region",
-            "foreign",
-            "counterparty_type",
-            "details",
-            "note",
-            "attachments_sha256",
-            "amendments",
-        ]
-    )
-    for v in views:
-        p = v.get("counterparty") or {}
-        w.writerow(
-            [
-                _cell(c)
-                for c in (
-                    v["id"],
-                    v["uid"],
-                    v["kind"],
-                    v["platform"],
-                    v["occurred_at"],
-                    v["recorded_at"],
-                    v["source"],
-                    p.get("raw"),
-                    p.get("e164"),
-                    p.get("region"),
-                    p.get("foreign"),
-                    p.get("type"),
-                    json.dumps(v["details"], ensure_ascii=False, sort_keys=True),
-                    v["note"],
-                    " ".join(a["sha256"] for a in v["attachments"]),
-                    len(v["amended"]),
-                )
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # OWASP "CSV injection": a leading quote makes the cell plain text.
-    return "'" + text if text.startswith(_CSV_DANGEROUS) else text
 
 
 def _json(data: Any) -> bytes:

@@ -146,15 +146,28 @@ def verify(
                 "checkpoint": {"origin": result.checkpoint.origin, "size": result.checkpoint.size},
                 "incidents": len(result.incidents),
                 "checks": [
-                    {"number": n, "check": c, "passed": True} for n, c in enumerate(CHECKS, 1)
+                    {
+                        "number": n,
+                        "check": c,
+                        "passed": n not in result.not_compared,
+                        **(
+                            {"not_compared": result.not_compared[n]}
+                            if n in result.not_compared
+                            else {}
+                        ),
+                    }
+                    for n, c in enumerate(CHECKS, 1)
                 ],
             }
         )
         return
-    for number, description in enumerate(result.passed, 1):
+    for number, description in enumerate(CHECKS, 1):
+        if number in result.not_compared:  # neither passed nor failed: never an "ok"
+            st.say(f"-- {number}  {_(description)}: {result.not_compared[number]}")
+            continue
         skipped = number == 6 and fingerprint is None
         st.say(
-            f"ok {number}  {description}"
+            f"ok {number}  {_(description)}"
             + (_("  (no --fingerprint given: compare it yourself)") if skipped else "")
         )
     n = len(result.incidents)
@@ -164,6 +177,12 @@ def verify(
             fingerprint=result.fingerprint,
         )
     )
+    for number in result.not_compared:
+        st.say(
+            _("Check {n} was not done: rely on the signed incidents, not on that file.").format(
+                n=number
+            )
+        )
     if fingerprint is None:
         st.say(
             _("Make sure this fingerprint is the one the sender gave you in person or by phone.")

@@ -44,7 +44,8 @@ TEXTS: dict[str, dict[str, Any]] = {
             "key signed them. If any step fails, the bundle was changed or damaged: do not rely\n"
             "on it, and ask for a new copy. data/report.html is the report for people;\n"
             "data/incidents.json and data/ledger.json are the machine-readable evidence, and\n"
-            "'blockwatch verify BUNDLE.zip' runs these checks and more (the ledger proofs)."
+            "'blockwatch verify BUNDLE.zip' runs these checks and more: the ledger proofs, and\n"
+            "that the report, the CSV and every attachment agree with the signed entries."
         ),
     },
     "ru": {
@@ -71,7 +72,8 @@ TEXTS: dict[str, dict[str, Any]] = {
             "владелец этого ключа. Если хотя бы один шаг не прошёл, пакет изменён или повреждён:\n"
             "не полагайтесь на него и запросите новую копию. data/report.html - отчёт для людей;\n"
             "data/incidents.json и data/ledger.json - машиночитаемые доказательства, а команда\n"
-            "'blockwatch verify BUNDLE.zip' выполняет эти и дополнительные проверки (доказательства журнала)."
+            "'blockwatch verify BUNDLE.zip' выполняет эти и дополнительные проверки: доказательства\n"
+            "журнала и совпадение отчёта, CSV и каждого вложения с подписанными записями."
         ),
     },
     "kk": {
@@ -98,7 +100,8 @@ TEXTS: dict[str, dict[str, Any]] = {
             "Қай қадам болмасын өтпесе, пакет өзгертілген не бүлінген: оған сенбеңіз де, жаңа көшірме\n"
             "сұраңыз. data/report.html - адамдарға арналған есеп; data/incidents.json мен\n"
             "data/ledger.json - машина оқитын дәлелдемелер, ал 'blockwatch verify BUNDLE.zip'\n"
-            "командасы осы және қосымша тексерулерді (журнал дәлелдерін) орындайды."
+            "командасы осы және қосымша тексерулерді орындайды: журнал дәлелдерін, сондай-ақ\n"
+            "есептің, CSV-дің және әр тіркеменің қол қойылған жазбалармен сәйкестігін."
         ),
     },
 }

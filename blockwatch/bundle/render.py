@@ -1,0 +1,146 @@
+"""What a bundle's payload files are made of, for the writer and the verifier alike.
+
+The writer makes ``incidents.csv``, ``report.html`` and the attachment names from the incidents
+it exports; the verifier makes them again from the incidents it has just replayed from the
+signed ledger entries and compares byte for byte (checks 9 to 11).  One function for each, so
+that what is checked is what was written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from blockwatch import stats, when
+from blockwatch.bundle import layout
+from blockwatch.incidents import Attachment, Incident
+from blockwatch.names import safe_name
+
+INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # never SVG
+MAX_INLINE_IMAGE = 2 * 1024 * 1024
+_CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def attachment_files(views: Sequence[Incident]) -> dict[str, Attachment]:
+    """Path in the bag -> the attachment it holds: one file per distinct content, named after
+    the first incident (in order) that attached it."""
+    files: dict[str, Attachment] = {}
+    seen: set[str] = set()
+    for view in views:
+        for item in view["attachments"]:
+            sha = item["sha256"]
+            if sha not in seen:
+                seen.add(sha)
+                files[f"{layout.ATTACHMENTS_DIR}{sha[:12]}-{safe_name(item['name'], sha)}"] = item
+    return files
+
+
+def inline(item: Attachment) -> bool:
+    """Whether the report shows this attachment as a picture (small raster images only)."""
+    return item["media_type"] in INLINE_IMAGE_TYPES and item["size"] <= MAX_INLINE_IMAGE
+
+
+def report_html(
+    views: Sequence[Incident],
+    meta: dict[str, Any],
+    lang: str,
+    at_time: datetime,
+    images: dict[str, str],
+) -> bytes:
+    from blockwatch.report import render_report
+
+    zone = meta["timezone"]
+    summary = stats.summarize(views, zone, at_time.astimezone(when.zone(zone)).date())
+    return render_report(views, summary, meta, lang, images).encode()
+
+
+def incidents_csv(views: Sequence[Incident]) -> bytes:
+    """One row per incident; cells that a spreadsheet would run as a formula are neutralised."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(
+        [
+            "id",
+            "uid",
+            "kind",
+            "platform",
+            "occurred_at",
+            "recorded_at",
+            "source",
+            "counterparty",
+            "e164",
+            "region",
+            "foreign",
+            "counterparty_type",
+            "details",
+            "note",
+            "attachments_sha256",
+            "amendments",
+        ]
+    )
+    for v in views:
+        p = v.get("counterparty") or {}
+        w.writerow(
+            [
+                _cell(c)
+                for c in (
+                    v["id"],
+                    v["uid"],
+                    v["kind"],
+                    v["platform"],
+                    v["occurred_at"],
+                    v["recorded_at"],
+                    v["source"],
+                    p.get("raw"),
+                    p.get("e164"),
+                    p.get("region"),
+                    p.get("foreign"),
+                    p.get("type"),
+                    json.dumps(v["details"], ensure_ascii=False, sort_keys=True),
+                    v["note"],
+                    " ".join(a["sha256"] for a in v["attachments"]),
+                    len(v["amended"]),
+                )
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # OWASP "CSV injection": a leading quote makes the cell plain text.
+    return "'" + text if text.startswith(_CSV_DANGEROUS) else text
+
+
+def fold(key: str, value: str, width: int = 79) -> str:
+    """One bag-info.txt field, folded as RFC 8493 section 2.2.2 recommends: lines of at most
+    ``width`` characters where the value has spaces to break at, each continuation indented by
+    two spaces.  ``unfold`` gives the value back exactly (values hold single spaces only)."""
+    lines, line = [], f"{key}:"
+    for word in value.split(" "):
+        if len(line) + 1 + len(word) > width and line.strip() and not line.endswith(":"):
+            lines.append(line)
+            line = " "
+        line += " " + word
+    lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def unfold(text: str) -> dict[str, str]:
+    """bag-info.txt's fields: a line that starts with a space or a tab continues the value."""
+    info: dict[str, str] = {}
+    key = None
+    for line in text.splitlines():
+        if line[:1] in (" ", "\t") and key is not None:
+            info[key] += " " + line.strip(" \t")
+            continue
+        key, sep, value = line.partition(": ")
+        if sep:
+            info[key] = value
+        else:
+            key = None
+    return info
