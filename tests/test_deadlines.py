@@ -63,6 +63,12 @@ def test_a_period_with_a_word_left_over_is_refused(phrase: str) -> None:
         deadlines.parse_period(phrase)
 
 
+def test_a_period_stops_below_a_thousand() -> None:
+    assert deadlines.parse_period("999 days") == (999, "days")
+    with pytest.raises(InputError, match="cannot read the period '1000 days'"):
+        deadlines.parse_period("1000 days")
+
+
 def test_an_unreadable_period_is_named_with_examples_of_what_works() -> None:
     with pytest.raises(InputError) as info:
         deadlines.parse_period("soon-ish")
