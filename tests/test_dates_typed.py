@@ -506,3 +506,51 @@ def test_now_stands_alone() -> None:
     for phrase, said in (("now now", "more than one"), ("now 19:00", "'19:00' is not")):
         with pytest.raises(InputError, match=said):
             read(phrase)
+
+
+def test_now_is_the_second_it_was_typed() -> None:
+    now = datetime(2026, 7, 5, 6, 0, 7, 654321, tzinfo=UTC)
+    assert when.parse_when("now", ZONE, now, region="KZ").isoformat() == "2026-07-05T11:00:07+05:00"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("вчера в 2 днём", "2026-07-04T14:00:00+05:00"),  # ё as people type it
+        ("вчера в 19.10.", "2026-07-04T19:10:00+05:00"),  # a full stop after the time
+        ("yesterday 19:04:30", "2026-07-04T19:04:30+05:00"),  # seconds kept
+        ("yesterday 19:04:59", "2026-07-04T19:04:59+05:00"),
+        ("4 Jul. 20:41", "2026-07-04T20:41:00+05:00"),  # an abbreviated month with its dot
+    ],
+)
+def test_the_small_marks_people_type_are_read(phrase: str, expected: str) -> None:
+    assert read(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "message"),
+    [
+        ("yesterday 19:04:60", "19:04:60 is not a time of day"),
+        ("7 вчера в", "cannot tell what '7' is in '7 вчера в'"),
+        (
+            "4 julyy 20:41",
+            "cannot read '4 julyy 20:41' as a date and time: 'julyy' is not understood",
+        ),
+        (
+            "fortnight ago",
+            "cannot read 'fortnight ago' as a date and time: 'fortnight' is not understood",
+        ),
+        ("ago", "cannot read 'ago' as a date and time: 'ago' is not understood"),
+        ("at", "cannot read 'at' as a date and time: 'at' is not understood"),
+    ],
+)
+def test_what_is_left_over_or_out_of_range_is_named(phrase: str, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        read(phrase)
+    assert info.value.message == message
+
+
+def test_a_time_alone_is_today_in_the_vaults_zone() -> None:
+    now = datetime(2026, 7, 4, 12, 0, tzinfo=UTC)  # 02:00 on 5 July in Kiritimati (UTC+14)
+    got = when.parse_when("01:00", "Pacific/Kiritimati", now, region="KZ")
+    assert got.isoformat() == "2026-07-05T01:00:00+14:00"
