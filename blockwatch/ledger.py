@@ -1,10 +1,13 @@
 """The tamper-evident ledger: canonical entries, the Merkle tree over them, signed checkpoints.
 
-Layout (format version 1):
+Layout (entry format 2; format 1 entries, written before, are read as they are):
 
 * An entry is the RFC 8785 canonical JSON of
-  ``{"v": 1, "seq": n, "type": ..., "recorded_at": ..., "body": {...}}``; ``seq`` is the
-  entry's 0-based index, which is also its leaf index in the tree.
+  ``{"v": 2, "seq": n, "type": ..., "recorded_at": ..., "salt": ..., "body": {...}}``; ``seq``
+  is the entry's 0-based index, which is also its leaf index in the tree.  ``salt`` is 128
+  random bits (32 lowercase hex digits, fresh for every entry), so that the leaf hash of an
+  entry left out of a bundle reveals nothing about it: without the salt no guess of its
+  contents can be checked against the hash.  A format 1 entry has no salt and ``"v": 1``.
 * The entries are the leaves of an RFC 9162 section 2.1 Merkle tree:
   ``leaf = SHA-256(0x00 || entry)``, ``node = SHA-256(0x01 || left || right)``.
 * After every committed write the vault stores a checkpoint in the C2SP ``tlog-checkpoint``
@@ -21,6 +24,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +37,10 @@ from blockwatch.i18n import _
 
 _T = TypeVar("_T")
 
-ENTRY_VERSION = 1
+ENTRY_VERSION = 2  # what is written: salted entries
+ENTRY_VERSIONS = (1, 2)  # what is read: format 1 entries have no salt
+SALT_BYTES = 16
+_SALT = re.compile(r"(?:[0-9a-f]{2}){16,64}")
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -49,30 +57,44 @@ class ProofError(VerificationFailed):
 # --------------------------------------------------------------------------- entries
 
 
-def canonical_entry(seq: int, type_: str, recorded_at: str, body: dict[str, Any]) -> bytes:
-    """The exact bytes of ledger entry ``seq`` (RFC 8785); these bytes are what is hashed."""
-    return entry_from_body(seq, type_, recorded_at, canonical_json(body))
+def new_salt() -> str:
+    """A fresh salt for one entry: 128 random bits, as hex."""
+    return secrets.token_hex(SALT_BYTES)
 
 
-def entry_from_body(seq: int, type_: str, recorded_at: str, body: bytes) -> bytes:
+def canonical_entry(
+    seq: int, type_: str, recorded_at: str, body: dict[str, Any], salt: str | None = None
+) -> bytes:
+    """The exact bytes of ledger entry ``seq`` (RFC 8785); these bytes are what is hashed.
+    With a ``salt`` the entry is of format 2, without one of format 1."""
+    return entry_from_body(seq, type_, recorded_at, canonical_json(body), salt)
+
+
+def entry_from_body(
+    seq: int, type_: str, recorded_at: str, body: bytes, salt: str | None = None
+) -> bytes:
     """RFC 8785 of the entry, given the canonical bytes of its body.
 
-    The entry's keys in RFC 8785 order are body, recorded_at, seq, type, v, and a canonical
-    object is its members' canonical values in that order, so the entry can be assembled.
+    The entry's keys in RFC 8785 order are body, recorded_at, salt, seq, type, v, and a
+    canonical object is its members' canonical values in that order, so the entry can be
+    assembled.
     """
     if type(seq) is not int or not 0 <= seq <= _SAFE_INT:
         raise ValueError("seq must be a non-negative safe integer")
+    if salt is not None and not (isinstance(salt, str) and _SALT.fullmatch(salt)):
+        raise ValueError("salt must be 16 to 64 bytes of lowercase hex")
     parts = (
         b'{"body":',
         body,
         b',"recorded_at":',
         _repeated_string(recorded_at),
+        *((b',"salt":"', salt.encode(), b'"') if salt is not None else ()),
         b',"seq":',
         str(seq).encode(),
         b',"type":',
         _repeated_string(type_),
         b',"v":',
-        b"%d}" % ENTRY_VERSION,
+        b"1}" if salt is None else b"%d}" % ENTRY_VERSION,
     )
     return b"".join(parts)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from blockwatch import __version__, logbook, vault
+from blockwatch import __version__, ledger, logbook, vault
 from blockwatch.bundle import layout
 from blockwatch.bundle.verify import BundleInvalid, verify_bundle
 from blockwatch.bundle.writer import ExportOptions, export_bundle
@@ -300,6 +300,8 @@ def _vault_key(v: vault.Vault):  # type: ignore[no-untyped-def]
         ("ledger-entry-removed", 8),
         ("ledger-genesis-removed", 7),
         ("ledger-entry-edited", 7),
+        ("ledger-salt-dropped", 7),
+        ("ledger-salt-changed", 7),
         ("incidents-edited", 8),
         ("incident-dropped", 8),
     ],
@@ -317,6 +319,16 @@ def test_forgeries_by_the_key_holder_fail_the_ledger_checks(
         proofs["entries"] = proofs["entries"][1:]
     elif case == "ledger-entry-edited":
         proofs["entries"][1]["entry"] = proofs["entries"][1]["entry"].replace("confirm", "c0nfirm")
+    elif case in ("ledger-salt-dropped", "ledger-salt-changed"):  # a format 1 entry, or a new salt
+        entry = json.loads(proofs["entries"][1]["entry"])
+        salt = entry.pop("salt")
+        if case == "ledger-salt-changed":
+            entry["salt"] = "0" * len(salt)
+        else:
+            entry["v"] = 1
+        proofs["entries"][1]["entry"] = ledger.canonical_entry(
+            entry["seq"], entry["type"], entry["recorded_at"], entry["body"], entry.get("salt")
+        ).decode()
     elif case == "incidents-edited":
         views[1]["details"]["outcome"] = "answered"
     elif case == "incident-dropped":

@@ -455,7 +455,9 @@ class _Verifier:
             last = seq
             try:
                 if (
-                    ledger.canonical_entry(seq, entry["type"], entry["recorded_at"], entry["body"])
+                    ledger.canonical_entry(
+                        seq, entry["type"], entry["recorded_at"], entry["body"], entry.get("salt")
+                    )
                     != raw
                 ):
                     raise BundleInvalid(

@@ -83,7 +83,7 @@ def _decode(seq: int, stored: bytes) -> dict[str, Any]:
         entry = json.loads(stored)
     except (ValueError, UnicodeDecodeError):
         raise _fail(2, _("entry {seq} is not JSON").format(seq=seq)) from None
-    if not isinstance(entry, dict) or entry.get("v") != ledger.ENTRY_VERSION:
+    if not isinstance(entry, dict) or entry.get("v") not in ledger.ENTRY_VERSIONS:
         raise _fail(2, _("entry {seq} has an unknown format version").format(seq=seq))
     return entry
 
@@ -98,7 +98,12 @@ def _entries(vault: Vault) -> str:
             raise _fail(
                 2, _("entry {seq}: its columns disagree with its signed bytes").format(seq=seq)
             )
-        canonical = ledger.canonical_entry(seq, type_, recorded_at, entry.get("body", {}))
+        try:
+            canonical = ledger.canonical_entry(
+                seq, type_, recorded_at, entry.get("body", {}), entry.get("salt")
+            )
+        except ValueError:
+            canonical = b""
         if canonical != stored:
             raise _fail(2, _("entry {seq} is not in canonical form").format(seq=seq))
         if ledger.leaf_hash(stored) != leaf:

@@ -184,7 +184,7 @@ class Vault(Blobs, Queries):
     def _append_entry(self, type_: str, body: bytes) -> int:
         assert self._compact is not None, "entries are appended inside _write()"
         seq = self._compact.size
-        entry = ledger.entry_from_body(seq, type_, self._recorded_at, body)
+        entry = ledger.entry_from_body(seq, type_, self._recorded_at, body, ledger.new_salt())
         leaf = ledger.leaf_hash(entry)
         self._pending_entries.append((seq, type_, self._recorded_at, entry, leaf))
         self._compact.append(leaf)
