@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import itertools
 import uuid
 from collections import Counter
@@ -110,6 +111,7 @@ def import_file(
     elif not head:
         raise ImportFailed(str(path), None, _("the file is empty"))
     when.zone(options.timezone)
+    options = dataclasses.replace(options, uid_key=vault.settings.uid_key)
     source_file = {"name": path.name, "sha256": sha, "size": size}
     if parallel is None:
         parallel = size >= PARALLEL_BYTES and fmt in PARALLEL_FORMATS
@@ -182,10 +184,16 @@ def builder(
         lambda raw: share(phones.counterparty(raw, options.home_region, strict=False))
     )
 
+    keyed = (
+        None
+        if options.uid_key is None
+        else hmac.new(bytes.fromhex(options.uid_key), None, "sha256")
+    )
+
     def build(item: Draft) -> Prepared:
         details = incidents.details(item.kind, item.details)
         details["raw"] = item.raw
-        uid = record_uid(fmt, item.key)
+        uid = record_uid(fmt, item.key, keyed)
         body = incidents.new_incident(
             uid=uid,
             kind=item.kind,
@@ -363,10 +371,21 @@ def _child() -> None:
         os._exit(1)  # quietly: no traceback, no flush of a closed pipe
 
 
-def record_uid(fmt: str, key: str) -> str:
-    """``str(uuid.uuid5(NAMESPACE, f"{fmt}|{key}"))``, without building a UUID object."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{fmt}|{key}".encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+def record_uid(fmt: str, key: str, keyed: hmac.HMAC | None = None) -> str:
+    """The uid of an imported record: the same for the same record in any export of it, so a
+    second import finds it present.  ``keyed``: an HMAC-SHA-256 with the vault's uid key, whose
+    first 128 bits make a UUIDv8 (RFC 9562) that nobody without the vault can compute from a
+    record's contents.  Without one (a vault made before uid keys):
+    ``str(uuid.uuid5(NAMESPACE, f"{fmt}|{key}"))``, without building a UUID object."""
+    data = f"{fmt}|{key}".encode()
+    if keyed is not None:
+        mac = keyed.copy()
+        mac.update(data)
+        digest = bytearray(mac.digest()[:16])
+        digest[6] = (digest[6] & 0x0F) | 0x80  # version 8
+    else:
+        digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + data).digest()[:16])
+        digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
     digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = digest.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

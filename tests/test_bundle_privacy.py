@@ -3,8 +3,9 @@
 An auditor recovered an excluded call from a format 1 bundle: the sibling hash in an included
 entry's inclusion proof is the leaf hash of its neighbour, and an imported call's entry is
 fully determined by a number, a time and a type plus fields copied from the included entry.
-These tests run that enumeration on a small search space: with the neighbour's salt it finds
-the call (so the method works), without it -- all a recipient has -- it finds nothing.
+These tests run that enumeration on a small search space: with the neighbour's salt and the
+vault's uid key it finds the call (so the method works); without them -- all a recipient has --
+it finds nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def _bundle_ledger(path: Path) -> dict:
         return json.loads(zf.read(name))
 
 
-def _candidates(tmp_path: Path, template: dict) -> list[tuple[tuple[str, str, str], bytes]]:
+def _candidates(
+    tmp_path: Path, template: dict, uid_key: str | None
+) -> list[tuple[tuple[str, str, str], bytes]]:
     """Every call the neighbour could be, built as the importer builds it: ((number, date,
     type), canonical body).  The attributes the included entry shows are copied."""
     attrs = {k: v for k, v in template["details"]["raw"].items() if k not in ("number", "date")}
@@ -43,7 +46,9 @@ def _candidates(tmp_path: Path, template: dict) -> list[tuple[tuple[str, str, st
         for type_ in TYPES
     ]
     xml = calls_xml([{**attrs, "number": n, "date": d, "type": t} for n, d, t in guesses])
-    options = Options(timezone=template["timezone"], home_region="KZ", accept_odd_dates=True)
+    options = Options(
+        timezone=template["timezone"], home_region="KZ", accept_odd_dates=True, uid_key=uid_key
+    )
     build = builder("android-calls", options, template["source_file"], lambda v: v)
     drafts = android.parse_calls(write(tmp_path, "guesses.xml", xml), options)
     bodies = [ledger.canonical_json(build(d).body) for d in drafts]  # type: ignore[arg-type]
@@ -71,10 +76,13 @@ def test_an_excluded_neighbour_cannot_be_found_from_its_leaf_hash(
     sibling = base64.b64decode(included["inclusion_proof"][0])  # leaf 3's hash
     with vault.unlock(vault_env, PASSPHRASE) as v:
         [(stored,)] = v.conn.execute("SELECT entry FROM entries WHERE seq = 3").fetchall()
+        uid_key = v.settings.uid_key
     salt = json.loads(stored)["salt"]
     assert len(salt) == 32 and salt != entry["salt"]
 
-    def found(with_salt: str | None) -> list[tuple[str, str, str]]:
+    def found(
+        candidates: list[tuple[tuple[str, str, str], bytes]], with_salt: str | None
+    ) -> list[tuple[str, str, str]]:
         return [
             guess
             for guess, body in candidates
@@ -84,12 +92,15 @@ def test_an_excluded_neighbour_cannot_be_found_from_its_leaf_hash(
             == sibling
         ]
 
-    candidates = _candidates(tmp_path, entry["body"])
-    assert len(candidates) == 12_000
-    # the method works: knowing the salt, the excluded call is found, and only it
-    assert found(salt) == [(NUMBERS[7], str(EPOCH_MS + 120_000), "3")]
-    # a recipient does not know it: nothing is found, salted or as a format 1 entry
-    assert found(None) == [] and found(entry["salt"]) == []
+    insider = _candidates(tmp_path, entry["body"], uid_key)
+    outsider = _candidates(tmp_path, entry["body"], None)
+    assert len(insider) == len(outsider) == 12_000
+    # the method works: knowing the salt and the vault's uid key, the excluded call is found
+    assert found(insider, salt) == [(NUMBERS[7], str(EPOCH_MS + 120_000), "3")]
+    # a recipient knows neither: nothing is found, salted or as a format 1 entry
+    assert found(outsider, None) == [] and found(outsider, entry["salt"]) == []
+    # and each of the two is enough on its own
+    assert found(insider, None) == [] and found(outsider, salt) == []
 
 
 def test_every_new_entry_has_its_own_salt(vault_env: Env, tmp_path: Path) -> None:

@@ -88,3 +88,20 @@ def test_the_command_line_agrees_on_every_v1_bundle(tmp_path: Path) -> None:
     for name, number in EXPECTED["tampered"].items():
         done = run_cli(env, "verify", str(V1 / "bundles" / name), *fingerprint)
         assert done.code == 4 and f"check {number} failed" in done.err, (name, done.err)
+
+
+def test_a_v1_vault_keeps_uuid5_uids_for_imports(v1_env: Env, tmp_path: Path) -> None:
+    """Made before vaults had a uid key: its imported records keep the UUIDv5 uids they would
+    always have had, so that a file imported before and again after is found present."""
+    from blockwatch import importing
+
+    from .test_import import call, calls_xml, write
+
+    calls = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(2)]))
+    with vault.unlock(v1_env, EXPECTED["passphrase"]) as v:
+        assert v.settings.uid_key is None
+        first = importing.import_file(v, calls, importing.Options(timezone="Asia/Almaty"))
+        again = importing.import_file(v, calls, importing.Options(timezone="Asia/Almaty"))
+        uids = {i["uid"] for i in v.incidents() if i["source"] == "import:android-calls"}
+    assert (first.added, again.added, again.present) == (2, 0, 2)
+    assert all(uid[14] == "5" for uid in uids) and len(uids) == 2

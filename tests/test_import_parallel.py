@@ -127,3 +127,40 @@ def test_record_uid_is_uuid5(fmt: str, key: str) -> None:
             importing.record_uid(fmt, key)
         return
     assert importing.record_uid(fmt, key) == expected
+
+
+@given(st.sampled_from(list(importing.FORMATS)), st.text(), st.binary(min_size=32, max_size=32))
+def test_a_vaults_record_uid_is_its_own_hmac(fmt: str, key: str, secret: bytes) -> None:
+    import hashlib
+    import hmac
+    import uuid
+
+    keyed = hmac.new(secret, None, "sha256")
+    try:
+        data = f"{fmt}|{key}".encode()
+    except UnicodeEncodeError:  # a lone surrogate: refused alike
+        with pytest.raises(UnicodeEncodeError):
+            importing.record_uid(fmt, key, keyed)
+        return
+    value = int.from_bytes(hmac.new(secret, data, hashlib.sha256).digest()[:16], "big")
+    value = (value & ~(0xF << 76)) | (0x8 << 76)  # version 8 (RFC 9562)
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # the RFC 4122 variant
+    uid = importing.record_uid(fmt, key, keyed)
+    assert uid == str(uuid.UUID(int=value)) and uid[14] == "8"
+    assert uid != importing.record_uid(fmt, key)  # never the public UUIDv5
+
+
+def test_the_same_file_gets_other_uids_in_another_vault(vault_env: Env, tmp_path: Path) -> None:
+    """A record's uid is no function of its contents that anyone without the vault can
+    compute (issue 12); within one vault it stays the same, so imports stay idempotent."""
+    calls = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(3)]))
+    other = make_env(tmp_path / "other")
+    vault.create(other, PASSPHRASE, home_region="KZ", timezone="Asia/Almaty")[0].close()
+    uids = []
+    for env in (vault_env, other):
+        assert run_cli(env, "import", str(calls)).code == 0
+        again = json.loads(run_cli(env, "import", "--json", str(calls)).out)
+        assert (again[0]["added"], again[0]["already_present"]) == (0, 3)
+        uids.append({v["uid"] for v in json.loads(run_cli(env, "list", "--json").out)})
+    assert not uids[0] & uids[1]
+    assert all(uid[14] == "8" for uid in uids[0] | uids[1])

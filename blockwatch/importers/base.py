@@ -40,6 +40,8 @@ class Options:
     # says the file is right (``--accept-odd-dates``).
     latest: datetime | None = None
     accept_odd_dates: bool = False
+    # The vault's key for records' uids (set by the importer from the vault; see record_uid)
+    uid_key: str | None = None
 
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

@@ -79,7 +79,14 @@ def create(
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         data_key = secrets.token_bytes(keyslots.KEY_BYTES)
         vault_id = secrets.token_hex(16)
-        settings = Settings(vault_id, f"blockwatch/{vault_id}", home_region, timezone, language)
+        settings = Settings(
+            vault_id,
+            f"blockwatch/{vault_id}",
+            home_region,
+            timezone,
+            language,
+            uid_key=secrets.token_hex(32),
+        )
         conn = connect(db_path, data_key, new=True)
         create_schema(conn)
         signer = Ed25519PrivateKey.generate()
@@ -93,6 +100,7 @@ def create(
                 timezone=timezone,
                 language=language or "",
                 signing_key=base64.b64encode(_raw_private(signer)).decode(),
+                uid_key=settings.uid_key or "",
             )
             vault._append(
                 ENTRY_VAULT_CREATED,

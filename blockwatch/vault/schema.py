@@ -42,6 +42,10 @@ class Settings:
     home_region: str
     timezone: str
     language: str | None = None  # messages and documents; None: --lang, BLOCKWATCH_LANG, locale
+    # The key of imported records' uids (importing.record_uid): a vault's own, so that a uid is
+    # no function of a record's contents that anyone else can compute.  None in a vault made
+    # before it existed: its uids stay UUIDv5, so that imports there stay idempotent.
+    uid_key: str | None = None
 
 
 def connect(db_path: Path, data_key: bytes, *, new: bool = False) -> Any:
@@ -159,6 +163,7 @@ def read_settings(conn: Any, db_path: Path) -> tuple[Settings, Any]:
         _setting(meta, "home_region"),
         _setting(meta, "timezone"),
         meta.get("language") or None,
+        meta.get("uid_key") or None,
     )
     return settings, _signing_key(_setting(meta, "signing_key"))
 
