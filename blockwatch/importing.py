@@ -1,10 +1,12 @@
 """Import export files into the vault: one file, one transaction; every record once.
 
-Each record gets a uid derived from its format and its stable key (``uuid5``), so importing the
-same file twice, or two overlapping backups, adds it once.  Every new incident carries
-``source: import:<format>``, ``source_file: {name, sha256}`` and the source's own values in
-``details.raw``; an ``import.file`` entry records the file's name, SHA-256 and counts, so the
-import itself is evidence.  The whole file is parsed inside the write transaction, and any
+Each record gets a uid derived from its format and its stable key (``record_uid``: keyed by
+the vault), so importing the same file twice, or two overlapping backups, adds it once.  Every
+new incident carries ``source: import:<format>``, ``source_file: {name, sha256}`` and the
+source's own values in ``details.raw``; an ``import.file`` entry records the file's name,
+SHA-256, size and counts, so the import itself is evidence.  (The size stays out of the
+incidents' own entries: a bundle that shows one incident must not tell how many records its
+file held.)  The whole file is parsed inside the write transaction, and any
 error rolls it back: the vault is exactly as it was.
 
 A large file of a format without media is read by ``PROCESSES`` child processes that turn
@@ -112,7 +114,7 @@ def import_file(
         raise ImportFailed(str(path), None, _("the file is empty"))
     when.zone(options.timezone)
     options = dataclasses.replace(options, uid_key=vault.settings.uid_key)
-    source_file = {"name": path.name, "sha256": sha, "size": size}
+    source_file = {"name": path.name, "sha256": sha}
     if parallel is None:
         parallel = size >= PARALLEL_BYTES and fmt in PARALLEL_FORMATS
     result = FileResult(path, fmt, sha, dry_run=dry_run)
@@ -145,7 +147,7 @@ def import_file(
         bulk.add(
             ENTRY_IMPORT,
             {
-                "file": source_file,
+                "file": {**source_file, "size": size},
                 "format": fmt,
                 "added": result.added,
                 "already_present": result.present,
