@@ -25,7 +25,7 @@ from blockwatch.env import Env
 from blockwatch.errors import InputError
 from blockwatch.vault import Filter
 
-from .conftest import PASSPHRASE, run_cli
+from .conftest import PASSPHRASE, make_env, run_cli
 from .scenario import PNG, fill
 
 AT = datetime(2026, 7, 10, 7, 0, tzinfo=UTC)
@@ -66,11 +66,13 @@ def top(files: dict[str, bytes]) -> str:
 
 
 def test_export_then_verify(filled: vault.Vault, tmp_path: Path) -> None:
+    size = filled.tree_size()
     out = export(filled, tmp_path / "case.zip", case="Editors blocked, July 2026", lang="ru")
     result = verify_bundle(out, filled.fingerprint)
     assert [v["id"] for v in result.incidents] == list(range(1, 9))
     assert result.incidents == filled.incidents()
-    assert result.checkpoint.size == filled.tree_size()
+    assert result.checkpoint.size == size  # signed before the export recorded itself
+    assert filled.tree_size() == size + 1
     assert len(result.passed) == 11 and not result.not_compared
     names = {n.split("/", 1)[1] for n in members(out)}
     assert {"VERIFY.txt", "VERIFY.ru.txt", "data/report.html", "data/incidents.csv"} <= names
@@ -82,8 +84,13 @@ def test_export_then_verify(filled: vault.Vault, tmp_path: Path) -> None:
 
 
 def test_export_is_deterministic(filled: vault.Vault, tmp_path: Path) -> None:
+    """The same vault state, options and time give the same bytes.  An export changes the
+    state (it records itself), so the twin is a copy of the vault made before."""
+    twin_env = make_env(tmp_path / "twin")
+    shutil.copytree(filled.env.vault_dir, twin_env.vault_dir)
     a = export(filled, tmp_path / "a.zip", case="X")
-    b = export(filled, tmp_path / "b.zip", case="X")
+    with vault.unlock(twin_env, PASSPHRASE) as twin:
+        b = export(twin, tmp_path / "b.zip", case="X")
     assert a.read_bytes() == b.read_bytes()
     c = export_bundle(
         filled, tmp_path / "c.zip", ExportOptions(at_time=datetime(2026, 7, 11, tzinfo=UTC))
@@ -94,6 +101,7 @@ def test_export_is_deterministic(filled: vault.Vault, tmp_path: Path) -> None:
 def test_filtered_export_proves_membership_without_the_rest(
     filled: vault.Vault, tmp_path: Path
 ) -> None:
+    size = filled.tree_size()
     out = export(filled, tmp_path / "calls.zip", where=Filter(kinds=("call",)))
     result = verify_bundle(out)
     assert [v["kind"] for v in result.incidents] == ["call"] * 4
@@ -101,7 +109,7 @@ def test_filtered_export_proves_membership_without_the_rest(
     assert b"SECRET-NOTE-NOT-FOR-EXPORT" not in blob and b"This account can no longer" not in blob
     proofs = json.loads(members(out)[f"{top(members(out))}/data/ledger.json"])
     assert [e["seq"] for e in proofs["entries"]] == [0, 2, 3, 4, 5]
-    assert proofs["tree_size"] == filled.tree_size()
+    assert proofs["tree_size"] == size
 
 
 def test_no_attachments_lists_hashes_only(filled: vault.Vault, tmp_path: Path) -> None:
@@ -652,6 +660,8 @@ def test_hostile_text_is_inert_in_report_csv_and_terminal(
 
 def test_cli_export_and_verify(vault_env: Env, tmp_path: Path) -> None:
     assert run_cli(vault_env, "log", "call", "+12025550143", "--at", "2026-07-04 20:50").code == 0
+    twin = make_env(tmp_path / "twin")
+    shutil.copytree(vault_env.vault_dir, twin.vault_dir)  # the same state, for a second export
     out = tmp_path / "b.zip"
     done = run_cli(vault_env, "export", str(out), "--case", "Test", "--at-time", "2026-07-05 12:00")
     assert done.code == 0, done.err
@@ -666,20 +676,11 @@ def test_cli_export_and_verify(vault_env: Env, tmp_path: Path) -> None:
         and "already exists" in again.err
         and hashlib.sha256(out.read_bytes()).hexdigest() == sha
     )
-    assert (
-        run_cli(
-            vault_env,
-            "export",
-            str(out),
-            "--force",
-            "--case",
-            "Test",
-            "--at-time",
-            "2026-07-05 12:00",
-        ).code
-        == 0
-    )
+    at = ("--case", "Test", "--at-time", "2026-07-05 12:00")
+    assert run_cli(twin, "export", str(out), "--force", *at).code == 0
     assert hashlib.sha256(out.read_bytes()).hexdigest() == sha  # same state, same time: same bytes
+    assert run_cli(vault_env, "export", str(out), "--force", *at).code == 0
+    assert hashlib.sha256(out.read_bytes()).hexdigest() != sha  # a later state: it holds the first
     wrong = run_cli(vault_env, "verify", str(out), "--fingerprint", "0" * 64, "--json")
     assert wrong.code == 4 and json.loads(wrong.out)["failed_check"] == 6
     assert wrong.err.startswith("blockwatch: error: check 6 failed")
@@ -794,3 +795,47 @@ def test_entry_bodies_of_the_wrong_type_are_refused(filled: vault.Vault, tmp_pat
     with pytest.raises(BundleInvalid) as info:
         verify_bundle(rezip(files, tmp_path / "odd.zip"))
     assert info.value.check == 7
+
+
+# --------------------------------------------------------------------------- disclosures
+
+
+def test_every_export_is_recorded_and_listed(vault_env: Env, tmp_path: Path) -> None:
+    from .test_import import call, calls_xml, write
+
+    calls = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(3)]))
+    assert run_cli(vault_env, "import", str(calls)).code == 0
+    first, second = tmp_path / "police.zip", tmp_path / "one.zip"
+    at = ("--at-time", "2026-07-05 12:00")
+    done = run_cli(vault_env, "export", str(first), "--to", "Police of Almaty", *at)
+    assert done.code == 0 and "blockwatch disclosures" in done.out
+    assert run_cli(vault_env, "export", str(second), "--id", "2", *at).code == 0
+    listed = json.loads(run_cli(vault_env, "disclosures", "--json").out)
+    assert [(d["to"], d["incidents"], d["selection"]) for d in listed] == [
+        ("Police of Almaty", [1, 2, 3], "all incidents"),
+        (None, [2], "id=2"),
+    ]
+    for d, path in zip(listed, (first, second), strict=True):
+        assert d["bundle"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert (d["bundle"]["file"], d["bundle"]["size"]) == (path.name, path.stat().st_size)
+    text = run_cli(vault_env, "disclosures").out
+    assert "police.zip for Police of Almaty, incidents 1-3" in text
+    assert "one.zip, no recipient given, incidents 2" in text
+    ru = run_cli(vault_env, "--lang", "ru", "disclosures").out
+    assert "police.zip" in ru and "for Police" not in ru
+    assert run_cli(vault_env, "check").code == 0  # the records are ledger entries like any other
+    # and a later bundle does not carry them: they name incidents it may leave out
+    with zipfile.ZipFile(second) as zf:
+        [ledger_name] = [n for n in zf.namelist() if n.endswith("data/ledger.json")]
+        assert "bundle.exported" not in zf.read(ledger_name).decode()
+
+
+def test_a_failed_export_is_not_recorded(vault_env: Env, tmp_path: Path) -> None:
+    (tmp_path / "taken.zip").write_bytes(b"x")
+    assert run_cli(vault_env, "export", str(tmp_path / "taken.zip")).code == 1
+    done = run_cli(vault_env, "export", str(tmp_path / "x.zip"), "--to", " ")
+    assert done.code == 1 and "--to must name the recipient" in done.err
+    assert json.loads(run_cli(vault_env, "disclosures", "--json").out) == []
+    assert run_cli(vault_env, "disclosures").out.strip() == (
+        "No bundle has been exported from this vault."
+    )

@@ -38,6 +38,7 @@ class ExportOptions:
     lang: str = "en"
     attachments: bool = True
     at_time: datetime | None = None  # default: now
+    to: str | None = None  # who the bundle is for, as the user says it (the disclosure record)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def export_bundle(
         with os.fdopen(fd, "w+b") as raw:
             writer = _BagWriter(raw, name, at_time)
             try:
-                counts = _write_bag(vault, writer, views, options, case, at_time)
+                counts, tree_size = _write_bag(vault, writer, views, options, case, at_time)
             finally:
                 writer.close()
             raw.flush()
@@ -106,6 +107,24 @@ def export_bundle(
             while chunk := raw.read(1024 * 1024):
                 digest.update(chunk)
             size = raw.tell()
+        # Recorded before the bundle appears at OUT: a bundle handed out is always in the ledger.
+        vault.record_disclosure(
+            {
+                "bundle": {
+                    "name": name,
+                    "file": out.name,
+                    "sha256": digest.hexdigest(),
+                    "size": size,
+                },
+                "to": _one_line(options.to) if options.to else None,
+                "selection": _selection(options),
+                "incidents": [v["uid"] for v in views],
+                "exported_at": when.utc_stamp(at_time),
+                "tree_size": tree_size,
+                "language": options.lang,
+                "attachments": options.attachments,
+            }
+        )
         os.replace(tmp, out)
     except OSError as e:
         raise InputError(
@@ -124,7 +143,7 @@ def _write_bag(
     options: ExportOptions,
     case: str | None,
     at_time: datetime,
-) -> int:
+) -> tuple[int, int]:
     uids = {v["uid"] for v in views}
     entries, leaves, newest = _included_entries(vault, uids)
     if at_time < newest:
@@ -209,7 +228,7 @@ def _write_bag(
         bag.add(path, data, payload=False)
     bag.add(layout.TAGMANIFEST, tagmanifest, payload=False)
     bag.add(layout.SIGNATURE, vault.sign(tagmanifest), payload=False)
-    return len(files) if options.attachments else 0
+    return (len(files) if options.attachments else 0), tree.size
 
 
 def _included_entries(
@@ -226,16 +245,10 @@ def _included_entries(
     return included, leaves, when.parse_instant(newest)
 
 
-def _bag_info(
-    bag: _BagWriter,
-    case: str | None,
-    at_time: datetime,
-    vault: Vault,
-    options: ExportOptions,
-    tree_size: int,
-) -> bytes:
+def _selection(options: ExportOptions) -> str:
+    """The filters an export was made with, in one line ("kind=call; since=…")."""
     where = options.where
-    chosen = (
+    return (
         "; ".join(
             f"{k}={v}"
             for k, v in (
@@ -249,6 +262,17 @@ def _bag_info(
         )
         or "all incidents"
     )
+
+
+def _bag_info(
+    bag: _BagWriter,
+    case: str | None,
+    at_time: datetime,
+    vault: Vault,
+    options: ExportOptions,
+    tree_size: int,
+) -> bytes:
+    chosen = _selection(options)
     fields = [
         ("Source-Organization", "blockwatch evidence vault (self-recorded)"),
         ("Bagging-Date", at_time.date().isoformat()),

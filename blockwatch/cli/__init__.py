@@ -136,6 +136,7 @@ COMMANDS = {
     "stats": "data",
     "export": "bundle",
     "verify": "bundle",
+    "disclosures": "bundle",
     "letter": "letter",
     "demo": "demo",
 }

@@ -15,6 +15,7 @@ from blockwatch.cli.common import (
     UntilOption,
     emit_json,
     open_vault,
+    safe,
     state,
 )
 from blockwatch.i18n import METAVAR, _, ngettext
@@ -23,6 +24,7 @@ from blockwatch.i18n import METAVAR, _, ngettext
 def register(app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("verify")(verify)
+    app.command("disclosures")(disclosures)
 
 
 def export(
@@ -53,9 +55,20 @@ def export(
             help="Export time to record (for a reproducible bundle) [default: now].",
         ),
     ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="WHOM",
+            help="Who the bundle is for, kept in the vault's record of disclosures.",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
-    """Export a signed evidence bundle that anyone can verify with openssl and sha256sum."""
+    """Export a signed evidence bundle that anyone can verify with openssl and sha256sum.
+
+    Every export is recorded in the ledger (what, to whom, when, the bundle's SHA-256): see
+    'blockwatch disclosures'."""
     from blockwatch import incidents, inputs, logbook
     from blockwatch.bundle.writer import ExportOptions, check_target, export_bundle
     from blockwatch.env import check_language
@@ -67,6 +80,11 @@ def export(
     incidents.check_kinds(kind or ())
     check_target(out, force)  # a mistake costs no passphrase
     inputs.check_times(st.env, since, until, at_time)
+    if to is not None and not 0 < len(to.strip()) <= 200:
+        raise InputError(
+            _("--to must name the recipient in 1 to 200 characters"),
+            hint=_("e.g. --to 'Police of Almaty, Bostandyk district'"),
+        )
     with open_vault(st) as v:
         where = logbook.selection(
             v, kinds=kind, platform=platform, since=since, until=until, ids=incident_id
@@ -77,6 +95,7 @@ def export(
             lang=language,
             attachments=not no_attachments,
             at_time=logbook.read_time(v, at_time, allow_future=True) if at_time else None,
+            to=to,
         )
         with st.status(_("Writing the bundle…")):
             result = export_bundle(v, out, options, force=force)
@@ -95,6 +114,7 @@ def export(
     st.say(_("Bundle SHA-256:     {sha256}").format(sha256=result.sha256))
     st.say(_("Signer fingerprint: {fingerprint}").format(fingerprint=result.fingerprint))
     st.say(_("Give the recipient the fingerprint by another channel (in person or by phone)."))
+    st.say(_("The export is recorded in the vault: see 'blockwatch disclosures'."))
 
 
 def verify(
@@ -187,3 +207,67 @@ def verify(
         st.say(
             _("Make sure this fingerprint is the one the sender gave you in person or by phone.")
         )
+
+
+def disclosures(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="Print them as JSON.")] = False,
+) -> None:
+    """List the bundles exported from this vault: when, for whom, which incidents."""
+    from blockwatch import when
+    from blockwatch.vault.store import ENTRY_BUNDLE_EXPORTED
+
+    st = state(ctx)
+    with open_vault(st) as v:
+        found = list(v.entries_of_type(ENTRY_BUNDLE_EXPORTED))
+        ids = v.ids_of(uid for _seq, _at, body in found for uid in body["incidents"])
+        zone = v.settings.timezone
+    rows = [
+        {
+            "seq": seq,
+            "recorded_at": recorded_at,
+            "to": body.get("to"),
+            "bundle": body["bundle"],
+            "selection": body.get("selection"),
+            "incidents": sorted(ids[u] for u in body["incidents"] if u in ids),
+        }
+        for seq, recorded_at, body in found
+    ]
+    if json_:
+        emit_json(rows)
+        return
+    if not rows:
+        st.say(_("No bundle has been exported from this vault."))
+        return
+    for r in rows:
+        line = (
+            _("{when}: {file} for {to}, incidents {ids}")
+            if r["to"]
+            else _("{when}: {file}, no recipient given, incidents {ids}")
+        )
+        st.out.print(
+            line.format(
+                when=when.spoken(when.parse_instant(r["recorded_at"]), zone),
+                file=safe(r["bundle"]["file"], oneline=True),
+                to=safe(r["to"] or "", oneline=True),
+                ids=_spans(r["incidents"]),
+            ),
+            highlight=False,
+            markup=False,
+        )
+        st.out.print(
+            "    " + _("SHA-256 {sha256}").format(sha256=r["bundle"]["sha256"]),
+            highlight=False,
+            markup=False,
+        )
+
+
+def _spans(ids: list[int]) -> str:
+    """1, 2, 3, 5, 7, 8 -> "1-3, 5, 7-8"."""
+    parts: list[list[int]] = []
+    for n in ids:
+        if parts and parts[-1][1] == n - 1:
+            parts[-1][1] = n
+        else:
+            parts.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in parts) or "—"

@@ -198,6 +198,13 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
             "Only the calls and the block, without the attachment files:",
             "blockwatch export calls.zip --kind call --kind block --no-attachments",
         ),
+        (
+            "For a named recipient, kept in the record of disclosures:",
+            "blockwatch export police.zip --to 'Police of Almaty' --lang ru",
+        ),
+    ],
+    "disclosures": [
+        ("Every bundle handed out, with its recipient and SHA-256:", "blockwatch disclosures"),
     ],
     "verify": [
         (

@@ -7,7 +7,7 @@ that created it (``incidents.seq``), completed with its number and times.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -147,6 +147,25 @@ class Queries:
     def projection(self) -> dict[str, Incident]:
         rows = self.conn.execute(f"SELECT uid, {self._VIEW} FROM {self._VIEW_FROM}")
         return {uid: self._view(row) for uid, *row in rows}
+
+    def entries_of_type(self, type_: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
+        """(seq, recorded_at, body) of every entry of one type, in order."""
+        for seq, recorded_at, entry in self.conn.execute(
+            "SELECT seq, recorded_at, entry FROM entries WHERE type = ? ORDER BY seq", (type_,)
+        ):
+            yield seq, recorded_at, json.loads(entry)["body"]
+
+    def ids_of(self, uids: Iterable[str]) -> dict[str, int]:
+        """The vault's incident numbers of these uids (those it has)."""
+        wanted = list(uids)
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                self.conn.execute(f"SELECT uid, id FROM incidents WHERE uid IN ({marks})", part)
+            )
+        return found
 
     def known_uids(self) -> set[str]:
         return {uid for (uid,) in self.conn.execute("SELECT uid FROM incidents")}

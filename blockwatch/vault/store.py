@@ -23,6 +23,8 @@ from blockwatch.vault.queries import Queries
 from blockwatch.vault.schema import Settings
 
 ENTRY_VAULT_CREATED = "vault.created"
+# A bundle handed out: what, to whom, when (bundle/writer.py writes it, ``disclosures`` reads it)
+ENTRY_BUNDLE_EXPORTED = "bundle.exported"
 _BATCH = 2000  # ledger rows inserted per statement
 
 
@@ -241,6 +243,11 @@ class Vault(Blobs, Queries):
             self._append(incidents.ENTRY_STATUS, body)
             self._attach(body["uid"], attachments)
         return self.incident(incident_id)
+
+    def record_disclosure(self, body: dict[str, Any]) -> int:
+        """Append a ``bundle.exported`` entry: the record of a bundle handed out."""
+        with self._write():
+            return self._append(ENTRY_BUNDLE_EXPORTED, body)
 
     @contextmanager
     def bulk(self) -> Iterator[Bulk]:
