@@ -115,7 +115,7 @@ def test_report_is_written_in_its_language(lang: str, month: str, words: str) ->
     page = render(lang)
     assert f'<html lang="{lang}">' in page and month in page and words in page
     assert TEXTS[lang]["title"] in page and TEXTS[lang]["withheld_number"] in page
-    for key in ("kind_call", "kind_block", "busiest", "by_country"):
+    for key in ("kind_call", "kind_block", "busiest", "by_country", "numbering"):
         assert TEXTS[lang][key] in page
     if lang != "en":
         assert "Timeline" not in page and "Incidents by kind" not in page

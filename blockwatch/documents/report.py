@@ -37,6 +37,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "overdue": "overdue, no answer",
         "to": "To",
         "timeline": "Timeline",
+        "numbering": (
+            "Incident numbers (#1, #2, …) are the sender's own numbering, in the order the "
+            "incidents were recorded; a gap means incidents this bundle does not include."
+        ),
         "occurred": "Occurred",
         "recorded": "Recorded",
         "who": "Who",
@@ -94,6 +98,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "overdue": "срок истёк, ответа нет",
         "to": "Куда",
         "timeline": "Хронология",
+        "numbering": (
+            "Номера инцидентов (#1, #2, …) — собственная нумерация отправителя в порядке "
+            "записи; пропуск означает инциденты, которых нет в этом пакете."
+        ),
         "occurred": "Произошло",
         "recorded": "Записано",
         "who": "Кто",
@@ -151,6 +159,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "overdue": "мерзімі өтті, жауап жоқ",
         "to": "Кімге",
         "timeline": "Хронология",
+        "numbering": (
+            "Инцидент нөмірлері (#1, #2, …) — жіберушінің өз нөмірлеуі, жазылу ретімен; "
+            "аралықтағы бос нөмір бұл пакетке енбеген инциденттерді білдіреді."
+        ),
         "occurred": "Болған уақыты",
         "recorded": "Жазылған уақыты",
         "who": "Кім",
