@@ -38,8 +38,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "to": "To",
         "timeline": "Timeline",
         "numbering": (
-            "Incident numbers (#1, #2, …) are the sender's own numbering, in the order the "
-            "incidents were recorded; a gap means incidents this bundle does not include."
+            "Incident numbers (#1, #2, …) are given by the sender, in the order the incidents "
+            "were recorded; a gap means incidents this bundle does not include."
         ),
         "occurred": "Occurred",
         "recorded": "Recorded",
