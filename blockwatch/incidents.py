@@ -101,6 +101,11 @@ ENTRY_CREATED = "incident.created"
 ENTRY_AMENDED = "incident.amended"
 ENTRY_ATTACHMENT = "attachment.added"
 ENTRY_STATUS = "appeal.status"
+# The entries that change an incident after it was created.  In entry format 2 each one names
+# the incident's entry before it in ``prev`` ({"seq", "leaf"}: its position and leaf hash), so
+# that an incident's history is a hash chain: a bundle or a vault that drops an entry from
+# the middle of a history is found out (``Chains``).
+CHANGES = frozenset({ENTRY_AMENDED, ENTRY_STATUS, ENTRY_ATTACHMENT})
 
 
 def check_kinds(kinds: Iterable[str]) -> list[str]:
@@ -334,3 +339,23 @@ class Projection:
             raise VaultCorrupt(
                 _("ledger entry {seq} changes an incident that does not exist").format(seq=seq)
             ) from None
+
+
+class Chains:
+    """Follows every incident's chain of entries (see ``CHANGES``)."""
+
+    def __init__(self) -> None:
+        self.heads: dict[str, dict[str, Any]] = {}  # uid -> {"seq", "leaf"} of its last entry
+
+    def follow(self, seq: int, type_: str, entry: Mapping[str, Any], leaf: bytes) -> bool:
+        """Take one entry, in order; False when it is a change of format 2 whose ``prev`` is
+        not the incident's entry before it."""
+        body = entry.get("body")
+        uid = body.get("uid") if isinstance(body, Mapping) else None
+        if (type_ != ENTRY_CREATED and type_ not in CHANGES) or not isinstance(uid, str):
+            return True
+        whole = True
+        if type_ in CHANGES and entry.get("v") != 1:
+            whole = body.get("prev") == self.heads.get(uid)  # type: ignore[union-attr]
+        self.heads[uid] = {"seq": seq, "leaf": leaf.hex()}
+        return whole

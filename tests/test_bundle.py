@@ -73,7 +73,7 @@ def test_export_then_verify(filled: vault.Vault, tmp_path: Path) -> None:
     assert result.incidents == filled.incidents()
     assert result.checkpoint.size == size  # signed before the export recorded itself
     assert filled.tree_size() == size + 1
-    assert len(result.passed) == 11 and not result.not_compared
+    assert len(result.passed) == 12 and not result.not_compared
     names = {n.split("/", 1)[1] for n in members(out)}
     assert {"VERIFY.txt", "VERIFY.ru.txt", "data/report.html", "data/incidents.csv"} <= names
     assert "VERIFY.kk.txt" not in names
@@ -399,13 +399,13 @@ def _forge_report_recipe_removed(files: dict[str, bytes], root: str) -> None:
 @pytest.mark.parametrize(
     ("forge", "check", "said"),
     [
-        (_forge_attachment_replaced, 9, "not the file its incident names"),
-        (_forge_attachment_added, 9, "no included incident has this attachment"),
-        (_forge_attachment_removed, 9, "an attachment of an included incident is missing"),
-        (_forge_attachment_renamed, 9, "no included incident has this attachment"),
-        (_forge_csv_time, 10, "differs from what the verified incidents give"),
-        (_forge_report_time, 11, "differs from what the verified incidents give"),
-        (_forge_report_recipe_removed, 11, "bag-info.txt does not say how the report was made"),
+        (_forge_attachment_replaced, 10, "not the file its incident names"),
+        (_forge_attachment_added, 10, "no included incident has this attachment"),
+        (_forge_attachment_removed, 10, "an attachment of an included incident is missing"),
+        (_forge_attachment_renamed, 10, "no included incident has this attachment"),
+        (_forge_csv_time, 11, "differs from what the verified incidents give"),
+        (_forge_report_time, 12, "differs from what the verified incidents give"),
+        (_forge_report_recipe_removed, 12, "bag-info.txt does not say how the report was made"),
     ],
 )
 def test_every_payload_byte_is_bound_to_the_signed_entries(
@@ -436,12 +436,12 @@ def test_a_report_from_another_version_is_not_compared_and_never_ok(
     forged = rezip(files, tmp_path / "other.zip")
     result = verify_bundle(forged)
     assert result.not_compared == {
-        11: f"not compared: written by blockwatch 9.9, this is blockwatch {__version__}"
+        12: f"not compared: written by blockwatch 9.9, this is blockwatch {__version__}"
     }
-    assert len(result.passed) == 10
+    assert len(result.passed) == 11
     done = run_cli(vault_env, "verify", str(forged), "--json")
     assert done.code == 0
-    [report] = [c for c in json.loads(done.out)["checks"] if c["number"] == 11]
+    [report] = [c for c in json.loads(done.out)["checks"] if c["number"] == 12]
     assert report["passed"] is False and report["not_compared"].startswith("not compared")
 
 
@@ -478,6 +478,41 @@ def test_long_bag_info_values_are_folded_and_read_back(filled: vault.Vault, tmp_
     bag = bagit.Bag(str(next((tmp_path / "x").iterdir())))
     assert bag.is_valid()
     assert " ".join(bag.info["External-Identifier"].split()) == case.strip()
+
+
+def test_an_entry_dropped_from_the_middle_of_a_history_is_found(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    """The key holder leaves out one change of an incident and makes incidents.json agree with
+    what is left (so check 8 passes): the next change still names the one left out."""
+    from blockwatch import incidents
+
+    call_id = next(v["id"] for v in filled.incidents() if v["kind"] == "call")
+    filled.amend(call_id, {"details": {"outcome": "answered"}}, why="checked the call log")
+    filled.amend(call_id, {"note": "the caller spoke Russian"}, why="remembered")
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    ledger_name, incidents_name = f"{root}/data/ledger.json", f"{root}/data/incidents.json"
+    proofs = json.loads(files[ledger_name])
+    uid = next(v["uid"] for v in json.loads(files[incidents_name]) if v["id"] == call_id)
+    changes = [
+        e
+        for e in proofs["entries"]
+        if '"incident.amended"' in e["entry"] and json.loads(e["entry"])["body"]["uid"] == uid
+    ]
+    assert len(changes) == 2
+    proofs["entries"].remove(changes[0])
+    replay = incidents.Projection()
+    for e in proofs["entries"]:
+        entry = json.loads(e["entry"])
+        replay.apply(e["seq"], entry["type"], entry["recorded_at"], entry["body"])
+    files[ledger_name] = json.dumps(proofs).encode()
+    files[incidents_name] = json.dumps(list(replay.by_uid.values())).encode()
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 9, info.value.message
+    assert f"entry {changes[1]['seq']} follows an entry of its incident" in info.value.message
 
 
 def test_a_bundle_re_signed_by_another_key(filled: vault.Vault, tmp_path: Path) -> None:

@@ -63,10 +63,10 @@ def test_good_v1_bundles_verify_with_the_pinned_fingerprint(name: str, count: in
     verified = verify_bundle(V1 / "bundles" / name, EXPECTED["fingerprint"])
     assert verified.fingerprint == EXPECTED["fingerprint"]
     assert len(verified.incidents) == count
-    # checks 9 and 10 hold for format 1 too; its report cannot be made again: said, not "ok"
-    assert len(verified.passed) == 10
+    # checks 9 to 11 hold for format 1 too; its report cannot be made again: said, not "ok"
+    assert len(verified.passed) == 11
     assert verified.not_compared == {
-        11: "not compared: format 1 bundles do not record how their report was made"
+        12: "not compared: format 1 bundles do not record how their report was made"
     }
 
 
@@ -82,9 +82,9 @@ def test_the_command_line_agrees_on_every_v1_bundle(tmp_path: Path) -> None:
     fingerprint = ["--fingerprint", EXPECTED["fingerprint"]]
     for name in ("good-full.zip", "good-calls-only.zip"):
         done = run_cli(env, "verify", str(V1 / "bundles" / name), *fingerprint)
-        assert done.code == 0 and "ok 10  incidents.csv" in done.out
-        assert "-- 11  report.html is what this version makes" in done.out
-        assert "ok 11" not in done.out and "Check 11 was not done" in done.out
+        assert done.code == 0 and "ok 11  incidents.csv" in done.out
+        assert "-- 12  report.html is what this version makes" in done.out
+        assert "ok 12" not in done.out and "Check 12 was not done" in done.out
     for name, number in EXPECTED["tampered"].items():
         done = run_cli(env, "verify", str(V1 / "bundles" / name), *fingerprint)
         assert done.code == 4 and f"check {number} failed" in done.err, (name, done.err)

@@ -91,7 +91,7 @@ def test_demo_leaves_no_trace(home: dict[str, str]) -> None:
     done = run("demo", env=home)
     assert done.returncode == 0, done.stderr
     assert "block" in done.stdout and "rejected" in done.stdout and "takedown" in done.stdout
-    assert done.stdout.count("check: ok") == 6 and done.stdout.count("verify: ok") == 11
+    assert done.stdout.count("check: ok") == 6 and done.stdout.count("verify: ok") == 12
     [folder] = Path(home["TMPDIR"]).iterdir()  # the one temporary folder: bundle and report only
     assert sorted(p.name for p in folder.iterdir()) == ["blockwatch-demo-bundle.zip", "report.html"]
     assert str(folder / "blockwatch-demo-bundle.zip") in done.stdout

@@ -16,12 +16,15 @@ returned but the error, which names the check and the file:
 7. The checkpoint is signed by that key, and every included ledger entry proves into it
    (RFC 9162 inclusion proofs); the first entry names that key as the vault's signer.
 8. incidents.json is exactly the replay of the included entries.
-9. Every payload file is one the bundle makes: incidents.json, incidents.csv, ledger.json,
+9. No entry is missing from an included incident's history: every change of entry format 2
+   names the incident's entry before it (position and leaf hash), and that entry is included.
+   (That no change came after the last included one is issue 12's map of heads, not built yet.)
+10. Every payload file is one the bundle makes: incidents.json, incidents.csv, ledger.json,
    report.html, and each attachment file is one that an included incident's entries name,
    under the name they give it, with their hash and size; when the bag says attachments are
    included, every one of them is there.
-10. incidents.csv is exactly what the verified incidents give.
-11. report.html is exactly what this version makes of the verified incidents.  A bundle written
+11. incidents.csv is exactly what the verified incidents give.
+12. report.html is exactly what this version makes of the verified incidents.  A bundle written
     by another version, or in format 1 (which does not record what its report was made with),
     is not compared: a warning, never an "ok".
 """
@@ -54,11 +57,12 @@ CHECKS = (
     N_("the signer fingerprint matches the one given"),
     N_("every included ledger entry proves into the signed checkpoint"),
     N_("incidents.json equals the replay of the ledger entries"),
+    N_("no entry is missing from an included incident's history"),
     N_("every payload file is a bundle file or an included incident's attachment"),
     N_("incidents.csv is what the verified incidents give"),
     N_("report.html is what this version makes of the verified incidents"),
 )
-REPORT_CHECK = 11
+REPORT_CHECK = 12
 
 
 class BundleInvalid(VerificationFailed):
@@ -148,19 +152,21 @@ class _Verifier:
             self.done(7)
             views = self.check_incidents(entries)
             self.done(8)
-            self.check_payload_files(views, payload)
+            self.check_histories(entries)
             self.done(9)
+            self.check_payload_files(views, payload)
+            self.done(10)
             if render.incidents_csv(views) != self.read(
-                10, layout.INCIDENTS_CSV, layout.MAX_JSON_BYTES
+                11, layout.INCIDENTS_CSV, layout.MAX_JSON_BYTES
             ):
                 raise BundleInvalid(
-                    10, _("differs from what the verified incidents give"), layout.INCIDENTS_CSV
+                    11, _("differs from what the verified incidents give"), layout.INCIDENTS_CSV
                 )
-            self.done(10)
+            self.done(11)
             result = VerifiedBundle(top, fp, checkpoint, views, self.bag_info, self.passed)
             why = self.check_report(result)
             if why is None:
-                self.done(11)
+                self.done(REPORT_CHECK)
             else:
                 result.not_compared[REPORT_CHECK] = why
             return result
@@ -424,6 +430,7 @@ class _Verifier:
         except ledger.ProofError as e:
             raise BundleInvalid(7, e.message, layout.CHECKPOINT) from None
         self.version = doc["version"]
+        self.leaves: dict[int, bytes] = {}
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
         if not isinstance(rows, list) or not rows:
@@ -463,9 +470,8 @@ class _Verifier:
                     raise BundleInvalid(
                         7, _("entry {seq} is not canonical").format(seq=seq), layout.LEDGER_JSON
                     )
-                ledger.verify_inclusion(
-                    seq, checkpoint.size, ledger.leaf_hash(raw), proof, checkpoint.root
-                )
+                leaf = ledger.leaf_hash(raw)
+                ledger.verify_inclusion(seq, checkpoint.size, leaf, proof, checkpoint.root)
             except ledger.ProofError as e:
                 raise BundleInvalid(
                     7,
@@ -477,6 +483,7 @@ class _Verifier:
                     7, _("entry {seq} is malformed").format(seq=seq), layout.LEDGER_JSON
                 ) from None
             entries.append((seq, entry))
+            self.leaves[seq] = leaf
         first = entries[0][1]
         if entries[0][0] != 0 or first.get("type") != "vault.created":
             raise BundleInvalid(7, _("the vault's first entry is not included"), layout.LEDGER_JSON)
@@ -528,26 +535,38 @@ class _Verifier:
                 )
         return claimed
 
-    # ------------------------------------------------------------------ checks 9-11
+    # ------------------------------------------------------------------ checks 9-12
+
+    def check_histories(self, entries: list[tuple[int, dict[str, Any]]]) -> None:
+        chains = incidents.Chains()
+        for seq, entry in entries:
+            if not chains.follow(seq, entry["type"], entry, self.leaves[seq]):
+                raise BundleInvalid(
+                    9,
+                    _("entry {seq} follows an entry of its incident that is not included").format(
+                        seq=seq
+                    ),
+                    layout.LEDGER_JSON,
+                )
 
     def check_payload_files(self, views: list[incidents.Incident], payload: dict[str, str]) -> None:
         made = {layout.INCIDENTS_JSON, layout.INCIDENTS_CSV, layout.LEDGER_JSON, layout.REPORT_HTML}
         named = render.attachment_files(views)
         for rest in sorted(made - set(payload)):
-            raise BundleInvalid(9, _("file is missing"), rest)
+            raise BundleInvalid(10, _("file is missing"), rest)
         for rest, sha in sorted(payload.items()):
             if rest in made:
                 continue
             item = named.get(rest)
             if item is None:
-                raise BundleInvalid(9, _("no included incident has this attachment"), rest)
+                raise BundleInvalid(10, _("no included incident has this attachment"), rest)
             if sha != item["sha256"] or self.members[rest].file_size != item["size"]:
                 raise BundleInvalid(
-                    9, _("not the file its incident names (SHA-256 or size differ)"), rest
+                    10, _("not the file its incident names (SHA-256 or size differ)"), rest
                 )
         if self.bag_info.get("Blockwatch-Attachments") == "included":
             for rest in sorted(set(named) - set(payload)):
-                raise BundleInvalid(9, _("an attachment of an included incident is missing"), rest)
+                raise BundleInvalid(10, _("an attachment of an included incident is missing"), rest)
 
     def check_report(self, result: VerifiedBundle) -> str | None:
         """None when report.html is exactly what this version makes; else why it was not

@@ -171,9 +171,16 @@ def _checkpoints(vault: Vault) -> str:
 
 def _projection(vault: Vault) -> str:
     replay = incidents.Projection()
-    for seq, type_, recorded_at, entry, _leaf in vault.entries():
+    chains = incidents.Chains()
+    for seq, type_, recorded_at, entry, leaf in vault.entries():
+        decoded = json.loads(entry)
+        if not chains.follow(seq, type_, decoded, leaf):
+            raise _fail(
+                5,
+                _("entry {seq} does not follow its incident's entry before it").format(seq=seq),
+            )
         try:
-            replay.apply(seq, type_, recorded_at, json.loads(entry)["body"])
+            replay.apply(seq, type_, recorded_at, decoded["body"])
         except VaultCorrupt as e:
             raise _fail(5, e.message) from None
     stored = vault.projection()

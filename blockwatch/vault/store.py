@@ -165,15 +165,24 @@ class Vault(Blobs, Queries):
         )
 
     def _append(self, type_: str, body: dict[str, Any]) -> int:
-        encoded = self._encoder.encode(body)
         if type_ == incidents.ENTRY_CREATED:
+            encoded = self._encoder.encode(body)
             return self._append_created(body["uid"], encoded, derived_columns(body))
-        seq = self._append_entry(type_, encoded)
         views = [self._view_by_uid(body["uid"])] if "uid" in body else []
+        if views and type_ in incidents.CHANGES:
+            body = {**body, "prev": self._last_entry(views[0])}
+        seq = self._append_entry(type_, self._encoder.encode(body))
         view = incidents.Projection(views).apply(seq, type_, self._recorded_at, body)
         if view is not None:
             self._store_view(view)
         return seq
+
+    def _last_entry(self, view: Incident) -> dict[str, Any]:
+        """{"seq", "leaf"} of the incident's latest entry: what its next change names."""
+        seq = max([view["seq"], *(change["seq"] for change in view["amended"])])
+        self._flush()
+        (leaf,) = self.conn.execute("SELECT leaf FROM entries WHERE seq = ?", (seq,)).fetchone()
+        return {"seq": seq, "leaf": bytes(leaf).hex()}
 
     def _append_created(self, uid: str, body: bytes, columns: tuple[Any, ...]) -> int:
         """A new incident from its canonical body: the view is that body as it stands, so
