@@ -575,6 +575,10 @@ BAD = {
         b"[04.07.26, 21:05:09] A: one\n[04.07.26, 21:06:1O] B: two\n",
         "line 2: starts like a message, but '04.07.26, 21:06:1O' is not a time",
     ),
+    "older-edited.txt": (
+        b"7/8/12, 3:20:08 PM: A: one\n7/8/12, 3:21_08 PM: B: two\n",
+        "line 2: starts like a message, but '7/8/12, 3:21_08 PM' is not a time",
+    ),
     "android-edited.txt": (
         b"04.07.26, 21:05 - A: one\n04.07.26, 21.06h - B: two\n",
         "line 2: starts like a message, but '04.07.26, 21.06h' is not a time",

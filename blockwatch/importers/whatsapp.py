@@ -41,6 +41,9 @@ NEAR = {
         r"\s[-\u2013]\s"
     ),
     IOS: re.compile(rf"^\[(?P<stamp>{_DATE},?[\s\u00a0]\d{{1,2}}[:.]\d{{2}}[^\]\n]{{0,16}})\]\s"),
+    OLDER: re.compile(
+        rf"^(?P<stamp>{_DATE},?[\s\u00a0]\d{{1,2}}[:.]\d{{2}}[^\s:]*(?:[\s\u202f\u00a0][^\s:]+)?):\s"
+    ),
 }
 # Signal's text export (signal-export, chat-miner): "[2019-12-24, 12:23] Name: text", with no
 # seconds.  WhatsApp's bracketed (iOS) lines always carry seconds: such a file is not WhatsApp.
