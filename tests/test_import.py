@@ -354,7 +354,9 @@ def test_whatsapp_roundtrip_property(tmp_path_factory: pytest.TempPathFactory) -
         max_size=40,
     ).filter(
         # a leading U+200E/U+FEFF is the format's own mark (iOS): the parser strips it
-        lambda s: s.strip() == s and not whatsapp._match(s) and not s.startswith(("\u200e", "\ufeff"))
+        lambda s: (
+            s.strip() == s and not whatsapp._match(s) and not s.startswith(("\u200e", "\ufeff"))
+        )
     )
     names = st.sampled_from(
         ["+44 7700 900123", "Marat Synthetic", "Aigerim Demo", "+1 202 555 0143"]
@@ -583,6 +585,24 @@ BAD = {
         b"04.07.26, 21:05 - A: one\n04.07.26, 21.06h - B: two\n",
         "line 2: starts like a message, but '04.07.26, 21.06h' is not a time",
     ),
+    # damaged files: one clear line, never a crash (issue 14)
+    "enc.xml": (
+        b"<?xml version='1.0' encoding='UTF-0000'?>\n<calls count='0'></calls>\n",
+        "line 1: the XML declares an encoding no one knows (unknown encoding: UTF-0000)",
+    ),
+    "duration.xml": (
+        calls_xml([call(0, duration="9" * 5000)]),
+        "<call> element 1: duration='" + "9" * 40 + "…' is not a number of seconds",
+    ),
+    "date-only.json": (
+        b'{"name": "X", "id": 1, "messages": [{"id": 1, "type": "message", '
+        b'"date": "-99999-01-01T00:00:00", "from": "A", "text": "x"}]}',
+        "chat 1, message 1: date='-99999-01-01T00:00:00' is not a date and time",
+    ),
+    "field.csv": (
+        b"Date,Number,Type\n2026-07-04 10:00,+77011234567," + b"x" * 140_000 + b"\n",
+        "line 2: not a readable CSV row (field larger than field limit (131072))",
+    ),
     # other apps' exports are named for what they are
     "signal.txt": (b"[2026-07-04, 21:05] A: hi\n[2026-07-04, 21:06] B: hello\n", "Signal"),
     "messenger.json": (
@@ -626,6 +646,41 @@ def test_whatsapp_chat_with_no_parseable_line_names_it(vault_env: Env, tmp_path:
     path = write(tmp_path, "WhatsApp Chat with X.txt", "hello\nworld\n")
     done = run_cli(vault_env, "import", str(path), "--format", "whatsapp")
     assert done.code == 1 and "no WhatsApp message line" in done.err and "line 1" in done.err
+
+
+def test_a_damaged_whatsapp_zip_is_one_line(vault_env: Env, tmp_path: Path) -> None:
+    path = tmp_path / "chat.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("_chat.txt", CHATS["ios"] * 50)
+    data = bytearray(path.read_bytes())
+    data[60] ^= 0xFF  # inside the compressed chat
+    path.write_bytes(bytes(data))
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1 and "the zip is damaged" in done.err.splitlines()[0], done.err
+    assert "Traceback" not in done.err and snapshot(vault_env.vault_dir) == before
+
+
+def test_a_zipped_chat_over_the_cap_is_refused_before_it_is_read(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    from blockwatch.importers.whatsapp import MAX_CHAT_BYTES
+
+    path = tmp_path / "bomb.zip"
+    line = b"04.07.26, 21:05 - A: " + b"a" * 1000 + b"\n"
+    block = line * (1024 * 1024 // len(line) + 1)
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+        zf.open("_chat.txt", "w", force_zip64=True) as f,
+    ):
+        written = 0
+        while written <= MAX_CHAT_BYTES:
+            f.write(block)
+            written += len(block)
+    assert path.stat().st_size < 8 * 1024 * 1024  # a small file that would become 512 MiB
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1, done.err
+    assert done.err.splitlines()[0].endswith("member '_chat.txt': the chat is larger than 512 MiB")
 
 
 def test_zip_with_path_traversal_is_refused(vault_env: Env, tmp_path: Path) -> None:

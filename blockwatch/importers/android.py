@@ -88,6 +88,13 @@ def _events(path: Path, tags: set[str]) -> Iterator[ET.Element]:
                 _("malformed XML ({reason})").format(reason=_reason(e)),
                 hint=_("the backup may be cut short or damaged; make it again"),
             ) from None
+        except LookupError as e:  # encoding='UTF-0000' in the declaration
+            raise ImportFailed(
+                str(path),
+                _("line 1"),
+                _("the XML declares an encoding no one knows ({reason})").format(reason=e),
+                hint=_("the backup may be cut short or damaged; make it again"),
+            ) from None
 
 
 def _reason(error: ET.ParseError) -> str:
@@ -162,6 +169,17 @@ def parse_calls(path: Path, options: Options) -> Parsed:
         details: dict[str, object] = {}
         if direction:
             details["direction"] = direction
+        if duration and duration.isdigit() and len(duration) > 9:  # more than 31 years
+            raise ImportFailed(
+                str(path),
+                _element("call", n),
+                _("duration={duration!r} is not a number of seconds a call lasts").format(
+                    duration=duration[:40] + ("…" if len(duration) > 40 else "")
+                ),
+                hint=_(
+                    "the backup was changed or damaged; make it again with SMS Backup & Restore"
+                ),
+            )
         seconds = int(duration) if duration and duration.isdigit() else None
         if direction == "out" and seconds:
             outcome = "answered"

@@ -13,6 +13,7 @@ import io
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from blockwatch.i18n import _
@@ -121,9 +122,39 @@ def parse(path: Path, options: Options) -> Parsed:
         header = next(reader)
     except StopIteration:
         raise ImportFailed(str(path), _("line 1"), _("the CSV is empty")) from None
+    except csv.Error as e:
+        raise _broken(path, reader, e) from None
     columns = _columns(path, header, options.column_map)
     tz = ZoneInfo(options.timezone)
-    for row in reader:
+    yield from _rows(path, reader, header, columns, options, tz)
+
+
+def _broken(path: Path, reader: Any, error: csv.Error) -> ImportFailed:
+    """A CSV the csv module cannot read (a field over its 128 KiB limit, a stray quote)."""
+    return ImportFailed(
+        str(path),
+        _("line {line}").format(line=reader.line_num),
+        _("not a readable CSV row ({reason})").format(reason=error),
+        hint=_("the file may be damaged; export it again"),
+    )
+
+
+def _rows(
+    path: Path,
+    reader: Any,
+    header: list[str],
+    columns: dict[str, int],
+    options: Options,
+    tz: ZoneInfo,
+) -> Parsed:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise _broken(path, reader, e) from None
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -265,8 +296,8 @@ def _duration(text: str | None) -> int | None:
     if not text:
         return None
     if text.isdigit():
-        return int(text)
-    m = re.fullmatch(r"(?:(\d+):)?(\d{1,2}):(\d{2})", text)
+        return int(text) if len(text) <= 9 else None  # more than 31 years: not a call's
+    m = re.fullmatch(r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})", text)
     if m:
         return int(m[1] or 0) * 3600 + int(m[2]) * 60 + int(m[3])
     return None

@@ -97,13 +97,18 @@ def _when(path: Path, where: str, message: dict[str, Any], options: Options) -> 
     local = message.get("date")
     if stamp is None and isinstance(local, str):
         try:
-            naive = datetime.fromisoformat(local)
+            naive = datetime.fromisoformat(local[:40])
         except ValueError:
-            pass
-        else:
-            if naive.tzinfo is None:
-                instant = naive.replace(tzinfo=ZoneInfo(options.timezone))
-                return check_date(str(path), where, instant, f"date={local}", options)
+            naive = None
+        if naive is not None and naive.tzinfo is None:
+            instant = naive.replace(tzinfo=ZoneInfo(options.timezone))
+            return check_date(str(path), where, instant, f"date={local}", options)
+        raise ImportFailed(
+            str(path),
+            where,
+            _("date={date!r} is not a date and time").format(date=local[:40]),
+            hint=_("export the chat again with Telegram Desktop (JSON format)"),
+        )
     raise ImportFailed(
         str(path),
         where,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -116,15 +117,23 @@ class _Start:
 
 def parse(path: Path, options: Options) -> Parsed:
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            chat_name, media = _open_zip(path, zf)
-            data = zf.read(chat_name)
-            yield from _parse_text(f"{path}:{chat_name}", data, options, media)
+        try:
+            with zipfile.ZipFile(path) as zf:
+                chat_name, media = _open_zip(path, zf)
+                data = _read_chat(path, zf, chat_name)
+                yield from _parse_text(f"{path}:{chat_name}", data, options, media)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as e:
+            raise ImportFailed(
+                str(path),
+                None,
+                _("the zip is damaged ({reason})").format(reason=str(e)[:80] or type(e).__name__),
+                hint=_("export the chat again"),
+            ) from None
         return
     with open(path, "rb") as f:
         data = f.read(MAX_CHAT_BYTES + 1)
     if len(data) > MAX_CHAT_BYTES:
-        raise ImportFailed(str(path), None, _("the chat is larger than 512 MiB"))
+        raise ImportFailed(str(path), None, _too_large())
     yield from _parse_text(str(path), data, options, {})
 
 
@@ -166,6 +175,22 @@ def _open_zip(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Media]]:
         )
     preferred = [c for c in chats if c.split("/")[-1] == "_chat.txt" or "WhatsApp" in c]
     return (preferred or chats)[0], media
+
+
+def _read_chat(path: Path, zf: zipfile.ZipFile, name: str) -> bytes:
+    """The chat's text, never more than MAX_CHAT_BYTES whatever the zip says (a zip bomb
+    declares a small size or none)."""
+    if zf.getinfo(name).file_size > MAX_CHAT_BYTES:
+        raise ImportFailed(str(path), _("member {name!r}").format(name=name), _too_large())
+    with zf.open(name) as f:
+        data = f.read(MAX_CHAT_BYTES + 1)
+    if len(data) > MAX_CHAT_BYTES:
+        raise ImportFailed(str(path), _("member {name!r}").format(name=name), _too_large())
+    return data
+
+
+def _too_large() -> str:
+    return _("the chat is larger than 512 MiB")
 
 
 def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo):  # type: ignore[no-untyped-def]
