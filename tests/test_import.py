@@ -661,6 +661,23 @@ def test_a_damaged_whatsapp_zip_is_one_line(vault_env: Env, tmp_path: Path) -> N
     assert "Traceback" not in done.err and snapshot(vault_env.vault_dir) == before
 
 
+def test_a_damaged_media_file_in_a_whatsapp_zip_is_one_line(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    path = tmp_path / "chat.zip"
+    chat = "04.07.26, 21:05 - A: IMG-20260704-WA0001.jpg (file attached)\n"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("_chat.txt", chat)
+        zf.writestr("IMG-20260704-WA0001.jpg", bytes(range(256)) * 400)
+    data = path.read_bytes()
+    start = data.index(b"IMG-20260704-WA0001.jpg") + len(b"IMG-20260704-WA0001.jpg") + 40
+    path.write_bytes(data[:start] + bytes([data[start] ^ 0xFF]) + data[start + 1 :])
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1 and "the zip is damaged" in done.err.splitlines()[0], done.err
+    assert "Traceback" not in done.err and snapshot(vault_env.vault_dir) == before
+
+
 def test_a_zipped_chat_over_the_cap_is_refused_before_it_is_read(
     vault_env: Env, tmp_path: Path
 ) -> None:

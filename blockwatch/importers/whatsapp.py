@@ -194,10 +194,20 @@ def _too_large() -> str:
 
 
 def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo):  # type: ignore[no-untyped-def]
+    """A media file's bytes, read when it is stored; a damaged member is one clear line."""
+
     def read() -> Iterator[bytes]:
-        with zf.open(info) as f:
-            while chunk := f.read(1024 * 1024):
-                yield chunk
+        try:
+            with zf.open(info) as f:
+                while chunk := f.read(1024 * 1024):
+                    yield chunk
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as e:
+            raise ImportFailed(
+                str(zf.filename),
+                _("member {name!r}").format(name=info.filename),
+                _("the zip is damaged ({reason})").format(reason=str(e)[:80] or type(e).__name__),
+                hint=_("export the chat again"),
+            ) from None
 
     return read
 
