@@ -132,6 +132,40 @@ def test_sigkill_during_log_leaves_a_vault_that_passes_check(
     assert done.returncode == 0
 
 
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_sigkill_during_export_leaves_no_file_beside_the_target(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    """A killed export leaves nothing: no partial bundle (most of it plaintext) at or beside
+    OUT (issue 14).  The bundle has no name until it is complete."""
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    big = tmp_path / "screen-recording.mp4"
+    with open(big, "wb") as f:
+        for _ in range(48):
+            f.write(os.urandom(1024 * 1024))
+    done = run("log", "note", "--text", "with a recording", "--attach", str(big), env=home)
+    assert done.returncode == 0, done.stderr
+    full = {k: v for k, v in os.environ.items() if not k.startswith("BLOCKWATCH_")} | home
+    target = tmp_path / "out"
+    target.mkdir()
+    killed = 0
+    for n, delay in enumerate((0.4, 0.7, 1.0, 1.3, 1.7)):
+        out = target / f"case-{n}.zip"
+        proc = subprocess.Popen(
+            [str(EXE), "export", str(out)],
+            env=full,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        killed += proc.wait() == -signal.SIGKILL and not out.exists()
+        assert sorted(p.name for p in target.iterdir()) in ([], [out.name]), delay
+        for left in target.iterdir():
+            left.unlink()
+    assert killed, "no kill landed inside an export: make the attachment larger"
+
+
 def test_a_large_import_uses_child_processes_and_fails_in_one_line(
     home: dict[str, str], tmp_path: Path
 ) -> None:

@@ -85,16 +85,9 @@ def export_bundle(
             _("directory {parent} does not exist").format(parent=parent),
             hint=_("create it first, or choose another place"),
         )
-    tmp = parent / f".{out.name}.{secrets.token_hex(4)}.part"
+    fd, tmp = _new_file(parent, out)
     try:
-        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    except OSError as e:
-        raise InputError(
-            _("cannot write in {parent}: {reason}").format(parent=parent, reason=e.strerror),
-            hint=_("choose a writable place for the bundle"),
-        ) from None
-    try:
-        with os.fdopen(fd, "w+b") as raw:
+        with os.fdopen(fd, "w+b", closefd=False) as raw:
             writer = _BagWriter(raw, name, at_time)
             try:
                 counts, tree_size = _write_bag(vault, writer, views, options, case, at_time)
@@ -125,15 +118,70 @@ def export_bundle(
                 "attachments": options.attachments,
             }
         )
-        os.replace(tmp, out)
+        _publish(fd, tmp, out, force)
     except OSError as e:
         raise InputError(
             _("cannot write the bundle {out}: {reason}").format(out=out, reason=e.strerror),
             hint=_("check free space and permissions; nothing was written at OUT"),
         ) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        os.close(fd)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     return ExportResult(out, digest.hexdigest(), vault.fingerprint, name, len(views), counts, size)
+
+
+def _new_file(parent: Path, out: Path) -> tuple[int, Path | None]:
+    """A file for the bundle, 0600, on OUT's file system.  Where the system can (Linux's
+    O_TMPFILE) it has no name until it is complete, so that a process killed half-way leaves
+    nothing behind; elsewhere it is a hidden ``.OUT.<hex>.part`` beside OUT, removed on any
+    error (only a kill can leave it)."""
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):  # see _link
+        try:
+            return os.open(parent, os.O_TMPFILE | os.O_RDWR, 0o600), None
+        except OSError:
+            pass  # a file system without O_TMPFILE: a named part file
+    tmp = parent / f".{out.name}.{secrets.token_hex(4)}.part"
+    try:
+        flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        return os.open(tmp, flags, 0o600), tmp
+    except OSError as e:
+        raise InputError(
+            _("cannot write in {parent}: {reason}").format(parent=out.parent, reason=e.strerror),
+            hint=_("choose a writable place for the bundle"),
+        ) from None
+
+
+def _publish(fd: int, tmp: Path | None, out: Path, force: bool) -> None:
+    """Give the complete bundle its name, OUT, in one step."""
+    if tmp is not None:
+        os.replace(tmp, out)
+        return
+    if not force:
+        try:
+            _link(fd, out)  # fails if OUT appeared meanwhile: never overwritten
+        except FileExistsError:
+            raise InputError(
+                _("{out} already exists").format(out=out),
+                hint=_("choose another name, or add --force to replace it"),
+            ) from None
+        return
+    named = out.parent / f".{out.name}.{secrets.token_hex(4)}.part"
+    _link(fd, named)
+    try:
+        os.replace(named, out)
+    finally:
+        named.unlink(missing_ok=True)
+
+
+def _link(fd: int, target: Path) -> None:
+    """Name an O_TMPFILE file: linkat(2) of /proc/self/fd/N with AT_SYMLINK_FOLLOW (Python
+    passes that flag only to linkat, which it calls when a directory fd is given)."""
+    root = os.open("/", os.O_RDONLY)
+    try:
+        os.link(f"proc/self/fd/{fd}", target, src_dir_fd=root, follow_symlinks=True)
+    finally:
+        os.close(root)
 
 
 def _write_bag(
