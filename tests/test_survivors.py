@@ -727,3 +727,69 @@ def test_every_cost_and_salt_in_keyslots_json_is_capped(
             slot["kdf"]["salt"] = _salt(ok)
             path.write_text(json.dumps(doc), encoding="utf-8")
             assert keyslots.load(path) == doc
+
+
+# --------------------------------------------------------------------------- importers (issue 20)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("7/4/2026 9:05 PM", "2026-07-04T21:05:00+00:00"),  # PM: month first
+        ("7/4/2026 9:05 pm", "2026-07-04T21:05:00+00:00"),
+        ("7/4/2026 9:05:30 PM", "2026-07-04T21:05:30+00:00"),
+        ("7/4/2026 12:30 AM", "2026-07-04T00:30:00+00:00"),
+        ("7/4/2026 12:30 PM", "2026-07-04T12:30:00+00:00"),
+        ("7/4/26 9:05 PM", "2026-07-04T21:05:00+00:00"),  # two-digit year
+        ("13/7/2026 10:00", "2026-07-13T10:00:00+00:00"),  # 13 can only be a day
+        ("7/13/2026 10:00", "2026-07-13T10:00:00+00:00"),
+    ],
+)
+def test_a_csv_with_us_or_european_dates_is_read_as_written(
+    tmp_path: Path, written: str, expected: str
+) -> None:
+    from blockwatch.importers import Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(f"Date,Number,Type\n{written},+77011234567,Incoming\n", encoding="utf-8")
+    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert draft.occurred_at.isoformat() == expected  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("12/7/2026 10:00", "cannot read the date '12/7/2026 10:00'"),  # 12 may be either
+        ("7/12/2026 10:00", "cannot read the date '7/12/2026 10:00'"),
+        ("7/4/100 9:05 PM", "before 2000"),  # a three-digit year is not 2100
+    ],
+)
+def test_a_csv_date_that_could_be_either_way_is_refused(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(f"Date,Number,Type\n{written},+77011234567,Incoming\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert said in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("line", "seconds"),
+    [
+        ("Voice call, 1 hr 2 min 3 sec", 3723),
+        ("Video call, 2 h 5 s", 7205),
+        ("Voice call, 12 min", 720),
+    ],
+)
+def test_an_ios_call_line_keeps_every_part_of_its_duration(
+    tmp_path: Path, line: str, seconds: int
+) -> None:
+    from blockwatch.importers import Options, whatsapp
+
+    path = tmp_path / "_chat.txt"
+    path.write_text(f"[04.07.26, 21:05:09] Bob: {line}\n", encoding="utf-8")
+    [draft] = list(whatsapp.parse(path, Options(timezone="UTC")))
+    assert draft.details["duration"] == seconds  # type: ignore[union-attr]

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from blockwatch.i18n import _
-from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed
+from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed, check_date
 
 FIELDS = ("number", "date", "time", "duration", "type", "contact", "service")
 ALIASES = {
@@ -265,7 +265,8 @@ def _when(
             _("cannot read the date {text!r}").format(text=text),
             hint=_("use ISO dates, or give --date-order dmy|mdy"),
         )
-    return when.replace(tzinfo=tz) if when.tzinfo is None else when
+    when = when.replace(tzinfo=tz) if when.tzinfo is None else when
+    return check_date(str(path), _("line {line}").format(line=line), when, text, options)
 
 
 def _loose(text: str, options: Options) -> datetime | None:
