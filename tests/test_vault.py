@@ -18,7 +18,7 @@ from blockwatch.vault.check import check
 from blockwatch.vault.lifecycle import open_with_key
 from blockwatch.vault.schema import DB_NAME, SLOTS_NAME
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, run_cli
 
 
 def _mode(path: Path) -> int:
@@ -122,7 +122,12 @@ def test_kdf_cost_below_rfc9106_floor_is_refused(vault_env: Env) -> None:
 
 
 def test_kdf_parameters_are_authenticated(vault_env: Env) -> None:
+    """An edited cost is named as damage (exit 4), not taken for a wrong passphrase; without
+    the slot's checksum (a file written before it existed) the AEAD still refuses it."""
     _edit_slots(vault_env, lambda d: d["slots"][0]["kdf"].update(iterations=4))
+    with pytest.raises(VaultCorrupt, match="'passphrase' was changed or damaged"):
+        vault.unlock(vault_env, PASSPHRASE)
+    _edit_slots(vault_env, lambda d: d["slots"][0].pop("check"))
     with pytest.raises(VaultLocked):
         vault.unlock(vault_env, PASSPHRASE)
 
@@ -132,8 +137,63 @@ def test_slot_from_another_vault_does_not_open(vault_env: Env, tmp_path: Path) -
     vault.create(other, PASSPHRASE, home_region="KZ", timezone="Asia/Almaty")[0].close()
     foreign = json.loads((other.vault_dir / SLOTS_NAME).read_text())["slots"][0]
     _edit_slots(vault_env, lambda d: d["slots"].__setitem__(0, foreign))
+    with pytest.raises(VaultCorrupt, match="changed or damaged"):
+        vault.unlock(vault_env, PASSPHRASE)
+    _edit_slots(vault_env, lambda d: d["slots"][0].pop("check"))
     with pytest.raises(VaultLocked):
         vault.unlock(vault_env, PASSPHRASE)
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda d: d.update(vault_id="0" * 32), "'passphrase' was changed or damaged"),
+        (
+            lambda d: [
+                s.update(nonce=t["nonce"])
+                for s, t in zip(d["slots"], d["slots"][::-1], strict=True)
+            ],
+            "changed or damaged",
+        ),
+        (lambda d: d["slots"][0].pop("nonce"), "nonce is malformed"),
+        (lambda d: d["slots"][1].update(wrapped="AAAA"), "wrapped key is malformed"),
+        (lambda d: d["slots"][1].update(id="passphrase"), "two slots have the id 'passphrase'"),
+        (lambda d: d.update(version=True), "key slot format version True is not supported"),
+        (
+            lambda d: d["slots"][0]["kdf"].update(memory_kib=1024 * 1024, iterations=3),
+            "memory_kib x iterations is more than 2097152",
+        ),
+    ],
+    ids=[
+        "vault-id",
+        "nonces-swapped",
+        "no-nonce",
+        "short-wrapped",
+        "same-id",
+        "version-true",
+        "cost",
+    ],
+)
+def test_an_edited_keyslots_json_is_damage_not_a_wrong_passphrase(
+    vault_env: Env,
+    damage,
+    said: str,  # type: ignore[no-untyped-def]
+) -> None:
+    _edit_slots(vault_env, damage)
+    done = run_cli(vault_env, "list")
+    assert done.code == 4 and said in done.err.splitlines()[0], done.err
+    assert "Traceback" not in done.err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+@pytest.mark.parametrize("kind", ["directory", "fifo"])
+def test_keyslots_json_that_is_no_file_is_refused_at_once(vault_env: Env, kind: str) -> None:
+    path = vault_env.vault_dir / SLOTS_NAME
+    path.unlink()
+    path.mkdir() if kind == "directory" else os.mkfifo(path)
+    done = run_cli(vault_env, "list")  # a FIFO would block an open() without O_NONBLOCK
+    assert done.code == 4 and "Traceback" not in done.err, done.err
+    assert "keyslots.json" in done.err.splitlines()[0]
 
 
 @pytest.mark.parametrize(
@@ -223,7 +283,7 @@ def used(opened: vault.Vault, tmp_path: Path) -> vault.Vault:
         ("DELETE FROM incidents WHERE id = 2", 5),
         ("UPDATE incidents SET origin = 'domestic' WHERE id = 2", 5),
         ("UPDATE incidents SET seq = 1 WHERE id = 2", 5),
-        ("UPDATE incidents SET doc = '{\"uid\": \"x\"}' WHERE id = 2", 5),
+        ('UPDATE incidents SET doc = \'{"uid": "x"}\' WHERE id = 2', 5),
         ("UPDATE chunks SET data = zeroblob(length(data)) WHERE n = 1", 6),
         ("DELETE FROM chunks WHERE n = 1", 6),
     ],
@@ -316,7 +376,10 @@ def test_deeply_nested_keyslots_is_corruption_not_a_crash(vault_env: Env) -> Non
     [
         ("DELETE FROM meta WHERE key = 'origin'", "the vault setting 'origin' is missing"),
         ("UPDATE meta SET value = '' WHERE key = 'timezone'", "'timezone' is missing"),
-        ("UPDATE meta SET value = 'not base64!' WHERE key = 'signing_key'", "signing key is damaged"),
+        (
+            "UPDATE meta SET value = 'not base64!' WHERE key = 'signing_key'",
+            "signing key is damaged",
+        ),
         ("UPDATE meta SET value = 'AAAA' WHERE key = 'signing_key'", "signing key is damaged"),
         ("DROP TABLE meta", "holds no blockwatch settings"),
         ("UPDATE meta SET value = '2' WHERE key = 'schema_version'", "schema version '2'"),

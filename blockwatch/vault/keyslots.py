@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,10 @@ KEY_BYTES = 32
 MAX_FILE_BYTES = 64 * 1024
 MAX_SLOTS = 16
 KDF_FLOOR = KdfCost()
-KDF_CAPS = KdfCost(memory_kib=4 * 1024 * 1024, iterations=64, lanes=64)
+# The most a slot may ask of the machine that opens it: about two seconds of a journalist's
+# laptop (1 GiB once, 64 MiB thirty-two times), however the file was edited.
+KDF_CAPS = KdfCost(memory_kib=1024 * 1024, iterations=16, lanes=16)
+KDF_WORK_CAP = 2 * 1024 * 1024  # memory_kib * iterations
 MIN_PASSPHRASE_CHARS = 8
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -156,7 +160,18 @@ def _seal(vault_id: str, slot: dict[str, Any], slot_key: bytes, data_key: bytes)
 
     nonce = secrets.token_bytes(12)
     wrapped = AESGCM(slot_key).encrypt(nonce, data_key, _associated_data(vault_id, slot))
-    return {**slot, "nonce": _b64(nonce), "wrapped": _b64(wrapped)}
+    sealed = {**slot, "nonce": _b64(nonce), "wrapped": _b64(wrapped)}
+    return {**sealed, "check": _checksum(vault_id, sealed)}
+
+
+def _checksum(vault_id: str, slot: dict[str, Any]) -> str:
+    """A slot's own checksum (SHA-256 of it and the vault id, 128 bits).  Anyone can compute
+    it, so it protects nothing; it tells a damaged or edited slot (exit 4) from a wrong
+    passphrase (exit 3), which an AEAD failure alone cannot."""
+    import rfc8785
+
+    fields = {k: slot.get(k) for k in ("id", "kind", "kdf", "nonce", "wrapped")}
+    return hashlib.sha256(rfc8785.dumps({"vault_id": vault_id, "slot": fields})).hexdigest()[:32]
 
 
 def _open(vault_id: str, slot: dict[str, Any], slot_key: bytes) -> bytes | None:
@@ -238,10 +253,20 @@ def replace_slot(doc: dict[str, Any], slot: dict[str, Any]) -> dict[str, Any]:
 def load(path: Path) -> dict[str, Any]:
     """Read and validate keyslots.json; every cost in it is capped before use."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+        # O_NONBLOCK: a FIFO in its place must not hang the open; fstat then refuses it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise VaultCorrupt(_("{path} is missing").format(path=path), hint=_RESTORE_HINT) from None
+    except OSError as e:
+        raise VaultCorrupt(
+            _("{path} cannot be read: {reason}").format(path=path, reason=e.strerror),
+            hint=_RESTORE_HINT,
+        ) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise VaultCorrupt(_("{path} is not a regular file").format(path=path), hint=_RESTORE_HINT)
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise VaultCorrupt(
             _("{path} is larger than {max_file_bytes} bytes").format(
@@ -269,7 +294,7 @@ def _validate(doc: Any, path: Path) -> None:
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise bad(_("not a blockwatch key slot file"))
-    if doc.get("version") != VERSION:
+    if type(doc.get("version")) is not int or doc.get("version") != VERSION:
         raise bad(
             _("key slot format version {value!r} is not supported").format(value=doc.get("version"))
         )
@@ -278,12 +303,16 @@ def _validate(doc: Any, path: Path) -> None:
         raise bad(_("vault_id is malformed"))
     if not isinstance(slots, list) or not 0 < len(slots) <= MAX_SLOTS:
         raise bad(_("slots are missing or too many"))
+    seen: set[str] = set()
     for slot in slots:
         if not isinstance(slot, dict) or not isinstance(slot.get("kdf"), dict):
             raise bad(_("a slot is malformed"))
         kdf, kind = slot["kdf"], slot.get("kind")
         if not isinstance(slot.get("id"), str):
             raise bad(_("a slot has no id"))
+        if slot["id"] in seen:
+            raise bad(_("two slots have the id {id!r}").format(id=slot["id"]))
+        seen.add(slot["id"])
         if kind == "passphrase":
             if kdf.get("name") != "argon2id":
                 raise bad(
@@ -303,6 +332,12 @@ def _validate(doc: Any, path: Path) -> None:
                             "slot {id!r}: Argon2id {name}={value!r} is outside {floor}..{cap}"
                         ).format(id=slot["id"], name=name, value=value, floor=floor, cap=cap)
                     )
+            if kdf["memory_kib"] * kdf["iterations"] > KDF_WORK_CAP:
+                raise bad(
+                    _("slot {id!r}: Argon2id memory_kib x iterations is more than {cap}").format(
+                        id=slot["id"], cap=KDF_WORK_CAP
+                    )
+                )
         elif kind == "recovery":
             if kdf.get("name") != "hkdf-sha256":
                 raise bad(
@@ -319,6 +354,16 @@ def _validate(doc: Any, path: Path) -> None:
             raise bad(
                 _("slot {id!r}: salt length {count} is not allowed").format(
                     id=slot["id"], count=len(salt)
+                )
+            )
+        if slot["id"] in ("passphrase", "recovery") and kind != slot["id"]:
+            raise bad(_("slot {id!r} is of kind {kind!r}").format(id=slot["id"], kind=kind))
+        _unb64(slot.get("nonce"), "nonce", 12)
+        _unb64(slot.get("wrapped"), "wrapped key", KEY_BYTES + 16)
+        if "check" in slot and slot["check"] != _checksum(vault_id, slot):
+            raise bad(
+                _("slot {id!r} was changed or damaged (its checksum does not match)").format(
+                    id=slot["id"]
                 )
             )
 
