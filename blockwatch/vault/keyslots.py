@@ -7,16 +7,22 @@
        {"id": "passphrase", "kind": "passphrase",
         "kdf": {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "lanes": 4,
                 "salt": "<base64, 16 bytes>"},
-        "nonce": "<base64, 12 bytes>", "wrapped": "<base64, 32-byte key + 16-byte tag>"},
+        "nonce": "<base64, 12 bytes>", "wrapped": "<base64, 32-byte key + 16-byte tag>",
+        "check": "<32 hex>"},
        {"id": "recovery", "kind": "recovery",
         "kdf": {"name": "hkdf-sha256", "salt": "<base64>"}, "nonce": ..., "wrapped": ...}]}
 
 * ``wrapped`` is AES-256-GCM (NIST SP 800-38D) of the data key under the slot key, with the
   RFC 8785 canonical JSON of ``{format, version, vault_id, slot: {id, kind, kdf}}`` as
   associated data: a slot moved to another vault, or with edited KDF parameters, fails to open.
+* ``check`` (written since issue 14; a slot without one is read as before) is the first 128
+  bits of SHA-256 over the RFC 8785 JSON of the vault id and the slot's id, kind, kdf, nonce and
+  wrapped key.  It is no protection (anyone can recompute it): it lets an edited or damaged slot
+  be named as such (exit 4) instead of failing as a wrong passphrase (exit 3).
 * Passphrase slots use Argon2id (RFC 9106); parameters are never below the second recommended
-  option (m = 64 MiB, t = 3, p = 4), and parameters above ``KDF_CAPS`` are refused before any
-  work is done, so a hostile file cannot make us burn memory.
+  option (m = 64 MiB, t = 3, p = 4), and parameters above ``KDF_CAPS`` (or memory x passes
+  above ``KDF_WORK_CAP``: about two seconds of a laptop) are refused before any work is done,
+  so a hostile file cannot make us burn memory or time.
 * The recovery code carries 128 random bits plus a 32-bit checksum, written as 32 Crockford
   base32 characters; its entropy makes a fast KDF (HKDF, RFC 5869) sufficient.
 """
