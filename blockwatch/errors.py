@@ -57,6 +57,11 @@ class VaultCorrupt(VerificationFailed):
     """The vault's files are damaged or were changed outside blockwatch."""
 
 
+class VaultBusy(BlockwatchError):
+    """Another process held the vault's write lock for longer than we were willing to wait:
+    nothing was written, and trying again later will work."""
+
+
 class HelperFailed(BlockwatchError):
     """A helper process (e.g. one parsing a large import) stopped before it finished: the
     operation was abandoned whole.  Not the user's input and not our logic: the computer's."""

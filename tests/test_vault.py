@@ -399,3 +399,25 @@ def test_damaged_settings_are_exit_4_with_what_is_damaged(
     lines = done.err.splitlines()
     assert lines[0].startswith("blockwatch: error: ") and message in lines[0], done.err
     assert len(lines) == 2 and lines[1].startswith("blockwatch: hint: ")
+
+
+def test_a_write_while_another_holds_the_vault_waits_then_says_busy(vault_env: Env) -> None:
+    """Never exit 70, never lost without a word (issue 14): after BLOCKWATCH_BUSY_TIMEOUT
+    seconds a writer gives up with one line, and nothing of it was written."""
+    holder = vault.unlock(vault_env, PASSPHRASE)
+    try:
+        holder.conn.execute("BEGIN IMMEDIATE")  # what a long import holds
+        before = len(holder.incidents())
+        vault_env.environ = {**vault_env.environ, "BLOCKWATCH_BUSY_TIMEOUT": "0.5"}
+        done = run_cli(vault_env, "log", "note", "--text", "while importing")
+        assert done.code == 1, done.err
+        assert done.err.splitlines()[0] == (
+            "blockwatch: error: the vault is busy: another blockwatch is writing to it; "
+            "nothing was written"
+        )
+        holder.conn.execute("ROLLBACK")
+    finally:
+        holder.close()
+    assert run_cli(vault_env, "log", "note", "--text", "after it").code == 0
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        assert len(v.incidents()) == before + 1

@@ -17,12 +17,15 @@ from typing import Any
 
 from blockwatch import incidents, ledger, stats, when
 from blockwatch.env import Env
+from blockwatch.errors import VaultBusy
+from blockwatch.i18n import _
 from blockwatch.incidents import Incident
 from blockwatch.vault.blobs import Attachment, Blobs
 from blockwatch.vault.queries import Queries
 from blockwatch.vault.schema import Settings
 
 ENTRY_VAULT_CREATED = "vault.created"
+BUSY_SECONDS = 120.0  # how long a write waits for another process's write to finish
 # A bundle handed out: what, to whom, when (bundle/writer.py writes it, ``disclosures`` reads it)
 ENTRY_BUNDLE_EXPORTED = "bundle.exported"
 _BATCH = 2000  # ledger rows inserted per statement
@@ -109,7 +112,7 @@ class Vault(Blobs, Queries):
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One transaction that ends with a new signed checkpoint, or with nothing at all."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             meta = dict(
                 self.conn.execute(
@@ -156,6 +159,29 @@ class Vault(Blobs, Queries):
             self.conn.execute("ROLLBACK")
             raise
         self.settings = dataclasses.replace(self.settings, language=language)
+
+    def _begin(self) -> None:
+        """Take the write lock, waiting while another process writes (an import) for up to
+        BLOCKWATCH_BUSY_TIMEOUT seconds (default BUSY_SECONDS); then give up, writing nothing."""
+        import sqlcipher3
+
+        try:
+            seconds = float(self.env.environ.get("BLOCKWATCH_BUSY_TIMEOUT") or BUSY_SECONDS)
+        except ValueError:
+            seconds = BUSY_SECONDS
+        self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+            raise VaultBusy(
+                _("the vault is busy: another blockwatch is writing to it; nothing was written"),
+                hint=_(
+                    "try again when it has finished (an import of many records takes a "
+                    "while); BLOCKWATCH_BUSY_TIMEOUT sets how many seconds to wait"
+                ),
+            ) from None
 
     def _set_meta(self, **values: str) -> None:
         self.conn.executemany(
