@@ -6,12 +6,16 @@ here, not as a KeyError in ``export`` (the report renders under StrictUndefined)
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from blockwatch import documents, i18n, incidents, kinds, words
 from blockwatch.cli import log, timeline
+from blockwatch.env import Env
+
+from .conftest import run_cli
 
 KINDS = list(kinds.KINDS)
 
@@ -77,3 +81,13 @@ def test_a_summary_shows_the_details_it_names(kind: str) -> None:
             "due": "OVERDUE",
         }.get(name, str(sample[name]))
         assert shown in line, (kind, name, line)
+
+
+def test_log_note_takes_note_as_its_text(vault_env: Env) -> None:
+    """--note, which every other kind has, is the note's text here (issue 14)."""
+    done = run_cli(vault_env, "log", "note", "--note", "the landlord called twice")
+    assert done.code == 0, done.err
+    [view] = json.loads(run_cli(vault_env, "list", "--json").out)
+    assert view["details"]["text"] == "the landlord called twice" and view["note"] is None
+    both = run_cli(vault_env, "log", "note", "--note", "a", "--text", "b")
+    assert both.code == 2 and "give the note once" in both.err

@@ -431,8 +431,18 @@ def note(
     platform: Platform = None,
     attach: Attach = None,
     yes: Yes = False,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", metavar="TEXT", help="The same as --text (as for other kinds)."),
+    ] = None,
 ) -> None:
     """Anything else worth recording."""
+    from blockwatch.errors import UsageError
+
+    if note is not None:  # the option every other kind has: here the note is the text
+        if text is not None or text_file is not None:
+            raise UsageError(_("give the note once: --text, --text-file or --note"))
+        text = note
     body = _text(text, text_file)
     body = _need(state(ctx), body, _("Text"), "--text")
     _log(ctx, "note", at=at, platform=platform, note=None, attach=attach, yes=yes, text=body)
