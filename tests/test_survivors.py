@@ -795,3 +795,74 @@ def test_an_ios_call_line_keeps_every_part_of_its_duration(
     path.write_text(f"[04.07.26, 21:05:09] Bob: {line}\n", encoding="utf-8")
     [draft] = list(whatsapp.parse(path, Options(timezone="UTC")))
     assert draft.details["duration"] == seconds  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("entities", "expected"),
+    [
+        (b"&#55296;&#56320;", b"&#65536;"),  # D800 DC00: the first pair
+        (b"&#56319;&#57343;", b"&#1114111;"),  # DBFF DFFF: the last
+        (b"&#55296;&#56319;", b"&#55296;&#56319;"),  # the second is no low surrogate
+        (b"&#56320;&#56320;", b"&#56320;&#56320;"),  # the first is no high surrogate
+        (b"&#55296;&#57344;", b"&#55296;&#57344;"),  # E000 is past the low surrogates
+    ],
+)
+def test_only_real_surrogate_pairs_are_joined(entities: bytes, expected: bytes) -> None:
+    from blockwatch.importers import android
+
+    assert android._PAIR.sub(android._join_pair, entities) == expected
+
+
+def test_an_import_error_without_a_place_names_the_file_only() -> None:
+    from blockwatch.importers import ImportFailed
+
+    assert ImportFailed("calls.xml", None, "the file is empty").message == (
+        "calls.xml: the file is empty"
+    )
+
+
+def test_a_csv_over_512_mib_is_refused_and_one_at_the_cap_is_read(tmp_path: Path) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as f:  # sparse: no disk is used for the zeros
+        f.truncate(csvcalls.MAX_CSV_BYTES + 1)
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert info.value.message == f"{path}: the CSV is larger than 512 MiB"
+    with open(path, "r+b") as f:
+        f.truncate(csvcalls.MAX_CSV_BYTES)
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert "the CSV is larger than 512 MiB" not in info.value.message  # read, then refused
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        ("Date,Time,Number", "2026-07-04,21:05,+77011234567", "2026-07-04T21:05:00+00:00"),
+        ("Date,Number", "04.07.2026\u00a010:00,+77011234567", "2026-07-04T10:00:00+00:00"),
+        ("Date,Number", "04.07.2026\u202f10:00,+77011234567", "2026-07-04T10:00:00+00:00"),
+        ("Date,Number", "2026-07-04T10:00:00+03:00,+77011234567", "2026-07-04T10:00:00+03:00"),
+    ],
+)
+def test_a_csv_time_in_its_own_column_or_after_a_no_break_space_is_read(
+    tmp_path: Path, header: str, row: str, expected: str
+) -> None:
+    from blockwatch.importers import Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert draft.occurred_at.isoformat() == expected  # type: ignore[union-attr]
+
+
+def test_an_unreadable_csv_date_is_named_with_its_line_and_a_hint(tmp_path: Path) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text("Date,Number\n2026-07-04 10:00,+7701\nsoon,+7702\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert info.value.message == f"{path}: line 3: cannot read the date 'soon'"
+    assert info.value.hint == "use ISO dates, or give --date-order dmy|mdy"
