@@ -288,3 +288,39 @@ def test_ctrl_c_during_an_import_exits_130_and_changes_nothing(
     assert proc.stderr is not None
     assert proc.stderr.read().decode().strip() == "blockwatch: interrupted; nothing was written"
     _no_child_left_and_nothing_imported(home, tag)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl and /proc are Linux")
+def test_an_unlocked_vault_cannot_be_dumped(home: dict[str, str], tmp_path: Path) -> None:
+    """While a secret is in memory: no core file, and not dumpable (issue 14).  A process that
+    reads the passphrase from a command shows its own limits to that command's parent: the
+    command's output is blockwatch's /proc entries, read while it waits for the passphrase."""
+    probe = tmp_path / "probe.sh"
+    probe.write_text(
+        "#!/bin/sh\n"
+        f'grep "Max core file size" /proc/$PPID/limits > {tmp_path}/limits\n'
+        f"stat -c %u /proc/$PPID/mem > {tmp_path}/owner\n"
+        f"printf '%s\\n' '{PASSPHRASE}'\n"
+    )
+    probe.chmod(0o700)
+    import resource
+
+    assert run("init", "--timezone", "Asia/Almaty", env=home).returncode == 0
+    env = {k: v for k, v in home.items() if k != "BLOCKWATCH_PASSPHRASE_FILE"}
+    hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+    allowed = 1 << 20 if hard == resource.RLIM_INFINITY else min(1 << 20, hard)
+    if allowed == 0:
+        pytest.skip("core files are forbidden here already: nothing to lower")
+
+    def cores_allowed() -> None:  # blockwatch starts with core files allowed
+        resource.setrlimit(resource.RLIMIT_CORE, (allowed, hard))
+
+    done = run(
+        "list",
+        env={**env, "BLOCKWATCH_PASSPHRASE_COMMAND": str(probe)},
+        preexec_fn=cores_allowed,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "limits").read_text().split()[4:6] == ["0", "0"]
+    if os.getuid() != 0:  # not dumpable: its /proc entries become root's
+        assert (tmp_path / "owner").read_text().strip() == "0"

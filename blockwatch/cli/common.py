@@ -138,8 +138,27 @@ def ask(st: State, label: str, *, what: str, secret: bool = False, confirm: bool
     return str(value)
 
 
+def no_core_dumps() -> None:
+    """Before a secret is in memory: no core file (RLIMIT_CORE 0) and, on Linux, a process
+    that cannot be dumped or read by others of the same user (PR_SET_DUMPABLE 0), so that a
+    crash or a debugger does not write the passphrase or the data key to disk."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass  # not a POSIX system, or a limit we may not lower: nothing more to do
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+
+
 def passphrase(st: State, *, new: bool = False, label: str | None = None) -> str:
     """From BLOCKWATCH_(NEW_)PASSPHRASE_COMMAND/_FILE/BLOCKWATCH_(NEW_)PASSPHRASE, else a prompt."""
+    no_core_dumps()
     given = st.env.passphrase(new=new)
     if given is not None:
         return given
