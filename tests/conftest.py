@@ -223,6 +223,24 @@ def _argon2_once_per_input():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _dumps_as_they_were():  # type: ignore[no-untyped-def]
+    """The command line forbids core dumps for the whole process before it reads a secret
+    (cli.common.no_core_dumps): undo it after each test, as for the umask below."""
+    if os.name != "posix":
+        yield
+        return
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_CORE)
+    yield
+    resource.setrlimit(resource.RLIMIT_CORE, before)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE, 1: as a process starts
+
+
+@pytest.fixture(autouse=True)
 def _umask_as_it_was():  # type: ignore[no-untyped-def]
     """The command line sets the umask (0o077) for the whole process: undo it after each test,
     so that no test sees a umask another one left behind."""

@@ -145,7 +145,7 @@ def no_core_dumps() -> None:
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
     except (ImportError, ValueError, OSError):
         pass  # not a POSIX system, or a limit we may not lower: nothing more to do
     if sys.platform.startswith("linux"):
