@@ -554,3 +554,9 @@ def test_a_time_alone_is_today_in_the_vaults_zone() -> None:
     now = datetime(2026, 7, 4, 12, 0, tzinfo=UTC)  # 02:00 on 5 July in Kiritimati (UTC+14)
     got = when.parse_when("01:00", "Pacific/Kiritimati", now, region="KZ")
     assert got.isoformat() == "2026-07-05T01:00:00+14:00"
+
+
+def test_29_february_said_in_an_odd_year_is_the_last_one() -> None:
+    now = datetime(2029, 6, 1, 6, 0, tzinfo=UTC)  # 2029 and 2027 have none; 2028 has
+    got = when.parse_when("29 February 10:00", ZONE, now, region="KZ")
+    assert got.isoformat() == "2028-02-29T10:00:00+05:00"

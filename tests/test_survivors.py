@@ -866,3 +866,18 @@ def test_an_unreadable_csv_date_is_named_with_its_line_and_a_hint(tmp_path: Path
         list(csvcalls.parse(path, Options(timezone="UTC")))
     assert info.value.message == f"{path}: line 3: cannot read the date 'soon'"
     assert info.value.hint == "use ISO dates, or give --date-order dmy|mdy"
+
+
+@pytest.mark.parametrize(("written", "seconds"), [("125", 125), ("1:02:03", 3723), ("2:05", 125)])
+def test_a_csv_duration_in_seconds_or_clock_form_is_read(
+    tmp_path: Path, written: str, seconds: int
+) -> None:
+    from blockwatch.importers import Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,Incoming,{written}\n",
+        encoding="utf-8",
+    )
+    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert draft.details["duration"] == seconds  # type: ignore[union-attr]
