@@ -168,16 +168,22 @@ def prepare(
 
     ``share`` marks values that many bodies hold (``ledger.Encoder.share``).
     """
-    build = builder(fmt, options, source_file, share)
+    build = builder(fmt, options, source_file, share, str(path))
     for item in parser(fmt)(path, options):
         assert item is not None, "only a parallel import skips records"
         yield item if isinstance(item, Skipped) else build(item)
 
 
 def builder(
-    fmt: str, options: Options, source_file: dict[str, Any], share: Callable[[Any], Any]
+    fmt: str,
+    options: Options,
+    source_file: dict[str, Any],
+    share: Callable[[Any], Any],
+    label: str | None = None,
 ) -> Callable[[Draft], Prepared]:
-    """Draft -> the body of its ``incident.created`` entry, validated."""
+    """Draft -> the body of its ``incident.created`` entry, validated.  ``label``: how an error
+    names the file (its path as the user gave it)."""
+    label = label or source_file["name"]
     zone = when.zone(options.timezone)
     source = f"import:{fmt}"
     shared_file = share(source_file)
@@ -193,7 +199,26 @@ def builder(
     )
 
     def build(item: Draft) -> Prepared:
-        details = incidents.details(item.kind, item.details)
+        where = _("the record of {when}").format(when=item.occurred_at.isoformat())
+        said = item.details.get("text")
+        if isinstance(said, str) and len(said) > incidents.MAX_TEXT:
+            raise ImportFailed(
+                label,
+                where,
+                _("a message of {count} characters, more than the {max_text} kept").format(
+                    count=len(said), max_text=incidents.MAX_TEXT
+                ),
+                hint=_("the file may be damaged; export it again"),
+            )
+        try:
+            details = incidents.details(item.kind, item.details)
+        except errors.InputError as e:  # a record the vault cannot keep: named, not a --option
+            raise ImportFailed(
+                label,
+                where,
+                _("it cannot be kept ({reason})").format(reason=e.message),
+                hint=_("the file may be damaged; export it again"),
+            ) from None
         details["raw"] = item.raw
         uid = record_uid(fmt, item.key, keyed)
         body = incidents.new_incident(
@@ -327,7 +352,7 @@ def _prepare_and_send(
 
     i18n.use(lang)
     encoder = ledger.Encoder()
-    build = builder(fmt, options, source_file, encoder.share)
+    build = builder(fmt, options, source_file, encoder.share, str(path))
     batch: list[Encoded | Skipped] = []
     mine = dataclasses.replace(options, others=lambda n: (n // _BATCH) % parts != part)
     try:

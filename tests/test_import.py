@@ -603,6 +603,16 @@ BAD = {
         b"Date,Number,Type\n2026-07-04 10:00,+77011234567," + b"x" * 140_000 + b"\n",
         "line 2: not a readable CSV row (field larger than field limit (131072))",
     ),
+    # a message longer than the vault keeps: named with its place, not as a --text error
+    "long.txt": (
+        b"04.07.26, 21:05 - A: start\n" + b"x\n" * 60_000 + b"04.07.26, 21:06 - B: end\n",
+        "line 1: a message of 120005 characters, more than the 100000 kept",
+    ),
+    "long.json": (
+        b'{"name": "X", "id": 1, "messages": [{"id": 1, "type": "message", '
+        b'"date_unixtime": "1783181109", "from": "A", "text": "' + b"y" * 100_001 + b'"}]}',
+        "the record of 2026-07-04T16:05:09+00:00: a message of 100001 characters",
+    ),
     # other apps' exports are named for what they are
     "signal.txt": (b"[2026-07-04, 21:05] A: hi\n[2026-07-04, 21:06] B: hello\n", "Signal"),
     "messenger.json": (

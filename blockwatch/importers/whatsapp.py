@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from blockwatch.i18n import _
 from blockwatch.importers.base import Draft, ImportFailed, Media, Options, Parsed, Skipped
+from blockwatch.incidents import MAX_TEXT
 
 _BIDI = dict.fromkeys([0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF])
 _DATE = r"(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
@@ -273,6 +274,15 @@ def _parse_text(label: str, data: bytes, options: Options, media: dict[str, Medi
             yield Skipped(where, _("a system message"))
             continue
         body = body.rstrip("\n").lstrip("\u200e")
+        if len(body) > MAX_TEXT:
+            raise ImportFailed(
+                label,
+                where,
+                _("a message of {count} characters, more than the {max_text} kept").format(
+                    count=len(body), max_text=MAX_TEXT
+                ),
+                hint=_("the file may be damaged; export it again"),
+            )
         direction = "out" if mine and author.casefold() == mine else "in"
         draft = _draft(author, body, direction, options, media)
         digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
