@@ -881,3 +881,31 @@ def test_a_csv_duration_in_seconds_or_clock_form_is_read(
     )
     [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert draft.details["duration"] == seconds  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "hint"),
+    [
+        (b"\xef\xbb\xbf", "line 1: the CSV is empty", None),
+        (
+            b"Date,Number\n2026-07-04 10:00,\xff\xfe\n",
+            "byte 29: not UTF-8 text",
+            "save the CSV as UTF-8",
+        ),
+        (  # one column: no delimiter to find; read as plain CSV and named for what it lacks
+            b"Date\n2026-07-04 10:00\n",
+            "line 1: unknown CSV layout: no number and date columns in the header",
+            "name them with --column-map number=COLUMN,date=COLUMN (header: Date)",
+        ),
+    ],
+)
+def test_a_csv_that_cannot_be_read_is_named_exactly(
+    tmp_path: Path, data: bytes, message: str, hint: str | None
+) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert (info.value.message, info.value.hint) == (f"{path}: {message}", hint)
