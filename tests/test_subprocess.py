@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -324,3 +325,75 @@ def test_an_unlocked_vault_cannot_be_dumped(home: dict[str, str], tmp_path: Path
     assert (tmp_path / "limits").read_text().split()[4] == "0"  # the soft limit: what applies
     if os.getuid() != 0:  # not dumpable: its /proc entries become root's
         assert (tmp_path / "owner").read_text().strip() == "0"
+
+
+def test_no_secret_or_plaintext_leaks_outside_the_vault(
+    home: dict[str, str], tmp_path: Path
+) -> None:
+    """The leak scan of issue 14: after a full scenario in real processes, a marker written in
+    a message, an attachment and an import, the passphrase and the data key appear in no file
+    under the vault, TMPDIR, HOME (caches, config) -- the exported bundle excepted, which is
+    plaintext by design and written where it was asked."""
+    from blockwatch.vault import keyslots
+
+    marker = "LEAKMARKER-7f3e9c"
+    for name in ("TMPDIR", "HOME"):
+        Path(home[name]).mkdir()
+    home = {
+        **home,
+        "XDG_CACHE_HOME": str(Path(home["HOME"]) / ".cache"),
+        "XDG_CONFIG_HOME": str(Path(home["HOME"]) / ".config"),
+    }
+    new_secret = tmp_path / "new-passphrase.txt"
+    new_secret.write_text("another long passphrase\n")
+    files = tmp_path / "inputs"
+    files.mkdir()
+    (files / "shot.png").write_bytes(b"\x89PNG\r\n\x1a\n" + f"{marker}-attachment".encode())
+    (files / "calls.csv").write_text(
+        f"Date,Number,Type,Contact\n2026-07-04 10:00,+77011234567,Incoming,{marker}-contact\n"
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    steps = [
+        ("init", "--timezone", "Asia/Almaty"),
+        ("log", "note", "--text", f"{marker}-text", "--attach", str(files / "shot.png")),
+        ("import", str(files / "calls.csv")),
+        ("amend", "1", "--note", f"{marker}-amended", "--why", "more"),
+        ("export", str(out / "case.zip"), "--to", f"{marker}-recipient"),
+        ("passphrase", "change"),
+        ("check",),
+    ]
+    for step in steps:
+        env = {**home, "BLOCKWATCH_NEW_PASSPHRASE_FILE": str(new_secret)}
+        if step[0] in ("check",):  # after the change: the new passphrase opens it
+            env["BLOCKWATCH_PASSPHRASE_FILE"] = str(new_secret)
+        done = run(*step, env=env)
+        assert done.returncode == 0, (step, done.stderr)
+    vault_dir = Path(home["BLOCKWATCH_VAULT"])
+    doc = keyslots.load(vault_dir / "keyslots.json")
+    data_key = keyslots.unlock_with_passphrase(doc, "another long passphrase")
+    secrets_ = [
+        marker.encode(),
+        marker.encode("utf-16-le"),
+        PASSPHRASE.encode(),
+        b"another long passphrase",
+        data_key,
+        data_key.hex().encode(),
+        base64.b64encode(data_key),
+    ]
+    scanned = 0
+    for root in (vault_dir, Path(home["TMPDIR"]), Path(home["HOME"])):
+        for path in root.rglob("*"):
+            if path.is_file():
+                content = path.read_bytes()
+                scanned += 1
+                assert not [s for s in secrets_ if s in content], path
+    assert scanned >= 2  # vault.db and keyslots.json at least
+    assert marker.encode() in zipfile_text(out / "case.zip")  # the bundle holds it, as asked
+
+
+def zipfile_text(path: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return b"".join(zf.read(name) for name in zf.namelist())
