@@ -909,3 +909,45 @@ def test_a_csv_that_cannot_be_read_is_named_exactly(
     with pytest.raises(ImportFailed) as info:
         list(csvcalls.parse(path, Options(timezone="UTC")))
     assert (info.value.message, info.value.hint) == (f"{path}: {message}", hint)
+
+
+def test_a_csv_row_keeps_its_cells_and_blank_lines_and_odd_types_are_no_end(
+    tmp_path: Path,
+) -> None:
+    from blockwatch.importers import Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "Date,Number,Type\n"
+        "2026-07-04 10:00,+77011234567,Incoming\n"
+        "\n"  # a blank line is skipped, not the end of the file
+        "2026-07-04 11:00,+77011234568,conference\n",  # a type we do not know
+        encoding="utf-8",
+    )
+    first, second = list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert first.raw == {"Date": "2026-07-04 10:00", "Number": "+77011234567", "Type": "Incoming"}  # type: ignore[union-attr]
+    assert first.details["direction"] == "in"  # type: ignore[union-attr]
+    assert "direction" not in second.details  # type: ignore[union-attr]
+    assert second.details["source_type"] == "conference"  # type: ignore[union-attr]
+
+
+def test_a_csv_without_a_type_column_is_read(tmp_path: Path) -> None:
+    from blockwatch.importers import Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text("Date,Number\n2026-07-04 10:00,+77011234567\n", encoding="utf-8")
+    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert draft.details == {}  # type: ignore[union-attr]
+
+
+def test_a_csv_row_with_too_few_cells_is_named(tmp_path: Path) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "Date,Number,Type\n2026-07-04 10:00,+77011234567,Incoming\n2026-07-04 11:00,+7701\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert info.value.message == f"{path}: line 3: 2 cells where the header has 3"
