@@ -951,3 +951,124 @@ def test_a_csv_row_with_too_few_cells_is_named(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as info:
         list(csvcalls.parse(path, Options(timezone="UTC")))
     assert info.value.message == f"{path}: line 3: 2 cells where the header has 3"
+
+
+def _telegram(tmp_path: Path, messages: list[dict], **top: object) -> Path:
+    path = tmp_path / "result.json"
+    doc = {"name": "Caller", "type": "personal_chat", "id": 5, "messages": messages, **top}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _call(n: int, actor_id: str, **fields: object) -> dict:
+    return {
+        "id": n,
+        "type": "service",
+        "date_unixtime": str(1783181109 + n),
+        "actor": "Caller" if actor_id == "user7" else "Me",
+        "actor_id": actor_id,
+        "action": "phone_call",
+        **fields,
+    }
+
+
+def test_telegram_calls_get_their_direction_outcome_and_party(tmp_path: Path) -> None:
+    from blockwatch.importers import Options, telegram
+
+    me = {"personal_information": {"user_id": 9}}
+    messages = [
+        _call(1, "user7", duration_seconds=42),
+        _call(2, "user7", discard_reason="missed"),
+        _call(3, "user7", discard_reason="busy"),
+        _call(4, "user7", discard_reason="hangup"),  # theirs, hung up: never answered
+        _call(5, "user9", discard_reason="hangup"),  # mine, hung up: it rang through
+        _call(6, "user7", discard_reason="disconnect"),
+        _call(7, "user9", duration_seconds=0, discard_reason="missed"),
+    ]
+    path = tmp_path / "result.json"
+    path.write_text(
+        json.dumps({**me, "chats": {"list": [{"name": "Caller", "id": 5, "messages": messages}]}}),
+        encoding="utf-8",
+    )
+    got = [
+        (
+            d.counterparty,
+            d.details.get("direction"),
+            d.details.get("outcome"),
+            d.details.get("duration"),
+            d.details.get("source_type"),
+        )  # type: ignore[union-attr]
+        for d in telegram.parse(path, Options(timezone="UTC"))
+    ]
+    assert got == [
+        ("Caller", "in", "answered", 42, None),
+        ("Caller", "in", "missed", None, "missed"),
+        ("Caller", "in", "rejected", None, "busy"),
+        ("Caller", "in", "missed", None, "hangup"),
+        ("Caller", "out", "answered", None, "hangup"),
+        ("Caller", "in", "answered", None, "disconnect"),
+        ("Caller", "out", "missed", None, "missed"),
+    ]
+
+
+def test_telegram_messages_keep_media_edits_and_skip_what_is_no_message(tmp_path: Path) -> None:
+    from blockwatch.importers import Options, Skipped, telegram
+
+    path = _telegram(
+        tmp_path,
+        [
+            {
+                "id": 1,
+                "type": "message",
+                "date_unixtime": "1783181109",
+                "from": "Caller",
+                "from_id": "user7",
+                "text": "",
+                "photo": "photos/1.jpg",
+                "edited": "2026-07-04T21:06",
+            },
+            {"id": 2, "type": "service", "date_unixtime": "1783181110", "action": "pin_message"},
+            {"id": 3, "type": "sticker_set", "date_unixtime": "1783181111"},
+            {
+                "id": 4,
+                "type": "message",
+                "date_unixtime": "1783181112",
+                "from_id": "user7",
+                "text": "no name",
+            },
+        ],
+    )
+    items = list(telegram.parse(path, Options(timezone="UTC")))
+    photo, pinned, odd, unnamed = items
+    assert photo.details == {
+        "direction": "in",
+        "text": "",
+        "media": ["photos/1.jpg"],
+        "edited": True,
+    }  # type: ignore[union-attr]
+    assert isinstance(pinned, Skipped) and pinned.why == "a service message (pin_message)"
+    assert pinned.where == "chat 5, message 2"
+    assert isinstance(odd, Skipped) and odd.why == "unknown message type 'sticker_set'"
+    assert unnamed.counterparty == "user7"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("doc", "said"),
+    [
+        ({"chats": {"list": "x"}}, "chats.list: expected a list of chats"),
+        ({"chats": {"list": [{"name": "A"}]}}, "chat 0: a chat without a 'messages' list"),
+        ({"name": "A", "id": 5, "messages": [1]}, "chat 5: a message is not an object"),
+        ({"about": "x"}, "top level: no 'messages' and no 'chats'"),
+        ([1, 2], "position 0: expected a JSON object (Telegram's result.json)"),
+    ],
+)
+def test_a_telegram_file_of_the_wrong_shape_is_named(
+    tmp_path: Path, doc: object, said: str
+) -> None:
+    from blockwatch.importers import ImportFailed, Options, telegram
+
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        list(telegram.parse(path, Options(timezone="UTC")))
+    assert info.value.message == f"{path}: {said}"
