@@ -1072,3 +1072,18 @@ def test_a_telegram_file_of_the_wrong_shape_is_named(
     with pytest.raises(ImportFailed) as info:
         list(telegram.parse(path, Options(timezone="UTC")))
     assert info.value.message == f"{path}: {said}"
+
+
+@pytest.mark.parametrize(("written", "seconds"), [("123456789", 123456789), ("1234567890", None)])
+def test_a_csv_duration_of_ten_digits_is_no_duration(
+    tmp_path: Path, written: str, seconds: int | None
+) -> None:
+    from blockwatch.importers import Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,Incoming,{written}\n",
+        encoding="utf-8",
+    )
+    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert draft.details.get("duration") == seconds  # type: ignore[union-attr]
