@@ -1087,3 +1087,15 @@ def test_a_csv_duration_of_ten_digits_is_no_duration(
     )
     [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert draft.details.get("duration") == seconds  # type: ignore[union-attr]
+
+
+def test_an_odd_csv_date_is_named_with_its_line_and_what_was_written(tmp_path: Path) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text("Date,Number,Type\n7/4/100 9:05 PM,+77011234567,Incoming\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert info.value.message == (
+        f"{path}: line 2: 7/4/100 9:05 PM is 100-07-04 21:05:00 UTC, before 2000"
+    )
