@@ -1099,3 +1099,25 @@ def test_an_odd_csv_date_is_named_with_its_line_and_what_was_written(tmp_path: P
     assert info.value.message == (
         f"{path}: line 2: 7/4/100 9:05 PM is 100-07-04 21:05:00 UTC, before 2000"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "duration", "outcome"),
+    [
+        ("Outgoing", "125", "answered"),  # it lasted: someone answered
+        ("Outgoing", "0", None),  # a call out that lasted nothing: not known
+        ("Missed", "5", "missed"),  # a missed call's seconds ringing do not make it answered
+    ],
+)
+def test_a_csv_call_out_that_lasted_was_answered(
+    tmp_path: Path, kind: str, duration: str, outcome: str | None
+) -> None:
+    from blockwatch.importers import Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,{kind},{duration}\n",
+        encoding="utf-8",
+    )
+    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert draft.details.get("outcome") == outcome  # type: ignore[union-attr]
