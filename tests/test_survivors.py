@@ -1121,3 +1121,34 @@ def test_a_csv_call_out_that_lasted_was_answered(
     )
     [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert draft.details.get("outcome") == outcome  # type: ignore[union-attr]
+
+
+def test_a_csv_records_key_is_its_time_number_type_and_service(tmp_path: Path) -> None:
+    """Two calls of one minute and number but of another type or app are two records."""
+    from blockwatch.importers import Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "Date,Number,Type,Service\n"
+        "2026-07-04 10:00,+77011234567,Missed,\n"
+        "2026-07-04 10:00,+77011234567,Incoming,WhatsApp\n",
+        encoding="utf-8",
+    )
+    plain, app = list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert plain.key == "2026-07-04T10:00:00+00:00|+77011234567|Missed"  # type: ignore[union-attr]
+    assert plain.platform == "phone"  # type: ignore[union-attr]
+    assert app.key == "2026-07-04T10:00:00+00:00|+77011234567|Incoming|whatsapp"  # type: ignore[union-attr]
+
+
+def test_a_column_map_naming_a_missing_column_is_refused_with_the_header(tmp_path: Path) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text("When,Who\n2026-07-04 10:00,+77011234567\n", encoding="utf-8")
+    options = Options(timezone="UTC", column_map={"date": "When", "number": "Caller"})
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, options))
+    assert info.value.message == (
+        f"{path}: line 1: --column-map names column 'Caller', which the header does not have"
+    )
+    assert info.value.hint == "the header is: When, Who"
