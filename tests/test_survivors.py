@@ -938,6 +938,7 @@ def test_a_csv_without_a_type_column_is_read(tmp_path: Path) -> None:
     path.write_text("Date,Number\n2026-07-04 10:00,+77011234567\n", encoding="utf-8")
     [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert draft.details == {}  # type: ignore[union-attr]
+    assert draft.key == "2026-07-04T10:00:00+00:00|+77011234567|"  # type: ignore[union-attr]
 
 
 def test_a_csv_row_with_too_few_cells_is_named(tmp_path: Path) -> None:
