@@ -1153,3 +1153,30 @@ def test_a_column_map_naming_a_missing_column_is_refused_with_the_header(tmp_pat
         f"{path}: line 1: --column-map names column 'Caller', which the header does not have"
     )
     assert info.value.hint == "the header is: When, Who"
+
+
+def test_a_csv_the_csv_module_cannot_read_says_so_with_a_hint(tmp_path: Path) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text("Date,Number\n2026-07-04 10:00,+7701" + "1" * 140_000 + "\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    assert info.value.message == (
+        f"{path}: line 2: not a readable CSV row (field larger than field limit (131072))"
+    )
+    assert info.value.hint == "the file may be damaged; export it again"
+
+
+def test_an_unknown_csv_layout_shows_at_most_200_characters_of_its_header(tmp_path: Path) -> None:
+    from blockwatch.importers import ImportFailed, Options, csvcalls
+
+    header = ",".join(f"column number {n}" for n in range(40))
+    path = tmp_path / "calls.csv"
+    path.write_text(header + "\n" + ",".join("x" * 40) + "\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        list(csvcalls.parse(path, Options(timezone="UTC")))
+    shown = ", ".join(header.split(","))[:200]
+    assert info.value.hint == (
+        f"name them with --column-map number=COLUMN,date=COLUMN (header: {shown})"
+    )
