@@ -184,8 +184,9 @@ def _open(vault_id: str, slot: dict[str, Any], slot_key: bytes) -> bytes | None:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    nonce = _unb64(slot["nonce"], "nonce", 12)
-    wrapped = _unb64(slot["wrapped"], "wrapped key", KEY_BYTES + 16)
+    # sizes checked once, when the file was read (_validate)
+    nonce = _unb64(slot["nonce"], "nonce")
+    wrapped = _unb64(slot["wrapped"], "wrapped key")
     try:
         return AESGCM(slot_key).decrypt(nonce, wrapped, _associated_data(vault_id, slot))
     except InvalidTag:
