@@ -76,6 +76,8 @@ class Env:
     kdf: KdfCost = field(default_factory=KdfCost)
     debug: bool = False
     date_order: str | None = None  # --date-order, for numeric dates typed in this run
+    # Told once, with the seconds it will wait, when a write finds another process writing
+    on_busy: Callable[[float], None] | None = None
 
     @classmethod
     def from_os(cls, vault: Path | None = None, debug: bool = False) -> Env:

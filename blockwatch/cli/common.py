@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import unicodedata
@@ -192,7 +193,18 @@ def open_vault(st: State, prefetch: tuple[str | Callable[[], object], ...] = ())
                 item() if callable(item) else importlib.import_module(item)
 
         threading.Thread(target=load, daemon=True).start()
-    opened = vault.unlock(st.env, secret)
+
+    def waiting(seconds: float) -> None:
+        sys.stderr.write(
+            "blockwatch: "
+            + _(
+                "the vault is busy: waiting up to {seconds} s for another blockwatch to finish…"
+            ).format(seconds=round(seconds))
+            + "\n"
+        )
+        sys.stderr.flush()
+
+    opened = vault.unlock(dataclasses.replace(st.env, on_busy=waiting), secret)
     if opened.settings.language and not st.lang_chosen:
         from blockwatch import i18n
 

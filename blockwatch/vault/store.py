@@ -169,6 +169,15 @@ class Vault(Blobs, Queries):
             seconds = float(self.env.environ.get("BLOCKWATCH_BUSY_TIMEOUT") or BUSY_SECONDS)
         except ValueError:
             seconds = BUSY_SECONDS
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlcipher3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+        if self.env.on_busy is not None:  # say so before the wait, not after it
+            self.env.on_busy(seconds)
         self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
