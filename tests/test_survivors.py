@@ -734,6 +734,22 @@ def test_every_cost_and_salt_in_keyslots_json_is_capped(
 # --------------------------------------------------------------------------- importers (issue 20)
 
 
+def _read_csv(tmp_path: Path, text: str) -> list[Draft]:
+    """The records of ``text`` written as calls.csv, read in UTC."""
+    path = tmp_path / "calls.csv"
+    path.write_text(text, encoding="utf-8")
+    return _drafts(parse_csv, path, timezone="UTC")
+
+
+def _refused_csv(tmp_path: Path, data: str | bytes):  # type: ignore[no-untyped-def]
+    """calls.csv holding ``data``, and how it is refused (pytest's ExceptionInfo)."""
+    path = tmp_path / "calls.csv"
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    with pytest.raises(ImportFailed) as info:
+        _drafts(parse_csv, path, timezone="UTC")
+    return path, info
+
+
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
@@ -750,11 +766,7 @@ def test_every_cost_and_salt_in_keyslots_json_is_capped(
 def test_a_csv_with_us_or_european_dates_is_read_as_written(
     tmp_path: Path, written: str, expected: str
 ) -> None:
-    from blockwatch.importers import Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(f"Date,Number,Type\n{written},+77011234567,Incoming\n", encoding="utf-8")
-    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    [draft] = _read_csv(tmp_path, f"Date,Number,Type\n{written},+77011234567,Incoming\n")
     assert draft.occurred_at.isoformat() == expected  # type: ignore[union-attr]
 
 
@@ -769,12 +781,7 @@ def test_a_csv_with_us_or_european_dates_is_read_as_written(
 def test_a_csv_date_that_could_be_either_way_is_refused(
     tmp_path: Path, written: str, said: str
 ) -> None:
-    from blockwatch.importers import ImportFailed, Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(f"Date,Number,Type\n{written},+77011234567,Incoming\n", encoding="utf-8")
-    with pytest.raises(ImportFailed) as info:
-        list(csvcalls.parse(path, Options(timezone="UTC")))
+    _path, info = _refused_csv(tmp_path, f"Date,Number,Type\n{written},+77011234567,Incoming\n")
     assert said in info.value.message
 
 
@@ -849,21 +856,12 @@ def test_a_csv_over_512_mib_is_refused_and_one_at_the_cap_is_read(tmp_path: Path
 def test_a_csv_time_in_its_own_column_or_after_a_no_break_space_is_read(
     tmp_path: Path, header: str, row: str, expected: str
 ) -> None:
-    from blockwatch.importers import Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
-    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    [draft] = _read_csv(tmp_path, f"{header}\n{row}\n")
     assert draft.occurred_at.isoformat() == expected  # type: ignore[union-attr]
 
 
 def test_an_unreadable_csv_date_is_named_with_its_line_and_a_hint(tmp_path: Path) -> None:
-    from blockwatch.importers import ImportFailed, Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text("Date,Number\n2026-07-04 10:00,+7701\nsoon,+7702\n", encoding="utf-8")
-    with pytest.raises(ImportFailed) as info:
-        list(csvcalls.parse(path, Options(timezone="UTC")))
+    path, info = _refused_csv(tmp_path, "Date,Number\n2026-07-04 10:00,+7701\nsoon,+7702\n")
     assert info.value.message == f"{path}: line 3: cannot read the date 'soon'"
     assert info.value.hint == "use ISO dates, or give --date-order dmy|mdy"
 
@@ -872,14 +870,9 @@ def test_an_unreadable_csv_date_is_named_with_its_line_and_a_hint(tmp_path: Path
 def test_a_csv_duration_in_seconds_or_clock_form_is_read(
     tmp_path: Path, written: str, seconds: int
 ) -> None:
-    from blockwatch.importers import Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(
-        f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,Incoming,{written}\n",
-        encoding="utf-8",
+    [draft] = _read_csv(
+        tmp_path, f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,Incoming,{written}\n"
     )
-    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert draft.details["duration"] == seconds  # type: ignore[union-attr]
 
 
@@ -902,29 +895,20 @@ def test_a_csv_duration_in_seconds_or_clock_form_is_read(
 def test_a_csv_that_cannot_be_read_is_named_exactly(
     tmp_path: Path, data: bytes, message: str, hint: str | None
 ) -> None:
-    from blockwatch.importers import ImportFailed, Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_bytes(data)
-    with pytest.raises(ImportFailed) as info:
-        list(csvcalls.parse(path, Options(timezone="UTC")))
+    path, info = _refused_csv(tmp_path, data)
     assert (info.value.message, info.value.hint) == (f"{path}: {message}", hint)
 
 
 def test_a_csv_row_keeps_its_cells_and_blank_lines_and_odd_types_are_no_end(
     tmp_path: Path,
 ) -> None:
-    from blockwatch.importers import Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(
+    first, second = _read_csv(
+        tmp_path,
         "Date,Number,Type\n"
         "2026-07-04 10:00,+77011234567,Incoming\n"
         "\n"  # a blank line is skipped, not the end of the file
         "2026-07-04 11:00,+77011234568,conference\n",  # a type we do not know
-        encoding="utf-8",
     )
-    first, second = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert first.raw == {"Date": "2026-07-04 10:00", "Number": "+77011234567", "Type": "Incoming"}  # type: ignore[union-attr]
     assert first.details["direction"] == "in"  # type: ignore[union-attr]
     assert "direction" not in second.details  # type: ignore[union-attr]
@@ -932,25 +916,16 @@ def test_a_csv_row_keeps_its_cells_and_blank_lines_and_odd_types_are_no_end(
 
 
 def test_a_csv_without_a_type_column_is_read(tmp_path: Path) -> None:
-    from blockwatch.importers import Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text("Date,Number\n2026-07-04 10:00,+77011234567\n", encoding="utf-8")
-    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
+    [draft] = _read_csv(tmp_path, "Date,Number\n2026-07-04 10:00,+77011234567\n")
     assert draft.details == {}  # type: ignore[union-attr]
     assert draft.key == "2026-07-04T10:00:00+00:00|+77011234567|"  # type: ignore[union-attr]
 
 
 def test_a_csv_row_with_too_few_cells_is_named(tmp_path: Path) -> None:
-    from blockwatch.importers import ImportFailed, Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(
+    path, info = _refused_csv(
+        tmp_path,
         "Date,Number,Type\n2026-07-04 10:00,+77011234567,Incoming\n2026-07-04 11:00,+7701\n",
-        encoding="utf-8",
     )
-    with pytest.raises(ImportFailed) as info:
-        list(csvcalls.parse(path, Options(timezone="UTC")))
     assert info.value.message == f"{path}: line 3: 2 cells where the header has 3"
 
 
@@ -1079,24 +1054,14 @@ def test_a_telegram_file_of_the_wrong_shape_is_named(
 def test_a_csv_duration_of_ten_digits_is_no_duration(
     tmp_path: Path, written: str, seconds: int | None
 ) -> None:
-    from blockwatch.importers import Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(
-        f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,Incoming,{written}\n",
-        encoding="utf-8",
+    [draft] = _read_csv(
+        tmp_path, f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,Incoming,{written}\n"
     )
-    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert draft.details.get("duration") == seconds  # type: ignore[union-attr]
 
 
 def test_an_odd_csv_date_is_named_with_its_line_and_what_was_written(tmp_path: Path) -> None:
-    from blockwatch.importers import ImportFailed, Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text("Date,Number,Type\n7/4/100 9:05 PM,+77011234567,Incoming\n", encoding="utf-8")
-    with pytest.raises(ImportFailed) as info:
-        list(csvcalls.parse(path, Options(timezone="UTC")))
+    path, info = _refused_csv(tmp_path, "Date,Number,Type\n7/4/100 9:05 PM,+77011234567,Incoming\n")
     assert info.value.message == (
         f"{path}: line 2: 7/4/100 9:05 PM is 100-07-04 21:05:00 UTC, before 2000"
     )
@@ -1113,29 +1078,20 @@ def test_an_odd_csv_date_is_named_with_its_line_and_what_was_written(tmp_path: P
 def test_a_csv_call_out_that_lasted_was_answered(
     tmp_path: Path, kind: str, duration: str, outcome: str | None
 ) -> None:
-    from blockwatch.importers import Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(
-        f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,{kind},{duration}\n",
-        encoding="utf-8",
+    [draft] = _read_csv(
+        tmp_path, f"Date,Number,Type,Duration\n2026-07-04 10:00,+77011234567,{kind},{duration}\n"
     )
-    [draft] = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert draft.details.get("outcome") == outcome  # type: ignore[union-attr]
 
 
 def test_a_csv_records_key_is_its_time_number_type_and_service(tmp_path: Path) -> None:
     """Two calls of one minute and number but of another type or app are two records."""
-    from blockwatch.importers import Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text(
+    plain, app = _read_csv(
+        tmp_path,
         "Date,Number,Type,Service\n"
         "2026-07-04 10:00,+77011234567,Missed,\n"
         "2026-07-04 10:00,+77011234567,Incoming,WhatsApp\n",
-        encoding="utf-8",
     )
-    plain, app = list(csvcalls.parse(path, Options(timezone="UTC")))
     assert plain.key == "2026-07-04T10:00:00+00:00|+77011234567|Missed"  # type: ignore[union-attr]
     assert plain.platform == "phone"  # type: ignore[union-attr]
     assert app.key == "2026-07-04T10:00:00+00:00|+77011234567|Incoming|whatsapp"  # type: ignore[union-attr]
@@ -1156,12 +1112,9 @@ def test_a_column_map_naming_a_missing_column_is_refused_with_the_header(tmp_pat
 
 
 def test_a_csv_the_csv_module_cannot_read_says_so_with_a_hint(tmp_path: Path) -> None:
-    from blockwatch.importers import ImportFailed, Options, csvcalls
-
-    path = tmp_path / "calls.csv"
-    path.write_text("Date,Number\n2026-07-04 10:00,+7701" + "1" * 140_000 + "\n", encoding="utf-8")
-    with pytest.raises(ImportFailed) as info:
-        list(csvcalls.parse(path, Options(timezone="UTC")))
+    path, info = _refused_csv(
+        tmp_path, "Date,Number\n2026-07-04 10:00,+7701" + "1" * 140_000 + "\n"
+    )
     assert info.value.message == (
         f"{path}: line 2: not a readable CSV row (field larger than field limit (131072))"
     )
