@@ -11,8 +11,13 @@ Layout (entry format 2; format 1 entries, written before, are read as they are):
 * The entries are the leaves of an RFC 9162 section 2.1 Merkle tree:
   ``leaf = SHA-256(0x00 || entry)``, ``node = SHA-256(0x01 || left || right)``.
 * After every committed write the vault stores a checkpoint in the C2SP ``tlog-checkpoint``
-  format (origin line, tree size, base64 root hash), wrapped in a C2SP ``signed-note`` with an
-  Ed25519 signature (signature type 0x01).
+  format (origin line, tree size, base64 root hash, and the extension line
+  ``blockwatch-heads <n> <base64 root>``), wrapped in a C2SP ``signed-note`` with an Ed25519
+  signature (signature type 0x01).
+* The map of heads is a second RFC 9162 tree, over one leaf per incident in order of
+  creation: ``SHA-256(0x00 || uid (16 bytes) || seq (8 bytes, big-endian) || leaf hash)`` of
+  the incident's latest entry (``head_leaf``).  Its leaves change; ``updated_nodes`` rewrites
+  the perfect subtrees above the changed ones, level by level.
 
 Proof verification follows RFC 9162 sections 2.1.3.2 and 2.1.4.2; the subtree variants follow
 the "Merkle Tree Certificates" draft.  Policy beyond those texts: every hash must be 32 bytes and
@@ -26,7 +31,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from json.encoder import encode_basestring
@@ -48,6 +53,9 @@ EMPTY_ROOT = hashlib.sha256(b"").digest()
 MAX_TREE_SIZE = 2**40
 MAX_NOTE_BYTES = 16 * 1024
 MAX_PROOF_LENGTH = 128
+# The checkpoint's extension line that commits to every incident's latest entry (the map of
+# heads, docs/DESIGN.md "The ledger")
+HEADS_EXTENSION = "blockwatch-heads"
 
 
 class ProofError(VerificationFailed):
@@ -264,20 +272,14 @@ class CompactRange:
         return r
 
 
-class MerkleTree:
-    """All levels of the tree over a list of leaf hashes, for producing proofs."""
+class _Tree:
+    """Hashes and RFC 9162 proofs of a tree of ``size`` leaves, from the hashes of its perfect
+    subtrees (``_perfect``); every other subtree's hash is made from them."""
 
-    def __init__(self, leaves: Iterable[bytes]) -> None:
-        self.levels: list[list[bytes]] = [list(leaves)]
-        while len(self.levels[-1]) > 1:
-            below = self.levels[-1]
-            self.levels.append(
-                [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
-            )
+    size: int
 
-    @property
-    def size(self) -> int:
-        return len(self.levels[0])
+    def _perfect(self, level: int, index: int) -> bytes:
+        raise NotImplementedError
 
     def hash(self, start: int, end: int) -> bytes:
         """MTH(D[start:end]) for a range that is a subtree of this tree."""
@@ -286,7 +288,7 @@ class MerkleTree:
             return EMPTY_ROOT
         level = n.bit_length() - 1
         if n == 1 << level and start % n == 0:
-            return self.levels[level][start >> level]
+            return self._perfect(level, start >> level)
         k = _split(n)
         return node_hash(self.hash(start, start + k), self.hash(start + k, end))
 
@@ -298,16 +300,7 @@ class MerkleTree:
         size = self.size if size is None else size
         if not 0 <= index < size <= self.size:
             raise ValueError("index out of range")
-        return self._path(index, 0, size)
-
-    def _path(self, m: int, start: int, end: int) -> list[bytes]:
-        n = end - start
-        if n == 1:
-            return []
-        k = _split(n)
-        if m < k:
-            return [*self._path(m, start, start + k), self.hash(start + k, end)]
-        return [*self._path(m - k, start + k, end), self.hash(start, start + k)]
+        return [self.hash(start, end) for start, end in path_ranges(index, 0, size)]
 
     def consistency_proof(self, size1: int, size2: int | None = None) -> list[bytes]:
         """RFC 9162 section 2.1.4.1 PROOF(size1, D[0:size2])."""
@@ -326,6 +319,131 @@ class MerkleTree:
         if m <= k:
             return [*self._subproof(m, start, start + k, complete), self.hash(start + k, end)]
         return [*self._subproof(m - k, start + k, end, False), self.hash(start, start + k)]
+
+
+def path_ranges(m: int, start: int, end: int) -> list[tuple[int, int]]:
+    """The subtrees whose hashes are PATH(m, D[start:end]) (RFC 9162 section 2.1.3.1), in
+    proof order."""
+    n = end - start
+    if n == 1:
+        return []
+    k = _split(n)
+    if m < k:
+        return [*path_ranges(m, start, start + k), (start + k, end)]
+    return [*path_ranges(m - k, start + k, end), (start, start + k)]
+
+
+def perfect_cover(start: int, end: int) -> list[tuple[int, int]]:
+    """(level, index) of the perfect subtrees that make the subtree D[start:end], left to
+    right: its hash is their right fold (``fold``)."""
+    cover = []
+    while start < end:
+        level = (end - start).bit_length() - 1
+        if start:  # no larger than start's alignment
+            level = min(level, (start & -start).bit_length() - 1)
+        cover.append((level, start >> level))
+        start += 1 << level
+    return cover
+
+
+def fold(hashes: Sequence[bytes]) -> bytes:
+    """node(h1, node(h2, … node(hn-1, hn))): a subtree's hash from its perfect cover."""
+    if not hashes:
+        return EMPTY_ROOT
+    r = hashes[-1]
+    for h in reversed(hashes[:-1]):
+        r = node_hash(h, r)
+    return r
+
+
+class MerkleTree(_Tree):
+    """All levels of the tree over a list of leaf hashes, for producing proofs."""
+
+    def __init__(self, leaves: Iterable[bytes]) -> None:
+        self.levels: list[list[bytes]] = [list(leaves)]
+        while len(self.levels[-1]) > 1:
+            below = self.levels[-1]
+            self.levels.append(
+                [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+            )
+
+    @property
+    def size(self) -> int:  # type: ignore[override]
+        return len(self.levels[0])
+
+    def _perfect(self, level: int, index: int) -> bytes:
+        return self.levels[level][index]
+
+
+class NodeTree(_Tree):
+    """A tree given by the hashes of its perfect subtrees, {(level, index): hash}: the map of
+    heads as the vault stores it, or the part of it a set of proofs needs."""
+
+    def __init__(self, size: int, nodes: Mapping[tuple[int, int], bytes]) -> None:
+        self.size = size
+        self.nodes = nodes
+
+    def _perfect(self, level: int, index: int) -> bytes:
+        return self.nodes[level, index]
+
+
+def updated_nodes(
+    size: int,
+    changed: Mapping[int, bytes],
+    read: Callable[[int, list[int]], Mapping[int, bytes]],
+) -> dict[tuple[int, int], bytes]:
+    """The perfect-subtree hashes {(level, index): hash} that change when the leaves in
+    ``changed`` ({index: leaf hash}) are set in a tree of ``size`` leaves (appended leaves
+    included).  ``read(level, indices)`` gives the unchanged hashes it needs, a few per level;
+    each changed node is computed once, level by level."""
+    out = {(0, i): h for i, h in changed.items()}
+    level, dirty = 0, dict(changed)
+    while dirty:
+        count = size >> (level + 1)  # perfect subtrees one level up
+        parents = sorted({i >> 1 for i in dirty if i >> 1 < count})
+        if not parents:
+            break
+        need = [c for p in parents for c in (2 * p, 2 * p + 1) if c not in dirty]
+        known = {**read(level, need), **dirty} if need else dirty
+        dirty = {p: node_hash(known[2 * p], known[2 * p + 1]) for p in parents}
+        level += 1
+        out.update(((level, p), h) for p, h in dirty.items())
+    return out
+
+
+class Heads:
+    """The map of heads in memory: every perfect subtree's hash, level by level, changed in
+    batches (``update``) as the vault's stored copy is.  ``check`` rebuilds it from the ledger."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.levels: list[list[bytes]] = [[]]
+
+    def update(self, size: int, changed: Mapping[int, bytes]) -> None:
+        for (level, index), h in updated_nodes(size, changed, self._read).items():
+            while len(self.levels) <= level:
+                self.levels.append([])
+            row = self.levels[level]
+            if index == len(row):
+                row.append(h)
+            else:
+                row[index] = h
+        self.size = size
+
+    def _read(self, level: int, indices: list[int]) -> dict[int, bytes]:
+        return {i: self.levels[level][i] for i in indices}
+
+    def root(self) -> bytes:
+        return fold([self.levels[level][index] for level, index in perfect_cover(0, self.size)])
+
+
+def head_leaf(uid: str, seq: int, leaf: bytes) -> bytes:
+    """The leaf of an incident in the map of heads: SHA-256(0x00 || uid as 16 bytes || seq as
+    8 bytes big-endian || the leaf hash of the incident's latest entry).  ValueError when
+    ``uid`` is not a UUID or ``seq`` is out of range."""
+    import uuid
+
+    return leaf_hash(uuid.UUID(uid).bytes + seq.to_bytes(8, "big") + leaf)
 
 
 # --------------------------------------------------------------------------- verification
@@ -534,14 +652,21 @@ def _inclusion_length(index: int, size: int) -> int:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """A C2SP tlog-checkpoint: what the signer asserts about the tree."""
+    """A C2SP tlog-checkpoint: what the signer asserts about the tree.  ``heads`` (size and
+    root of the map of heads) is its one extension line, ``blockwatch-heads <n> <base64>``;
+    checkpoints written before the map existed have none."""
 
     origin: str
     size: int
     root: bytes
+    heads: tuple[int, bytes] | None = None
 
     def body(self) -> bytes:
-        return f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode()}\n".encode()
+        text = f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode()}\n"
+        if self.heads is not None:
+            count, root = self.heads
+            text += f"{HEADS_EXTENSION} {count} {base64.b64encode(root).decode()}\n"
+        return text.encode()
 
 
 def key_id(name: str, public_key: bytes) -> bytes:
@@ -613,4 +738,25 @@ def _parse_checkpoint(text: str, origin: str) -> Checkpoint:
     except ValueError:
         raise ProofError(_("checkpoint root hash is not base64")) from None
     _check_hashes(root)
-    return Checkpoint(origin, size, root)
+    heads = None
+    for line in lines[3:]:
+        name, _sp, value = line.partition(" ")
+        if name != HEADS_EXTENSION or heads is not None:
+            raise ProofError(_("checkpoint has an extension line blockwatch does not know"))
+        heads = _parse_heads(value)
+    return Checkpoint(origin, size, root, heads)
+
+
+def _parse_heads(value: str) -> tuple[int, bytes]:
+    count_s, _sp, root_s = value.partition(" ")
+    if not count_s.isdigit() or (count_s != "0" and count_s.startswith("0")):
+        raise ProofError(_("checkpoint's count of incidents is not a number"))
+    count = int(count_s)
+    if count > MAX_TREE_SIZE:
+        raise ProofError(_("checkpoint's count of incidents is implausibly large"))
+    try:
+        root = base64.b64decode(root_s, validate=True)
+    except ValueError:
+        raise ProofError(_("checkpoint's root of heads is not base64")) from None
+    _check_hashes(root)
+    return count, root

@@ -41,16 +41,38 @@ def v1_env(tmp_path: Path) -> Env:
 def test_the_v1_vault_opens_passes_check_and_shows_the_same_incidents(v1_env: Env) -> None:
     with vault.unlock(v1_env, EXPECTED["passphrase"]) as v:
         assert v.fingerprint == EXPECTED["fingerprint"]
-        assert len(check(v)) == 6  # raises VaultCorrupt naming the first check that fails
+        assert len(check(v)) == 7  # raises VaultCorrupt naming the first check that fails
         assert v.incidents() == json.loads((V1 / "incidents.json").read_text(encoding="utf-8"))
 
 
 def test_the_v1_vault_takes_new_entries(v1_env: Env) -> None:
     with vault.unlock(v1_env, EXPECTED["passphrase"]) as v:
         before = len(v.incidents())
+        assert check(v)[-1].endswith(
+            "(not begun: the vault has not written since it was made by an older blockwatch)"
+        )
         logbook.log(v, "note", logbook.Typed(details={"text": "written by a newer blockwatch"}))
         assert len(v.incidents()) == before + 1
-        assert len(check(v)) == 6
+        # its first write built the map of heads of every incident, and migrated the schema
+        assert check(v)[-1].endswith(f"({before + 1} incidents)")
+        assert v.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            "2",
+        )
+
+
+def test_an_export_from_an_untouched_v1_vault_proves_its_heads(v1_env: Env, tmp_path: Path) -> None:
+    """Nothing was written since the upgrade: the export first records the upgrade (the only
+    way to get a checkpoint that signs the map of heads), then bundles every check's "ok"."""
+    from blockwatch.bundle.writer import ExportOptions, export_bundle
+
+    with vault.unlock(v1_env, EXPECTED["passphrase"]) as v:
+        size = v.tree_size()
+        export_bundle(v, tmp_path / "b.zip", ExportOptions(at_time=NOW))
+        types = [row[1] for row in v.entries()][size:]
+        assert types == ["vault.upgraded", "bundle.exported"]
+        assert len(check(v)) == 7
+    verified = verify_bundle(tmp_path / "b.zip", EXPECTED["fingerprint"])
+    assert len(verified.passed) == 12 and not verified.not_compared
 
 
 def test_the_v1_vault_refuses_the_wrong_passphrase(v1_env: Env) -> None:
@@ -63,10 +85,13 @@ def test_good_v1_bundles_verify_with_the_pinned_fingerprint(name: str, count: in
     verified = verify_bundle(V1 / "bundles" / name, EXPECTED["fingerprint"])
     assert verified.fingerprint == EXPECTED["fingerprint"]
     assert len(verified.incidents) == count
-    # checks 9 to 11 hold for format 1 too; its report cannot be made again: said, not "ok"
-    assert len(verified.passed) == 11
+    # checks 10 and 11 hold for format 1 too; its histories cannot be shown complete (no map
+    # of heads) and its report cannot be made again: both said, neither "ok"
+    assert len(verified.passed) == 10
     assert verified.not_compared == {
-        12: "not compared: format 1 bundles do not record how their report was made"
+        9: "not shown: format 1 bundles carry no map of heads, so a change made after the last "
+        "included one would not show",
+        12: "not compared: format 1 bundles do not record how their report was made",
     }
 
 
@@ -85,6 +110,8 @@ def test_the_command_line_agrees_on_every_v1_bundle(tmp_path: Path) -> None:
         assert done.code == 0 and "ok 11  incidents.csv" in done.out
         assert "-- 12  report.html is what this version makes" in done.out
         assert "ok 12" not in done.out and "Check 12 was not done" in done.out
+        assert "-- 9  no entry is missing" in done.out and "ok 9" not in done.out
+        assert "Check 9 was done in part" in done.out
     for name, number in EXPECTED["tampered"].items():
         done = run_cli(env, "verify", str(V1 / "bundles" / name), *fingerprint)
         assert done.code == 4 and f"check {number} failed" in done.err, (name, done.err)

@@ -92,7 +92,7 @@ def test_demo_leaves_no_trace(home: dict[str, str]) -> None:
     done = run("demo", env=home)
     assert done.returncode == 0, done.stderr
     assert "block" in done.stdout and "rejected" in done.stdout and "takedown" in done.stdout
-    assert done.stdout.count("check: ok") == 6 and done.stdout.count("verify: ok") == 12
+    assert done.stdout.count("check: ok") == 7 and done.stdout.count("verify: ok") == 12
     [folder] = Path(home["TMPDIR"]).iterdir()  # the one temporary folder: bundle and report only
     assert sorted(p.name for p in folder.iterdir()) == ["blockwatch-demo-bundle.zip", "report.html"]
     assert str(folder / "blockwatch-demo-bundle.zip") in done.stdout
@@ -124,7 +124,7 @@ def test_sigkill_during_log_leaves_a_vault_that_passes_check(
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
-            assert len(check(v)) == 6
+            assert len(check(v)) == 7
             count = len(v.incidents())
             assert count in (logged, logged + 1)
             logged = count
@@ -251,7 +251,7 @@ def _no_child_left_and_nothing_imported(home: dict[str, str], tag: str) -> None:
         time.sleep(0.1)
     assert _importing_children(tag) == [], "a child outlived the import"
     with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
-        assert len(check(v)) == 6 and v.incidents() == []
+        assert len(check(v)) == 7 and v.incidents() == []
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")

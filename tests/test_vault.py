@@ -264,7 +264,7 @@ def used(opened: vault.Vault, tmp_path: Path) -> vault.Vault:
     log_note(opened, "first", attach=[f])
     logbook.log(opened, "call", logbook.Typed(counterparty="+12025550143"))
     logbook.amend(opened, 1, logbook.Typed(note="corrected"))
-    assert len(check(opened)) == 6
+    assert len(check(opened)) == 7
     return opened
 
 
@@ -382,7 +382,7 @@ def test_deeply_nested_keyslots_is_corruption_not_a_crash(vault_env: Env) -> Non
         ),
         ("UPDATE meta SET value = 'AAAA' WHERE key = 'signing_key'", "signing key is damaged"),
         ("DROP TABLE meta", "holds no blockwatch settings"),
-        ("UPDATE meta SET value = '2' WHERE key = 'schema_version'", "schema version '2'"),
+        ("UPDATE meta SET value = '3' WHERE key = 'schema_version'", "schema version '3'"),
     ],
     ids=["no origin", "empty zone", "key not base64", "key too short", "no meta", "newer"],
 )

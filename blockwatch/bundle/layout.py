@@ -1,6 +1,6 @@
 """The evidence bundle's layout: names, formats and limits shared by the writer and verifier.
 
-A bundle is a zip-serialised BagIt 1.0 bag (RFC 8493 sections 2 and 4.2), format version 1::
+A bundle is a zip-serialised BagIt 1.0 bag (RFC 8493 sections 2 and 4.2), format version 2::
 
     <name>/bagit.txt                   "BagIt-Version: 1.0" / "Tag-File-Character-Encoding: UTF-8"
     <name>/bag-info.txt                RFC 8493 2.2.2 metadata + Blockwatch-* fields
@@ -12,7 +12,9 @@ A bundle is a zip-serialised BagIt 1.0 bag (RFC 8493 sections 2 and 4.2), format
     <name>/tagmanifest-sha256.txt.sig  raw 64-byte Ed25519 signature of tagmanifest-sha256.txt
     <name>/data/incidents.json         the incidents (shared shape), incidents.csv (formula-safe)
     <name>/data/ledger.json            the included ledger entries, their RFC 9162 inclusion
-                                       proofs, the signed checkpoint they prove into
+                                       proofs, the signed checkpoint they prove into, and
+                                       (format 2) "heads": each included incident's latest
+                                       entry with its proof into the checkpoint's map of heads
     <name>/data/report.html            the report for people (self-contained)
     <name>/data/attachments/<sha256[:12]>-<name>   the original files, names [A-Za-z0-9._-]
 

@@ -17,8 +17,11 @@ returned but the error, which names the check and the file:
    (RFC 9162 inclusion proofs); the first entry names that key as the vault's signer.
 8. incidents.json is exactly the replay of the included entries.
 9. No entry is missing from an included incident's history: every change of entry format 2
-   names the incident's entry before it (position and leaf hash), and that entry is included.
-   (That no change came after the last included one is issue 12's map of heads, not built yet.)
+   names the incident's entry before it (position and leaf hash), and that entry is included;
+   and no change came after the last included one: each incident's last included entry is
+   its head in the map of heads the checkpoint signs (``blockwatch-heads``), shown by an
+   RFC 9162 inclusion proof at the position its number gives.  Format 1 bundles carry no map:
+   the second half is a warning, never an "ok".
 10. Every payload file is one the bundle makes: incidents.json, incidents.csv, ledger.json,
    report.html, and each attachment file is one that an included incident's entries name,
    under the name they give it, with their hash and size; when the bag says attachments are
@@ -152,8 +155,9 @@ class _Verifier:
             self.done(7)
             views = self.check_incidents(entries)
             self.done(8)
-            self.check_histories(entries)
-            self.done(9)
+            heads_missing = self.check_histories(entries, views, checkpoint)
+            if heads_missing is None:
+                self.done(9)
             self.check_payload_files(views, payload)
             self.done(10)
             if render.incidents_csv(views) != self.read(
@@ -164,6 +168,8 @@ class _Verifier:
                 )
             self.done(11)
             result = VerifiedBundle(top, fp, checkpoint, views, self.bag_info, self.passed)
+            if heads_missing is not None:
+                result.not_compared[9] = heads_missing
             why = self.check_report(result)
             if why is None:
                 self.done(REPORT_CHECK)
@@ -430,6 +436,7 @@ class _Verifier:
         except ledger.ProofError as e:
             raise BundleInvalid(7, e.message, layout.CHECKPOINT) from None
         self.version = doc["version"]
+        self.heads: Any = doc.get("heads")
         self.leaves: dict[int, bytes] = {}
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
@@ -537,7 +544,13 @@ class _Verifier:
 
     # ------------------------------------------------------------------ checks 9-12
 
-    def check_histories(self, entries: list[tuple[int, dict[str, Any]]]) -> None:
+    def check_histories(
+        self,
+        entries: list[tuple[int, dict[str, Any]]],
+        views: list[incidents.Incident],
+        checkpoint: ledger.Checkpoint,
+    ) -> str | None:
+        """Check 9; None when it passed, or why its second half cannot be done (format 1)."""
         chains = incidents.Chains()
         for seq, entry in entries:
             if not chains.follow(seq, entry["type"], entry, self.leaves[seq]):
@@ -548,6 +561,90 @@ class _Verifier:
                     ),
                     layout.LEDGER_JSON,
                 )
+        if self.version == 1:
+            return _(
+                "not shown: format 1 bundles carry no map of heads, so a change made after "
+                "the last included one would not show"
+            )
+        if checkpoint.heads is None:
+            raise BundleInvalid(
+                9, _("the checkpoint commits to no map of heads"), layout.CHECKPOINT
+            )
+        count, root = checkpoint.heads
+        rows = self.head_rows(count)
+        for view in views:
+            row = rows.get(view["uid"])
+            if row is None:
+                raise BundleInvalid(
+                    9,
+                    _("incident {id} has no head in the map of heads").format(id=view["id"]),
+                    layout.LEDGER_JSON,
+                )
+            index, seq, leaf, proof = row
+            if index != view["id"] - 1:
+                raise BundleInvalid(
+                    9,
+                    _("incident {id} is not at its number's place in the map of heads").format(
+                        id=view["id"]
+                    ),
+                    layout.LEDGER_JSON,
+                )
+            try:
+                ledger.verify_inclusion(
+                    index, count, ledger.head_leaf(view["uid"], seq, leaf), proof, root
+                )
+            except (ledger.ProofError, ValueError, OverflowError):
+                raise BundleInvalid(
+                    9,
+                    _(
+                        "the head of incident {id} does not prove into the signed map of heads"
+                    ).format(id=view["id"]),
+                    layout.LEDGER_JSON,
+                ) from None
+            if chains.heads.get(view["uid"]) != {"seq": seq, "leaf": leaf.hex()}:
+                raise BundleInvalid(
+                    9,
+                    _(
+                        "incident {id} was changed after its last included entry: the signed "
+                        "map of heads names entry {seq}, which is not in the bundle"
+                    ).format(id=view["id"], seq=seq),
+                    layout.LEDGER_JSON,
+                )
+        if len(rows) != len(views):
+            raise BundleInvalid(
+                9,
+                _("the map of heads names incidents the bundle does not include"),
+                layout.LEDGER_JSON,
+            )
+        return None
+
+    def head_rows(self, count: int) -> dict[str, tuple[int, int, bytes, list[bytes]]]:
+        """ledger.json's heads, by uid: (index, seq, leaf, proof); malformed ones fail check 9."""
+        doc = self.heads
+        rows: dict[str, tuple[int, int, bytes, list[bytes]]] = {}
+        try:
+            if type(doc["size"]) is not int or doc["size"] != count:
+                raise BundleInvalid(
+                    9,
+                    _("the map of heads has another size than the checkpoint says"),
+                    layout.LEDGER_JSON,
+                )
+            for row in doc["incidents"]:
+                uid, index, seq = row["uid"], row["index"], row["seq"]
+                leaf = bytes.fromhex(row["leaf"])
+                proof = [base64.b64decode(p, validate=True) for p in row["inclusion_proof"]]
+                if (
+                    not isinstance(uid, str)
+                    or type(index) is not int
+                    or type(seq) is not int
+                    or not 0 <= seq < 2**63
+                    or uid in rows
+                ):
+                    raise TypeError
+                rows[uid] = (index, seq, leaf, proof)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise BundleInvalid(9, _("the map of heads is malformed"), layout.LEDGER_JSON) from None
+        return rows
 
     def check_payload_files(self, views: list[incidents.Incident], payload: dict[str, str]) -> None:
         made = {layout.INCIDENTS_JSON, layout.INCIDENTS_CSV, layout.LEDGER_JSON, layout.REPORT_HTML}

@@ -85,6 +85,7 @@ def export_bundle(
             _("directory {parent} does not exist").format(parent=parent),
             hint=_("create it first, or choose another place"),
         )
+    vault.ensure_heads()
     fd, tmp = _new_file(parent, out)
     try:
         with os.fdopen(fd, "w+b", closefd=False) as raw:
@@ -193,7 +194,7 @@ def _write_bag(
     at_time: datetime,
 ) -> tuple[int, int]:
     uids = {v["uid"] for v in views}
-    entries, leaves, newest = _included_entries(vault, uids)
+    entries, leaves, newest, latest = _included_entries(vault, uids)
     if at_time < newest:
         raise InputError(
             _(
@@ -204,11 +205,17 @@ def _write_bag(
     tree = ledger.MerkleTree(leaves)
     note = vault.latest_checkpoint()
     checkpoint = ledger.open_checkpoint(note, vault.settings.origin, vault.public_key)
-    if checkpoint.size != tree.size or checkpoint.root != tree.root():
+    if (
+        checkpoint.size != tree.size
+        or checkpoint.root != tree.root()
+        or checkpoint.heads is None
+        or checkpoint.heads != vault.stored_heads()
+    ):
         raise VaultCorrupt(
             _("the vault's latest checkpoint does not match its ledger"),
             hint=_("run 'blockwatch check'"),
         )
+    heads = _heads(vault, views, checkpoint.heads, latest, leaves)
 
     # Attachments first: their files stream straight from the vault into the zip.
     files: dict[str, str] = {}  # sha256 -> path in bag
@@ -239,6 +246,7 @@ def _write_bag(
             }
             for seq, entry in entries
         ],
+        "heads": heads,
     }
     meta = {
         "case": case,
@@ -281,16 +289,55 @@ def _write_bag(
 
 def _included_entries(
     vault: Vault, uids: set[str]
-) -> tuple[list[tuple[int, bytes]], list[bytes], datetime]:
-    """The entries about the chosen incidents (plus the vault's first entry), all leaves, and
-    when the newest of the included entries was recorded."""
-    included, leaves, newest = [], [], ""
+) -> tuple[list[tuple[int, bytes]], list[bytes], datetime, dict[str, int]]:
+    """The entries about the chosen incidents (plus the vault's first entry), all leaves,
+    when the newest of the included entries was recorded, and each incident's latest entry."""
+    included, leaves, newest, latest = [], [], "", {}
     for seq, _type, recorded_at, entry, leaf in vault.entries():
         leaves.append(leaf)
-        if seq == 0 or json.loads(entry)["body"].get("uid") in uids:
+        uid = json.loads(entry)["body"].get("uid") if seq else None
+        if seq == 0 or uid in uids:
             included.append((seq, entry))
             newest = max(newest, recorded_at)  # RFC 3339 in UTC with a Z: sorts as text
-    return included, leaves, when.parse_instant(newest)
+            if uid is not None:
+                latest[uid] = seq
+    return included, leaves, when.parse_instant(newest), latest
+
+
+def _heads(
+    vault: Vault,
+    views: list[Incident],
+    signed: tuple[int, bytes],
+    latest: dict[str, int],
+    leaves: list[bytes],
+) -> dict[str, Any]:
+    """Each included incident's head in the map of heads, with its inclusion proof into the
+    checkpoint's root of heads: what shows that no change came after the last one included.
+    Every proof is checked before it goes into the bundle."""
+    count, proofs = vault.heads_proofs(v["id"] for v in views)
+    rows = []
+    for view in sorted(views, key=lambda v: v["id"]):
+        uid, index, seq = view["uid"], view["id"] - 1, latest[view["uid"]]
+        proof = proofs[view["id"]]
+        try:
+            ledger.verify_inclusion(
+                index, count, ledger.head_leaf(uid, seq, leaves[seq]), proof, signed[1]
+            )
+        except ledger.ProofError:
+            raise VaultCorrupt(
+                _("the vault's map of heads does not match its ledger"),
+                hint=_("run 'blockwatch check'"),
+            ) from None
+        rows.append(
+            {
+                "uid": uid,
+                "index": index,
+                "seq": seq,
+                "leaf": leaves[seq].hex(),
+                "inclusion_proof": [base64.b64encode(p).decode() for p in proof],
+            }
+        )
+    return {"size": count, "incidents": rows}
 
 
 def _selection(options: ExportOptions) -> str:

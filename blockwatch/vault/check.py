@@ -13,12 +13,16 @@ Numbered checks, each run only after the previous one passed (fail closed):
 5. Projection: replaying the ledger gives exactly the stored incidents.
 6. Attachments: every stored file re-hashes to its SHA-256 and size, and every attachment the
    ledger names is stored.
+7. The map of heads: every checkpoint's ``blockwatch-heads`` line commits to each incident's
+   latest entry at that size (the map rebuilt from the ledger); once one checkpoint has the
+   line, every later one has it; the stored map is exactly the rebuilt one.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +43,7 @@ def check(vault: Vault, progress: Callable[[str], None] = lambda _: None) -> lis
         (N_("every checkpoint is signed and consistent with the one before"), _checkpoints),
         (N_("the incidents are exactly the replay of the ledger"), _projection),
         (N_("every attachment matches its SHA-256"), _attachments),
+        (N_("every checkpoint commits to each incident's latest entry"), _heads),
     ):
         progress(_(describe))
         detail = run(vault)
@@ -232,3 +237,49 @@ def _attachments(vault: Vault) -> str:
         + ", "
         + ngettext("{n} byte", "{n} bytes", total).format(n=total)
     )
+
+
+def _heads(vault: Vault) -> str:
+    notes = dict(vault.checkpoints())
+    heads = ledger.Heads()
+    numbers: dict[str, int] = {}  # uid -> its leaf in the map
+    changed: dict[int, bytes] = {}
+    began = 0
+    for seq, type_, _at, stored, leaf in vault.entries():
+        if type_ == incidents.ENTRY_CREATED or type_ in incidents.CHANGES:
+            uid = json.loads(stored)["body"]["uid"]
+            number = numbers.setdefault(uid, len(numbers))
+            changed[number] = ledger.head_leaf(uid, seq, leaf)
+        note = notes.get(seq + 1)
+        if note is None:
+            continue
+        signed = ledger.open_checkpoint(note, vault.settings.origin, vault.public_key)
+        if signed.heads is None:
+            if began:
+                raise _fail(
+                    7,
+                    _(
+                        "checkpoint at size {size} has no map of heads, "
+                        "though the one at size {previous} has"
+                    ).format(size=seq + 1, previous=began),
+                )
+            continue
+        heads.update(len(numbers), changed)
+        changed = {}
+        began = seq + 1
+        if signed.heads != (heads.size, heads.root()):
+            raise _fail(
+                7,
+                _(
+                    "checkpoint at size {size} commits to other latest entries than the ledger's"
+                ).format(size=seq + 1),
+            )
+    if not began:
+        return _("not begun: the vault has not written since it was made by an older blockwatch")
+    expected = (
+        (level, index, h) for level, row in enumerate(heads.levels) for index, h in enumerate(row)
+    )
+    pairs = itertools.zip_longest(vault.heads_nodes(), expected)
+    if vault.stored_heads() != (heads.size, heads.root()) or any(a != b for a, b in pairs):
+        raise _fail(7, _("the stored map of heads does not match the ledger"))
+    return ngettext("{n} incident", "{n} incidents", heads.size).format(n=heads.size)

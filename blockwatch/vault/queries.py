@@ -144,6 +144,28 @@ class Queries:
         )
         return int(meta["tree_size"]), [bytes.fromhex(h) for h in json.loads(meta["tree_range"])]
 
+    def heads_nodes(self) -> Iterator[tuple[int, int, bytes]]:
+        """The stored map of heads: (level, index, hash) of every perfect subtree, in order."""
+        import sqlcipher3
+
+        try:
+            rows = self.conn.execute("SELECT level, idx, hash FROM heads ORDER BY level, idx")
+        except sqlcipher3.OperationalError:  # schema version 1, not written to since
+            return
+        for level, index, h in rows:
+            yield level, index, bytes(h)
+
+    def stored_heads(self) -> tuple[int, bytes] | None:
+        """The size and root of the map of heads the next write starts from (None: not begun)."""
+        meta = dict(
+            self.conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('heads_size', 'heads_root')"
+            ).fetchall()
+        )
+        if "heads_root" not in meta:
+            return None
+        return int(meta["heads_size"]), bytes.fromhex(meta["heads_root"])
+
     def projection(self) -> dict[str, Incident]:
         rows = self.conn.execute(f"SELECT uid, {self._VIEW} FROM {self._VIEW_FROM}")
         return {uid: self._view(row) for uid, *row in rows}

@@ -1,6 +1,6 @@
 """The SQLCipher database of a vault: how it is opened, what it holds, what it is set to.
 
-Layout (docs/DESIGN.md "The vault"), schema version 1::
+Layout (docs/DESIGN.md "The vault"), schema version 2::
 
     <vault>/            0700
       vault.db          0600  SQLCipher 4, raw 256-bit key, 16 KiB pages, WAL, synchronous=FULL
@@ -10,8 +10,11 @@ Layout (docs/DESIGN.md "The vault"), schema version 1::
 Tables: ``meta`` (settings, signing key, the tree's compact range), ``entries`` (the ledger:
 canonical bytes and leaf hash, append-only by trigger), ``checkpoints`` (one signed note per
 committed write, append-only), ``incidents`` (the projection of the ledger, rebuilt by
-``check``), ``blobs``/``chunks`` (attachments, content-addressed by SHA-256, 1 MiB chunks).
-Any change to this is a new ``SCHEMA_VERSION``, with its migration here.
+``check``), ``blobs``/``chunks`` (attachments, content-addressed by SHA-256, 1 MiB chunks),
+``heads`` (the map of heads: the hash of every perfect subtree, by level and index; rewritten
+as incidents change, checked by ``check``).
+Any change to this is a new ``SCHEMA_VERSION``, with its migration here.  Version 1 (no
+``heads``) is still opened; its first write migrates it (``migrate``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from typing import Any
 from blockwatch.errors import VaultCorrupt
 from blockwatch.i18n import _
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SCHEMA_VERSIONS = ("1", "2")  # what is opened: version 1 is migrated by its first write
 DB_NAME = "vault.db"
 SLOTS_NAME = "keyslots.json"
 CHUNK_BYTES = 1024 * 1024
@@ -129,12 +133,22 @@ def create_schema(conn: Any) -> None:
         pk=("sha256", "n"),
         foreign_keys=[("sha256", "blobs", "sha256")],
     )
+    create_heads(conn)
     for table in _APPEND_ONLY:
         for action in ("UPDATE", "DELETE"):
             conn.execute(
                 f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
             )
+
+
+def create_heads(conn: Any) -> None:
+    """The map of heads (schema version 2): not append-only, its hashes change with the
+    incidents; ``check`` rebuilds it from the ledger."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS heads (level INTEGER NOT NULL, idx INTEGER NOT NULL, "
+        "hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID"
+    )
 
 
 def read_settings(conn: Any, db_path: Path) -> tuple[Settings, Any]:
@@ -150,7 +164,7 @@ def read_settings(conn: Any, db_path: Path) -> tuple[Settings, Any]:
             hint=_("restore the vault directory from a backup"),
         ) from None
     version = meta.get("schema_version")
-    if version != str(SCHEMA_VERSION):
+    if version not in SCHEMA_VERSIONS:
         raise VaultCorrupt(
             _("vault schema version {version!r} is not supported by this blockwatch").format(
                 version=version

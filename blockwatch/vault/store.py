@@ -22,9 +22,12 @@ from blockwatch.i18n import _
 from blockwatch.incidents import Incident
 from blockwatch.vault.blobs import Attachment, Blobs
 from blockwatch.vault.queries import Queries
-from blockwatch.vault.schema import Settings
+from blockwatch.vault.schema import SCHEMA_VERSION, Settings, create_heads
 
 ENTRY_VAULT_CREATED = "vault.created"
+# A vault of an older schema migrated (the map of heads began): written only when nothing else
+# would write before a checkpoint with heads is needed (an export)
+ENTRY_VAULT_UPGRADED = "vault.upgraded"
 BUSY_SECONDS = 120.0  # how long a write waits for another process's write to finish
 # A bundle handed out: what, to whom, when (bundle/writer.py writes it, ``disclosures`` reads it)
 ENTRY_BUNDLE_EXPORTED = "bundle.exported"
@@ -80,6 +83,7 @@ class Vault(Blobs, Queries):
         self._encoder = ledger.Encoder()
         self._pending_entries: list[tuple[int, str, str, bytes, bytes]] = []
         self._pending_created: list[tuple[Any, ...]] = []
+        self._changed_heads: dict[int, bytes] = {}  # index -> head leaf, in this write
 
     def close(self) -> None:
         self.conn.close()
@@ -116,7 +120,8 @@ class Vault(Blobs, Queries):
         try:
             meta = dict(
                 self.conn.execute(
-                    "SELECT key, value FROM meta WHERE key IN ('tree_size', 'tree_range')"
+                    "SELECT key, value FROM meta WHERE key IN "
+                    "('tree_size', 'tree_range', 'heads_size', 'heads_root')"
                 ).fetchall()
             )
             hashes = [bytes.fromhex(h) for h in json.loads(meta.get("tree_range", "[]"))]
@@ -127,10 +132,17 @@ class Vault(Blobs, Queries):
             self._next_id = self.conn.execute(
                 "SELECT coalesce(max(id), 0) + 1 FROM incidents"
             ).fetchone()[0]
+            if "heads_root" in meta:
+                heads_root = bytes.fromhex(meta["heads_root"])
+            else:  # a vault of schema version 1: its first write builds the map of heads
+                heads_root = self._build_heads()
             yield
             self._flush()
             compact = self._compact
-            checkpoint = ledger.Checkpoint(self.settings.origin, compact.size, compact.root())
+            heads = self._update_heads(heads_root)
+            checkpoint = ledger.Checkpoint(
+                self.settings.origin, compact.size, compact.root(), heads
+            )
             self.conn.execute(
                 "INSERT INTO checkpoints (size, note) VALUES (?, ?)",
                 (compact.size, ledger.sign_checkpoint(checkpoint, self._signer)),
@@ -138,6 +150,8 @@ class Vault(Blobs, Queries):
             self._set_meta(
                 tree_size=str(compact.size),
                 tree_range=json.dumps([h.hex() for h in compact.hashes]),
+                heads_size=str(heads[0]),
+                heads_root=heads[1].hex(),
             )
             self.conn.execute("COMMIT")
         except BaseException:
@@ -147,6 +161,97 @@ class Vault(Blobs, Queries):
             self._compact = None
             self._pending_entries.clear()
             self._pending_created.clear()
+            self._changed_heads.clear()
+
+    # The map of heads (docs/DESIGN.md "The ledger"): leaf i commits to the latest entry of
+    # the incident numbered i + 1.  A write records the heads it changes (``_changed_heads``)
+    # and rewrites, at its end, each perfect subtree above them once.
+
+    def _build_heads(self) -> bytes:
+        """Migrate a vault of schema version 1: the map of heads of every incident as it
+        stands, in one go; returns its root."""
+        create_heads(self.conn)
+        leaves = []
+        rows = self.conn.execute("SELECT id, uid, seq, doc FROM incidents ORDER BY id").fetchall()
+        for start in range(0, len(rows), 500):
+            part = rows[start : start + 500]
+            latest = [
+                max([seq, *(c["seq"] for c in json.loads(doc)["amended"])]) if doc else seq
+                for _id, _uid, seq, doc in part
+            ]
+            marks = ", ".join("?" * len(latest))
+            found = dict(
+                self.conn.execute(f"SELECT seq, leaf FROM entries WHERE seq IN ({marks})", latest)
+            )
+            leaves += [
+                ledger.head_leaf(uid, seq, bytes(found[seq]))
+                for (_id, uid, _seq, _doc), seq in zip(part, latest, strict=True)
+            ]
+        tree = ledger.MerkleTree(leaves)
+        self.conn.executemany(
+            "INSERT INTO heads (level, idx, hash) VALUES (?, ?, ?)",
+            ((level, i, h) for level, row in enumerate(tree.levels) for i, h in enumerate(row)),
+        )
+        self._set_meta(schema_version=str(SCHEMA_VERSION))
+        return tree.root()
+
+    def _update_heads(self, root: bytes) -> tuple[int, bytes]:
+        """Store the heads this write changed; the map's size and new root."""
+        count = self._next_id - 1
+        if not self._changed_heads:
+            return count, root
+        nodes = ledger.updated_nodes(count, self._changed_heads, self._read_heads)
+        self.conn.executemany(
+            "INSERT INTO heads (level, idx, hash) VALUES (?, ?, ?) "
+            "ON CONFLICT (level, idx) DO UPDATE SET hash = excluded.hash",
+            ((level, i, h) for (level, i), h in nodes.items()),
+        )
+
+        def node(level: int, index: int) -> bytes:
+            return nodes.get((level, index)) or self._read_heads(level, [index])[index]
+
+        return count, ledger.fold([node(*c) for c in ledger.perfect_cover(0, count)])
+
+    def _read_heads(self, level: int, indices: list[int]) -> dict[int, bytes]:
+        """Stored hashes of the map of heads at one level, by index."""
+        found: dict[int, bytes] = {}
+        for start in range(0, len(indices), 500):
+            part = indices[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            found.update(
+                (i, bytes(h))
+                for i, h in self.conn.execute(
+                    f"SELECT idx, hash FROM heads WHERE level = ? AND idx IN ({marks})",
+                    (level, *part),
+                )
+            )
+        return found
+
+    def heads_proofs(self, ids: Iterable[int]) -> tuple[int, dict[int, list[bytes]]]:
+        """The map of heads' size and, for each incident number, the RFC 9162 inclusion proof
+        of its head, read from the stored perfect subtrees (a few per proof, fetched together)."""
+        (count,) = self.conn.execute("SELECT value FROM meta WHERE key = 'heads_size'").fetchone()
+        count = int(count)
+        ranges = {i: ledger.path_ranges(i - 1, 0, count) for i in ids}
+        wanted: dict[int, set[int]] = {}
+        for spans in ranges.values():
+            for start, end in spans:
+                for level, index in ledger.perfect_cover(start, end):
+                    wanted.setdefault(level, set()).add(index)
+        nodes = {
+            (level, i): h
+            for level, indices in wanted.items()
+            for i, h in self._read_heads(level, sorted(indices)).items()
+        }
+        tree = ledger.NodeTree(count, nodes)
+        return count, {i: [tree.hash(s, e) for s, e in spans] for i, spans in ranges.items()}
+
+    def ensure_heads(self) -> None:
+        """Make sure the latest checkpoint commits to the map of heads: a vault of schema
+        version 1 that has not written since gets one entry saying it was upgraded."""
+        if self.conn.execute("SELECT 1 FROM meta WHERE key = 'heads_root'").fetchone() is None:
+            with self._write():
+                self._append(ENTRY_VAULT_UPGRADED, {"schema": SCHEMA_VERSION})
 
     def set_language(self, language: str | None) -> None:
         """The vault's language (None: follow --lang, BLOCKWATCH_LANG, the locale).  A setting
@@ -204,9 +309,12 @@ class Vault(Blobs, Queries):
             encoded = self._encoder.encode(body)
             return self._append_created(body["uid"], encoded, derived_columns(body))
         views = [self._view_by_uid(body["uid"])] if "uid" in body else []
-        if views and type_ in incidents.CHANGES:
+        changes = bool(views) and type_ in incidents.CHANGES
+        if changes:
             body = {**body, "prev": self._last_entry(views[0])}
-        seq = self._append_entry(type_, self._encoder.encode(body))
+        seq, leaf = self._append_entry(type_, self._encoder.encode(body))
+        if changes:
+            self._changed_heads[views[0]["id"] - 1] = ledger.head_leaf(body["uid"], seq, leaf)
         view = incidents.Projection(views).apply(seq, type_, self._recorded_at, body)
         if view is not None:
             self._store_view(view)
@@ -222,12 +330,13 @@ class Vault(Blobs, Queries):
     def _append_created(self, uid: str, body: bytes, columns: tuple[Any, ...]) -> int:
         """A new incident from its canonical body: the view is that body as it stands, so
         only its indexed columns (``derived_columns``) are stored."""
-        seq = self._append_entry(incidents.ENTRY_CREATED, body)
+        seq, leaf = self._append_entry(incidents.ENTRY_CREATED, body)
         incident_id, self._next_id = self._next_id, self._next_id + 1
         self._pending_created.append((incident_id, uid, seq, *columns))
+        self._changed_heads[incident_id - 1] = ledger.head_leaf(uid, seq, leaf)
         return seq
 
-    def _append_entry(self, type_: str, body: bytes) -> int:
+    def _append_entry(self, type_: str, body: bytes) -> tuple[int, bytes]:
         assert self._compact is not None, "entries are appended inside _write()"
         seq = self._compact.size
         entry = ledger.entry_from_body(seq, type_, self._recorded_at, body, ledger.new_salt())
@@ -236,7 +345,7 @@ class Vault(Blobs, Queries):
         self._compact.append(leaf)
         if len(self._pending_entries) >= _BATCH:
             self._flush()
-        return seq
+        return seq, leaf
 
     def _flush(self) -> None:
         """Insert the rows appended since the last flush, many per statement."""

@@ -1,0 +1,403 @@
+"""The map of heads (issue 12): every signed checkpoint commits to each incident's latest entry,
+so that a bundle shows no change came after the last one it includes.
+
+The tree is checked against a plain rebuild (``ledger.MerkleTree`` over the same leaves) for
+every way it is changed: appended leaves, changed leaves, both at once, in any order.  The
+vault's stored copy is checked by ``check`` (check 7), a bundle's proofs by ``verify``
+(check 9), each against forgeries made with the vault's own key.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from blockwatch import incidents, ledger
+from blockwatch.bundle.verify import BundleInvalid, verify_bundle
+from blockwatch.errors import VaultCorrupt
+from blockwatch.vault import Vault
+from blockwatch.vault.check import check
+
+from .test_bundle import _resign, _vault_key, export, filled, members, rezip, top
+
+__all__ = ["filled"]  # the fixture, imported for these tests
+
+# --------------------------------------------------------------------------- the tree
+
+
+def _leaf(n: int) -> bytes:
+    return ledger.leaf_hash(n.to_bytes(4, "big"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 70),
+    st.lists(st.tuples(st.integers(0, 200), st.integers(0, 10**6)), max_size=40),
+)
+def test_the_map_changed_in_batches_is_the_tree_of_its_leaves(
+    first: int, batches: list[tuple[int, int]]
+) -> None:
+    """Appending and changing leaves in any mix gives, node for node, the tree a full rebuild
+    gives, and the same root."""
+    heads, leaves = ledger.Heads(), []
+    heads.update(first, {i: _leaf(i) for i in range(first)})
+    leaves = [_leaf(i) for i in range(first)]
+    for grow, seed in batches:
+        size = len(leaves) + grow % 5
+        changed = {i: _leaf(seed + i) for i in range(len(leaves), size)}
+        if leaves:
+            changed |= {
+                (seed * 7 + k) % len(leaves): _leaf(seed + 10**7 + k) for k in range(grow % 4)
+            }
+        leaves += [b""] * (size - len(leaves))
+        for i, h in changed.items():
+            leaves[i] = h
+        heads.update(size, changed)
+        rebuilt = ledger.MerkleTree(leaves)
+        assert heads.levels[: len(rebuilt.levels)] == rebuilt.levels
+        assert all(not row for row in heads.levels[len(rebuilt.levels) :])
+        assert heads.root() == rebuilt.root() and heads.size == size
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13, 64, 100])
+def test_proofs_from_stored_subtrees_are_rfc_9162_proofs(size: int) -> None:
+    """A tree given only by its perfect subtrees proves each leaf as the full tree does, and
+    each subtree's hash is the right fold of its perfect cover."""
+    full = ledger.MerkleTree(_leaf(i) for i in range(size))
+    nodes = {(lv, i): h for lv, row in enumerate(full.levels) for i, h in enumerate(row)}
+    stored = ledger.NodeTree(size, nodes)
+    assert stored.root() == full.root()
+    for index in range(size):
+        proof = stored.inclusion_proof(index)
+        assert proof == full.inclusion_proof(index)
+        ledger.verify_inclusion(index, size, _leaf(index), proof, full.root())
+        for start, end in ledger.path_ranges(index, 0, size):
+            cover = ledger.perfect_cover(start, end)
+            assert ledger.fold([nodes[c] for c in cover]) == full.hash(start, end)
+            assert sum(1 << level for level, _ in cover) == end - start
+
+
+def test_a_head_binds_the_incident_its_entry_and_the_entry_s_place() -> None:
+    uid, leaf = str(uuid.uuid4()), _leaf(1)
+    head = ledger.head_leaf(uid, 5, leaf)
+    assert head == ledger.leaf_hash(uuid.UUID(uid).bytes + (5).to_bytes(8, "big") + leaf)
+    assert head != ledger.head_leaf(uid, 6, leaf)
+    assert head != ledger.head_leaf(str(uuid.uuid4()), 5, leaf)
+    assert head != ledger.head_leaf(uid, 5, _leaf(2))
+    with pytest.raises(ValueError):
+        ledger.head_leaf("not-a-uuid", 5, leaf)
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+
+def _note(key, body: str, origin: str = "o") -> str:  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    sig = ledger.key_id(origin, public) + key.sign(body.encode())
+    return body + f"\n\u2014 {origin} {base64.b64encode(sig).decode()}\n"
+
+
+def test_the_heads_line_is_signed_with_the_checkpoint_and_read_back() -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    point = ledger.Checkpoint("o", 3, _leaf(0), (2, _leaf(1)))
+    note = ledger.sign_checkpoint(point, key)
+    assert f"\nblockwatch-heads 2 {base64.b64encode(_leaf(1)).decode()}\n\n" in note
+    assert ledger.open_checkpoint(note, "o", public) == point
+    plain = ledger.Checkpoint("o", 3, _leaf(0))
+    assert ledger.open_checkpoint(ledger.sign_checkpoint(plain, key), "o", public).heads is None
+    # the line is under the signature: changing it breaks the note
+    forged = note.replace("blockwatch-heads 2", "blockwatch-heads 1")
+    with pytest.raises(ledger.ProofError, match="signature is invalid"):
+        ledger.open_checkpoint(forged, "o", public)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("blockwatch-heads 01 {root}", "count of incidents is not a number"),
+        ("blockwatch-heads -1 {root}", "count of incidents is not a number"),
+        ("blockwatch-heads 2 {root}x", "root of heads is not base64"),
+        ("blockwatch-heads 2 AAAA", "is 3 bytes long"),
+        (f"blockwatch-heads {2**40 + 1} {{root}}", "count of incidents is implausibly large"),
+        ("blockwatch-heads 2 {root}\nblockwatch-heads 2 {root}", "extension line"),
+        ("other-extension 2", "extension line blockwatch does not know"),
+    ],
+)
+def test_a_malformed_heads_line_is_refused_even_when_signed(extra: str, message: str) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    root = base64.b64encode(_leaf(0)).decode()
+    body = f"o\n3\n{root}\n" + extra.format(root=root) + "\n"
+    with pytest.raises(ledger.ProofError, match=message):
+        ledger.open_checkpoint(_note(key, body), "o", public)
+    assert ledger.open_checkpoint(_note(key, f"o\n3\n{root}\n"), "o", public).heads is None
+
+
+# --------------------------------------------------------------------------- the vault
+
+
+def _raw(v: Vault, sql: str, *args: object) -> None:
+    v.conn.execute(sql, args)
+
+
+def test_every_write_signs_the_heads_of_all_incidents(filled: Vault) -> None:
+    """The newest checkpoint's heads line is the map rebuilt from each incident's latest entry;
+    an amendment changes it, a write about no incident does not."""
+    views = filled.incidents()
+
+    def expected() -> tuple[int, bytes]:
+        leaves = []
+        for view in sorted(filled.incidents(), key=lambda v: v["id"]):
+            seq = max([view["seq"], *(c["seq"] for c in view["amended"])])
+            (leaf,) = filled.conn.execute(
+                "SELECT leaf FROM entries WHERE seq = ?", (seq,)
+            ).fetchone()
+            leaves.append(ledger.head_leaf(view["uid"], seq, bytes(leaf)))
+        return len(leaves), ledger.MerkleTree(leaves).root()
+
+    def signed() -> tuple[int, bytes] | None:
+        note = filled.latest_checkpoint()
+        return ledger.open_checkpoint(note, filled.settings.origin, filled.public_key).heads
+
+    before = signed()
+    assert before == expected() and before[0] == len(views)  # type: ignore[index]
+    filled.amend(views[0]["id"], {"note": "later"}, why="remembered")
+    after = signed()
+    assert after == expected() and after != before
+    filled.record_disclosure({"bundle": {}, "incidents": []})
+    assert signed() == after
+    assert check(filled)[-1].endswith(f"({len(views)} incidents)")
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("UPDATE heads SET hash = zeroblob(32) WHERE level = 0 AND idx = 0", "stored map of heads"),
+        ("DELETE FROM heads WHERE level = 1 AND idx = 0", "stored map of heads"),
+        ("INSERT INTO heads VALUES (9, 9, zeroblob(32))", "stored map of heads"),
+        ("UPDATE meta SET value = '1' WHERE key = 'heads_size'", "stored map of heads"),
+        ("UPDATE meta SET value = lower(hex(zeroblob(32))) WHERE key = 'heads_root'", "stored map"),
+    ],
+    ids=["leaf changed", "node removed", "node added", "size", "root"],
+)
+def test_check_7_finds_a_damaged_map_of_heads(filled: Vault, damage: str, message: str) -> None:
+    _raw(filled, damage)
+    with pytest.raises(VaultCorrupt, match=rf"check 7 failed: .*{message}"):
+        check(filled)
+
+
+def _resigned_checkpoints(v: Vault, edit) -> None:  # type: ignore[no-untyped-def]
+    """What only the key holder can do in the vault: rewrite the newest checkpoint, signed."""
+    size, note = v.checkpoints()[-1]
+    point = ledger.open_checkpoint(note, v.settings.origin, v.public_key)
+    # checkpoints are append-only by trigger: the key holder drops the trigger first
+    v.conn.execute("DROP TRIGGER checkpoints_no_update")
+    v.conn.execute(
+        "UPDATE checkpoints SET note = ? WHERE size = ?",
+        (ledger.sign_checkpoint(edit(point), _vault_key(v)), size),
+    )
+
+
+def test_check_7_finds_a_signed_checkpoint_with_other_heads(filled: Vault) -> None:
+    import dataclasses
+
+    _resigned_checkpoints(
+        filled, lambda p: dataclasses.replace(p, heads=(p.heads[0], ledger.EMPTY_ROOT))
+    )
+    with pytest.raises(VaultCorrupt, match=r"check 7 failed: checkpoint at size .* other latest"):
+        check(filled)
+
+
+def test_check_7_finds_a_checkpoint_without_heads_after_one_with(filled: Vault) -> None:
+    import dataclasses
+
+    _resigned_checkpoints(filled, lambda p: dataclasses.replace(p, heads=None))
+    with pytest.raises(VaultCorrupt, match=r"check 7 failed: .* has no map of heads, though"):
+        check(filled)
+
+
+# --------------------------------------------------------------------------- bundles
+
+
+def _amended_twice(v: Vault) -> int:
+    call_id = next(i["id"] for i in v.incidents() if i["kind"] == "call")
+    v.amend(call_id, {"details": {"outcome": "answered"}}, why="checked the call log")
+    v.amend(call_id, {"note": "the caller spoke Russian"}, why="remembered")
+    return call_id
+
+
+def _without_last_change(files: dict[str, bytes], root: str, call_id: int) -> tuple[dict, int]:
+    """The bundle with the incident's last change left out and incidents.json made to agree
+    (checks 7 and 8 pass): what a key holder hiding a later correction would hand over."""
+    ledger_name, incidents_name = f"{root}/data/ledger.json", f"{root}/data/incidents.json"
+    proofs = json.loads(files[ledger_name])
+    uid = next(v["uid"] for v in json.loads(files[incidents_name]) if v["id"] == call_id)
+    last = [e for e in proofs["entries"] if json.loads(e["entry"])["body"].get("uid") == uid][-1]
+    proofs["entries"].remove(last)
+    replay = incidents.Projection()
+    for e in proofs["entries"]:
+        entry = json.loads(e["entry"])
+        replay.apply(e["seq"], entry["type"], entry["recorded_at"], entry["body"])
+    files[incidents_name] = json.dumps(list(replay.by_uid.values())).encode()
+    return proofs, last["seq"]
+
+
+def test_the_last_change_of_an_included_incident_cannot_be_left_out(
+    filled: Vault, tmp_path: Path
+) -> None:
+    call_id = _amended_twice(filled)
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    proofs, dropped = _without_last_change(files, root, call_id)
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 9
+    assert f"incident {call_id} was changed after its last included entry" in info.value.message
+    assert f"names entry {dropped}, which is not in the bundle" in info.value.message
+
+
+def test_a_head_rewritten_to_the_earlier_entry_does_not_prove(
+    filled: Vault, tmp_path: Path
+) -> None:
+    """The key holder also makes the head name the entry now last in the bundle: that head
+    is not the one the signed checkpoint commits to."""
+    call_id = _amended_twice(filled)
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    proofs, _dropped = _without_last_change(files, root, call_id)
+    uid = next(r["uid"] for r in proofs["heads"]["incidents"] if r["index"] == call_id - 1)
+    last = [e for e in proofs["entries"] if json.loads(e["entry"])["body"].get("uid") == uid][-1]
+    row = next(r for r in proofs["heads"]["incidents"] if r["uid"] == uid)
+    row["seq"], row["leaf"] = last["seq"], ledger.leaf_hash(last["entry"].encode()).hex()
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 9
+    assert f"the head of incident {call_id} does not prove" in info.value.message
+
+
+def _edit_heads(case: str, heads: dict, views: list[dict]) -> None:
+    rows = heads["incidents"]
+    if case == "heads-removed":
+        heads.clear()
+    elif case == "size-changed":
+        heads["size"] += 1
+    elif case == "size-as-text":
+        heads["size"] = str(heads["size"])
+    elif case == "row-removed":
+        rows.pop()
+    elif case == "row-repeated":
+        rows.append(dict(rows[0]))
+    elif case == "row-for-another-incident":
+        rows.append({**rows[0], "uid": str(uuid.uuid4())})
+    elif case == "index-moved":
+        rows[0]["index"] += 1
+    elif case == "proof-shortened":
+        rows[0]["inclusion_proof"] = rows[0]["inclusion_proof"][:-1]
+    elif case == "proof-changed":
+        rows[0]["inclusion_proof"][0] = base64.b64encode(b"\0" * 32).decode()
+    elif case == "leaf-not-hex":
+        rows[0]["leaf"] = "zz"
+    elif case == "seq-as-text":
+        rows[0]["seq"] = str(rows[0]["seq"])
+    elif case == "seq-negative":
+        rows[0]["seq"] = -1
+    elif case == "renumbered":  # incidents.json and the head agree, the signed map does not
+        views[0]["id"] += 100
+        rows[0]["index"] += 100
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("heads-removed", "map of heads is malformed"),
+        ("size-changed", "another size than the checkpoint"),
+        ("size-as-text", "another size than the checkpoint"),
+        ("row-removed", "has no head in the map of heads"),
+        ("row-repeated", "map of heads is malformed"),
+        ("row-for-another-incident", "names incidents the bundle does not include"),
+        ("index-moved", "not at its number's place"),
+        ("proof-shortened", "does not prove"),
+        ("proof-changed", "does not prove"),
+        ("leaf-not-hex", "map of heads is malformed"),
+        ("seq-as-text", "map of heads is malformed"),
+        ("seq-negative", "map of heads is malformed"),
+        ("renumbered", "does not prove"),
+    ],
+)
+def test_forged_heads_fail_check_9(filled: Vault, tmp_path: Path, case: str, message: str) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    ledger_name, incidents_name = f"{root}/data/ledger.json", f"{root}/data/incidents.json"
+    proofs, views = json.loads(files[ledger_name]), json.loads(files[incidents_name])
+    rows = sorted(proofs["heads"]["incidents"], key=lambda r: r["index"])
+    views.sort(key=lambda v: v["id"])
+    proofs["heads"]["incidents"] = rows
+    _edit_heads(case, proofs["heads"], views)
+    files[ledger_name] = json.dumps(proofs).encode()
+    files[incidents_name] = json.dumps(views).encode()
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 9 and message in info.value.message, info.value.message
+
+
+def test_a_checkpoint_stripped_of_its_heads_line_fails_check_9(
+    filled: Vault, tmp_path: Path
+) -> None:
+    """The key holder signs the checkpoint again without the heads line (as format 2 bundles
+    made before the map were): the bundle still says format 2, so the map is required."""
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    proofs = json.loads(files[f"{root}/data/ledger.json"])
+    point = ledger.open_checkpoint(proofs["checkpoint"], filled.settings.origin, filled.public_key)
+    note = ledger.sign_checkpoint(
+        ledger.Checkpoint(point.origin, point.size, point.root), _vault_key(filled)
+    )
+    proofs["checkpoint"] = note
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+    files[f"{root}/checkpoint.txt"] = note.encode()
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 9 and "commits to no map of heads" in info.value.message
+
+
+def test_a_filtered_bundle_proves_the_heads_of_what_it_includes(
+    filled: Vault, tmp_path: Path
+) -> None:
+    from blockwatch.vault import Filter
+
+    call_id = _amended_twice(filled)
+    out = export(filled, tmp_path / "one.zip", where=Filter(ids=(call_id,)))
+    verified = verify_bundle(out)
+    assert len(verified.passed) == 12 and not verified.not_compared
+    heads = json.loads(members(out)[f"{top(members(out))}/data/ledger.json"])["heads"]
+    assert heads["size"] == len(filled.incidents()) and len(heads["incidents"]) == 1
+    assert heads["incidents"][0]["index"] == call_id - 1
+
+
+def test_sqlite3_cannot_read_the_heads(filled: Vault) -> None:
+    """The map lives inside the encrypted database like everything else."""
+    db = filled.env.vault_dir / "vault.db"
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(db).execute("SELECT * FROM heads").fetchall()
