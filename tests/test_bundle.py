@@ -865,6 +865,63 @@ def test_every_export_is_recorded_and_listed(vault_env: Env, tmp_path: Path) -> 
         assert "bundle.exported" not in zf.read(ledger_name).decode()
 
 
+def test_a_bundle_can_list_the_earlier_disclosures_of_its_incidents(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    """--with-disclosures carries the earlier exports naming any included incident (and no
+    other) as signed entries; the report lists them, and verify makes that list again."""
+    from .test_import import call, calls_xml, write
+
+    calls = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(3)]))
+    assert run_cli(vault_env, "import", str(calls)).code == 0
+    at = ("--at-time", "2026-07-05 12:00")
+    police, other, later = (tmp_path / n for n in ("police.zip", "other.zip", "later.zip"))
+    assert (
+        run_cli(
+            vault_env, "export", str(police), "--id", "1", "--id", "2", "--to", "Police", *at
+        ).code
+        == 0
+    )
+    assert run_cli(vault_env, "export", str(other), "--id", "3", "--to", "Meta", *at).code == 0
+    done = run_cli(
+        vault_env, "export", str(later), "--id", "2", "--with-disclosures", "--lang", "ru", *at
+    )
+    assert done.code == 0, done.err
+    files = members(later)
+    root = top(files)
+    carried = [
+        json.loads(e["entry"])["body"]
+        for e in json.loads(files[f"{root}/data/ledger.json"])["entries"]
+        if '"bundle.exported"' in e["entry"]
+    ]
+    assert [(b["to"], b["bundle"]["sha256"]) for b in carried] == [
+        ("Police", hashlib.sha256(police.read_bytes()).hexdigest())
+    ]
+    report = files[f"{root}/data/report.html"].decode()
+    assert "Ранее переданные пакеты с этими инцидентами" in report
+    assert "Police" in report and "Meta" not in report
+    assert "#2; и ещё 1, которых нет в этом пакете" in report
+    verified = verify_bundle(later)
+    assert len(verified.passed) == 12 and not verified.not_compared
+    # a recipient changed in the report, re-signed by the key holder: check 12 fails
+    files[f"{root}/data/report.html"] = report.replace("Police", "Nobody").encode()
+    _resign(files, root, _key_of(vault_env))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 12
+    # without the option no earlier export is carried, and the report has no such section
+    plain = tmp_path / "plain.zip"
+    assert run_cli(vault_env, "export", str(plain), "--id", "2", "--lang", "ru", *at).code == 0
+    files = members(plain)
+    assert "bundle.exported" not in files[f"{top(files)}/data/ledger.json"].decode()
+    assert "Ранее переданные" not in files[f"{top(files)}/data/report.html"].decode()
+
+
+def _key_of(env: Env):  # type: ignore[no-untyped-def]
+    with vault.unlock(env, PASSPHRASE) as v:
+        return _vault_key(v)
+
+
 def test_a_failed_export_is_not_recorded(vault_env: Env, tmp_path: Path) -> None:
     (tmp_path / "taken.zip").write_bytes(b"x")
     assert run_cli(vault_env, "export", str(tmp_path / "taken.zip")).code == 1

@@ -20,6 +20,8 @@ from blockwatch.bundle import layout
 from blockwatch.incidents import Attachment, Incident
 from blockwatch.names import safe_name
 
+EXPORTED = "bundle.exported"  # vault.store.ENTRY_BUNDLE_EXPORTED: verify imports no vault code
+
 INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # never SVG
 MAX_INLINE_IMAGE = 2 * 1024 * 1024
 _CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,6 +58,32 @@ def report_html(
     zone = meta["timezone"]
     summary = stats.summarize(views, zone, at_time.astimezone(when.zone(zone)).date())
     return render_report(views, summary, meta, lang, images).encode()
+
+
+def disclosures(
+    entries: Sequence[tuple[int, dict[str, Any]]], views: Sequence[Incident]
+) -> list[dict[str, Any]]:
+    """The earlier exports a bundle carries (``bundle.exported`` entries, in ledger order), as
+    the report lists them: when, to whom, which bundle, and which of its incidents."""
+    ids = {v["uid"]: v["id"] for v in views}
+    found = []
+    for seq, entry in entries:
+        if entry.get("type") != EXPORTED:
+            continue
+        body = entry["body"]
+        bundle = body.get("bundle") or {}
+        found.append(
+            {
+                "seq": seq,
+                "exported_at": body.get("exported_at"),
+                "to": body.get("to"),
+                "name": bundle.get("name"),
+                "sha256": bundle.get("sha256"),
+                "ids": sorted(ids[uid] for uid in body.get("incidents", ()) if uid in ids),
+                "others": sum(1 for uid in body.get("incidents", ()) if uid not in ids),
+            }
+        )
+    return found
 
 
 def incidents_csv(views: Sequence[Incident]) -> bytes:

@@ -152,6 +152,7 @@ class _Verifier:
                 )
             self.done(6)
             checkpoint, entries = self.check_ledger(public)
+            self.entries = entries
             self.done(7)
             views = self.check_incidents(entries)
             self.done(8)
@@ -712,6 +713,7 @@ class _Verifier:
             "tree_size": result.checkpoint.size,
             "version": __version__,
             "files": files if attached else {},
+            "disclosures": render.disclosures(self.entries, result.incidents),
         }
         made = render.report_html(result.incidents, meta, lang, at_time, images)
         if made != self.read(REPORT_CHECK, layout.REPORT_HTML, layout.MAX_JSON_BYTES):

@@ -29,6 +29,7 @@ from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
 from blockwatch.vault import Filter, Vault
+from blockwatch.vault.store import ENTRY_BUNDLE_EXPORTED
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class ExportOptions:
     attachments: bool = True
     at_time: datetime | None = None  # default: now
     to: str | None = None  # who the bundle is for, as the user says it (the disclosure record)
+    disclosures: bool = False  # carry the earlier exports of these incidents, and list them
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def _write_bag(
     at_time: datetime,
 ) -> tuple[int, int]:
     uids = {v["uid"] for v in views}
-    entries, leaves, newest, latest = _included_entries(vault, uids)
+    entries, leaves, newest, latest = _included_entries(vault, uids, options.disclosures)
     if at_time < newest:
         raise InputError(
             _(
@@ -259,6 +261,9 @@ def _write_bag(
         "tree_size": tree.size,
         "version": __version__,
         "files": files if options.attachments else {},
+        "disclosures": render.disclosures(
+            [(seq, json.loads(entry)) for seq, entry in entries], views
+        ),
     }
     bag.add(layout.INCIDENTS_JSON, _json(views))
     bag.add(layout.INCIDENTS_CSV, render.incidents_csv(views))
@@ -288,15 +293,22 @@ def _write_bag(
 
 
 def _included_entries(
-    vault: Vault, uids: set[str]
+    vault: Vault, uids: set[str], disclosures: bool = False
 ) -> tuple[list[tuple[int, bytes]], list[bytes], datetime, dict[str, int]]:
-    """The entries about the chosen incidents (plus the vault's first entry), all leaves,
-    when the newest of the included entries was recorded, and each incident's latest entry."""
+    """The entries about the chosen incidents (plus the vault's first entry, and the earlier
+    exports of any of them when ``disclosures``), all leaves, when the newest of the included
+    entries was recorded, and each incident's latest entry."""
     included, leaves, newest, latest = [], [], "", {}
-    for seq, _type, recorded_at, entry, leaf in vault.entries():
+    for seq, type_, recorded_at, entry, leaf in vault.entries():
         leaves.append(leaf)
-        uid = json.loads(entry)["body"].get("uid") if seq else None
-        if seq == 0 or uid in uids:
+        body = json.loads(entry)["body"] if seq else {}
+        uid = body.get("uid")
+        earlier = (
+            disclosures
+            and type_ == ENTRY_BUNDLE_EXPORTED
+            and not uids.isdisjoint(body.get("incidents", ()))
+        )
+        if seq == 0 or uid in uids or earlier:
             included.append((seq, entry))
             newest = max(newest, recorded_at)  # RFC 3339 in UTC with a Z: sorts as text
             if uid is not None:

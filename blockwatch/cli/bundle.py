@@ -63,6 +63,14 @@ def export(
             help="Who the bundle is for, kept in the vault's record of disclosures.",
         ),
     ] = None,
+    with_disclosures: Annotated[
+        bool,
+        typer.Option(
+            "--with-disclosures",
+            help="List in the bundle and its report the earlier exports of these incidents "
+            "(to whom, when, which bundle): the recipient learns of them.",
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Export a signed evidence bundle that anyone can verify with openssl and sha256sum.
@@ -96,6 +104,7 @@ def export(
             attachments=not no_attachments,
             at_time=logbook.read_time(v, at_time, allow_future=True) if at_time else None,
             to=to,
+            disclosures=with_disclosures,
         )
         with st.status(_("Writing the bundle…")):
             result = export_bundle(v, out, options, force=force)
