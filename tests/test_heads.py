@@ -401,3 +401,63 @@ def test_sqlite3_cannot_read_the_heads(filled: Vault) -> None:
     db = filled.env.vault_dir / "vault.db"
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(db).execute("SELECT * FROM heads").fetchall()
+
+
+def test_an_export_sees_one_state_while_another_process_writes(
+    filled: Vault, tmp_path: Path
+) -> None:
+    """Another blockwatch amends an included incident and logs a new one while the export
+    reads the ledger: the bundle is of the state the export began with, and verifies."""
+    from blockwatch import logbook, vault
+
+    from .conftest import PASSPHRASE
+
+    other = vault.unlock(filled.env, PASSPHRASE)
+    call_id = next(i["id"] for i in filled.incidents() if i["kind"] == "call")
+    entries, wrote = filled.entries, []
+
+    def entries_while_another_writes():  # type: ignore[no-untyped-def]
+        rows = entries()
+        yield next(rows)
+        if not wrote:  # a real write, by another connection, in the middle of the read
+            other.amend(call_id, {"note": "changed during the export"}, why="race")
+            logbook.log(other, "note", logbook.Typed(details={"text": "logged meanwhile"}))
+            wrote.append(True)
+        yield from rows
+
+    filled.entries = entries_while_another_writes  # type: ignore[method-assign]
+    try:
+        out = export(filled, tmp_path / "b.zip")
+    finally:
+        del filled.entries
+        other.close()
+    assert wrote
+    verified = verify_bundle(out)
+    assert len(verified.passed) == 12
+    call = next(v for v in verified.incidents if v["id"] == call_id)
+    assert call.get("note") != "changed during the export"  # the state before the writes
+    assert len(check(filled)) == 7
+
+
+@pytest.mark.parametrize("where", ["ledger.json", "both"])
+def test_a_format_2_bundle_passed_off_as_format_1_fails(
+    filled: Vault, tmp_path: Path, where: str
+) -> None:
+    """Format 1 skips the map of heads (a warning): a key holder who relabels a format 2
+    bundle as format 1 to leave out a last change is refused, not warned."""
+    call_id = _amended_twice(filled)
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    proofs, _dropped = _without_last_change(files, root, call_id)
+    proofs["version"] = 1
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+    if where == "both":
+        info = files[f"{root}/bag-info.txt"].decode()
+        files[f"{root}/bag-info.txt"] = info.replace(
+            "Blockwatch-Bundle-Version: 2", "Blockwatch-Bundle-Version: 1"
+        ).encode()
+    _resign(files, root, _vault_key(filled))
+    with pytest.raises(BundleInvalid) as info:
+        verify_bundle(rezip(files, tmp_path / "forged.zip"))
+    assert info.value.check == 7
+    assert "format version does not match what it holds" in info.value.message

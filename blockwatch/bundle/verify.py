@@ -492,6 +492,15 @@ class _Verifier:
                 ) from None
             entries.append((seq, entry))
             self.leaves[seq] = leaf
+        if self.bag_info.get("Blockwatch-Bundle-Version") != str(self.version) or (
+            self.version == 1
+            and (checkpoint.heads is not None or any(e.get("v") != 1 for _s, e in entries))
+        ):  # a format 2 bundle passed off as format 1 would skip what format 1 lacks
+            raise BundleInvalid(
+                7,
+                _("the bundle's format version does not match what it holds"),
+                layout.LEDGER_JSON,
+            )
         first = entries[0][1]
         if entries[0][0] != 0 or first.get("type") != "vault.created":
             raise BundleInvalid(7, _("the vault's first entry is not included"), layout.LEDGER_JSON)

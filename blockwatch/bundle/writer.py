@@ -72,8 +72,7 @@ def export_bundle(
     vault: Vault, out: Path, options: ExportOptions, *, force: bool = False
 ) -> ExportResult:
     at_time = (options.at_time or vault.env.now()).astimezone(UTC).replace(microsecond=0)
-    views = vault.incidents(options.where)
-    if not views:
+    if not vault.matches(options.where):
         raise InputError(
             _("no incidents match the filters: nothing to export"),
             hint=_("check --kind/--platform/--since/--until/--id with 'blockwatch list'"),
@@ -92,10 +91,14 @@ def export_bundle(
     try:
         with os.fdopen(fd, "w+b", closefd=False) as raw:
             writer = _BagWriter(raw, name, at_time)
-            try:
-                counts, tree_size = _write_bag(vault, writer, views, options, case, at_time)
-            finally:
-                writer.close()
+            # One state of the vault, whatever another process writes meanwhile: incidents,
+            # entries, checkpoint and map of heads must agree with each other.
+            with vault.snapshot():
+                try:
+                    views = vault.incidents(options.where)
+                    counts, tree_size = _write_bag(vault, writer, views, options, case, at_time)
+                finally:
+                    writer.close()
             raw.flush()
             os.fsync(raw.fileno())
             raw.seek(0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -35,6 +36,17 @@ class Queries:
     # An incident's view: its ``doc``, or (never changed) the body of the entry that created it.
     _VIEW = "incidents.id, incidents.seq, doc, CASE WHEN doc IS NULL THEN entry END, recorded_at"
     _VIEW_FROM = "incidents JOIN entries ON entries.seq = incidents.seq"
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that see one state of the vault: a read transaction (WAL gives it a snapshot),
+        so that a write by another process meanwhile cannot mix two states in one answer."""
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("SELECT count(*) FROM meta").fetchone()  # the snapshot starts here
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     @staticmethod
     def _view(row: tuple[int, int, str | None, bytes | None, str]) -> Incident:
@@ -72,6 +84,11 @@ class Queries:
         """Incidents matching ``where``, oldest first (by when they occurred)."""
         sql, params = self._select(self._VIEW, where, self._VIEW_FROM)
         return [self._view(row) for row in self.conn.execute(sql, params)]
+
+    def matches(self, where: Filter = Filter()) -> bool:
+        """Whether any incident matches ``where`` (from the index, nothing decrypted)."""
+        sql, params = self._select("1", where)
+        return self.conn.execute(sql + " LIMIT 1", params).fetchone() is not None
 
     # The fields ``stats.summarize`` reads, extracted by SQLite's JSON functions: decoding
     # 100,000 whole documents in Python would cost more than the statistics themselves.
