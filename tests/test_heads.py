@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from blockwatch import incidents, ledger
 from blockwatch.bundle.verify import BundleInvalid, verify_bundle
+from blockwatch.env import Env
 from blockwatch.errors import VaultCorrupt
 from blockwatch.vault import Vault
 from blockwatch.vault.check import check
@@ -188,18 +189,38 @@ def test_every_write_signs_the_heads_of_all_incidents(filled: Vault) -> None:
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        ("UPDATE heads SET hash = zeroblob(32) WHERE level = 0 AND idx = 0", "stored map of heads"),
-        ("DELETE FROM heads WHERE level = 1 AND idx = 0", "stored map of heads"),
+        ("UPDATE heads SET hashes = zeroblob(32) || substr(hashes, 33) WHERE level = 0", "stored"),
+        ("DELETE FROM heads WHERE level = 1", "stored map of heads"),
         ("INSERT INTO heads VALUES (9, 9, zeroblob(32))", "stored map of heads"),
+        ("UPDATE heads SET hashes = substr(hashes, 2) WHERE level = 0", "stored map of heads"),
         ("UPDATE meta SET value = '1' WHERE key = 'heads_size'", "stored map of heads"),
         ("UPDATE meta SET value = lower(hex(zeroblob(32))) WHERE key = 'heads_root'", "stored map"),
     ],
-    ids=["leaf changed", "node removed", "node added", "size", "root"],
+    ids=["leaf changed", "level removed", "node added", "row cut", "size", "root"],
 )
 def test_check_7_finds_a_damaged_map_of_heads(filled: Vault, damage: str, message: str) -> None:
     _raw(filled, damage)
     with pytest.raises(VaultCorrupt, match=rf"check 7 failed: .*{message}"):
         check(filled)
+
+
+def test_a_write_to_a_damaged_map_of_heads_is_refused_cleanly(vault_env: Env) -> None:
+    """A map missing the hashes a write needs: exit 4 with what to do, and nothing written."""
+    from blockwatch import vault
+
+    from .conftest import PASSPHRASE, run_cli
+
+    assert run_cli(vault_env, "log", "note", "--text", "one").code == 0
+    assert run_cli(vault_env, "log", "note", "--text", "two").code == 0
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        v.conn.execute("DELETE FROM heads WHERE level = 0")
+        size = v.tree_size()
+    done = run_cli(vault_env, "amend", "1", "--note", "later")
+    assert done.code == 4, done.err
+    assert "map of heads does not match its ledger" in done.err
+    assert "blockwatch check" in done.err and "Traceback" not in done.err
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        assert v.tree_size() == size
 
 
 def _resigned_checkpoints(v: Vault, edit) -> None:  # type: ignore[no-untyped-def]
@@ -461,3 +482,22 @@ def test_a_format_2_bundle_passed_off_as_format_1_fails(
         verify_bundle(rezip(files, tmp_path / "forged.zip"))
     assert info.value.check == 7
     assert "format version does not match what it holds" in info.value.message
+
+
+def test_the_stored_map_across_blocks_matches_the_ledger(opened: Vault, tmp_path: Path) -> None:
+    """More incidents than one stored block holds (heads.BLOCK), then changes in the first,
+    a middle and the last block: check 7 compares every stored node with the rebuilt map."""
+    from blockwatch import importing, logbook
+    from blockwatch.vault import heads
+
+    from .test_import import call, calls_xml, write
+
+    count = 2 * heads.BLOCK + 3
+    calls = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(count)]))
+    importing.import_file(opened, calls, importing.Options(timezone="Asia/Almaty"))
+    for number in (1, heads.BLOCK + 1, count):
+        opened.amend(number, {"note": f"changed {number}"}, why="test")
+    logbook.log(opened, "note", logbook.Typed(details={"text": "one more"}))
+    assert check(opened)[-1].endswith(f"({count + 1} incidents)")
+    stored = list(opened.heads_nodes())
+    assert len(stored) == sum((count + 1) >> level for level in range(12))

@@ -165,12 +165,12 @@ class Queries:
         """The stored map of heads: (level, index, hash) of every perfect subtree, in order."""
         import sqlcipher3
 
+        from blockwatch.vault import heads
+
         try:
-            rows = self.conn.execute("SELECT level, idx, hash FROM heads ORDER BY level, idx")
+            yield from heads.nodes(self.conn)
         except sqlcipher3.OperationalError:  # schema version 1, not written to since
             return
-        for level, index, h in rows:
-            yield level, index, bytes(h)
 
     def stored_heads(self) -> tuple[int, bytes] | None:
         """The size and root of the map of heads the next write starts from (None: not begun)."""

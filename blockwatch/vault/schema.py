@@ -11,8 +11,8 @@ Tables: ``meta`` (settings, signing key, the tree's compact range), ``entries`` 
 canonical bytes and leaf hash, append-only by trigger), ``checkpoints`` (one signed note per
 committed write, append-only), ``incidents`` (the projection of the ledger, rebuilt by
 ``check``), ``blobs``/``chunks`` (attachments, content-addressed by SHA-256, 1 MiB chunks),
-``heads`` (the map of heads: the hash of every perfect subtree, by level and index; rewritten
-as incidents change, checked by ``check``).
+``heads`` (the map of heads: the hash of every perfect subtree, in blocks; rewritten as
+incidents change, checked by ``check``; see ``heads.py``).
 Any change to this is a new ``SCHEMA_VERSION``, with its migration here.  Version 1 (no
 ``heads``) is still opened; its first write migrates it (``migrate``).
 """
@@ -26,6 +26,7 @@ from typing import Any
 
 from blockwatch.errors import VaultCorrupt
 from blockwatch.i18n import _
+from blockwatch.vault import heads
 
 SCHEMA_VERSION = 2
 SCHEMA_VERSIONS = ("1", "2")  # what is opened: version 1 is migrated by its first write
@@ -133,22 +134,13 @@ def create_schema(conn: Any) -> None:
         pk=("sha256", "n"),
         foreign_keys=[("sha256", "blobs", "sha256")],
     )
-    create_heads(conn)
+    heads.create(conn)
     for table in _APPEND_ONLY:
         for action in ("UPDATE", "DELETE"):
             conn.execute(
                 f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
             )
-
-
-def create_heads(conn: Any) -> None:
-    """The map of heads (schema version 2): not append-only, its hashes change with the
-    incidents; ``check`` rebuilds it from the ledger."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS heads (level INTEGER NOT NULL, idx INTEGER NOT NULL, "
-        "hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID"
-    )
 
 
 def read_settings(conn: Any, db_path: Path) -> tuple[Settings, Any]:

@@ -20,9 +20,10 @@ from blockwatch.env import Env
 from blockwatch.errors import VaultBusy
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
+from blockwatch.vault import heads
 from blockwatch.vault.blobs import Attachment, Blobs
 from blockwatch.vault.queries import Queries
-from blockwatch.vault.schema import SCHEMA_VERSION, Settings, create_heads
+from blockwatch.vault.schema import SCHEMA_VERSION, Settings
 
 ENTRY_VAULT_CREATED = "vault.created"
 # A vault of an older schema migrated (the map of heads began): written only when nothing else
@@ -170,7 +171,7 @@ class Vault(Blobs, Queries):
     def _build_heads(self) -> bytes:
         """Migrate a vault of schema version 1: the map of heads of every incident as it
         stands, in one go; returns its root."""
-        create_heads(self.conn)
+        heads.create(self.conn)
         leaves = []
         rows = self.conn.execute("SELECT id, uid, seq, doc FROM incidents ORDER BY id").fetchall()
         for start in range(0, len(rows), 500):
@@ -188,9 +189,9 @@ class Vault(Blobs, Queries):
                 for (_id, uid, _seq, _doc), seq in zip(part, latest, strict=True)
             ]
         tree = ledger.MerkleTree(leaves)
-        self.conn.executemany(
-            "INSERT INTO heads (level, idx, hash) VALUES (?, ?, ?)",
-            ((level, i, h) for level, row in enumerate(tree.levels) for i, h in enumerate(row)),
+        heads.write(
+            self.conn,
+            {(level, i): h for level, row in enumerate(tree.levels) for i, h in enumerate(row)},
         )
         self._set_meta(schema_version=str(SCHEMA_VERSION))
         return tree.root()
@@ -200,51 +201,25 @@ class Vault(Blobs, Queries):
         count = self._next_id - 1
         if not self._changed_heads:
             return count, root
-        nodes = ledger.updated_nodes(count, self._changed_heads, self._read_heads)
-        self.conn.executemany(
-            "INSERT INTO heads (level, idx, hash) VALUES (?, ?, ?) "
-            "ON CONFLICT (level, idx) DO UPDATE SET hash = excluded.hash",
-            ((level, i, h) for (level, i), h in nodes.items()),
-        )
-
-        def node(level: int, index: int) -> bytes:
-            return nodes.get((level, index)) or self._read_heads(level, [index])[index]
-
-        return count, ledger.fold([node(*c) for c in ledger.perfect_cover(0, count)])
-
-    def _read_heads(self, level: int, indices: list[int]) -> dict[int, bytes]:
-        """Stored hashes of the map of heads at one level, by index."""
-        found: dict[int, bytes] = {}
-        for start in range(0, len(indices), 500):
-            part = indices[start : start + 500]
-            marks = ", ".join("?" * len(part))
-            found.update(
-                (i, bytes(h))
-                for i, h in self.conn.execute(
-                    f"SELECT idx, hash FROM heads WHERE level = ? AND idx IN ({marks})",
-                    (level, *part),
-                )
+        try:
+            nodes = ledger.updated_nodes(
+                count, self._changed_heads, lambda level, i: heads.read(self.conn, level, i)
             )
-        return found
+        except KeyError:  # a sibling the stored map should have
+            raise heads.damaged() from None
+        heads.write(self.conn, nodes)
+        return count, heads.root(self.conn, count, nodes)
 
     def heads_proofs(self, ids: Iterable[int]) -> tuple[int, dict[int, list[bytes]]]:
         """The map of heads' size and, for each incident number, the RFC 9162 inclusion proof
-        of its head, read from the stored perfect subtrees (a few per proof, fetched together)."""
+        of its head."""
         (count,) = self.conn.execute("SELECT value FROM meta WHERE key = 'heads_size'").fetchone()
         count = int(count)
-        ranges = {i: ledger.path_ranges(i - 1, 0, count) for i in ids}
-        wanted: dict[int, set[int]] = {}
-        for spans in ranges.values():
-            for start, end in spans:
-                for level, index in ledger.perfect_cover(start, end):
-                    wanted.setdefault(level, set()).add(index)
-        nodes = {
-            (level, i): h
-            for level, indices in wanted.items()
-            for i, h in self._read_heads(level, sorted(indices)).items()
-        }
-        tree = ledger.NodeTree(count, nodes)
-        return count, {i: [tree.hash(s, e) for s, e in spans] for i, spans in ranges.items()}
+        try:
+            found = heads.proofs(self.conn, count, [i - 1 for i in ids])
+        except KeyError:
+            raise heads.damaged() from None
+        return count, {index + 1: proof for index, proof in found.items()}
 
     def ensure_heads(self) -> None:
         """Make sure the latest checkpoint commits to the map of heads: a vault of schema
