@@ -30,6 +30,12 @@ returned but the error, which names the check and the file:
 12. report.html is exactly what this version makes of the verified incidents.  A bundle written
     by another version, or in format 1 (which does not record what its report was made with),
     is not compared: a warning, never an "ok".
+13. The ledger extends every checkpoint a witness holds (``--witness``): each is signed by the
+    bundle's key, and the bundle carries the RFC 9162 consistency proof from it to its own
+    checkpoint (the vault records each checkpoint it gives out, ``blockwatch checkpoint``).
+    A vault rolled back to before it, or a rewritten history, fails.  Without ``--witness``,
+    or with a checkpoint newer than the bundle, a warning: nothing then shows that the key
+    holder did not rewrite the ledger before the export.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ import json
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -64,8 +70,10 @@ CHECKS = (
     N_("every payload file is a bundle file or an included incident's attachment"),
     N_("incidents.csv is what the verified incidents give"),
     N_("report.html is what this version makes of the verified incidents"),
+    N_("the ledger extends every witnessed checkpoint given"),
 )
 REPORT_CHECK = 12
+WITNESS_CHECK = 13
 
 
 class BundleInvalid(VerificationFailed):
@@ -91,6 +99,8 @@ class VerifiedBundle:
     passed: list[str] = field(default_factory=list)
     # check number -> why it was not done (a warning: the check neither passed nor failed)
     not_compared: dict[int, str] = field(default_factory=dict)
+    # (label, size) of each witnessed checkpoint the ledger was shown to extend
+    witnessed: list[tuple[str, int]] = field(default_factory=list)
 
 
 def normalise_fingerprint(text: str) -> str:
@@ -106,12 +116,16 @@ def normalise_fingerprint(text: str) -> str:
 
 
 def verify_bundle(
-    path: Path, fingerprint: str | None = None, progress: Callable[[str], None] = lambda _: None
+    path: Path,
+    fingerprint: str | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+    witnesses: Sequence[tuple[str, str]] = (),
 ) -> VerifiedBundle:
+    """Run every check; ``witnesses`` are (label, text) of signed checkpoints others hold."""
     pinned = normalise_fingerprint(fingerprint) if fingerprint else None
     try:
         with open(path, "rb") as handle:
-            return _Verifier(handle, str(path), progress).run(pinned)
+            return _Verifier(handle, str(path), progress).run(pinned, witnesses)
     except OSError as e:
         raise InputError(
             _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
@@ -130,7 +144,7 @@ class _Verifier:
         if number < len(CHECKS):
             self.progress(_(CHECKS[number]))
 
-    def run(self, pinned: str | None) -> VerifiedBundle:
+    def run(self, pinned: str | None, witnesses: Sequence[tuple[str, str]] = ()) -> VerifiedBundle:
         self.progress(_(CHECKS[0]))
         zf, top, members = self.open_zip()
         with zf:
@@ -176,6 +190,11 @@ class _Verifier:
                 self.done(REPORT_CHECK)
             else:
                 result.not_compared[REPORT_CHECK] = why
+            why = self.check_witnesses(result, public, witnesses)
+            if why is None:
+                self.done(WITNESS_CHECK)
+            else:
+                result.not_compared[WITNESS_CHECK] = why
             return result
 
     # ------------------------------------------------------------------ check 1
@@ -438,6 +457,7 @@ class _Verifier:
             raise BundleInvalid(7, e.message, layout.CHECKPOINT) from None
         self.version = doc["version"]
         self.heads: Any = doc.get("heads")
+        self.consistency: Any = doc.get("consistency") or []
         self.leaves: dict[int, bytes] = {}
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
@@ -729,6 +749,72 @@ class _Verifier:
             raise BundleInvalid(
                 REPORT_CHECK, _("differs from what the verified incidents give"), layout.REPORT_HTML
             )
+        return None
+
+    def check_witnesses(
+        self, result: VerifiedBundle, public: bytes, witnesses: Sequence[tuple[str, str]]
+    ) -> str | None:
+        """Check 13; None when every witnessed checkpoint was shown extended, else why not."""
+        if not witnesses:
+            return _(
+                "no --witness checkpoint given: nothing shows that the ledger was not "
+                "rewritten before this export"
+            )
+        point = result.checkpoint
+        proofs: dict[int, list[bytes]] = {}
+        rows = self.consistency if self.version > 1 else []
+        try:
+            for row in rows:
+                if type(row["size"]) is not int or row["size"] in proofs:
+                    raise TypeError
+                proofs[row["size"]] = [base64.b64decode(p, validate=True) for p in row["proof"]]
+        except (KeyError, TypeError, ValueError):
+            raise BundleInvalid(
+                WITNESS_CHECK, _("the consistency proofs are malformed"), layout.LEDGER_JSON
+            ) from None
+        newer = []
+        for label, note in witnesses:
+            try:
+                held = ledger.open_checkpoint(note, point.origin, public)
+            except ledger.ProofError as e:
+                raise BundleInvalid(
+                    WITNESS_CHECK,
+                    _("not a checkpoint of this bundle's ledger and key: {message}").format(
+                        message=e.message
+                    ),
+                    label,
+                ) from None
+            if held.size > point.size:
+                newer.append(label)
+                continue
+            if held.size < point.size and held.size not in proofs:
+                raise BundleInvalid(
+                    WITNESS_CHECK,
+                    _(
+                        "the bundle does not show that its ledger extends this checkpoint of "
+                        "size {size}: the vault was rolled back, or the bundle was made without it"
+                    ).format(size=held.size),
+                    label,
+                )
+            try:
+                ledger.verify_consistency(
+                    held.size, point.size, held.root, point.root, proofs.get(held.size, [])
+                )
+            except ledger.ProofError:
+                raise BundleInvalid(
+                    WITNESS_CHECK,
+                    _(
+                        "the ledger does not extend this checkpoint of size {size}: its history "
+                        "was rewritten after the witness received it"
+                    ).format(size=held.size),
+                    label,
+                ) from None
+            result.witnessed.append((label, held.size))
+        result.witnessed.sort(key=lambda pair: pair[1])
+        if newer:
+            return _(
+                "not compared: {labels} is newer than this bundle, and says nothing about it"
+            ).format(labels=", ".join(newer))
         return None
 
     def json(self, check: int, rest: str) -> Any:

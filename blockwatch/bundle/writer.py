@@ -30,6 +30,7 @@ from blockwatch.i18n import _
 from blockwatch.incidents import Incident
 from blockwatch.vault import Filter, Vault
 from blockwatch.vault.store import ENTRY_BUNDLE_EXPORTED
+from blockwatch.vault.store import ENTRY_CHECKPOINT_SHARED as ENTRY_SHARED
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,7 @@ def _write_bag(
             for seq, entry in entries
         ],
         "heads": heads,
+        "consistency": _consistency(vault, tree),
     }
     meta = {
         "case": case,
@@ -317,6 +319,20 @@ def _included_entries(
             if uid is not None:
                 latest[uid] = seq
     return included, leaves, when.parse_instant(newest), latest
+
+
+def _consistency(vault: Vault, tree: ledger.MerkleTree) -> list[dict[str, Any]]:
+    """RFC 9162 consistency proofs from every checkpoint the vault gave a witness
+    (``blockwatch checkpoint``) to the bundle's: that its ledger extends each of them."""
+    sizes = sorted({body["size"] for _s, _at, body in vault.entries_of_type(ENTRY_SHARED)})
+    return [
+        {
+            "size": size,
+            "proof": [base64.b64encode(p).decode() for p in tree.consistency_proof(size)],
+        }
+        for size in sizes
+        if 0 < size <= tree.size
+    ]
 
 
 def _heads(

@@ -137,6 +137,7 @@ COMMANDS = {
     "export": "bundle",
     "verify": "bundle",
     "disclosures": "bundle",
+    "checkpoint": "bundle",
     "letter": "letter",
     "demo": "demo",
 }

@@ -1,9 +1,11 @@
-"""``export`` and ``verify``: signed evidence bundles for the police, a platform or a court."""
+"""``export`` and ``verify``: signed evidence bundles for the police, a platform or a court;
+``disclosures`` (what was handed out) and ``checkpoint`` (a checkpoint for a witness)."""
 
 # No `from __future__ import annotations` here: Typer evaluates string annotations at start-up.
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("verify")(verify)
     app.command("disclosures")(disclosures)
+    app.command("checkpoint")(checkpoint)
 
 
 def export(
@@ -137,18 +140,29 @@ def verify(
             help="The signer's fingerprint, as given to you out of band.",
         ),
     ] = None,
+    witness: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--witness",
+            metavar="FILE",
+            help="A checkpoint the journalist gave you earlier ('blockwatch checkpoint'): "
+            "check that the ledger still extends it. Repeatable.",
+        ),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Check a bundle: every file, the signature, the ledger proofs. Needs no vault."""
     from blockwatch.bundle.verify import CHECKS, REPORT_CHECK, BundleInvalid, verify_bundle
 
     st = state(ctx)
+    held = [(str(path), _read_checkpoint(path)) for path in witness or ()]
     try:
         with st.status(_("Verifying…")) as status:
             result = verify_bundle(
                 bundle,
                 fingerprint,
                 progress=lambda what: status(_("Checking: {what}…").format(what=what)),
+                witnesses=held,
             )
     except BundleInvalid as e:
         if json_:
@@ -174,6 +188,10 @@ def verify(
                 "fingerprint_pinned": fingerprint is not None,
                 "checkpoint": {"origin": result.checkpoint.origin, "size": result.checkpoint.size},
                 "incidents": len(result.incidents),
+                "witnessed": [
+                    {"file": label, "size": size, "incidents": _created_before(result, size)}
+                    for label, size in result.witnessed
+                ],
                 "checks": [
                     {
                         "number": n,
@@ -213,6 +231,14 @@ def verify(
                 "these incidents was left out."
             )
         )
+    for label, size in result.witnessed:
+        ids = _created_before(result, size)
+        st.say(
+            _(
+                "{file}: the ledger's first {size} entries existed when the witness received "
+                "this checkpoint; incidents among them: {ids}."
+            ).format(file=label, size=size, ids=", ".join(f"#{i}" for i in ids) or "—")
+        )
     if REPORT_CHECK in result.not_compared:
         st.say(
             _("Check {n} was not done: rely on the signed incidents, not on that file.").format(
@@ -223,6 +249,70 @@ def verify(
         st.say(
             _("Make sure this fingerprint is the one the sender gave you in person or by phone.")
         )
+
+
+def _read_checkpoint(path: Path) -> str:
+    """A witness's checkpoint file: a signed note, read whole (capped) before any check."""
+    from blockwatch.errors import InputError
+    from blockwatch.ledger import MAX_NOTE_BYTES
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_NOTE_BYTES + 1)
+    except OSError as e:
+        raise InputError(
+            _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
+        ) from None
+    try:
+        if len(data) > MAX_NOTE_BYTES:
+            raise UnicodeError
+        return data.decode("utf-8")
+    except UnicodeError:
+        raise InputError(
+            _("{path} is not a checkpoint").format(path=path),
+            hint=_("give the file 'blockwatch checkpoint' printed, as it was received"),
+        ) from None
+
+
+def _created_before(result: Any, size: int) -> list[int]:
+    """The included incidents whose creating entry lies in the first ``size`` entries."""
+    return sorted(v["id"] for v in result.incidents if v["seq"] < size)
+
+
+def checkpoint(
+    ctx: typer.Context,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="WHOM",
+            help="Who keeps it (a lawyer, a colleague), kept in the vault's record.",
+        ),
+    ] = None,
+) -> None:
+    """Print the vault's signed checkpoint for a witness to keep.
+
+    Send it to your lawyer or a colleague by any channel. Every bundle you export later proves
+    to them, with 'blockwatch verify --witness FILE', that nothing recorded before this moment
+    was changed or removed. Giving it out is recorded in the ledger."""
+    from blockwatch.errors import InputError
+
+    st = state(ctx)
+    if to is not None and not 0 < len(to.strip()) <= 200:
+        raise InputError(
+            _("--to must name the recipient in 1 to 200 characters"),
+            hint=_("e.g. --to 'Police of Almaty, Bostandyk district'"),
+        )
+    with open_vault(st) as v:
+        note = v.share_checkpoint(" ".join(to.split()) if to else None)
+    sys.stdout.write(note)
+    sys.stderr.write(
+        _(
+            "Keep this text exactly as it is: the witness saves it to a file and later "
+            "checks bundles with 'blockwatch verify BUNDLE --witness FILE'."
+        )
+        + "\n"
+    )
 
 
 def disclosures(

@@ -8,6 +8,7 @@ reads; ``lifecycle`` creates and unlocks vaults.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import json
@@ -32,6 +33,9 @@ ENTRY_VAULT_UPGRADED = "vault.upgraded"
 BUSY_SECONDS = 120.0  # how long a write waits for another process's write to finish
 # A bundle handed out: what, to whom, when (bundle/writer.py writes it, ``disclosures`` reads it)
 ENTRY_BUNDLE_EXPORTED = "bundle.exported"
+# A signed checkpoint given to a witness (``blockwatch checkpoint``): every later bundle proves
+# that its ledger extends it
+ENTRY_CHECKPOINT_SHARED = "checkpoint.shared"
 _BATCH = 2000  # ledger rows inserted per statement
 
 
@@ -376,6 +380,20 @@ class Vault(Blobs, Queries):
         """Append a ``bundle.exported`` entry: the record of a bundle handed out."""
         with self._write():
             return self._append(ENTRY_BUNDLE_EXPORTED, body)
+
+    def share_checkpoint(self, to: str | None) -> str:
+        """The latest signed checkpoint, for a witness to keep; the ledger records that it was
+        given (its size and root, and to whom), so that every later bundle carries the proof
+        that its ledger extends it."""
+        self.ensure_heads()
+        note = self.latest_checkpoint()
+        point = ledger.open_checkpoint(note, self.settings.origin, self.public_key)
+        with self._write():
+            self._append(
+                ENTRY_CHECKPOINT_SHARED,
+                {"size": point.size, "root": base64.b64encode(point.root).decode(), "to": to},
+            )
+        return note
 
     @contextmanager
     def bulk(self) -> Iterator[Bulk]:

@@ -1,0 +1,205 @@
+"""Witnessed checkpoints (issue 13, first part): a checkpoint given to a witness, and later
+bundles that prove their ledger extends it — or fail, when the vault was rolled back or its
+history rewritten with the same key."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from blockwatch import ledger, vault
+from blockwatch.env import Env
+
+from .conftest import PASSPHRASE, make_env, run_cli
+
+
+def _note(env: Env, *text: str) -> None:
+    for t in text:
+        assert run_cli(env, "log", "note", "--text", t).code == 0
+
+
+def _checkpoint(env: Env, where: Path, *args: str) -> Path:
+    done = run_cli(env, "checkpoint", *args)
+    assert done.code == 0, done.err
+    where.write_text(done.out, encoding="utf-8")
+    return where
+
+
+def _export(env: Env, out: Path) -> Path:
+    assert run_cli(env, "export", str(out)).code == 0
+    return out
+
+
+def test_a_checkpoint_is_the_signed_note_and_its_giving_is_recorded(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    _note(vault_env, "one")
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        latest = v.latest_checkpoint()
+    done = run_cli(vault_env, "checkpoint", "--to", "my  lawyer")
+    assert done.code == 0 and done.out == latest  # stdout is the note, byte for byte
+    assert "blockwatch verify BUNDLE --witness FILE" in done.err
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        point = ledger.open_checkpoint(latest, v.settings.origin, v.public_key)
+        [(seq, _at, body)] = list(v.entries_of_type("checkpoint.shared"))
+        assert seq == point.size  # written after the checkpoint it gives out
+        assert body == {
+            "size": point.size,
+            "root": __import__("base64").b64encode(point.root).decode(),
+            "to": "my lawyer",
+        }
+    assert run_cli(vault_env, "check").code == 0
+
+
+def test_later_bundles_prove_they_extend_the_witnessed_checkpoint(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    _note(vault_env, "before the checkpoint")
+    held = _checkpoint(vault_env, tmp_path / "held.txt")
+    _note(vault_env, "after the checkpoint")
+    bundle = _export(vault_env, tmp_path / "later.zip")
+    done = run_cli(vault_env, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 0, done.err
+    assert "ok 13  the ledger extends every witnessed checkpoint given" in done.out
+    size = int(held.read_text().split("\n")[1])
+    assert f"held.txt: the ledger's first {size} entries existed" in done.out
+    report = json.loads(
+        run_cli(vault_env, "verify", str(bundle), "--witness", str(held), "--json").out
+    )
+    [witnessed] = report["witnessed"]
+    assert witnessed["size"] == size and witnessed["incidents"] == [1]  # the note before it
+    assert report["checks"][12] == {
+        "number": 13,
+        "check": "the ledger extends every witnessed checkpoint given",
+        "passed": True,
+    }
+    # without a witness the check is a warning, never an "ok"
+    plain = run_cli(vault_env, "verify", str(bundle))
+    assert plain.code == 0 and "-- 13  the ledger extends" in plain.out
+    assert "no --witness checkpoint given" in plain.out and "ok 13" not in plain.out
+
+
+def test_a_vault_rolled_back_to_before_the_checkpoint_fails(vault_env: Env, tmp_path: Path) -> None:
+    """The journalist restores an older copy of the vault (or deletes entries and starts over
+    from it): every bundle of the restored vault fails against the witness's checkpoint."""
+    _note(vault_env, "one")
+    backup = tmp_path / "backup"
+    shutil.copytree(vault_env.vault_dir, backup)
+    _note(vault_env, "two")
+    held = _checkpoint(vault_env, tmp_path / "held.txt")
+    restored = make_env(backup)
+    _note(restored, "three", "four", "five")  # grows past the witnessed size
+    bundle = _export(restored, tmp_path / "rolled-back.zip")
+    assert run_cli(restored, "verify", str(bundle)).code == 0  # fine without the witness
+    done = run_cli(restored, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 4
+    assert "check 13 failed" in done.err and "the vault was rolled back" in done.err
+    assert "held.txt" in done.err
+
+
+def test_a_history_rewritten_with_the_same_key_fails(vault_env: Env, tmp_path: Path) -> None:
+    """A rewritten vault that gives out its own checkpoint of the same size carries a proof
+    from that size: it is a proof for another tree, and the witness's root refutes it."""
+    _note(vault_env, "one")
+    backup = tmp_path / "backup"
+    shutil.copytree(vault_env.vault_dir, backup)
+    _note(vault_env, "the true record")
+    held = _checkpoint(vault_env, tmp_path / "held.txt")
+    forked = make_env(backup)
+    _note(forked, "an invented record")  # the same size as the held checkpoint
+    _checkpoint(forked, tmp_path / "forked.txt")
+    assert held.read_text().split("\n")[1] == (tmp_path / "forked.txt").read_text().split("\n")[1]
+    bundle = _export(forked, tmp_path / "forked.zip")
+    done = run_cli(forked, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 4
+    assert "check 13 failed" in done.err and "its history was rewritten" in done.err
+    # the forked vault's own checkpoint, of course, it extends
+    assert (
+        run_cli(forked, "verify", str(bundle), "--witness", str(tmp_path / "forked.txt")).code == 0
+    )
+
+
+def test_a_checkpoint_of_another_vault_is_refused(vault_env: Env, tmp_path: Path) -> None:
+    other = make_env(tmp_path / "other")
+    assert run_cli(other, "init", "--timezone", "Asia/Almaty").code == 0
+    held = _checkpoint(other, tmp_path / "other.txt")
+    _note(vault_env, "one")
+    bundle = _export(vault_env, tmp_path / "b.zip")
+    done = run_cli(vault_env, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 4
+    assert "not a checkpoint of this bundle's ledger and key" in done.err
+
+
+def test_a_checkpoint_newer_than_the_bundle_says_nothing_about_it(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    _note(vault_env, "one")
+    bundle = _export(vault_env, tmp_path / "early.zip")
+    _note(vault_env, "two")
+    held = _checkpoint(vault_env, tmp_path / "later.txt")
+    done = run_cli(vault_env, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 0, done.err
+    assert "-- 13" in done.out and "later.txt is newer than this bundle" in done.out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read"),
+        (b"\xff\xfe not text", "is not a checkpoint"),
+        (b"x" * (ledger.MAX_NOTE_BYTES + 1), "is not a checkpoint"),
+    ],
+    ids=["missing", "not utf-8", "too large"],
+)
+def test_an_unreadable_witness_file_is_one_line_exit_1(
+    vault_env: Env, tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    _note(vault_env, "one")
+    bundle = _export(vault_env, tmp_path / "b.zip")
+    held = tmp_path / "held.txt"
+    if content is not None:
+        held.write_bytes(content)
+    done = run_cli(vault_env, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 1 and message in done.err and "held.txt" in done.err
+    assert len(done.err.strip().splitlines()) <= 2 and "Traceback" not in done.err
+
+
+def test_a_garbled_witness_note_fails_check_13(vault_env: Env, tmp_path: Path) -> None:
+    _note(vault_env, "one")
+    held = _checkpoint(vault_env, tmp_path / "held.txt")
+    bundle = _export(vault_env, tmp_path / "b.zip")
+    held.write_text(held.read_text().replace("\n\n", "\n"), encoding="utf-8")
+    done = run_cli(vault_env, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 4 and "check 13 failed" in done.err and "malformed" in done.err
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda rows: rows.append(dict(rows[0])),  # two proofs for one size
+        lambda rows: rows[0].update(size=str(rows[0]["size"])),
+        lambda rows: rows[0].update(proof=["not base64!"]),
+        lambda rows: rows[0].pop("proof"),
+    ],
+    ids=["repeated", "size as text", "not base64", "no proof"],
+)
+def test_malformed_consistency_proofs_fail_check_13(vault_env: Env, tmp_path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    from .test_bundle import _resign, members, rezip, top
+
+    _note(vault_env, "one")
+    held = _checkpoint(vault_env, tmp_path / "held.txt")
+    _note(vault_env, "two")
+    files = members(_export(vault_env, tmp_path / "b.zip"))
+    root = top(files)
+    proofs = json.loads(files[f"{root}/data/ledger.json"])
+    edit(proofs["consistency"])
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        _resign(files, root, v._signer)
+    forged = rezip(files, tmp_path / "forged.zip")
+    done = run_cli(vault_env, "verify", str(forged), "--witness", str(held))
+    assert done.code == 4 and "check 13 failed" in done.err
+    assert "consistency proofs are malformed" in done.err
