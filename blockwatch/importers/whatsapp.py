@@ -143,12 +143,7 @@ def _open_zip(path: Path, zf: zipfile.ZipFile) -> tuple[str, dict[str, Media]]:
     for info in zf.infolist():
         name = info.filename
         parts = name.split("/")
-        if (
-            name.startswith(("/", "\\"))
-            or "\\" in name
-            or ".." in parts
-            or (len(name) > 1 and name[1] == ":")
-        ):
+        if name.startswith("/") or "\\" in name or ".." in parts or name[1:2] == ":":
             raise ImportFailed(
                 str(path),
                 _("member {name!r}").format(name=name),
