@@ -1,0 +1,79 @@
+"""Telegram's result.json, read exactly (issue 20's survivors in ``_text`` and ``_when``):
+what a message's text becomes whatever shape it has, and the exact line of each date refusal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from blockwatch.importers import telegram
+from blockwatch.importers.base import Draft, ImportFailed, Options
+
+
+def _file(tmp_path: Path, *messages: dict[str, Any]) -> Path:
+    path = tmp_path / "result.json"
+    chat = {"name": "Unknown Caller", "type": "personal_chat", "id": 1001, "messages": messages}
+    path.write_text(json.dumps(chat), encoding="utf-8")
+    return path
+
+
+def _message(**fields: Any) -> dict[str, Any]:
+    return {"id": 7, "type": "message", "date_unixtime": "1783181109", "from": "X", **fields}
+
+
+def _options() -> Options:
+    return Options(latest=datetime(2026, 12, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain", "plain"),
+        (
+            ["Open ", {"type": "link", "text": "https://x.example"}, " now"],
+            "Open https://x.example now",
+        ),
+        (["a", {"type": "custom_emoji"}, "b"], "ab"),  # an entity without text adds nothing
+        (["a", 5, None, ["nested"], "b"], "ab"),  # neither a string nor an entity: left out
+        ([{"type": "bold", "text": 12}], "12"),
+        (None, ""),
+        (42, ""),
+        ({"text": "an object, not a list"}, ""),
+    ],
+)
+def test_a_message_text_of_any_shape_becomes_its_words(
+    tmp_path: Path, text: Any, expected: str
+) -> None:
+    [draft] = list(telegram.parse(_file(tmp_path, _message(text=text)), _options()))
+    assert isinstance(draft, Draft) and draft.details["text"] == expected
+
+
+def test_an_impossible_unix_time_is_refused_with_its_first_40_digits(tmp_path: Path) -> None:
+    stamp = "9" * 45
+    path = _file(tmp_path, _message(date_unixtime=stamp))
+    with pytest.raises(ImportFailed) as info:
+        list(telegram.parse(path, _options()))
+    assert info.value.message == (
+        f"{path}: chat 1001, message 7: date_unixtime={'9' * 40!r} is not a possible date"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stamp", "message"),
+    [
+        ("946684799", "date_unixtime=946684799 is 1999-12-31 23:59:59 UTC, before 2000"),
+        ("1893456000", "date_unixtime=1893456000 is 2030-01-01 00:00:00 UTC, in the future"),
+    ],
+)
+def test_a_unix_time_a_phone_could_not_have_written_is_refused_exactly(
+    tmp_path: Path, stamp: str, message: str
+) -> None:
+    path = _file(tmp_path, _message(date_unixtime=stamp))
+    with pytest.raises(ImportFailed) as info:
+        list(telegram.parse(path, _options()))
+    assert info.value.message == f"{path}: chat 1001, message 7: {message}"
+    assert info.value.hint is not None and "--accept-odd-dates" in info.value.hint
