@@ -438,6 +438,10 @@ def check_readable(path: Path, read: Callable[[Any], None] = lambda f: None) -> 
 
 
 def _check_file(path: Path) -> tuple[int, str]:
+    """The file's size and SHA-256; refused when it is larger than the cap on any import
+    (``importers.base.MAX_FILE_BYTES``), before a byte of it is parsed."""
+    from blockwatch.importers import base
+
     digest, size = hashlib.sha256(), 0
 
     def hash_all(f: Any) -> None:
@@ -445,6 +449,13 @@ def _check_file(path: Path) -> tuple[int, str]:
         while chunk := f.read(1024 * 1024):
             digest.update(chunk)
             size += len(chunk)
+            if size > base.MAX_FILE_BYTES:
+                raise ImportFailed(
+                    str(path),
+                    None,
+                    _("the file is larger than 4 GiB"),
+                    hint=_("check that this is the phone's export; import a large one in parts"),
+                )
 
     check_readable(path, hash_all)
     return size, digest.hexdigest()
