@@ -203,3 +203,31 @@ def test_malformed_consistency_proofs_fail_check_13(vault_env: Env, tmp_path: Pa
     done = run_cli(vault_env, "verify", str(forged), "--witness", str(held))
     assert done.code == 4 and "check 13 failed" in done.err
     assert "consistency proofs are malformed" in done.err
+
+
+@pytest.mark.parametrize("size_shift", [0, 1000])
+def test_check_4_finds_a_recorded_witness_checkpoint_that_is_not_the_ledger_s(
+    vault_env: Env, tmp_path: Path, size_shift: int
+) -> None:
+    """A checkpoint.shared entry naming a root, or a size, the ledger never had (written with
+    the vault's key): later bundles would carry a proof from it that proves nothing."""
+    import base64
+
+    _note(vault_env, "one")
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        point = ledger.open_checkpoint(v.latest_checkpoint(), v.settings.origin, v.public_key)
+        with v._write():
+            v._append(
+                "checkpoint.shared",
+                {
+                    "size": point.size + size_shift,
+                    "root": base64.b64encode(b"\0" * 32).decode(),
+                    "to": None,
+                },
+            )
+    done = run_cli(vault_env, "check")
+    assert done.code == 4
+    assert (
+        f"check 4 failed: the checkpoint given to a witness at size {point.size + size_shift}"
+        in done.err
+    )

@@ -60,6 +60,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "was": "was",
         "why": "why",
         "none": "none",
+        "proves": "What this bundle proves, and what it does not",
+        "proves_yes": "It proves that its files are exactly those the holder of the signing key "
+        "signed; that every incident in it, with every correction and attachment recorded for "
+        "it up to the export, is part of that person's signed ledger; and that nothing was "
+        "added to or removed from the bundle since.",
+        "proves_no": "By itself it does not prove when the records were made (the times come "
+        "from the journalist's own computer), nor that the ledger was not rewritten before the "
+        "export. That needs something from outside: a checkpoint the journalist gave a lawyer "
+        "or colleague earlier, which 'blockwatch verify --witness' checks this bundle against.",
         "verify": "How to verify this bundle",
         "verify_text": "The files of this bundle are listed with their SHA-256 hashes in "
         "manifest-sha256.txt and tagmanifest-sha256.txt; the latter is signed with the "
@@ -130,6 +139,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "was": "было",
         "why": "причина",
         "none": "нет",
+        "proves": "Что доказывает этот пакет и чего не доказывает",
+        "proves_yes": "Он доказывает, что его файлы — в точности те, которые подписал владелец "
+        "ключа подписи; что каждый инцидент в нём, со всеми исправлениями и вложениями, "
+        "записанными до выгрузки, входит в подписанный журнал этого человека; и что с тех пор "
+        "в пакет ничего не добавлено и из него ничего не удалено.",
+        "proves_no": "Сам по себе он не доказывает, когда сделаны записи (время берётся с "
+        "компьютера журналиста), и что журнал не был переписан до выгрузки. Для этого нужно "
+        "что-то извне: контрольная точка, которую журналист заранее передал юристу или коллеге; "
+        "'blockwatch verify --witness' сверяет с ней этот пакет.",
         "verify": "Как проверить этот пакет",
         "verify_text": "Файлы пакета перечислены с хешами SHA-256 в manifest-sha256.txt и "
         "tagmanifest-sha256.txt; последний подписан ключом из signer.pem. В VERIFY.txt "
@@ -200,6 +218,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "was": "бұрын",
         "why": "себебі",
         "none": "жоқ",
+        "proves": "Бұл пакет нені дәлелдейді және нені дәлелдемейді",
+        "proves_yes": "Ол өз файлдарының қол қою кілтінің иесі қол қойған файлдардың дәл өзі "
+        "екенін; ондағы әр оқиға шығаруға дейін жазылған барлық түзетулерімен және "
+        "тіркемелерімен сол адамның қол қойылған журналына кіретінін; және содан бері пакетке "
+        "ештеңе қосылмағанын әрі одан ештеңе алынбағанын дәлелдейді.",
+        "proves_no": "Өздігінен ол жазбалардың қашан жасалғанын (уақыт журналистің өз "
+        "компьютерінен алынады) және журналдың шығаруға дейін қайта жазылмағанын дәлелдемейді. "
+        "Ол үшін сырттан бір нәрсе керек: журналист бұрын заңгерге не әріптесіне берген "
+        "бақылау нүктесі; 'blockwatch verify --witness' осы пакетті соған қарап тексереді.",
         "verify": "Бұл пакетті қалай тексеруге болады",
         "verify_text": "Пакет файлдары SHA-256 хештерімен manifest-sha256.txt және tagmanifest-sha256.txt "
         "файлдарында көрсетілген; соңғысына signer.pem ішіндегі кілтпен қол қойылған. "

@@ -9,7 +9,8 @@ Numbered checks, each run only after the previous one passed (fail closed):
 4. Checkpoints: every signature verifies with the vault's key, and every checkpoint's root
    equals the root recomputed from the entries at that size; since all of them are prefixes of
    one recomputed tree, each is consistent with the one before it (RFC 9162 section 2.1.4).
-   The newest covers every entry, and the stored compact range matches.
+   The newest covers every entry, and the stored compact range matches.  Every checkpoint
+   given to a witness (``checkpoint.shared``) has the size and root of the ledger there.
 5. Projection: replaying the ledger gives exactly the stored incidents.
 6. Attachments: every stored file re-hashes to its SHA-256 and size, and every attachment the
    ledger names is stored.
@@ -30,6 +31,7 @@ from typing import Any
 from blockwatch import incidents, ledger
 from blockwatch.errors import VaultCorrupt
 from blockwatch.i18n import N_, _, ngettext
+from blockwatch.vault.store import ENTRY_CHECKPOINT_SHARED as SHARED
 from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault, derived_columns
 
 
@@ -135,10 +137,22 @@ def _checkpoints(vault: Vault) -> str:
     notes = dict(vault.checkpoints())
     if not notes:
         raise _fail(4, _("there is no checkpoint"))
+    # checkpoints given to witnesses: each must be one of the vault's own
+    shared = {body.get("size"): body.get("root") for _s, _at, body in vault.entries_of_type(SHARED)}
     compact = ledger.CompactRange()
     previous = 0
     for _seq, _type, _at, _stored, leaf in vault.entries():
         compact.append(leaf)
+        if (
+            compact.size in shared
+            and shared.pop(compact.size) != base64.b64encode(compact.root()).decode()
+        ):
+            raise _fail(
+                4,
+                _("the checkpoint given to a witness at size {size} is not the ledger's").format(
+                    size=compact.size
+                ),
+            )
         note = notes.get(compact.size)
         if note is None:
             continue
@@ -165,6 +179,13 @@ def _checkpoints(vault: Vault) -> str:
             4,
             _("the newest checkpoint covers {max} entries, the ledger has {size}").format(
                 max=max(notes), size=compact.size
+            ),
+        )
+    if shared:
+        raise _fail(
+            4,
+            _("the checkpoint given to a witness at size {size} is not the ledger's").format(
+                size=next(iter(shared))
             ),
         )
     if vault.stored_range() != (compact.size, compact.hashes):
