@@ -77,3 +77,68 @@ def test_a_unix_time_a_phone_could_not_have_written_is_refused_exactly(
         list(telegram.parse(path, _options()))
     assert info.value.message == f"{path}: chat 1001, message 7: {message}"
     assert info.value.hint is not None and "--accept-odd-dates" in info.value.hint
+
+
+HINT = "export the chat again with Telegram Desktop (JSON format)"
+
+
+def _refused(tmp_path: Path, **fields: Any) -> ImportFailed:
+    message = {"id": 7, "type": "message", "from": "X", "text": "hi", **fields}
+    path = _file(tmp_path, message)
+    with pytest.raises(ImportFailed) as info:
+        list(telegram.parse(path, _options()))
+    return info.value
+
+
+def test_a_unix_time_that_is_not_digits_is_refused_even_beside_a_good_local_date(
+    tmp_path: Path,
+) -> None:
+    failed = _refused(tmp_path, date_unixtime="1783181109x", date="2026-07-04T21:05:09")
+    path = tmp_path / "result.json"
+    assert failed.message == (
+        f"{path}: chat 1001, message 7: date_unixtime='1783181109x' is not epoch seconds"
+    )
+    assert failed.hint == HINT
+
+
+def test_a_local_date_that_is_not_a_date_is_refused_with_its_first_40_characters(
+    tmp_path: Path,
+) -> None:
+    local = "July the fourth, in the evening, after the calls began"
+    failed = _refused(tmp_path, date=local)
+    path = tmp_path / "result.json"
+    assert failed.message == (
+        f"{path}: chat 1001, message 7: date={local[:40]!r} is not a date and time"
+    )
+    assert failed.hint == HINT
+
+
+def test_a_local_date_with_an_offset_is_refused(tmp_path: Path) -> None:
+    """Telegram's ``date`` never has an offset: one that does is not Telegram's."""
+    failed = _refused(tmp_path, date="2026-07-04T21:05:09+05:00")
+    assert failed.message.endswith("date='2026-07-04T21:05:09+05:00' is not a date and time")
+
+
+@pytest.mark.parametrize(
+    ("local", "said"),
+    [
+        # Almaty was UTC+6 until March 2024: a zone, never a fixed offset
+        ("1999-12-31T23:59:59", "date=1999-12-31T23:59:59 is 1999-12-31 23:59:59 +06, before 2000"),
+        (
+            "2031-01-01T00:00:00",
+            "date=2031-01-01T00:00:00 is 2031-01-01 00:00:00 +05, in the future",
+        ),
+    ],
+)
+def test_a_local_date_a_phone_could_not_have_written_is_refused_exactly(
+    tmp_path: Path, local: str, said: str
+) -> None:
+    failed = _refused(tmp_path, date=local)
+    assert failed.message == f"{tmp_path / 'result.json'}: chat 1001, message 7: {said}"
+
+
+def test_a_local_date_is_read_in_the_zone_given(tmp_path: Path) -> None:
+    message = {"id": 7, "type": "message", "from": "X", "text": "hi", "date": "2026-07-04T21:05:09"}
+    [draft] = list(telegram.parse(_file(tmp_path, message), _options()))
+    assert isinstance(draft, Draft)
+    assert draft.occurred_at == datetime(2026, 7, 4, 16, 5, 9, tzinfo=UTC)
