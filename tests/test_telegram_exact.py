@@ -142,3 +142,16 @@ def test_a_local_date_is_read_in_the_zone_given(tmp_path: Path) -> None:
     [draft] = list(telegram.parse(_file(tmp_path, message), _options()))
     assert isinstance(draft, Draft)
     assert draft.occurred_at == datetime(2026, 7, 4, 16, 5, 9, tzinfo=UTC)
+
+
+def test_a_local_date_longer_than_40_characters_is_refused_not_cut_short(
+    tmp_path: Path,
+) -> None:
+    """40 characters that Python reads as a date (20 digits of fraction), and one more: the
+    date is refused whole instead of read from its first 40 characters."""
+    at_cap = "2026-07-04T21:05:09." + "1" * 20
+    message = {"id": 7, "type": "message", "from": "X", "text": "hi", "date": at_cap}
+    [draft] = list(telegram.parse(_file(tmp_path, message), _options()))
+    assert isinstance(draft, Draft) and draft.occurred_at.second == 9
+    failed = _refused(tmp_path, date=at_cap + "1")
+    assert failed.message.endswith(f"date={at_cap!r} is not a date and time")

@@ -96,8 +96,8 @@ def _when(path: Path, where: str, message: dict[str, Any], options: Options) -> 
         return check_date(str(path), where, instant, f"date_unixtime={stamp}", options)
     local = message.get("date")
     if stamp is None and isinstance(local, str):
-        try:
-            naive = datetime.fromisoformat(local[:40])
+        try:  # never more than 40 characters: the date is refused, not cut short
+            naive = datetime.fromisoformat(local) if len(local) <= 40 else None
         except ValueError:
             naive = None
         if naive is not None and naive.tzinfo is None:
