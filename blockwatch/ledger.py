@@ -734,17 +734,13 @@ def _parse_checkpoint(text: str, origin: str) -> Checkpoint:
     lines = text.split("\n")
     if len(lines) < 3 or lines[0] != origin:
         raise ProofError(_("checkpoint origin does not match"))
-    size_s, root_s = lines[1], lines[2]
-    if not size_s.isdigit() or (size_s != "0" and size_s.startswith("0")):
-        raise ProofError(_("checkpoint tree size is not a number"))
-    size = int(size_s)
-    if size > MAX_TREE_SIZE:
-        raise ProofError(_("checkpoint tree size is implausibly large"))
-    try:
-        root = base64.b64decode(root_s, validate=True)
-    except ValueError:
-        raise ProofError(_("checkpoint root hash is not base64")) from None
-    _check_hashes(root)
+    size, root = _size_and_root(
+        lines[1],
+        lines[2],
+        _("checkpoint tree size is not a number"),
+        _("checkpoint tree size is implausibly large"),
+        _("checkpoint root hash is not base64"),
+    )
     heads = None
     for line in lines[3:]:
         name, _sp, value = line.partition(" ")
@@ -755,15 +751,28 @@ def _parse_checkpoint(text: str, origin: str) -> Checkpoint:
 
 
 def _parse_heads(value: str) -> tuple[int, bytes]:
-    count_s, _sp, root_s = value.partition(" ")
-    if not count_s.isdigit() or (count_s != "0" and count_s.startswith("0")):
-        raise ProofError(_("checkpoint's count of incidents is not a number"))
-    count = int(count_s)
-    if count > MAX_TREE_SIZE:
-        raise ProofError(_("checkpoint's count of incidents is implausibly large"))
+    count, _sp, root = value.partition(" ")
+    return _size_and_root(
+        count,
+        root,
+        _("checkpoint's count of incidents is not a number"),
+        _("checkpoint's count of incidents is implausibly large"),
+        _("checkpoint's root of heads is not base64"),
+    )
+
+
+def _size_and_root(
+    size_s: str, root_s: str, not_number: str, too_large: str, not_base64: str
+) -> tuple[int, bytes]:
+    """A tree size (ASCII digits, no leading zero, at most MAX_TREE_SIZE) and a base64 hash."""
+    if not (size_s.isascii() and size_s.isdigit()) or (size_s != "0" and size_s.startswith("0")):
+        raise ProofError(not_number)
+    size = int(size_s)
+    if size > MAX_TREE_SIZE:
+        raise ProofError(too_large)
     try:
         root = base64.b64decode(root_s, validate=True)
     except ValueError:
-        raise ProofError(_("checkpoint's root of heads is not base64")) from None
+        raise ProofError(not_base64) from None
     _check_hashes(root)
-    return count, root
+    return size, root

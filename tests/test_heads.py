@@ -135,6 +135,7 @@ def test_the_heads_line_is_signed_with_the_checkpoint_and_read_back() -> None:
         (f"blockwatch-heads {2**40 + 1} {{root}}", "count of incidents is implausibly large"),
         ("blockwatch-heads 2 {root}\nblockwatch-heads 2 {root}", "extension line"),
         ("other-extension 2", "extension line blockwatch does not know"),
+        ("blockwatch-heads \u0662 {root}", "count of incidents is not a number"),  # Arabic 2
     ],
 )
 def test_a_malformed_heads_line_is_refused_even_when_signed(extra: str, message: str) -> None:
@@ -148,6 +149,18 @@ def test_a_malformed_heads_line_is_refused_even_when_signed(extra: str, message:
     with pytest.raises(ledger.ProofError, match=message):
         ledger.open_checkpoint(_note(key, body), "o", public)
     assert ledger.open_checkpoint(_note(key, f"o\n3\n{root}\n"), "o", public).heads is None
+
+
+def test_a_tree_size_in_other_digits_is_refused() -> None:
+    """str.isdigit() takes "٣" (Arabic-Indic three) and int() reads it: not a C2SP size."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    root = base64.b64encode(_leaf(0)).decode()
+    with pytest.raises(ledger.ProofError, match="tree size is not a number"):
+        ledger.open_checkpoint(_note(key, f"o\n\u0663\n{root}\n"), "o", public)
 
 
 # --------------------------------------------------------------------------- the vault
