@@ -53,6 +53,7 @@ class DemoResult:
     bundle_sha256: str
     verified: list[str]
     report: Path
+    checkpoint: Path  # given to a "lawyer" before the export: the bundle proves it extends it
 
 
 def fill(vault: Vault) -> None:
@@ -150,6 +151,8 @@ def run() -> Iterator[DemoResult]:
         vault, _code = create(env, secrets.token_urlsafe(24), home_region="KZ", timezone=ZONE)
         with vault:
             fill(vault)
+            held = where / "checkpoint-for-lawyer.txt"
+            held.write_text(vault.share_checkpoint(_("a lawyer")), encoding="utf-8")
             checks = check(vault)
             bundle = where / "blockwatch-demo-bundle.zip"
             exported = export_bundle(
@@ -157,7 +160,9 @@ def run() -> Iterator[DemoResult]:
                 bundle,
                 ExportOptions(case=_("Demo: editors blocked, July 2026"), lang=i18n.language()),
             )
-            verified = verify_bundle(bundle, vault.fingerprint)
+            verified = verify_bundle(
+                bundle, vault.fingerprint, witnesses=[(held.name, held.read_text("utf-8"))]
+            )
             report = where / "report.html"
             with zipfile.ZipFile(bundle) as zf:
                 report.write_bytes(zf.read(f"{exported.name}/data/report.html"))
@@ -170,6 +175,7 @@ def run() -> Iterator[DemoResult]:
                 exported.sha256,
                 verified.passed,
                 report,
+                held,
             )
     finally:
         shutil.rmtree(env.vault_dir, ignore_errors=True)

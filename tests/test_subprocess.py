@@ -92,10 +92,22 @@ def test_demo_leaves_no_trace(home: dict[str, str]) -> None:
     done = run("demo", env=home)
     assert done.returncode == 0, done.stderr
     assert "block" in done.stdout and "rejected" in done.stdout and "takedown" in done.stdout
-    assert done.stdout.count("check: ok") == 7 and done.stdout.count("verify: ok") == 12
-    [folder] = Path(home["TMPDIR"]).iterdir()  # the one temporary folder: bundle and report only
-    assert sorted(p.name for p in folder.iterdir()) == ["blockwatch-demo-bundle.zip", "report.html"]
+    assert done.stdout.count("check: ok") == 7 and done.stdout.count("verify: ok") == 13
+    [folder] = Path(home["TMPDIR"]).iterdir()  # the one temporary folder: what the demo made
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "blockwatch-demo-bundle.zip",
+        "checkpoint-for-lawyer.txt",
+        "report.html",
+    ]
     assert str(folder / "blockwatch-demo-bundle.zip") in done.stdout
+    again = run(
+        "verify",
+        str(folder / "blockwatch-demo-bundle.zip"),
+        "--witness",
+        str(folder / "checkpoint-for-lawyer.txt"),
+        env=home,
+    )
+    assert again.returncode == 0 and "ok 13" in again.stdout
     assert list(Path(home["HOME"]).iterdir()) == []
     assert not Path(home["BLOCKWATCH_VAULT"]).exists()
     again = run("verify", str(folder / "blockwatch-demo-bundle.zip"), env=home)

@@ -47,7 +47,10 @@ def demo(ctx: typer.Context) -> None:
         _("The demo vault has been deleted; the bundle and report stay in that temporary folder.")
     )
     out.print(_("Next, try:"))
-    out.print(f"  blockwatch verify {result.bundle} --fingerprint {result.fingerprint}")
+    out.print(
+        f"  blockwatch verify {result.bundle} --fingerprint {result.fingerprint} "
+        f"--witness {result.checkpoint}"
+    )
     out.print("  blockwatch init")
     out.print("  blockwatch log call +447700900123 --at 'yesterday 19:04' \\")
     out.print("      --platform whatsapp --outcome missed")
