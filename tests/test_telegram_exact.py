@@ -155,3 +155,56 @@ def test_a_local_date_longer_than_40_characters_is_refused_not_cut_short(
     assert isinstance(draft, Draft) and draft.occurred_at.second == 9
     failed = _refused(tmp_path, date=at_cap + "1")
     assert failed.message.endswith(f"date={at_cap!r} is not a date and time")
+
+
+def test_a_chat_without_a_name_or_ids_is_named_by_what_it_has(tmp_path: Path) -> None:
+    """No chat id and no message ids (some exports): the chat is named by its first 40
+    characters, the message by its place counted from 1; a call with no actor and no chat
+    name is from "unknown"."""
+    long_name = "Unknown caller from a number that keeps changing every day"
+    path = tmp_path / "result.json"
+    chat = {"name": long_name, "messages": [{"type": "message", "from": "X", "text": "hi"}]}
+    path.write_text(json.dumps(chat), encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        list(telegram.parse(path, _options()))
+    assert info.value.message.startswith(f"{path}: chat {long_name[:40]!r}, message #1: ")
+    nameless = {
+        "messages": [
+            {
+                "id": 1,
+                "type": "service",
+                "action": "phone_call",
+                "date_unixtime": "1783181109",
+                "discard_reason": "missed",
+            }
+        ]
+    }
+    path.write_text(json.dumps(nameless), encoding="utf-8")
+    [call] = list(telegram.parse(path, _options()))
+    assert isinstance(call, Draft)
+    assert (call.platform, call.counterparty) == ("telegram", "unknown")
+
+
+def test_mine_by_name_makes_the_journalist_s_own_messages_and_calls_outgoing(
+    tmp_path: Path,
+) -> None:
+    path = _file(
+        tmp_path,
+        _message(**{"from": "Aigerim Demo", "text": "mine"}),
+        {**_message(text="theirs"), "id": 8},
+        {
+            "id": 9,
+            "type": "service",
+            "action": "phone_call",
+            "actor": "AIGERIM DEMO",
+            "date_unixtime": "1783181109",
+            "discard_reason": "hangup",
+        },
+    )
+    options = Options(latest=datetime(2026, 12, 1, tzinfo=UTC), mine="aigerim demo")
+    mine, theirs, call = list(telegram.parse(path, options))
+    assert isinstance(mine, Draft) and isinstance(theirs, Draft) and isinstance(call, Draft)
+    assert (mine.details["direction"], theirs.details["direction"]) == ("out", "in")
+    assert call.details == {"direction": "out", "outcome": "answered", "source_type": "hangup"}
+    assert call.counterparty == "Unknown Caller"  # an outgoing call is to the chat
+    assert mine.platform == "telegram"
