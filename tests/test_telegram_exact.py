@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from blockwatch.importers import telegram
-from blockwatch.importers.base import Draft, ImportFailed, Options
+from blockwatch.importers.base import Draft, ImportFailed, Options, Skipped
 
 
 def _file(tmp_path: Path, *messages: dict[str, Any]) -> Path:
@@ -208,3 +208,71 @@ def test_mine_by_name_makes_the_journalist_s_own_messages_and_calls_outgoing(
     assert call.details == {"direction": "out", "outcome": "answered", "source_type": "hangup"}
     assert call.counterparty == "Unknown Caller"  # an outgoing call is to the chat
     assert mine.platform == "telegram"
+
+
+KEPT = (
+    "id",
+    "type",
+    "date",
+    "date_unixtime",
+    "from",
+    "from_id",
+    "actor",
+    "actor_id",
+    "action",
+    "discard_reason",
+    "duration_seconds",
+    "media_type",
+    "file",
+    "photo",
+    "edited",
+    "edited_unixtime",
+    "forwarded_from",
+    "reply_to_message_id",
+)
+
+
+def test_the_source_s_own_fields_are_kept_as_evidence_and_no_others(tmp_path: Path) -> None:
+    """Every field Telegram writes that a reader may need later is kept in ``raw``, under its
+    own name; text, entities and anything unknown are not (the text is in ``details``)."""
+    message = {name: f"value of {name}" for name in KEPT}
+    message.update(
+        type="message",
+        date="2026-07-04T21:05:09",
+        date_unixtime="1783181109",
+        text="hi",
+        text_entities=[],
+        something_new="not kept",
+    )
+    path = tmp_path / "result.json"
+    chat = {"name": "Unknown Caller", "type": "personal_chat", "id": 1001, "messages": [message]}
+    path.write_text(json.dumps(chat), encoding="utf-8")
+    [draft] = list(telegram.parse(path, _options()))
+    assert isinstance(draft, Draft)
+    assert draft.raw == {
+        **{name: message[name] for name in KEPT},
+        "chat": {"id": 1001, "name": "Unknown Caller", "type": "personal_chat"},
+    }
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"date_unixtime": "1783181109"}, {"date": "2026-07-04T21:05:09"}],
+    ids=["unix time only", "local date only"],
+)
+def test_a_message_with_a_date_but_no_type_is_skipped_as_unknown(
+    tmp_path: Path, fields: dict[str, str]
+) -> None:
+    [skipped] = list(telegram.parse(_file(tmp_path, {"id": 7, **fields}), _options()))
+    assert isinstance(skipped, Skipped)
+    assert (skipped.where, skipped.why) == ("chat 1001, message 7", "unknown message type None")
+
+
+def test_an_object_with_neither_type_nor_date_is_not_a_telegram_message(tmp_path: Path) -> None:
+    path = _file(tmp_path, {"id": 7, "text": "hi"})
+    with pytest.raises(ImportFailed) as info:
+        list(telegram.parse(path, _options()))
+    assert info.value.message == (
+        f"{path}: chat 1001, message 7: not a Telegram message (no 'type' and no 'date')"
+    )
+    assert info.value.hint == "expected Telegram Desktop's result.json (Export chat history, JSON)"

@@ -103,4 +103,5 @@ def test_kills_at_random_moments_leave_the_vault_whole(
             p.name for p in out.iterdir() if p.name.startswith((target.name, f".{target.name}"))
         ]
         assert beside in ([], [target.name]), beside  # no partial or hidden file
+    print(f"\nkills: {kills} rounds, {landed} killed mid-operation, {kills} vaults intact")
     assert landed >= kills // 2, "most kills should land while the operation runs"
