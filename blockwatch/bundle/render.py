@@ -86,6 +86,23 @@ def disclosures(
     return found
 
 
+def clock_set_back(
+    entries: Sequence[tuple[int, dict[str, Any]]], views: Sequence[Incident]
+) -> list[int]:
+    """The numbers of the incidents with an entry recorded at an earlier time than the entry
+    before it (in ledger order): the signer's clock was set back there.  Flagged, not refused:
+    such an entry may be older than its time says."""
+    ids = {v["uid"]: v["id"] for v in views}
+    flagged, previous = set(), ""
+    for _seq, entry in entries:
+        at = str(entry.get("recorded_at", ""))  # RFC 3339 in UTC with a Z: sorts as text
+        uid = (entry.get("body") or {}).get("uid")
+        if at < previous and uid in ids:
+            flagged.add(ids[uid])
+        previous = at
+    return sorted(flagged)
+
+
 def incidents_csv(views: Sequence[Incident]) -> bytes:
     """One row per incident; cells that a spreadsheet would run as a formula are neutralised."""
     out = io.StringIO()

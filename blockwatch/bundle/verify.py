@@ -101,6 +101,8 @@ class VerifiedBundle:
     not_compared: dict[int, str] = field(default_factory=dict)
     # (label, size) of each witnessed checkpoint the ledger was shown to extend
     witnessed: list[tuple[str, int]] = field(default_factory=list)
+    # incidents with an entry recorded earlier than the entry before it: a clock set back
+    clock_set_back: list[int] = field(default_factory=list)
 
 
 def normalise_fingerprint(text: str) -> str:
@@ -183,6 +185,7 @@ class _Verifier:
                 )
             self.done(11)
             result = VerifiedBundle(top, fp, checkpoint, views, self.bag_info, self.passed)
+            result.clock_set_back = render.clock_set_back(entries, views)
             if heads_missing is not None:
                 result.not_compared[9] = heads_missing
             why = self.check_report(result)
@@ -743,6 +746,7 @@ class _Verifier:
             "version": __version__,
             "files": files if attached else {},
             "disclosures": render.disclosures(self.entries, result.incidents),
+            "clock_set_back": result.clock_set_back,
         }
         made = render.report_html(result.incidents, meta, lang, at_time, images)
         if made != self.read(REPORT_CHECK, layout.REPORT_HTML, layout.MAX_JSON_BYTES):

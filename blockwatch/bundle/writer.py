@@ -255,6 +255,7 @@ def _write_bag(
         "heads": heads,
         "consistency": _consistency(vault, tree),
     }
+    decoded = [(seq, json.loads(entry)) for seq, entry in entries]
     meta = {
         "case": case,
         "name": bag.name,
@@ -266,9 +267,8 @@ def _write_bag(
         "tree_size": tree.size,
         "version": __version__,
         "files": files if options.attachments else {},
-        "disclosures": render.disclosures(
-            [(seq, json.loads(entry)) for seq, entry in entries], views
-        ),
+        "disclosures": render.disclosures(decoded, views),
+        "clock_set_back": render.clock_set_back(decoded, views),
     }
     bag.add(layout.INCIDENTS_JSON, _json(views))
     bag.add(layout.INCIDENTS_CSV, render.incidents_csv(views))

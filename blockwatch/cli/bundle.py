@@ -188,6 +188,7 @@ def verify(
                 "fingerprint_pinned": fingerprint is not None,
                 "checkpoint": {"origin": result.checkpoint.origin, "size": result.checkpoint.size},
                 "incidents": len(result.incidents),
+                "clock_set_back": result.clock_set_back,
                 "witnessed": [
                     {"file": label, "size": size, "incidents": _created_before(result, size)}
                     for label, size in result.witnessed
@@ -238,6 +239,13 @@ def verify(
                 "{file}: the ledger's first {size} entries existed when the witness received "
                 "this checkpoint; incidents among them: {ids}."
             ).format(file=label, size=size, ids=", ".join(f"#{i}" for i in ids) or "—")
+        )
+    if result.clock_set_back:
+        st.say(
+            _(
+                "Note: the signer's clock was set back before entries about incidents {ids}: "
+                "their recorded times may be wrong."
+            ).format(ids=", ".join(f"#{i}" for i in result.clock_set_back))
         )
     if REPORT_CHECK in result.not_compared:
         st.say(

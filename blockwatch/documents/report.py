@@ -69,6 +69,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "from the journalist's own computer), nor that the ledger was not rewritten before the "
         "export. That needs something from outside: a checkpoint the journalist gave a lawyer "
         "or colleague earlier, which 'blockwatch verify --witness' checks this bundle against.",
+        "clock_set_back": "The signer's computer clock was set back before entries about "
+        "incidents {ids}: they were recorded at an earlier time than the entry before them, so "
+        "their recorded times may be wrong.",
         "verify": "How to verify this bundle",
         "verify_text": "The files of this bundle are listed with their SHA-256 hashes in "
         "manifest-sha256.txt and tagmanifest-sha256.txt; the latter is signed with the "
@@ -148,6 +151,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "компьютера журналиста), и что журнал не был переписан до выгрузки. Для этого нужно "
         "что-то извне: контрольная точка, которую журналист заранее передал юристу или коллеге; "
         "'blockwatch verify --witness' сверяет с ней этот пакет.",
+        "clock_set_back": "Перед записями об инцидентах {ids} часы компьютера отправителя "
+        "были переведены назад: они записаны раньше, чем предыдущая запись, поэтому их время "
+        "записи может быть неверным.",
         "verify": "Как проверить этот пакет",
         "verify_text": "Файлы пакета перечислены с хешами SHA-256 в manifest-sha256.txt и "
         "tagmanifest-sha256.txt; последний подписан ключом из signer.pem. В VERIFY.txt "
@@ -227,6 +233,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "компьютерінен алынады) және журналдың шығаруға дейін қайта жазылмағанын дәлелдемейді. "
         "Ол үшін сырттан бір нәрсе керек: журналист бұрын заңгерге не әріптесіне берген "
         "бақылау нүктесі; 'blockwatch verify --witness' осы пакетті соған қарап тексереді.",
+        "clock_set_back": "{ids} оқиғалары туралы жазбалар алдында жіберушінің компьютер "
+        "сағаты артқа жылжытылған: олар алдыңғы жазбадан ертерек уақытпен жазылған, сондықтан "
+        "олардың жазылу уақыты қате болуы мүмкін.",
         "verify": "Бұл пакетті қалай тексеруге болады",
         "verify_text": "Пакет файлдары SHA-256 хештерімен manifest-sha256.txt және tagmanifest-sha256.txt "
         "файлдарында көрсетілген; соңғысына signer.pem ішіндегі кілтпен қол қойылған. "

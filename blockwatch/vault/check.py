@@ -4,7 +4,9 @@ Numbered checks, each run only after the previous one passed (fail closed):
 
 1. SQLCipher: every page's HMAC (``cipher_integrity_check``) and SQLite's ``integrity_check``.
 2. Ledger entries: each stored entry is canonical RFC 8785 JSON of format version 1, its
-   ``seq`` is its position, and its stored leaf hash is SHA-256(0x00 || entry).
+   ``seq`` is its position, and its stored leaf hash is SHA-256(0x00 || entry).  Entries
+   recorded at an earlier time than the entry before them (a clock set back) are counted in
+   the check's detail: flagged, not refused.
 3. The first entry creates this vault and names its signing key.
 4. Checkpoints: every signature verifies with the vault's key, and every checkpoint's root
    equals the root recomputed from the entries at that size; since all of them are prefixes of
@@ -96,8 +98,11 @@ def _decode(seq: int, stored: bytes) -> dict[str, Any]:
 
 
 def _entries(vault: Vault) -> str:
-    count = 0
+    count = back = 0
+    previous = ""
     for seq, type_, recorded_at, stored, leaf in vault.entries():
+        back += recorded_at < previous  # the clock set back: flagged, not refused
+        previous = recorded_at
         entry = _decode(seq, stored)
         if seq != count or entry.get("seq") != seq:
             raise _fail(2, _("entry {count} is missing or out of order").format(count=count))
@@ -118,7 +123,14 @@ def _entries(vault: Vault) -> str:
                 2, _("entry {seq}: stored leaf hash does not match its bytes").format(seq=seq)
             )
         count += 1
-    return ngettext("{n} entry", "{n} entries", count).format(n=count)
+    said = ngettext("{n} entry", "{n} entries", count).format(n=count)
+    if back:
+        said += "; " + ngettext(
+            "{n} recorded earlier than the entry before it: the computer's clock was set back",
+            "{n} recorded earlier than the entry before them: the computer's clock was set back",
+            back,
+        ).format(n=back)
+    return said
 
 
 def _genesis(vault: Vault) -> str:
