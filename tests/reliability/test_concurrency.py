@@ -25,6 +25,7 @@ from ..conftest import PASSPHRASE, make_env
 from ..test_subprocess import EXE, home, run
 
 __all__ = ["home"]  # the fixture
+pytestmark = pytest.mark.processes  # real processes: mutation runs leave them out
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 WRITERS = 4
