@@ -6,6 +6,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No time limit on a Hypothesis example: tests assert behaviour, never time (a loaded machine or
+# a mutation run's tracing made a 200 ms deadline fail by chance).  Benchmarks measure time.
+settings.register_profile("blockwatch", deadline=None)
+settings.load_profile("blockwatch")
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository: no test reads anything outside it
 VECTORS = Path(__file__).resolve().parent / "vectors" / "merkle"
