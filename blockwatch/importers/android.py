@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import IO
 
 from blockwatch.i18n import _
-from blockwatch.importers.base import Draft, ImportFailed, Options, Parsed, Skipped, check_date
+from blockwatch.importers.base import (
+    Draft,
+    ImportFailed,
+    Options,
+    Parsed,
+    Skipped,
+    ascii_digits,
+    check_date,
+)
 
 _PAIR = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
 _TAIL = 16  # bytes held back between chunks so a pair is never split
@@ -119,7 +127,7 @@ def _when(path: Path, stamp: str | None, tag: str, n: int, options: Options) -> 
             _("no date attribute"),
             hint=_("the backup was changed or damaged; make it again with SMS Backup & Restore"),
         )
-    if not stamp.lstrip("-").isdigit() or len(stamp) > 16:
+    if not ascii_digits(stamp.removeprefix("-")) or len(stamp) > 16:
         raise ImportFailed(
             str(path),
             _element(tag, n),
@@ -169,7 +177,7 @@ def parse_calls(path: Path, options: Options) -> Parsed:
         details: dict[str, object] = {}
         if direction:
             details["direction"] = direction
-        if duration and duration.isdigit() and len(duration) > 9:  # more than 31 years
+        if duration and ascii_digits(duration) and len(duration) > 9:  # more than 31 years
             raise ImportFailed(
                 str(path),
                 _element("call", n),
@@ -180,7 +188,7 @@ def parse_calls(path: Path, options: Options) -> Parsed:
                     "the backup was changed or damaged; make it again with SMS Backup & Restore"
                 ),
             )
-        seconds = int(duration) if duration and duration.isdigit() else None
+        seconds = int(duration) if duration and ascii_digits(duration) else None
         if direction == "out" and seconds:
             outcome = "answered"
         if outcome:

@@ -69,6 +69,12 @@ def check_date(file: str, where: str, when: datetime, written: str, options: Opt
     raise ImportFailed(file, where, message.format(written=written, when=shown), hint=hint)
 
 
+def ascii_digits(text: str) -> bool:
+    """Only 0-9: ``str.isdigit`` also takes other scripts' digits ("١٧٨٣"), which ``int`` reads
+    but no phone app writes in these fields."""
+    return text.isascii() and text.isdigit()
+
+
 @dataclass
 class Media:
     """A file inside a container (a WhatsApp zip), read only when it is stored."""

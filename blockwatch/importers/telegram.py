@@ -23,6 +23,7 @@ from blockwatch.importers.base import (
     Options,
     Parsed,
     Skipped,
+    ascii_digits,
     check_date,
     load_json,
 )
@@ -84,7 +85,7 @@ def _when(path: Path, where: str, message: dict[str, Any], options: Options) -> 
     """``date_unixtime`` (the instant); older Telegram Desktop versions write only ``date``, the
     exporting computer's local time, read here in ``options.timezone``."""
     stamp = message.get("date_unixtime")
-    if isinstance(stamp, str) and stamp.isdigit():
+    if isinstance(stamp, str) and ascii_digits(stamp):
         try:
             instant = datetime.fromtimestamp(int(stamp[:20]), tz=UTC)
         except (OverflowError, ValueError, OSError):
