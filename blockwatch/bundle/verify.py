@@ -47,6 +47,7 @@ import json
 import stat
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,8 @@ CHECKS = (
 )
 REPORT_CHECK = 12
 WITNESS_CHECK = 13
+# What reading a damaged member raises: zlib's own error is no BadZipFile (found by fuzzing)
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 
 
 class BundleInvalid(VerificationFailed):
@@ -311,7 +314,7 @@ class _Verifier:
         try:
             with self.zf.open(info) as f:
                 data = f.read(cap + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except _DAMAGED as e:
             raise BundleInvalid(check, _("cannot be read: {e}").format(e=e), rest) from None
         if len(data) > cap:
             raise BundleInvalid(check, _("file is larger than allowed"), rest)
@@ -327,7 +330,7 @@ class _Verifier:
                     size += len(chunk)
                     if size > info.file_size:
                         raise BundleInvalid(check, _("file is longer than the zip says"), rest)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except _DAMAGED as e:
             raise BundleInvalid(check, _("cannot be read: {e}").format(e=e), rest) from None
         return digest.hexdigest(), size
 
