@@ -4,7 +4,8 @@ and the bundle reader, seeded with real files (tests/real) and files blockwatch 
 Each input is a seed with bytes flipped, inserted, deleted or cut off.  The only acceptable
 outcomes are success or a ``BlockwatchError`` (one line, a documented exit status); anything
 else — a ValueError, a KeyError, a RecursionError — is a crash (exit 70).  CI runs a short form;
-``--run-slow`` many more examples.  (atheris is not used: it has no wheel for this Python.)
+``--run-slow`` many more examples.  This is mutation fuzzing without coverage feedback;
+coverage-guided fuzzing (atheris) is not set up yet.
 """
 
 from __future__ import annotations
