@@ -276,3 +276,54 @@ def test_an_object_with_neither_type_nor_date_is_not_a_telegram_message(tmp_path
         f"{path}: chat 1001, message 7: not a Telegram message (no 'type' and no 'date')"
     )
     assert info.value.hint == "expected Telegram Desktop's result.json (Export chat history, JSON)"
+
+
+def _content_key(chat_id: object, when: datetime, message: dict[str, Any], n: int) -> str:
+    """The documented key of a message without an id: what makes a re-import find it."""
+    import hashlib
+
+    content = json.dumps(
+        [
+            when.isoformat(),
+            message.get("type"),
+            message.get("from_id"),
+            message.get("actor_id"),
+            message.get("action"),
+            message.get("text"),
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    ident = hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{chat_id}|content:{ident}|{n}"
+
+
+def test_messages_without_ids_are_keyed_by_their_content_and_repeat_count(
+    tmp_path: Path,
+) -> None:
+    """The key decides whether a record imported again is found present: it must not change
+    between versions.  Two identical messages are two records (counted 1 and 2); a lone
+    surrogate in the text (JSON allows it) is kept, not a crash."""
+    same = {"type": "message", "date_unixtime": "1783181109", "from_id": "user7", "text": "Hi"}
+    odd = {**same, "text": ["é \ud800", {"type": "bold", "text": "x"}]}
+    path = _file(tmp_path, same, dict(same), odd)
+    first, second, third = list(telegram.parse(path, _options()))
+    when = datetime.fromtimestamp(1783181109, tz=UTC)
+    assert isinstance(first, Draft) and isinstance(second, Draft) and isinstance(third, Draft)
+    assert first.key == _content_key(1001, when, same, 1)
+    assert second.key == _content_key(1001, when, same, 2)
+    assert third.key == _content_key(1001, when, odd, 1)
+    assert third.key != first.key
+
+
+def test_mine_by_name_leaves_other_people_s_calls_incoming(tmp_path: Path) -> None:
+    base = {"type": "service", "action": "phone_call", "date_unixtime": "1783181109"}
+    path = _file(
+        tmp_path,
+        {**base, "id": 1, "actor": "Unknown Caller", "discard_reason": "missed"},
+        {**base, "id": 2, "discard_reason": "missed"},  # no actor at all
+    )
+    options = Options(latest=datetime(2026, 12, 1, tzinfo=UTC), mine="none")
+    calls = list(telegram.parse(path, options))
+    assert [c.details["direction"] for c in calls if isinstance(c, Draft)] == ["in", "in"]
