@@ -327,3 +327,87 @@ def test_mine_by_name_leaves_other_people_s_calls_incoming(tmp_path: Path) -> No
     options = Options(latest=datetime(2026, 12, 1, tzinfo=UTC), mine="none")
     calls = list(telegram.parse(path, options))
     assert [c.details["direction"] for c in calls if isinstance(c, Draft)] == ["in", "in"]
+
+
+def _call(**fields: Any) -> dict[str, Any]:
+    return {
+        "id": 9,
+        "type": "service",
+        "action": "phone_call",
+        "date_unixtime": "1783181109",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "details"),
+    [
+        (
+            {"duration_seconds": 1, "discard_reason": "hangup"},
+            {"direction": "in", "outcome": "answered", "duration": 1, "source_type": "hangup"},
+        ),
+        (
+            {"duration_seconds": 0, "discard_reason": "busy"},
+            {"direction": "in", "outcome": "rejected", "source_type": "busy"},
+        ),
+        (
+            {"discard_reason": "a reason Telegram adds later"},
+            {"direction": "in", "source_type": "a reason Telegram adds later"},
+        ),
+        ({}, {"direction": "in"}),
+    ],
+    ids=["one second", "busy", "unknown reason", "no reason"],
+)
+def test_a_call_s_outcome_comes_from_its_duration_or_its_reason(
+    tmp_path: Path, fields: dict[str, Any], details: dict[str, Any]
+) -> None:
+    [call] = list(telegram.parse(_file(tmp_path, _call(**fields)), _options()))
+    assert isinstance(call, Draft) and call.details == details
+
+
+def test_an_incoming_call_is_from_its_actor_and_a_message_from_its_sender(
+    tmp_path: Path,
+) -> None:
+    """The counterparty is who acted (a call) or who wrote (a message); without one, the chat's
+    name; without that either, "unknown"."""
+    path = _file(
+        tmp_path,
+        _call(actor="+44 7700 900123"),
+        {**_call(), "id": 10},
+        {
+            "id": 11,
+            "type": "message",
+            "date_unixtime": "1783181109",
+            "from_id": "user9",
+            "text": "a",
+        },
+        {"id": 12, "type": "message", "date_unixtime": "1783181109", "text": "b"},
+    )
+    drafts = [d for d in telegram.parse(path, _options()) if isinstance(d, Draft)]
+    assert [d.counterparty for d in drafts] == [
+        "+44 7700 900123",
+        "Unknown Caller",
+        "user9",
+        "Unknown Caller",
+    ]
+    nameless = tmp_path / "nameless.json"
+    message = {"id": 1, "type": "message", "date_unixtime": "1783181109", "text": "c"}
+    nameless.write_text(json.dumps({"id": 5, "messages": [message]}), encoding="utf-8")
+    [draft] = list(telegram.parse(nameless, _options()))
+    assert isinstance(draft, Draft) and draft.counterparty == "unknown"
+
+
+def test_in_a_full_export_the_account_holder_s_messages_are_outgoing(tmp_path: Path) -> None:
+    """A full export names its owner (personal_information.user_id): messages from that id
+    are the journalist's own."""
+    path = tmp_path / "result.json"
+    mine = {"id": 1, "type": "message", "date_unixtime": "1783181109", "from_id": "user42"}
+    theirs = {**mine, "id": 2, "from_id": "user7"}
+    doc = {
+        "personal_information": {"user_id": 42},
+        "chats": {"list": [{"id": 5, "name": "X", "messages": [mine, theirs]}]},
+    }
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    out, in_ = list(telegram.parse(path, _options()))
+    assert isinstance(out, Draft) and isinstance(in_, Draft)
+    assert (out.details["direction"], in_.details["direction"]) == ("out", "in")
