@@ -58,7 +58,8 @@ def test_a_plain_whatsapp_chat_at_the_cap_is_read_and_one_byte_over_is_refused(
 def test_a_telegram_export_at_the_cap_is_read_and_one_byte_over_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = json.dumps({"name": "X", "id": 1, "messages": []}).encode()
+    # letters of two bytes each: the cap counts bytes, not characters
+    data = json.dumps({"name": "Жанар", "id": 1, "messages": []}, ensure_ascii=False).encode()
     monkeypatch.setattr(telegram, "MAX_JSON_BYTES", len(data))
     at, over = tmp_path / "at.json", tmp_path / "over.json"
     at.write_bytes(data)

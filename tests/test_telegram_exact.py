@@ -411,3 +411,21 @@ def test_in_a_full_export_the_account_holder_s_messages_are_outgoing(tmp_path: P
     out, in_ = list(telegram.parse(path, _options()))
     assert isinstance(out, Draft) and isinstance(in_, Draft)
     assert (out.details["direction"], in_.details["direction"]) == ("out", "in")
+
+
+def test_a_message_s_media_is_named_by_its_file_photo_or_type(tmp_path: Path) -> None:
+    base = {"type": "message", "date_unixtime": "1783181109", "from": "X", "text": ""}
+    path = _file(
+        tmp_path,
+        {**base, "id": 1, "media_type": "voice_message"},
+        {**base, "id": 2, "photo": "photos/photo_1.jpg"},
+        {**base, "id": 3, "file": "files/claim.pdf", "media_type": "document"},
+        {**base, "id": 4},
+    )
+    drafts = [d for d in telegram.parse(path, _options()) if isinstance(d, Draft)]
+    assert [d.details.get("media") for d in drafts] == [
+        ["voice_message"],
+        ["photos/photo_1.jpg"],
+        ["files/claim.pdf"],
+        None,
+    ]
