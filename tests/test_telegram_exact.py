@@ -429,3 +429,12 @@ def test_a_message_s_media_is_named_by_its_file_photo_or_type(tmp_path: Path) ->
         ["files/claim.pdf"],
         None,
     ]
+
+
+def test_json_with_neither_messages_nor_chats_is_refused_exactly(tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"about": "something else"}), encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        list(telegram.parse(path, _options()))
+    assert info.value.message == f"{path}: top level: no 'messages' and no 'chats'"
+    assert info.value.hint == "expected Telegram Desktop's result.json (Export chat history, JSON)"
