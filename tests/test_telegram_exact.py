@@ -438,3 +438,33 @@ def test_json_with_neither_messages_nor_chats_is_refused_exactly(tmp_path: Path)
         list(telegram.parse(path, _options()))
     assert info.value.message == f"{path}: top level: no 'messages' and no 'chats'"
     assert info.value.hint == "expected Telegram Desktop's result.json (Export chat history, JSON)"
+
+
+def test_id_less_calls_are_keyed_by_their_actor_and_action_too(tmp_path: Path) -> None:
+    """Two id-less calls at the same second that differ only in who called, or in the action,
+    are two records."""
+    call = {"type": "service", "action": "phone_call", "date_unixtime": "1783181109"}
+    by_a = {**call, "actor_id": "user1"}
+    by_b = {**call, "actor_id": "user2"}
+    other = {**call, "actor_id": "user1", "action": "group_call"}  # a service message: skipped
+    path = _file(tmp_path, by_a, by_b, other)
+    drafts = [d for d in telegram.parse(path, _options()) if isinstance(d, Draft)]
+    when = datetime.fromtimestamp(1783181109, tz=UTC)
+    assert [d.key for d in drafts] == [
+        _content_key(1001, when, by_a, 1),
+        _content_key(1001, when, by_b, 1),
+    ]
+    assert drafts[0].key != drafts[1].key
+
+
+def test_a_message_whose_only_media_field_is_file_names_it(tmp_path: Path) -> None:
+    message = {
+        "id": 1,
+        "type": "message",
+        "date_unixtime": "1783181109",
+        "from": "X",
+        "text": "",
+        "file": "files/claim.pdf",
+    }
+    [draft] = list(telegram.parse(_file(tmp_path, message), _options()))
+    assert isinstance(draft, Draft) and draft.details["media"] == ["files/claim.pdf"]
