@@ -34,6 +34,16 @@ SEEDS = sorted(
 OPTIONS = Options(latest=datetime(2026, 12, 1, tzinfo=UTC))
 
 
+def _settings(examples: int) -> settings:
+    """No deadline, no example database (a fuzz run starts afresh), no health checks."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+
+
 def _examples(request: pytest.FixtureRequest) -> int:
     return 3000 if request.config.getoption("--run-slow") else 150
 
@@ -73,12 +83,7 @@ def test_a_damaged_real_export_is_read_or_refused_never_a_crash(
 ) -> None:
     target = tmp_path / seed.name
 
-    @settings(
-        max_examples=max(10, _examples(request) // len(SEEDS)),
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @_settings(max(10, _examples(request) // len(SEEDS)))
     @given(mutated(seed.read_bytes()))
     def check(data: bytes) -> None:
         target.write_bytes(data)
@@ -105,12 +110,7 @@ def test_a_damaged_whatsapp_zip_is_read_or_refused_never_a_crash(
     seed = _zip_seed(tmp_path)
     target = tmp_path / "chat.zip"
 
-    @settings(
-        max_examples=_examples(request),
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @_settings(_examples(request))
     @given(mutated(seed))
     def check(data: bytes) -> None:
         target.write_bytes(data)
@@ -139,12 +139,7 @@ def test_a_damaged_key_slot_file_is_read_or_refused_never_a_crash(
     seed = (vault_env.vault_dir / "keyslots.json").read_bytes()
     target = tmp_path / "keyslots.json"
 
-    @settings(
-        max_examples=_examples(request),
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @_settings(_examples(request))
     @given(mutated(seed))
     def check(data: bytes) -> None:
         target.write_bytes(data)
@@ -170,12 +165,7 @@ def test_a_damaged_bundle_is_verified_or_refused_never_a_crash(
     seed = seed_path.read_bytes()
     target = tmp_path / "bundle.zip"
 
-    @settings(
-        max_examples=_examples(request),
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @_settings(_examples(request))
     @given(mutated(seed))
     def check(data: bytes) -> None:
         target.write_bytes(data)
