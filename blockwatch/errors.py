@@ -62,6 +62,11 @@ class VaultBusy(BlockwatchError):
     nothing was written, and trying again later will work."""
 
 
+class Unreached(BlockwatchError):
+    """An outside service (a time-stamping authority) did not answer, or not usefully:
+    nothing was changed, and trying again later may work."""
+
+
 class HelperFailed(BlockwatchError):
     """A helper process (e.g. one parsing a large import) stopped before it finished: the
     operation was abandoned whole.  Not the user's input and not our logic: the computer's."""

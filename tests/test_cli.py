@@ -318,7 +318,7 @@ def test_check_passes_on_a_used_vault(vault_env: Env) -> None:
     ok(vault_env, "amend", "1", "--note", "n")
     out = ok(vault_env, "check")
     assert "The vault is intact." in out
-    assert out.count("ok ") == 7
+    assert out.count("ok ") == 8
 
 
 def test_key_show(vault_env: Env) -> None:

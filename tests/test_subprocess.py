@@ -92,7 +92,7 @@ def test_demo_leaves_no_trace(home: dict[str, str]) -> None:
     done = run("demo", env=home)
     assert done.returncode == 0, done.stderr
     assert "block" in done.stdout and "rejected" in done.stdout and "takedown" in done.stdout
-    assert done.stdout.count("check: ok") == 7 and done.stdout.count("verify: ok") == 13
+    assert done.stdout.count("check: ok") == 8 and done.stdout.count("verify: ok") == 13
     [folder] = Path(home["TMPDIR"]).iterdir()  # the one temporary folder: what the demo made
     assert sorted(p.name for p in folder.iterdir()) == [
         "blockwatch-demo-bundle.zip",
@@ -136,7 +136,7 @@ def test_sigkill_during_log_leaves_a_vault_that_passes_check(
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
-            assert len(check(v)) == 7
+            assert len(check(v)) == 8
             count = len(v.incidents())
             assert count in (logged, logged + 1)
             logged = count
@@ -263,7 +263,7 @@ def _no_child_left_and_nothing_imported(home: dict[str, str], tag: str) -> None:
         time.sleep(0.1)
     assert _importing_children(tag) == [], "a child outlived the import"
     with vault.unlock(make_env(Path(home["BLOCKWATCH_VAULT"])), PASSPHRASE) as v:
-        assert len(check(v)) == 7 and v.incidents() == []
+        assert len(check(v)) == 8 and v.incidents() == []
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the children")

@@ -264,7 +264,7 @@ def used(opened: vault.Vault, tmp_path: Path) -> vault.Vault:
     log_note(opened, "first", attach=[f])
     logbook.log(opened, "call", logbook.Typed(counterparty="+12025550143"))
     logbook.amend(opened, 1, logbook.Typed(note="corrected"))
-    assert len(check(opened)) == 7
+    assert len(check(opened)) == 8
     return opened
 
 

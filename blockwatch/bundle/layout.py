@@ -17,6 +17,10 @@ A bundle is a zip-serialised BagIt 1.0 bag (RFC 8493 sections 2 and 4.2), format
                                        entry with its proof into the checkpoint's map of heads
     <name>/data/report.html            the report for people (self-contained)
     <name>/data/attachments/<sha256[:12]>-<name>   the original files, names [A-Za-z0-9._-]
+    <name>/data/timestamps/<k>.tsr     RFC 3161 time stamps (TimeStampResp, DER), k = 1, 2, …,
+    <name>/data/timestamps/<k>.checkpoint.txt   each over the SHA-256 of this checkpoint note,
+    <name>/data/timestamps/<k>.chain.pem        with the authority's certificates and
+    <name>/data/timestamps/<k>.root.pem         the root they lead to (``openssl ts -verify``)
 
 The signature is the only file the tag manifest does not cover.  Every payload file is in the
 payload manifest; nothing else may be in the zip.
@@ -43,6 +47,9 @@ INCIDENTS_CSV = "data/incidents.csv"
 LEDGER_JSON = "data/ledger.json"
 REPORT_HTML = "data/report.html"
 ATTACHMENTS_DIR = "data/attachments/"
+TIMESTAMPS_DIR = "data/timestamps/"
+TIMESTAMP_FILES = (".tsr", ".checkpoint.txt", ".chain.pem", ".root.pem")
+TIMESTAMP_BASE = re.compile(r"data/timestamps/[1-9][0-9]{0,5}")
 
 
 def verify_name(lang: str) -> str:
@@ -61,3 +68,4 @@ MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_TAG_BYTES = 1024 * 1024  # bagit.txt, manifests, pem, checkpoint, VERIFY
 MAX_JSON_BYTES = 512 * 1024**2  # incidents.json, ledger.json
+MAX_TIMESTAMPS = 10_000  # time stamps a bundle may carry

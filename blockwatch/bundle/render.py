@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from blockwatch import stats, when
@@ -100,6 +100,47 @@ def clock_set_back(
         if at < previous and uid in ids:
             flagged.add(ids[uid])
         previous = at
+    return sorted(flagged)
+
+
+def time_stamps(rows: Sequence[dict[str, Any]], views: Sequence[Incident]) -> list[dict[str, Any]]:
+    """The time stamps a bundle carries (ledger.json "timestamps"), as the report lists them:
+    the authority, its time, how many ledger entries it covers, and which of the included
+    incidents existed by then (their creating entry is among those it covers)."""
+    return [
+        {
+            "authority": row["authority"],
+            "gen_time": row["gen_time"],
+            "size": row["size"],
+            "ids": sorted(v["id"] for v in views if v["seq"] < row["size"]),
+        }
+        for row in rows
+    ]
+
+
+def clock_ahead(
+    rows: Sequence[dict[str, Any]],
+    entries: Sequence[tuple[int, dict[str, Any]]],
+    views: Sequence[Incident],
+    tolerance: int,
+) -> list[int]:
+    """The numbers of the incidents with an entry that a time stamp covers but whose recorded
+    time is later than the authority's by more than ``tolerance`` seconds: the signer's clock
+    ran ahead there.  Flagged, not refused."""
+    ids = {v["uid"]: v["id"] for v in views}
+    limits = [
+        (
+            row["size"],
+            when.utc_stamp(when.parse_instant(row["gen_time"]) + timedelta(seconds=tolerance)),
+        )
+        for row in rows
+    ]
+    flagged = set()
+    for seq, entry in entries:
+        uid = (entry.get("body") or {}).get("uid")
+        at = str(entry.get("recorded_at", ""))
+        if uid in ids and any(seq < size and at > limit for size, limit in limits):
+            flagged.add(ids[uid])
     return sorted(flagged)
 
 

@@ -36,6 +36,12 @@ returned but the error, which names the check and the file:
     A vault rolled back to before it, or a rewritten history, fails.  Without ``--witness``,
     or with a checkpoint newer than the bundle, a warning: nothing then shows that the key
     holder did not rewrite the ledger before the export.
+14. Every RFC 3161 time stamp the bundle carries (``data/timestamps/``) is granted, vouches for
+    the SHA-256 of a checkpoint signed by the bundle's key, verifies up to the root it names
+    with the certificates valid at its time, and the bundle's ledger extends that checkpoint
+    (a consistency proof): each included entry it covers existed by the authority's time.  A
+    root that is neither in Mozilla's list nor given with ``--tsa-root`` is named, never
+    trusted: then, as without any time stamp, a warning.
 """
 
 from __future__ import annotations
@@ -53,10 +59,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from blockwatch import incidents, ledger
+from blockwatch import incidents, ledger, when
 from blockwatch.bundle import layout, render
 from blockwatch.errors import InputError, VerificationFailed
 from blockwatch.i18n import N_, _
+from blockwatch.timestamps import CLOCK_TOLERANCE_SECONDS
 
 CHECKS = (
     N_("the zip is safe to read"),
@@ -72,9 +79,11 @@ CHECKS = (
     N_("incidents.csv is what the verified incidents give"),
     N_("report.html is what this version makes of the verified incidents"),
     N_("the ledger extends every witnessed checkpoint given"),
+    N_("every time stamp is an outside authority's, over a checkpoint the ledger extends"),
 )
 REPORT_CHECK = 12
 WITNESS_CHECK = 13
+TIMESTAMP_CHECK = 14
 # What reading a damaged member raises: zlib's own error is no BadZipFile (found by fuzzing)
 _DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 
@@ -106,6 +115,11 @@ class VerifiedBundle:
     witnessed: list[tuple[str, int]] = field(default_factory=list)
     # incidents with an entry recorded earlier than the entry before it: a clock set back
     clock_set_back: list[int] = field(default_factory=list)
+    # the verified time stamps: file, authority, gen_time, size, ids, trusted, root name and
+    # SHA-256 (check 14), oldest first
+    time_stamps: list[dict[str, Any]] = field(default_factory=list)
+    # incidents with an entry a time stamp covers but recorded later than its time
+    clock_ahead: list[int] = field(default_factory=list)
 
 
 def normalise_fingerprint(text: str) -> str:
@@ -125,12 +139,14 @@ def verify_bundle(
     fingerprint: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
     witnesses: Sequence[tuple[str, str]] = (),
+    tsa_roots: Sequence[Any] = (),
 ) -> VerifiedBundle:
-    """Run every check; ``witnesses`` are (label, text) of signed checkpoints others hold."""
+    """Run every check; ``witnesses`` are (label, text) of signed checkpoints others hold;
+    ``tsa_roots`` are root certificates the user trusts for time stamps, besides Mozilla's."""
     pinned = normalise_fingerprint(fingerprint) if fingerprint else None
     try:
         with open(path, "rb") as handle:
-            return _Verifier(handle, str(path), progress).run(pinned, witnesses)
+            return _Verifier(handle, str(path), progress).run(pinned, witnesses, tsa_roots)
     except OSError as e:
         raise InputError(
             _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
@@ -149,7 +165,12 @@ class _Verifier:
         if number < len(CHECKS):
             self.progress(_(CHECKS[number]))
 
-    def run(self, pinned: str | None, witnesses: Sequence[tuple[str, str]] = ()) -> VerifiedBundle:
+    def run(
+        self,
+        pinned: str | None,
+        witnesses: Sequence[tuple[str, str]] = (),
+        tsa_roots: Sequence[Any] = (),
+    ) -> VerifiedBundle:
         self.progress(_(CHECKS[0]))
         zf, top, members = self.open_zip()
         with zf:
@@ -189,6 +210,9 @@ class _Verifier:
             self.done(11)
             result = VerifiedBundle(top, fp, checkpoint, views, self.bag_info, self.passed)
             result.clock_set_back = render.clock_set_back(entries, views)
+            result.clock_ahead = render.clock_ahead(
+                self.rows(), entries, views, CLOCK_TOLERANCE_SECONDS
+            )
             if heads_missing is not None:
                 result.not_compared[9] = heads_missing
             why = self.check_report(result)
@@ -201,6 +225,11 @@ class _Verifier:
                 self.done(WITNESS_CHECK)
             else:
                 result.not_compared[WITNESS_CHECK] = why
+            why = self.check_timestamps(result, public, tsa_roots)
+            if why is None:
+                self.done(TIMESTAMP_CHECK)
+            else:
+                result.not_compared[TIMESTAMP_CHECK] = why
             return result
 
     # ------------------------------------------------------------------ check 1
@@ -462,8 +491,10 @@ class _Verifier:
         except ledger.ProofError as e:
             raise BundleInvalid(7, e.message, layout.CHECKPOINT) from None
         self.version = doc["version"]
+        self.checkpoint_size = checkpoint.size
         self.heads: Any = doc.get("heads")
         self.consistency: Any = doc.get("consistency") or []
+        self.stamp_rows: Any = doc.get("timestamps") or []
         self.leaves: dict[int, bytes] = {}
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
@@ -684,6 +715,7 @@ class _Verifier:
 
     def check_payload_files(self, views: list[incidents.Incident], payload: dict[str, str]) -> None:
         made = {layout.INCIDENTS_JSON, layout.INCIDENTS_CSV, layout.LEDGER_JSON, layout.REPORT_HTML}
+        made |= self.stamp_files()
         named = render.attachment_files(views)
         for rest in sorted(made - set(payload)):
             raise BundleInvalid(10, _("file is missing"), rest)
@@ -701,20 +733,54 @@ class _Verifier:
             for rest in sorted(set(named) - set(payload)):
                 raise BundleInvalid(10, _("an attachment of an included incident is missing"), rest)
 
+    def stamp_files(self) -> set[str]:
+        """The time-stamp files ledger.json names (check 10), its rows checked for shape."""
+        rows = self.stamp_rows if self.version > 1 else []
+        files: set[str] = set()
+        try:
+            if not isinstance(rows, list) or len(rows) > layout.MAX_TIMESTAMPS:
+                raise TypeError
+            for k, row in enumerate(rows, 1):
+                if (
+                    row["file"] != f"{layout.TIMESTAMPS_DIR}{k}"
+                    or type(row["size"]) is not int
+                    or not 0 < row["size"] <= self.checkpoint_size
+                    or not all(isinstance(row[key], str) for key in ("tsa", "authority"))
+                ):
+                    raise TypeError
+                when.parse_instant(row["gen_time"])
+                files.update(row["file"] + suffix for suffix in layout.TIMESTAMP_FILES)
+        except (KeyError, TypeError, ValueError):
+            raise BundleInvalid(
+                10, _("the list of time stamps is malformed"), layout.LEDGER_JSON
+            ) from None
+        return files
+
     def check_report(self, result: VerifiedBundle) -> str | None:
         """None when report.html is exactly what this version makes; else why it was not
-        compared.  A report that should compare and differs fails check 11."""
-        from blockwatch import __version__, when
-        from blockwatch.i18n import LANGS
+        compared.  A report that should compare and differs fails check 12."""
+        from blockwatch import __version__
 
-        info = self.bag_info
-        agent = info.get("Bag-Software-Agent", "")
+        agent = self.bag_info.get("Bag-Software-Agent", "")
         if self.version == 1:
             return _("not compared: format 1 bundles do not record how their report was made")
         if agent != f"blockwatch {__version__}":
             return _("not compared: written by {agent}, this is blockwatch {version}").format(
                 agent=agent or "?", version=__version__
             )
+        made = self.expected_report(result)
+        if made != self.read(REPORT_CHECK, layout.REPORT_HTML, layout.MAX_JSON_BYTES):
+            raise BundleInvalid(
+                REPORT_CHECK, _("differs from what the verified incidents give"), layout.REPORT_HTML
+            )
+        return None
+
+    def expected_report(self, result: VerifiedBundle) -> bytes:
+        """The report.html this version makes of the verified incidents and bag-info.txt."""
+        from blockwatch import __version__
+        from blockwatch.i18n import LANGS
+
+        info = self.bag_info
         lang = info.get("Blockwatch-Report-Language")
         zone = info.get("Blockwatch-Timezone")
         try:
@@ -750,13 +816,10 @@ class _Verifier:
             "files": files if attached else {},
             "disclosures": render.disclosures(self.entries, result.incidents),
             "clock_set_back": result.clock_set_back,
+            "timestamps": render.time_stamps(self.rows(), result.incidents),
+            "clock_ahead": result.clock_ahead,
         }
-        made = render.report_html(result.incidents, meta, lang, at_time, images)
-        if made != self.read(REPORT_CHECK, layout.REPORT_HTML, layout.MAX_JSON_BYTES):
-            raise BundleInvalid(
-                REPORT_CHECK, _("differs from what the verified incidents give"), layout.REPORT_HTML
-            )
-        return None
+        return render.report_html(result.incidents, meta, lang, at_time, images)
 
     def check_witnesses(
         self, result: VerifiedBundle, public: bytes, witnesses: Sequence[tuple[str, str]]
@@ -768,17 +831,7 @@ class _Verifier:
                 "rewritten before this export"
             )
         point = result.checkpoint
-        proofs: dict[int, list[bytes]] = {}
-        rows = self.consistency if self.version > 1 else []
-        try:
-            for row in rows:
-                if type(row["size"]) is not int or row["size"] in proofs:
-                    raise TypeError
-                proofs[row["size"]] = [base64.b64decode(p, validate=True) for p in row["proof"]]
-        except (KeyError, TypeError, ValueError):
-            raise BundleInvalid(
-                WITNESS_CHECK, _("the consistency proofs are malformed"), layout.LEDGER_JSON
-            ) from None
+        proofs = self.consistency_proofs(WITNESS_CHECK)
         newer = []
         for label, note in witnesses:
             try:
@@ -822,6 +875,107 @@ class _Verifier:
             return _(
                 "not compared: {labels} is newer than this bundle, and says nothing about it"
             ).format(labels=", ".join(newer))
+        return None
+
+    def consistency_proofs(self, check: int) -> dict[int, list[bytes]]:
+        """ledger.json's consistency proofs, by the size of the checkpoint they start from."""
+        proofs: dict[int, list[bytes]] = {}
+        rows = self.consistency if self.version > 1 else []
+        try:
+            for row in rows:
+                if type(row["size"]) is not int or row["size"] in proofs:
+                    raise TypeError
+                proofs[row["size"]] = [base64.b64decode(p, validate=True) for p in row["proof"]]
+        except (KeyError, TypeError, ValueError):
+            raise BundleInvalid(
+                check, _("the consistency proofs are malformed"), layout.LEDGER_JSON
+            ) from None
+        return proofs
+
+    def rows(self) -> list[dict[str, Any]]:
+        """ledger.json's time stamps (their shape checked by check 10)."""
+        return list(self.stamp_rows) if self.version > 1 else []
+
+    def check_timestamps(
+        self, result: VerifiedBundle, public: bytes, tsa_roots: Sequence[Any]
+    ) -> str | None:
+        """Check 14; None when every time stamp verified and one at least is from a trusted
+        root, else why the times rest on the signer's clock."""
+        from blockwatch import timestamps
+
+        rows = self.rows()
+        if not rows:
+            return _("no time stamp in the bundle: the recorded times rest on the signer's clock")
+        point = result.checkpoint
+        proofs = self.consistency_proofs(TIMESTAMP_CHECK)
+        trusted = {timestamps.der(r) for r in [*timestamps.default_roots(), *tsa_roots]}
+        untrusted = []
+        for row in rows:
+            base = row["file"]
+            note = self.read(TIMESTAMP_CHECK, base + ".checkpoint.txt", layout.MAX_TAG_BYTES)
+            token = self.read(TIMESTAMP_CHECK, base + ".tsr", timestamps.MAX_REPLY_BYTES)
+            try:
+                held = ledger.open_checkpoint(note.decode("utf-8"), point.origin, public)
+                if held.size != row["size"]:
+                    raise ledger.ProofError(_("it is not the checkpoint ledger.json names"))
+                ledger.verify_consistency(
+                    held.size, point.size, held.root, point.root, proofs.get(held.size, [])
+                )
+            except (ledger.ProofError, UnicodeError) as e:
+                message = getattr(e, "message", None) or _("not a checkpoint")
+                raise BundleInvalid(
+                    TIMESTAMP_CHECK,
+                    _(
+                        "the time-stamped checkpoint is not one this ledger extends: {message}"
+                    ).format(message=message),
+                    base + ".checkpoint.txt",
+                ) from None
+            try:
+                roots = timestamps.read_pem(
+                    self.read(TIMESTAMP_CHECK, base + ".root.pem", layout.MAX_TAG_BYTES)
+                )
+                chain = timestamps.read_pem(
+                    self.read(TIMESTAMP_CHECK, base + ".chain.pem", layout.MAX_TAG_BYTES)
+                )
+                if len(roots) != 1:
+                    raise timestamps.StampError(_("the root file holds no single certificate"))
+                stamp = timestamps.check(
+                    token, note, roots, chain=[timestamps.der(c) for c in chain]
+                )
+                if timestamps.utc_text(stamp.gen_time) != row["gen_time"] or (
+                    stamp.authority != row["authority"]
+                ):
+                    raise timestamps.StampError(
+                        _("its time or authority is not what ledger.json says")
+                    )
+            except timestamps.StampError as e:
+                raise BundleInvalid(
+                    TIMESTAMP_CHECK,
+                    _("the time stamp does not verify: {why}").format(why=e),
+                    base + ".tsr",
+                ) from None
+            root = roots[0]
+            is_trusted = stamp.root in trusted
+            result.time_stamps.append(
+                {
+                    "file": base,
+                    "authority": stamp.authority,
+                    "gen_time": row["gen_time"],
+                    "size": held.size,
+                    "ids": sorted(v["id"] for v in result.incidents if v["seq"] < held.size),
+                    "trusted": is_trusted,
+                    "root": timestamps.certificate_name(root),
+                    "root_sha256": timestamps.fingerprint(stamp.root),
+                }
+            )
+            if not is_trusted:
+                untrusted.append(result.time_stamps[-1])
+        result.time_stamps.sort(key=lambda row: (row["gen_time"], row["size"]))
+        if len(untrusted) == len(rows):
+            return _(
+                "not trusted: the roots of these time stamps ({roots}) are neither in Mozilla's "
+                "list nor given with --tsa-root; if you trust one, give it with --tsa-root FILE"
+            ).format(roots=", ".join(sorted({row["root"] for row in untrusted})))
         return None
 
     def json(self, check: int, rest: str) -> Any:

@@ -28,9 +28,11 @@ from blockwatch.documents.verify import verify_text
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
+from blockwatch.timestamps import CLOCK_TOLERANCE_SECONDS
 from blockwatch.vault import Filter, Vault
 from blockwatch.vault.store import ENTRY_BUNDLE_EXPORTED
 from blockwatch.vault.store import ENTRY_CHECKPOINT_SHARED as ENTRY_SHARED
+from blockwatch.vault.store import ENTRY_CHECKPOINT_TIMESTAMPED as ENTRY_TIMESTAMPED
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ def _write_bag(
             if keep and data is not None:
                 images[sha] = f"data:{item['media_type']};base64,{base64.b64encode(data).decode()}"
 
+    stamps = _timestamps(vault, bag)
     proofs = {
         "format": layout.LEDGER_FORMAT,
         "version": layout.BUNDLE_VERSION,
@@ -253,7 +256,8 @@ def _write_bag(
             for seq, entry in entries
         ],
         "heads": heads,
-        "consistency": _consistency(vault, tree),
+        "consistency": _consistency(vault, tree, [row["size"] for row in stamps]),
+        "timestamps": stamps,
     }
     decoded = [(seq, json.loads(entry)) for seq, entry in entries]
     meta = {
@@ -269,6 +273,8 @@ def _write_bag(
         "files": files if options.attachments else {},
         "disclosures": render.disclosures(decoded, views),
         "clock_set_back": render.clock_set_back(decoded, views),
+        "timestamps": render.time_stamps(stamps, views),
+        "clock_ahead": render.clock_ahead(stamps, decoded, views, CLOCK_TOLERANCE_SECONDS),
     }
     bag.add(layout.INCIDENTS_JSON, _json(views))
     bag.add(layout.INCIDENTS_CSV, render.incidents_csv(views))
@@ -283,7 +289,10 @@ def _write_bag(
         (layout.CHECKPOINT, note.encode()),
         (layout.SIGNER, vault.public_pem().encode()),
         *(
-            (layout.verify_name(lang), verify_text(lang, bag.name, vault.fingerprint).encode())
+            (
+                layout.verify_name(lang),
+                verify_text(lang, bag.name, vault.fingerprint, stamped=bool(stamps)).encode(),
+            )
             for lang in langs
         ),
     ]
@@ -321,10 +330,47 @@ def _included_entries(
     return included, leaves, when.parse_instant(newest), latest
 
 
-def _consistency(vault: Vault, tree: ledger.MerkleTree) -> list[dict[str, Any]]:
+def _timestamps(vault: Vault, bag: _BagWriter) -> list[dict[str, Any]]:
+    """Every RFC 3161 time stamp the vault holds, as files for ``openssl ts -verify`` and as
+    ledger.json rows: which checkpoint it covers, who vouched and when."""
+    from blockwatch import timestamps
+
+    rows = []
+    for k, (_seq, _at, body) in enumerate(vault.entries_of_type(ENTRY_TIMESTAMPED), 1):
+        base = f"{layout.TIMESTAMPS_DIR}{k}"
+        token = base64.b64decode(body["token"])
+        chain = [base64.b64decode(c) for c in body["chain"]]
+        bag.add(base + ".tsr", token)
+        bag.add(base + ".checkpoint.txt", body["checkpoint"].encode())
+        bag.add(base + ".chain.pem", b"".join(map(_pem, chain)))
+        bag.add(base + ".root.pem", _pem(base64.b64decode(body["root_certificate"])))
+        rows.append(
+            {
+                "file": base,
+                "size": body["size"],
+                "tsa": body["tsa"],
+                "authority": timestamps.signer_name(token),
+                "gen_time": body["gen_time"],
+            }
+        )
+    return rows
+
+
+def _pem(der: bytes) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM)
+
+
+def _consistency(
+    vault: Vault, tree: ledger.MerkleTree, stamped: Iterable[int] = ()
+) -> list[dict[str, Any]]:
     """RFC 9162 consistency proofs from every checkpoint the vault gave a witness
-    (``blockwatch checkpoint``) to the bundle's: that its ledger extends each of them."""
-    sizes = sorted({body["size"] for _s, _at, body in vault.entries_of_type(ENTRY_SHARED)})
+    (``blockwatch checkpoint``) or had time-stamped to the bundle's: that its ledger extends
+    each of them."""
+    shared = {body["size"] for _s, _at, body in vault.entries_of_type(ENTRY_SHARED)}
+    sizes = sorted(shared | set(stamped))
     return [
         {
             "size": size,

@@ -116,7 +116,7 @@ _DEBUG = [False]
 
 # Which module registers each command.  A run builds only the module it needs: Typer
 # inspects every command's signature when it builds the tree, and start-up is paid per run.
-MODULES = ("setup", "log", "read", "appeals", "data", "bundle", "letter", "demo")
+MODULES = ("setup", "log", "read", "appeals", "data", "bundle", "anchors", "letter", "demo")
 COMMANDS = {
     "init": "setup",
     "language": "setup",
@@ -138,6 +138,7 @@ COMMANDS = {
     "verify": "bundle",
     "disclosures": "bundle",
     "checkpoint": "bundle",
+    "timestamp": "anchors",
     "letter": "letter",
     "demo": "demo",
 }

@@ -149,13 +149,24 @@ def verify(
             "check that the ledger still extends it. Repeatable.",
         ),
     ] = None,
+    tsa_root: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--tsa-root",
+            metavar="FILE",
+            help="Also trust time stamps whose chain ends in this root certificate (PEM), "
+            "besides Mozilla's list. Repeatable.",
+        ),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Check a bundle: every file, the signature, the ledger proofs. Needs no vault."""
+    from blockwatch import timestamps, when
     from blockwatch.bundle.verify import CHECKS, REPORT_CHECK, BundleInvalid, verify_bundle
 
     st = state(ctx)
     held = [(str(path), _read_checkpoint(path)) for path in witness or ()]
+    roots = timestamps.read_roots(tsa_root or ())
     try:
         with st.status(_("Verifying…")) as status:
             result = verify_bundle(
@@ -163,6 +174,7 @@ def verify(
                 fingerprint,
                 progress=lambda what: status(_("Checking: {what}…").format(what=what)),
                 witnesses=held,
+                tsa_roots=roots,
             )
     except BundleInvalid as e:
         if json_:
@@ -189,6 +201,8 @@ def verify(
                 "checkpoint": {"origin": result.checkpoint.origin, "size": result.checkpoint.size},
                 "incidents": len(result.incidents),
                 "clock_set_back": result.clock_set_back,
+                "clock_ahead": result.clock_ahead,
+                "timestamps": result.time_stamps,
                 "witnessed": [
                     {"file": label, "size": size, "incidents": _created_before(result, size)}
                     for label, size in result.witnessed
@@ -240,6 +254,30 @@ def verify(
                 "this checkpoint; incidents among them: {ids}."
             ).format(file=label, size=size, ids=", ".join(f"#{i}" for i in ids) or "—")
         )
+    zone = _zone(result.bag_info.get("Blockwatch-Timezone"))
+    for row in result.time_stamps:
+        said = _(
+            "{file}: {authority} vouched that the ledger's first {size} entries existed on "
+            "{when}; incidents among them: {ids}."
+        ).format(
+            file=row["file"],
+            authority=safe(row["authority"], oneline=True),
+            size=row["size"],
+            when=when.spoken(when.parse_instant(row["gen_time"]), zone),
+            ids=", ".join(f"#{i}" for i in row["ids"]) or "—",
+        )
+        if not row["trusted"]:
+            said += " " + _(
+                "Its root, {root} (SHA-256 {sha256}), is not one you said you trust."
+            ).format(root=safe(row["root"], oneline=True), sha256=row["root_sha256"])
+        st.say(said)
+    if result.clock_ahead:
+        st.say(
+            _(
+                "Note: entries about incidents {ids} were recorded later than a time stamp that "
+                "covers them: the signer's clock ran ahead, and their recorded times may be wrong."
+            ).format(ids=", ".join(f"#{i}" for i in result.clock_ahead))
+        )
     if result.clock_set_back:
         st.say(
             _(
@@ -257,6 +295,18 @@ def verify(
         st.say(
             _("Make sure this fingerprint is the one the sender gave you in person or by phone.")
         )
+
+
+def _zone(name: str | None) -> str:
+    """The bundle's time zone when it names a known one, else UTC: for the times verify says."""
+    from blockwatch import when
+    from blockwatch.errors import InputError
+
+    try:
+        when.zone(name or "UTC")
+    except (InputError, ValueError):
+        return "UTC"
+    return name or "UTC"
 
 
 def _read_checkpoint(path: Path) -> str:

@@ -16,7 +16,7 @@ import typer
 
 from blockwatch.env import ENV_NEW_PASSPHRASE_FILE, ENV_PASSPHRASE_FILE, Env
 from blockwatch.errors import UsageError, VaultLocked
-from blockwatch.i18n import _
+from blockwatch.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -231,3 +231,36 @@ def safe(text: Any, *, oneline: bool = False) -> str:
 
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+ENV_REMIND = "BLOCKWATCH_TIMESTAMP_REMIND"  # days; 0: never remind
+REMIND_DAYS = 7
+
+
+def remind(st: State, v: Vault) -> None:
+    """One line on stderr when the oldest entry without a time stamp is older than
+    BLOCKWATCH_TIMESTAMP_REMIND days (7 by default; 0 turns it off).  One indexed lookup."""
+    from blockwatch import when
+
+    raw = st.env.environ.get(ENV_REMIND, "")
+    days = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else REMIND_DAYS
+    since = v.unstamped_since() if days else None
+    if since is None:
+        return
+    age = st.env.now() - when.parse_instant(since)
+    if age.total_seconds() < days * 86400:
+        return
+    warn(
+        ngettext(
+            "Reminder: entries of the last {n} day have no outside time stamp yet; run "
+            "'blockwatch timestamp' when online.",
+            "Reminder: entries of the last {n} days have no outside time stamp yet; run "
+            "'blockwatch timestamp' when online.",
+            age.days,
+        ).format(n=age.days)
+    )
+
+
+def warn(line: str) -> None:
+    """One line on stderr, as it is (never wrapped: a script may read it)."""
+    sys.stderr.write(safe(line, oneline=True) + "\n")

@@ -13,6 +13,7 @@ from blockwatch.cli.common import (
     UntilOption,
     emit_json,
     open_vault,
+    remind,
     safe,
     state,
 )
@@ -160,6 +161,8 @@ def import_(
                 st.say(_("  skipped {count}: {why}").format(count=count, why=why))
             if FORMATS[result.format].local_times:
                 st.say(_("  times without a UTC offset were read in {zone}").format(zone=zone))
+        if not dry_run and not json_:
+            remind(st, v)
     if json_:
         emit_json(summaries)
     elif dry_run:

@@ -18,6 +18,7 @@ from blockwatch.cli.common import (
     ask,
     group,
     open_vault,
+    remind,
     safe,
     state,
 )
@@ -194,6 +195,7 @@ def _log(
     inputs.precheck(kind, typed, st.env)  # a mistake costs no passphrase
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.log(v, kind, typed, confirm=None if yes else _asker(st))
+        remind(st, v)
     _done(st, _("Logged incident {id}").format(id=view["id"]), view)
 
 

@@ -20,6 +20,7 @@ import typer.main
 from blockwatch import __version__
 from blockwatch.cli import app
 from blockwatch.errors import ExitStatus
+from blockwatch.timestamps import DEFAULT_AUTHORITIES
 
 DATE = "2026-11-28"
 MAN_DIR = Path(__file__).resolve().parents[2] / "man"  # the repository's man/
@@ -62,6 +63,17 @@ ENVIRONMENT = [
         "How numeric dates typed in --at, --since and --until are read, when --date-order is "
         "not given: dmy (04.07.2026 is 4 July) or mdy (07/04/2026 is 4 July).  Otherwise the "
         "vault's home region decides (day first in Kazakhstan and Russia).",
+    ),
+    (
+        "BLOCKWATCH_TSA",
+        "The time-stamping authorities blockwatch timestamp asks (RFC 3161 addresses, "
+        "separated by spaces) when --tsa is not given.  By default, free public ones whose "
+        "roots are in Mozilla's list: " + ", ".join(DEFAULT_AUTHORITIES) + ".",
+    ),
+    (
+        "BLOCKWATCH_TIMESTAMP_REMIND",
+        "After how many days without an outside time stamp log and import remind you to run "
+        "blockwatch timestamp (7 by default; 0: never).",
     ),
     (
         "NO_COLOR",
@@ -205,6 +217,17 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     ],
     "disclosures": [
         ("Every bundle handed out, with its recipient and SHA-256:", "blockwatch disclosures"),
+    ],
+    "timestamp": [
+        (
+            "Have the default authorities vouch for the ledger as it is now (needs the network):",
+            "blockwatch timestamp",
+        ),
+        (
+            "Use an authority whose root is not in Mozilla's list:",
+            "blockwatch timestamp --tsa https://freetsa.org/tsr --tsa-root freetsa-root.pem",
+        ),
+        ("See what no time stamp covers yet:", "blockwatch timestamp --pending"),
     ],
     "verify": [
         (

@@ -67,11 +67,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "added to or removed from the bundle since.",
         "proves_no": "By itself it does not prove when the records were made (the times come "
         "from the journalist's own computer), nor that the ledger was not rewritten before the "
-        "export. That needs something from outside: a checkpoint the journalist gave a lawyer "
-        "or colleague earlier, which 'blockwatch verify --witness' checks this bundle against.",
+        "export. That needs something from outside: a time stamp from an independent authority "
+        "(listed above when the bundle carries one), or a checkpoint the journalist gave a "
+        "lawyer or colleague earlier, which 'blockwatch verify --witness' checks this bundle "
+        "against.",
         "clock_set_back": "The signer's computer clock was set back before entries about "
         "incidents {ids}: they were recorded at an earlier time than the entry before them, so "
         "their recorded times may be wrong.",
+        "stamps": "Time stamps from outside authorities",
+        "stamps_text": "Independent time-stamping authorities (RFC 3161) signed, at the times "
+        "below, a fingerprint of the signed ledger as it then stood. Every incident listed for "
+        "a time stamp was recorded by that time, whatever the journalist's computer clock "
+        "said. VERIFY.txt shows how to check each time stamp with openssl, and whose root "
+        "certificate vouches for it.",
+        "authority": "Authority",
+        "stamped_at": "Time it vouches for",
+        "covers": "Ledger entries covered",
+        "clock_ahead": "The signer's computer clock ran ahead before entries about incidents "
+        "{ids}: they were recorded at a later time than an authority's time stamp that covers "
+        "them, so their recorded times may be wrong.",
         "verify": "How to verify this bundle",
         "verify_text": "The files of this bundle are listed with their SHA-256 hashes in "
         "manifest-sha256.txt and tagmanifest-sha256.txt; the latter is signed with the "
@@ -149,11 +163,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "в пакет ничего не добавлено и из него ничего не удалено.",
         "proves_no": "Сам по себе он не доказывает, когда сделаны записи (время берётся с "
         "компьютера журналиста), и что журнал не был переписан до выгрузки. Для этого нужно "
-        "что-то извне: контрольная точка, которую журналист заранее передал юристу или коллеге; "
+        "что-то извне: метка времени независимой службы (она приведена выше, если есть в пакете) "
+        "или контрольная точка, которую журналист заранее передал юристу или коллеге; "
         "'blockwatch verify --witness' сверяет с ней этот пакет.",
         "clock_set_back": "Перед записями об инцидентах {ids} часы компьютера отправителя "
         "были переведены назад: они записаны раньше, чем предыдущая запись, поэтому их время "
         "записи может быть неверным.",
+        "stamps": "Метки времени независимых служб",
+        "stamps_text": "Независимые службы меток времени (RFC 3161) подписали в указанное ниже "
+        "время отпечаток подписанного журнала в тогдашнем виде. Каждый инцидент, указанный при "
+        "метке времени, был записан не позднее этого времени, что бы ни показывали часы "
+        "компьютера журналиста. В VERIFY.txt сказано, как проверить каждую метку с помощью "
+        "openssl и чей корневой сертификат за неё ручается.",
+        "authority": "Служба",
+        "stamped_at": "Удостоверенное время",
+        "covers": "Записей журнала охвачено",
+        "clock_ahead": "Перед записями об инцидентах {ids} часы компьютера отправителя спешили: "
+        "они записаны позже времени метки, которая их охватывает, поэтому их время записи "
+        "может быть неверным.",
         "verify": "Как проверить этот пакет",
         "verify_text": "Файлы пакета перечислены с хешами SHA-256 в manifest-sha256.txt и "
         "tagmanifest-sha256.txt; последний подписан ключом из signer.pem. В VERIFY.txt "
@@ -231,11 +258,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "ештеңе қосылмағанын әрі одан ештеңе алынбағанын дәлелдейді.",
         "proves_no": "Өздігінен ол жазбалардың қашан жасалғанын (уақыт журналистің өз "
         "компьютерінен алынады) және журналдың шығаруға дейін қайта жазылмағанын дәлелдемейді. "
-        "Ол үшін сырттан бір нәрсе керек: журналист бұрын заңгерге не әріптесіне берген "
-        "бақылау нүктесі; 'blockwatch verify --witness' осы пакетті соған қарап тексереді.",
+        "Ол үшін сырттан бір нәрсе керек: тәуелсіз қызметтің уақыт белгісі (пакетте болса, ол "
+        "жоғарыда келтірілген) не журналист бұрын заңгерге не әріптесіне берген бақылау "
+        "нүктесі; 'blockwatch verify --witness' осы пакетті соған қарап тексереді.",
         "clock_set_back": "{ids} оқиғалары туралы жазбалар алдында жіберушінің компьютер "
         "сағаты артқа жылжытылған: олар алдыңғы жазбадан ертерек уақытпен жазылған, сондықтан "
         "олардың жазылу уақыты қате болуы мүмкін.",
+        "stamps": "Тәуелсіз қызметтердің уақыт белгілері",
+        "stamps_text": "Тәуелсіз уақыт белгісі қызметтері (RFC 3161) төменде көрсетілген уақытта "
+        "қол қойылған журналдың сол кездегі саусақ ізіне қол қойды. Уақыт белгісінің тұсында "
+        "аталған әр оқиға журналистің компьютер сағаты не көрсетсе де, сол уақыттан кешіктірмей "
+        "жазылған. Әр белгіні openssl арқылы қалай тексеруге болатыны және оған кімнің түбір "
+        "сертификаты кепілдік беретіні VERIFY.txt ішінде айтылған.",
+        "authority": "Қызмет",
+        "stamped_at": "Куәландырылған уақыт",
+        "covers": "Қамтылған журнал жазбалары",
+        "clock_ahead": "{ids} оқиғалары туралы жазбалар алдында жіберушінің компьютер сағаты "
+        "алға кеткен: олар өздерін қамтитын уақыт белгісінен кейін жазылған, сондықтан олардың "
+        "жазылу уақыты қате болуы мүмкін.",
         "verify": "Бұл пакетті қалай тексеруге болады",
         "verify_text": "Пакет файлдары SHA-256 хештерімен manifest-sha256.txt және tagmanifest-sha256.txt "
         "файлдарында көрсетілген; соңғысына signer.pem ішіндегі кілтпен қол қойылған. "

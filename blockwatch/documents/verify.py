@@ -18,6 +18,14 @@ STEP_COMMANDS = [
     "echo tagmanifest-sha256.txt; echo tagmanifest-sha256.txt.sig) | sort)",
     "openssl pkey -pubin -in signer.pem -outform DER | tail -c 32 | sha256sum",
 ]
+# Two more steps when the bundle carries RFC 3161 time stamps (data/timestamps/)
+STAMP_COMMANDS = [
+    'for t in data/timestamps/*.tsr; do openssl ts -verify -in "$t" '
+    '-data "${t%.tsr}.checkpoint.txt" -CAfile "${t%.tsr}.root.pem" '
+    '-untrusted "${t%.tsr}.chain.pem"; done',
+    'for r in data/timestamps/*.root.pem; do openssl x509 -in "$r" -noout -subject '
+    "-fingerprint -sha256; done",
+]
 
 TEXTS: dict[str, dict[str, Any]] = {
     "en": {
@@ -26,7 +34,7 @@ TEXTS: dict[str, dict[str, Any]] = {
             "This folder is a signed evidence bundle made by blockwatch. You can check that\n"
             "nothing in it was changed after it was signed, with two standard tools: openssl\n"
             "(version 3 or later) and sha256sum. You do not need blockwatch. Unzip the bundle,\n"
-            "open a terminal (bash) in the folder {name}, and run these five steps."
+            "open a terminal (bash) in the folder {name}, and run the steps below."
         ),
         "steps": [
             "Check the signature over the list of files. Expected: Signature Verified Successfully",
@@ -38,6 +46,15 @@ TEXTS: dict[str, dict[str, Any]] = {
             "   fingerprint the journalist gave you in person or by phone:\n"
             "   {fingerprint}\n"
             "   (compare it with the one you were given, not with the one printed here)",
+        ],
+        "stamp_steps": [
+            "Check the time stamps: each says that an independent time-stamping authority\n"
+            "   saw the ledger's checkpoint (data/timestamps/N.checkpoint.txt) at the time it\n"
+            '   names. Expected: one line "Verification: OK" for each .tsr file (openssl may\n'
+            '   also say "Using configuration from" and warn that a certificate "is not a CA\n'
+            '   cert": those lines are not errors)',
+            "Show who vouched for those times. Expected: each root is one you trust: compare its\n"
+            "   SHA-256 fingerprint with the one the authority publishes",
         ],
         "outro": (
             "If every step gives the expected result, the files are exactly as the holder of this\n"
@@ -54,7 +71,7 @@ TEXTS: dict[str, dict[str, Any]] = {
             "Эта папка - подписанный пакет доказательств, созданный программой blockwatch.\n"
             "Убедиться, что после подписания в нём ничего не изменено, можно двумя стандартными\n"
             "программами: openssl (версии 3 и новее) и sha256sum. Устанавливать blockwatch не нужно.\n"
-            "Распакуйте архив, откройте терминал (bash) в папке {name} и выполните пять шагов."
+            "Распакуйте архив, откройте терминал (bash) в папке {name} и выполните шаги ниже."
         ),
         "steps": [
             "Проверьте подпись под списком файлов. Ожидается: Signature Verified Successfully",
@@ -66,6 +83,15 @@ TEXTS: dict[str, dict[str, Any]] = {
             "   который журналист сообщил вам лично или по телефону:\n"
             "   {fingerprint}\n"
             "   (сравнивайте с тем, что вам сообщили, а не с напечатанным здесь)",
+        ],
+        "stamp_steps": [
+            "Проверьте метки времени: каждая говорит, что независимая служба меток времени\n"
+            "   видела контрольную точку журнала (data/timestamps/N.checkpoint.txt) в указанное\n"
+            '   в ней время. Ожидается: строка "Verification: OK" для каждого файла .tsr (openssl\n'
+            '   может также написать "Using configuration from" и предупредить, что сертификат\n'
+            '   "is not a CA cert": это не ошибки)',
+            "Посмотрите, кто ручается за это время. Ожидается: каждый корневой сертификат - тот,\n"
+            "   которому вы доверяете: сравните его отпечаток SHA-256 с опубликованным службой",
         ],
         "outro": (
             "Если каждый шаг дал ожидаемый результат, файлы в точности такие, какими их подписал\n"
@@ -82,7 +108,7 @@ TEXTS: dict[str, dict[str, Any]] = {
             "Бұл қалта - blockwatch бағдарламасы жасаған, қол қойылған дәлелдемелер пакеті.\n"
             "Қол қойылғаннан кейін ешнәрсе өзгертілмегенін екі стандартты құралмен тексеруге\n"
             "болады: openssl (3-нұсқа не жаңасы) және sha256sum. blockwatch орнатудың қажеті жоқ.\n"
-            "Архивті ашып, {name} қалтасында терминал (bash) ашыңыз да, мына бес қадамды орындаңыз."
+            "Архивті ашып, {name} қалтасында терминал (bash) ашыңыз да, төмендегі қадамдарды орындаңыз."
         ),
         "steps": [
             "Файлдар тізіміне қойылған қолды тексеріңіз. Күтілетін нәтиже: Signature Verified Successfully",
@@ -94,6 +120,15 @@ TEXTS: dict[str, dict[str, Any]] = {
             "   телефон арқылы айтқан саусақ ізімен бірдей 64 таңба:\n"
             "   {fingerprint}\n"
             "   (мұнда басылғанмен емес, сізге айтылғанмен салыстырыңыз)",
+        ],
+        "stamp_steps": [
+            "Уақыт белгілерін тексеріңіз: әрқайсысы тәуелсіз уақыт белгісі қызметі журналдың\n"
+            "   бақылау нүктесін (data/timestamps/N.checkpoint.txt) онда көрсетілген уақытта\n"
+            '   көргенін айтады. Күтілетін нәтиже: әр .tsr файлы үшін "Verification: OK" жолы\n'
+            '   (openssl "Using configuration from" деп жазып, сертификат "is not a CA cert"\n'
+            '   деп ескертуі мүмкін: бұл қате емес)',
+            "Бұл уақытқа кім кепілдік беретінін қараңыз. Күтілетін нәтиже: әр түбір сертификат -\n"
+            "   сіз сенетін сертификат: оның SHA-256 саусақ ізін қызмет жариялағанмен салыстырыңыз",
         ],
         "outro": (
             "Әр қадам күтілген нәтиже берсе, файлдар осы кілт иесі қол қойған күйінде тұр.\n"
@@ -107,10 +142,13 @@ TEXTS: dict[str, dict[str, Any]] = {
 }
 
 
-def verify_text(lang: str, name: str, fingerprint: str) -> str:
+def verify_text(lang: str, name: str, fingerprint: str, *, stamped: bool = False) -> str:
     t = TEXTS[lang]
     lines = [t["title"], "=" * len(t["title"]), "", t["intro"].format(name=name), ""]
-    for number, (step, command) in enumerate(zip(t["steps"], STEP_COMMANDS, strict=True), 1):
+    steps = list(zip(t["steps"], STEP_COMMANDS, strict=True))
+    if stamped:
+        steps += zip(t["stamp_steps"], STAMP_COMMANDS, strict=True)
+    for number, (step, command) in enumerate(steps, 1):
         lines += [f"{number}. {step.format(fingerprint=fingerprint)}", "", f"   {command}", ""]
     lines += [t["outro"], ""]
     return "\n".join(lines)

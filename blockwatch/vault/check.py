@@ -19,6 +19,11 @@ Numbered checks, each run only after the previous one passed (fail closed):
 7. The map of heads: every checkpoint's ``blockwatch-heads`` line commits to each incident's
    latest entry at that size (the map rebuilt from the ledger); once one checkpoint has the
    line, every later one has it; the stored map is exactly the rebuilt one.
+8. Time stamps: every RFC 3161 token the ledger holds (``checkpoint.timestamped``) verifies
+   over the vault's own checkpoint of the size it names, up to the root it was checked against
+   when received.  Entries recorded later than an authority's time by more than
+   ``timestamps.CLOCK_TOLERANCE_SECONDS``, though that time stamp covers them, are counted in
+   the check's detail (the computer's clock ran ahead): flagged, not refused.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ import hashlib
 import itertools
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from blockwatch import incidents, ledger
 from blockwatch.errors import VaultCorrupt
 from blockwatch.i18n import N_, _, ngettext
 from blockwatch.vault.store import ENTRY_CHECKPOINT_SHARED as SHARED
+from blockwatch.vault.store import ENTRY_CHECKPOINT_TIMESTAMPED as TIMESTAMPED
 from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault, derived_columns
 
 
@@ -48,6 +55,7 @@ def check(vault: Vault, progress: Callable[[str], None] = lambda _: None) -> lis
         (N_("the incidents are exactly the replay of the ledger"), _projection),
         (N_("every attachment matches its SHA-256"), _attachments),
         (N_("every checkpoint commits to each incident's latest entry"), _heads),
+        (N_("every time stamp vouches for a checkpoint of this ledger"), _timestamps),
     ):
         progress(_(describe))
         detail = run(vault)
@@ -316,3 +324,53 @@ def _heads(vault: Vault) -> str:
     if vault.stored_heads() != (heads.size, heads.root()) or any(a != b for a, b in pairs):
         raise _fail(7, _("the stored map of heads does not match the ledger"))
     return ngettext("{n} incident", "{n} incidents", heads.size).format(n=heads.size)
+
+
+def _timestamps(vault: Vault) -> str:
+    from blockwatch import timestamps, when
+
+    notes = dict(vault.checkpoints())
+    covers: list[tuple[int, str]] = []  # (size, the authority's time plus the tolerance)
+    for seq, _at, body in vault.entries_of_type(TIMESTAMPED):
+        try:
+            size, note = body["size"], body["checkpoint"]
+            stamp = timestamps.check(
+                base64.b64decode(body["token"]),
+                note.encode(),
+                [timestamps.load_certificate(base64.b64decode(body["root_certificate"]))],
+                chain=[base64.b64decode(c) for c in body["chain"]],
+            )
+            if notes.get(size) != note or timestamps.utc_text(stamp.gen_time) != body["gen_time"]:
+                raise timestamps.StampError(_("it names another checkpoint or time"))
+        except timestamps.StampError as e:
+            raise _fail(
+                8, _("the time stamp in entry {seq} does not verify: {why}").format(seq=seq, why=e)
+            ) from None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise _fail(
+                8, _("the time stamp in entry {seq} is malformed").format(seq=seq)
+            ) from None
+        later = stamp.gen_time + timedelta(seconds=timestamps.CLOCK_TOLERANCE_SECONDS)
+        covers.append((size, when.utc_stamp(later)))
+    if not covers:
+        return _("none yet: see 'blockwatch timestamp'")
+    # an entry is covered by every stamp of a larger size: compare it with the earliest time
+    bounds = sorted(covers)
+    earliest = list(itertools.accumulate(reversed([at for _size, at in bounds]), min))[::-1]
+    ahead = index = 0
+    for seq, _type, recorded_at, _stored, _leaf in vault.entries():
+        while index < len(bounds) and bounds[index][0] <= seq:
+            index += 1
+        if index == len(bounds):
+            break
+        ahead += recorded_at > earliest[index]
+    said = ngettext("{n} time stamp", "{n} time stamps", len(covers)).format(n=len(covers))
+    if ahead:
+        said += "; " + ngettext(
+            "{n} entry recorded later than an authority vouched for it: the computer's clock "
+            "ran ahead",
+            "{n} entries recorded later than an authority vouched for them: the computer's "
+            "clock ran ahead",
+            ahead,
+        ).format(n=ahead)
+    return said

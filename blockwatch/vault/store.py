@@ -36,6 +36,11 @@ ENTRY_BUNDLE_EXPORTED = "bundle.exported"
 # A signed checkpoint given to a witness (``blockwatch checkpoint``): every later bundle proves
 # that its ledger extends it
 ENTRY_CHECKPOINT_SHARED = "checkpoint.shared"
+# An RFC 3161 token over a signed checkpoint (``blockwatch timestamp``): an outside authority's
+# time for every entry that checkpoint covers
+ENTRY_CHECKPOINT_TIMESTAMPED = "checkpoint.timestamped"
+# Entries about the ledger itself: what "not yet time-stamped" leaves out
+LEDGER_ENTRIES = (ENTRY_CHECKPOINT_SHARED, ENTRY_CHECKPOINT_TIMESTAMPED)
 _BATCH = 2000  # ledger rows inserted per statement
 
 
@@ -394,6 +399,39 @@ class Vault(Blobs, Queries):
                 {"size": point.size, "root": base64.b64encode(point.root).decode(), "to": to},
             )
         return note
+
+    def record_timestamps(self, size: int, note: str, stamps: Iterable[Any]) -> None:
+        """Store verified RFC 3161 tokens (``timestamps.Stamp``) over the checkpoint of
+        ``size`` (the note they vouch for), and remember the newest for ``pending_since``."""
+        point = ledger.open_checkpoint(note, self.settings.origin, self.public_key)
+        if point.size != size:
+            raise ValueError("the note is not the checkpoint of that size")
+        stamps = list(stamps)
+        with self._write():
+            for stamp in stamps:
+                self._append(ENTRY_CHECKPOINT_TIMESTAMPED, stamp.body(size, point.root, note))
+            newest = max(stamp.gen_time for stamp in stamps)
+            self._set_meta(timestamped=f"{size} {when.utc_stamp(newest)}")
+
+    def timestamped(self) -> tuple[int, str | None]:
+        """(size, authority's time) of the newest time-stamped checkpoint; (0, None): none."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'timestamped'").fetchone()
+        if row is None:
+            return 0, None
+        size, at = str(row[0]).split(" ")
+        return int(size), at
+
+    def unstamped_since(self) -> str | None:
+        """When the oldest entry no time stamp covers was recorded (entries about the ledger
+        itself aside); None when every entry is covered.  Costs one indexed lookup."""
+        size, _at = self.timestamped()
+        marks = ",".join("?" * len(LEDGER_ENTRIES))
+        row = self.conn.execute(
+            f"SELECT recorded_at FROM entries WHERE seq >= ? AND type NOT IN ({marks}) "
+            "ORDER BY seq LIMIT 1",
+            (size, *LEDGER_ENTRIES),
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     @contextmanager
     def bulk(self) -> Iterator[Bulk]:

@@ -91,7 +91,7 @@ def test_kills_at_random_moments_leave_the_vault_whole(
         texts = [f"passphrase number {n} for the kill test" for n in (current, other)]
         opened, used = _open(vault_dir, texts)
         with opened as v:
-            assert len(check(v)) == 7, (round_, operation)
+            assert len(check(v)) == 8, (round_, operation)
             views = v.incidents()
         current = current if used == texts[0] else other
         calls = sum(1 for x in views if x["kind"] == "call")
