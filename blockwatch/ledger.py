@@ -687,6 +687,91 @@ def verifier_key(name: str, public_key: bytes) -> str:
     return f"{name}+{key_id(name, public_key).hex()}+{encoded}"
 
 
+# C2SP signed-note key types: 0x01 an Ed25519 note signer (a vault's checkpoints), 0x04 an
+# Ed25519 cosigner (tlog-cosignature v1: a witness)
+NOTE_KEY, COSIGNER_KEY = 0x01, 0x04
+MAX_COSIGNATURE_TIME = 2**63 - 1
+
+
+def parse_verifier_key(text: str, kind: int) -> tuple[str, bytes]:
+    """(name, raw Ed25519 public key) of a C2SP verifier key ``name+hexid+base64(type||key)``
+    of type ``kind``; ProofError when it is not one, or its key ID does not match."""
+    name, _plus, rest = text.strip().partition("+")  # a name never holds "+"; base64 may
+    hex_id, _plus, rest = rest.partition("+")
+    try:
+        raw = base64.b64decode(rest, validate=True)
+        wanted = bytes.fromhex(hex_id)
+    except ValueError:
+        raise ProofError(_("not a verifier key (name+id+key)")) from None
+    if not name or len(raw) != 33 or raw[0] != kind or len(wanted) != 4 or "\n" in name:
+        raise ProofError(_("not a verifier key (name+id+key)"))
+    public = raw[1:]
+    if _key_id(name, kind, public) != wanted:
+        raise ProofError(_("the verifier key's ID does not match its name and key"))
+    return name, public
+
+
+def _key_id(name: str, kind: int, public_key: bytes) -> bytes:
+    return hashlib.sha256(name.encode() + b"\n" + bytes([kind]) + public_key).digest()[:4]
+
+
+def cosigner_key(name: str, public_key: bytes) -> str:
+    """The verifier key of a witness (tlog-cosignature v1, Ed25519)."""
+    encoded = base64.b64encode(bytes([COSIGNER_KEY]) + public_key).decode()
+    return f"{name}+{_key_id(name, COSIGNER_KEY, public_key).hex()}+{encoded}"
+
+
+def _cosigned_message(body: bytes, timestamp: int) -> bytes:
+    return b"cosignature/v1\ntime " + str(timestamp).encode() + b"\n" + body
+
+
+def cosign(note: str, name: str, private_key: Any, timestamp: int) -> str:
+    """The signature line of a C2SP tlog-cosignature v1 over the checkpoint ``note`` (its body:
+    everything before the blank line), by witness ``name`` at POSIX time ``timestamp``."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    text, _sep, _sigs = note.partition("\n\n")
+    public = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    signature = private_key.sign(_cosigned_message((text + "\n").encode(), timestamp))
+    raw = _key_id(name, COSIGNER_KEY, public) + timestamp.to_bytes(8, "big") + signature
+    return f"\u2014 {name} {base64.b64encode(raw).decode()}\n"
+
+
+def open_cosignature(note: str, name: str, public_key: bytes) -> int:
+    """The time (POSIX seconds) at which witness (``name``, ``public_key``) cosigned the
+    checkpoint ``note``; ProofError when the note carries no valid cosignature of theirs."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if len(note.encode()) > MAX_NOTE_BYTES:
+        raise ProofError(_("checkpoint note is too large"))
+    text, sep, sigs = note.partition("\n\n")
+    if not sep or not sigs.endswith("\n"):
+        raise ProofError(_("checkpoint note is malformed (no signature block)"))
+    want = _key_id(name, COSIGNER_KEY, public_key)
+    prefix = f"\u2014 {name} "
+    for line in sigs[:-1].split("\n"):
+        if not line.startswith(prefix):
+            continue
+        try:
+            raw = base64.b64decode(line[len(prefix) :], validate=True)
+        except ValueError:
+            continue
+        if len(raw) != 4 + 8 + 64 or raw[:4] != want:
+            continue
+        timestamp = int.from_bytes(raw[4:12], "big")
+        if timestamp > MAX_COSIGNATURE_TIME:
+            raise ProofError(_("the cosignature's time is out of range"))
+        try:
+            Ed25519PublicKey.from_public_bytes(public_key).verify(
+                raw[12:], _cosigned_message((text + "\n").encode(), timestamp)
+            )
+        except InvalidSignature:
+            raise ProofError(_("the witness's cosignature is invalid")) from None
+        return timestamp
+    raise ProofError(_("the checkpoint carries no cosignature by this witness"))
+
+
 def sign_checkpoint(checkpoint: Checkpoint, private_key: Any) -> str:
     """The signed note for ``checkpoint``; ``private_key`` is an Ed25519PrivateKey."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -776,3 +861,42 @@ def _size_and_root(
         raise ProofError(not_base64) from None
     _check_hashes(root)
     return size, root
+
+
+# --------------------------------------------------------------------------- witness requests
+
+MAX_REQUEST_BYTES = MAX_NOTE_BYTES + 8 * 1024  # a note and a proof of 128 hashes
+
+
+@dataclass(frozen=True)
+class Request:
+    """A checkpoint as a witness receives it: the note and, when the journalist knew which
+    checkpoint the witness holds, the consistency proof from it."""
+
+    note: str
+    old: int | None = None
+    proof: tuple[bytes, ...] = ()
+
+
+def parse_request(text: str) -> Request:
+    """A bare checkpoint note, or a C2SP tlog-witness add-checkpoint body."""
+    if not text.startswith("old "):
+        return Request(text)
+    header, sep, note = text.partition("\n\n")
+    lines = header.split("\n")
+    size = lines[0][4:]
+    if not sep or not (size.isascii() and size.isdigit()) or len(size) > 19:
+        raise ProofError(_("the checkpoint's 'old' header is malformed"))
+    try:
+        proof = tuple(base64.b64decode(line, validate=True) for line in lines[1:])
+    except ValueError:
+        raise ProofError(_("the consistency proof in the header is not base64")) from None
+    if len(proof) > MAX_PROOF_LENGTH or any(len(h) != 32 for h in proof):
+        raise ProofError(_("the consistency proof in the header is malformed"))
+    return Request(note, int(size), proof)
+
+
+def request_text(note: str, old: int, proof: list[bytes]) -> str:
+    """The add-checkpoint body for a witness who holds the checkpoint of size ``old``."""
+    lines = [f"old {old}", *(base64.b64encode(h).decode() for h in proof)]
+    return "\n".join(lines) + "\n\n" + note

@@ -556,6 +556,11 @@ def utc_stamp(when: datetime) -> str:
     return when.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
+def from_posix(seconds: int) -> datetime:
+    """A POSIX time (seconds since the Epoch) as an instant in UTC."""
+    return datetime.fromtimestamp(seconds, UTC)
+
+
 def parse_instant(stamp: str) -> datetime:
     """Read back a stored RFC 3339 instant."""
     return datetime.fromisoformat(stamp)

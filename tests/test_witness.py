@@ -150,7 +150,7 @@ def test_a_checkpoint_newer_than_the_bundle_says_nothing_about_it(
     [
         (None, "cannot read"),
         (b"\xff\xfe not text", "is not a checkpoint"),
-        (b"x" * (ledger.MAX_NOTE_BYTES + 1), "is not a checkpoint"),
+        (b"x" * (ledger.MAX_REQUEST_BYTES + 1), "is not a checkpoint"),
     ],
     ids=["missing", "not utf-8", "too large"],
 )

@@ -118,6 +118,20 @@ def time_stamps(rows: Sequence[dict[str, Any]], views: Sequence[Incident]) -> li
     ]
 
 
+def cosignatures(rows: Sequence[dict[str, Any]], views: Sequence[Incident]) -> list[dict[str, Any]]:
+    """The witnesses' cosignatures a bundle carries (ledger.json "cosignatures"), as the report
+    lists them: the witness (its key's name), when, how many entries, which incidents."""
+    return [
+        {
+            "witness": str(row["witness_key"]).partition("+")[0],
+            "time": when.utc_stamp(when.from_posix(row["time"])),
+            "size": row["size"],
+            "ids": sorted(v["id"] for v in views if v["seq"] < row["size"]),
+        }
+        for row in rows
+    ]
+
+
 def clock_ahead(
     rows: Sequence[dict[str, Any]],
     entries: Sequence[tuple[int, dict[str, Any]]],

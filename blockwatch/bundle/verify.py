@@ -120,6 +120,8 @@ class VerifiedBundle:
     time_stamps: list[dict[str, Any]] = field(default_factory=list)
     # incidents with an entry a time stamp covers but recorded later than its time
     clock_ahead: list[int] = field(default_factory=list)
+    # the verified cosignatures by the witness keys given: witness, time, size, ids (check 13)
+    cosigned: list[dict[str, Any]] = field(default_factory=list)
 
 
 def normalise_fingerprint(text: str) -> str:
@@ -140,13 +142,16 @@ def verify_bundle(
     progress: Callable[[str], None] = lambda _: None,
     witnesses: Sequence[tuple[str, str]] = (),
     tsa_roots: Sequence[Any] = (),
+    witness_keys: Sequence[tuple[str, bytes]] = (),
 ) -> VerifiedBundle:
     """Run every check; ``witnesses`` are (label, text) of signed checkpoints others hold;
     ``tsa_roots`` are root certificates the user trusts for time stamps, besides Mozilla's."""
     pinned = normalise_fingerprint(fingerprint) if fingerprint else None
     try:
         with open(path, "rb") as handle:
-            return _Verifier(handle, str(path), progress).run(pinned, witnesses, tsa_roots)
+            return _Verifier(handle, str(path), progress).run(
+                pinned, witnesses, tsa_roots, witness_keys
+            )
     except OSError as e:
         raise InputError(
             _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
@@ -170,6 +175,7 @@ class _Verifier:
         pinned: str | None,
         witnesses: Sequence[tuple[str, str]] = (),
         tsa_roots: Sequence[Any] = (),
+        witness_keys: Sequence[tuple[str, bytes]] = (),
     ) -> VerifiedBundle:
         self.progress(_(CHECKS[0]))
         zf, top, members = self.open_zip()
@@ -220,7 +226,7 @@ class _Verifier:
                 self.done(REPORT_CHECK)
             else:
                 result.not_compared[REPORT_CHECK] = why
-            why = self.check_witnesses(result, public, witnesses)
+            why = self.check_witnesses(result, public, witnesses, witness_keys)
             if why is None:
                 self.done(WITNESS_CHECK)
             else:
@@ -495,6 +501,7 @@ class _Verifier:
         self.heads: Any = doc.get("heads")
         self.consistency: Any = doc.get("consistency") or []
         self.stamp_rows: Any = doc.get("timestamps") or []
+        self.cosign_rows: Any = doc.get("cosignatures") or []
         self.leaves: dict[int, bytes] = {}
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
@@ -716,6 +723,7 @@ class _Verifier:
     def check_payload_files(self, views: list[incidents.Incident], payload: dict[str, str]) -> None:
         made = {layout.INCIDENTS_JSON, layout.INCIDENTS_CSV, layout.LEDGER_JSON, layout.REPORT_HTML}
         made |= self.stamp_files()
+        self.check_cosignature_rows()
         named = render.attachment_files(views)
         for rest in sorted(made - set(payload)):
             raise BundleInvalid(10, _("file is missing"), rest)
@@ -817,21 +825,33 @@ class _Verifier:
             "disclosures": render.disclosures(self.entries, result.incidents),
             "clock_set_back": result.clock_set_back,
             "timestamps": render.time_stamps(self.rows(), result.incidents),
+            "cosignatures": render.cosignatures(self.cosign_rows, result.incidents),
             "clock_ahead": result.clock_ahead,
         }
         return render.report_html(result.incidents, meta, lang, at_time, images)
 
     def check_witnesses(
-        self, result: VerifiedBundle, public: bytes, witnesses: Sequence[tuple[str, str]]
+        self,
+        result: VerifiedBundle,
+        public: bytes,
+        witnesses: Sequence[tuple[str, str]],
+        witness_keys: Sequence[tuple[str, bytes]] = (),
     ) -> str | None:
-        """Check 13; None when every witnessed checkpoint was shown extended, else why not."""
-        if not witnesses:
+        """Check 13; None when every witnessed checkpoint given, and every cosignature by a
+        witness key given, was shown extended (one at least); else why not."""
+        point = result.checkpoint
+        proofs = self.consistency_proofs(WITNESS_CHECK)
+        others = self.check_cosignatures(result, public, witness_keys, proofs)
+        if not witnesses and not result.cosigned:
+            if others:
+                return _(
+                    "not trusted: the bundle carries cosignatures by {witnesses}; if you trust "
+                    "one, give its key with --witness-key KEY"
+                ).format(witnesses=", ".join(sorted(others)))
             return _(
                 "no --witness checkpoint given: nothing shows that the ledger was not "
                 "rewritten before this export"
             )
-        point = result.checkpoint
-        proofs = self.consistency_proofs(WITNESS_CHECK)
         newer = []
         for label, note in witnesses:
             try:
@@ -876,6 +896,74 @@ class _Verifier:
                 "not compared: {labels} is newer than this bundle, and says nothing about it"
             ).format(labels=", ".join(newer))
         return None
+
+    def check_cosignatures(
+        self,
+        result: VerifiedBundle,
+        public: bytes,
+        witness_keys: Sequence[tuple[str, bytes]],
+        proofs: dict[int, list[bytes]],
+    ) -> set[str]:
+        """Verify the cosignatures the bundle carries by the witnesses whose keys were given
+        (into ``result.cosigned``); return the names of the other witnesses it carries."""
+        point = result.checkpoint
+        trusted = dict(witness_keys)
+        others: set[str] = set()
+        for row in self.cosign_rows:
+            name = row["witness_key"].partition("+")[0]
+            if name not in trusted:
+                others.add(name)
+                continue
+            note = row["checkpoint"]
+            try:
+                held = ledger.open_checkpoint(note, point.origin, public)
+                at = ledger.open_cosignature(note, name, trusted[name])
+                if at != row["time"] or held.size != row["size"] or held.size > point.size:
+                    raise ledger.ProofError(_("its time or size is not what ledger.json says"))
+                ledger.verify_consistency(
+                    held.size, point.size, held.root, point.root, proofs.get(held.size, [])
+                )
+            except ledger.ProofError as e:
+                raise BundleInvalid(
+                    WITNESS_CHECK,
+                    _("the cosignature by {witness} does not verify: {message}").format(
+                        witness=name, message=e.message
+                    ),
+                    layout.LEDGER_JSON,
+                ) from None
+            result.cosigned.append(
+                {
+                    "witness": name,
+                    "time": when.utc_stamp(when.from_posix(at)),
+                    "size": held.size,
+                    "ids": sorted(v["id"] for v in result.incidents if v["seq"] < held.size),
+                }
+            )
+        result.cosigned.sort(key=lambda row: (row["time"], row["size"]))
+        return others
+
+    def check_cosignature_rows(self) -> None:
+        """Check 10: the shape of ledger.json's cosignatures."""
+        rows = self.cosign_rows = self.cosign_rows if self.version > 1 else []
+        try:
+            if not isinstance(rows, list) or len(rows) > layout.MAX_TIMESTAMPS:
+                raise TypeError
+            for row in rows:
+                if (
+                    type(row["size"]) is not int
+                    or not 0 < row["size"] <= self.checkpoint_size
+                    or type(row["time"]) is not int
+                    or not 0 <= row["time"] <= ledger.MAX_COSIGNATURE_TIME
+                    or not isinstance(row["checkpoint"], str)
+                    or not isinstance(row["witness_key"], str)
+                    or len(row["checkpoint"]) > ledger.MAX_NOTE_BYTES
+                    or len(row["witness_key"]) > 1024
+                ):
+                    raise TypeError
+        except (KeyError, TypeError):
+            raise BundleInvalid(
+                10, _("the list of cosignatures is malformed"), layout.LEDGER_JSON
+            ) from None
 
     def consistency_proofs(self, check: int) -> dict[int, list[bytes]]:
         """ledger.json's consistency proofs, by the size of the checkpoint they start from."""

@@ -31,6 +31,7 @@ from blockwatch.incidents import Incident
 from blockwatch.timestamps import CLOCK_TOLERANCE_SECONDS
 from blockwatch.vault import Filter, Vault
 from blockwatch.vault.store import ENTRY_BUNDLE_EXPORTED
+from blockwatch.vault.store import ENTRY_CHECKPOINT_COSIGNED as ENTRY_COSIGNED
 from blockwatch.vault.store import ENTRY_CHECKPOINT_SHARED as ENTRY_SHARED
 from blockwatch.vault.store import ENTRY_CHECKPOINT_TIMESTAMPED as ENTRY_TIMESTAMPED
 
@@ -238,6 +239,10 @@ def _write_bag(
                 images[sha] = f"data:{item['media_type']};base64,{base64.b64encode(data).decode()}"
 
     stamps = _timestamps(vault, bag)
+    cosignatures = [
+        {"size": b["size"], "checkpoint": b["note"], "witness_key": b["witness"], "time": b["time"]}
+        for _seq, _at, b in vault.entries_of_type(ENTRY_COSIGNED)
+    ]
     proofs = {
         "format": layout.LEDGER_FORMAT,
         "version": layout.BUNDLE_VERSION,
@@ -256,8 +261,9 @@ def _write_bag(
             for seq, entry in entries
         ],
         "heads": heads,
-        "consistency": _consistency(vault, tree, [row["size"] for row in stamps]),
+        "consistency": _consistency(vault, tree, [row["size"] for row in [*stamps, *cosignatures]]),
         "timestamps": stamps,
+        "cosignatures": cosignatures,
     }
     decoded = [(seq, json.loads(entry)) for seq, entry in entries]
     meta = {
@@ -274,6 +280,7 @@ def _write_bag(
         "disclosures": render.disclosures(decoded, views),
         "clock_set_back": render.clock_set_back(decoded, views),
         "timestamps": render.time_stamps(stamps, views),
+        "cosignatures": render.cosignatures(cosignatures, views),
         "clock_ahead": render.clock_ahead(stamps, decoded, views, CLOCK_TOLERANCE_SECONDS),
     }
     bag.add(layout.INCIDENTS_JSON, _json(views))

@@ -116,7 +116,18 @@ _DEBUG = [False]
 
 # Which module registers each command.  A run builds only the module it needs: Typer
 # inspects every command's signature when it builds the tree, and start-up is paid per run.
-MODULES = ("setup", "log", "read", "appeals", "data", "bundle", "anchors", "letter", "demo")
+MODULES = (
+    "setup",
+    "log",
+    "read",
+    "appeals",
+    "data",
+    "bundle",
+    "anchors",
+    "witness",
+    "letter",
+    "demo",
+)
 COMMANDS = {
     "init": "setup",
     "language": "setup",
@@ -139,6 +150,7 @@ COMMANDS = {
     "disclosures": "bundle",
     "checkpoint": "bundle",
     "timestamp": "anchors",
+    "witness": "witness",
     "letter": "letter",
     "demo": "demo",
 }

@@ -149,6 +149,15 @@ def verify(
             "check that the ledger still extends it. Repeatable.",
         ),
     ] = None,
+    witness_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness-key",
+            metavar="KEY",
+            help="A witness you trust ('blockwatch witness cosign' printed its key): check "
+            "the cosignatures by it that the bundle carries. Repeatable.",
+        ),
+    ] = None,
     tsa_root: Annotated[
         list[Path] | None,
         typer.Option(
@@ -167,6 +176,7 @@ def verify(
     st = state(ctx)
     held = [(str(path), _read_checkpoint(path)) for path in witness or ()]
     roots = timestamps.read_roots(tsa_root or ())
+    keys = [_witness_key(text) for text in witness_key or ()]
     try:
         with st.status(_("Verifying…")) as status:
             result = verify_bundle(
@@ -175,6 +185,7 @@ def verify(
                 progress=lambda what: status(_("Checking: {what}…").format(what=what)),
                 witnesses=held,
                 tsa_roots=roots,
+                witness_keys=keys,
             )
     except BundleInvalid as e:
         if json_:
@@ -203,6 +214,7 @@ def verify(
                 "clock_set_back": result.clock_set_back,
                 "clock_ahead": result.clock_ahead,
                 "timestamps": result.time_stamps,
+                "cosignatures": result.cosigned,
                 "witnessed": [
                     {"file": label, "size": size, "incidents": _created_before(result, size)}
                     for label, size in result.witnessed
@@ -255,6 +267,18 @@ def verify(
             ).format(file=label, size=size, ids=", ".join(f"#{i}" for i in ids) or "—")
         )
     zone = _zone(result.bag_info.get("Blockwatch-Timezone"))
+    for row in result.cosigned:
+        st.say(
+            _(
+                "{witness} cosigned on {when} that the ledger's first {size} entries were the "
+                "largest consistent checkpoint it had seen; incidents among them: {ids}."
+            ).format(
+                witness=safe(row["witness"], oneline=True),
+                when=when.spoken(when.parse_instant(row["time"]), zone),
+                size=row["size"],
+                ids=", ".join(f"#{i}" for i in row["ids"]) or "—",
+            )
+        )
     for row in result.time_stamps:
         said = _(
             "{file}: {authority} vouched that the ledger's first {size} entries existed on "
@@ -297,6 +321,19 @@ def verify(
         )
 
 
+def _witness_key(text: str) -> tuple[str, bytes]:
+    from blockwatch import ledger
+    from blockwatch.errors import InputError
+
+    try:
+        return ledger.parse_verifier_key(text, ledger.COSIGNER_KEY)
+    except ledger.ProofError as e:
+        raise InputError(
+            _("--witness-key: {message}").format(message=e.message),
+            hint=_("give the witness key that 'blockwatch witness cosign' printed"),
+        ) from None
+
+
 def _zone(name: str | None) -> str:
     """The bundle's time zone when it names a known one, else UTC: for the times verify says."""
     from blockwatch import when
@@ -311,23 +348,30 @@ def _zone(name: str | None) -> str:
 
 def _read_checkpoint(path: Path) -> str:
     """A witness's checkpoint file: a signed note, read whole (capped) before any check."""
+    from blockwatch import ledger
     from blockwatch.errors import InputError
-    from blockwatch.ledger import MAX_NOTE_BYTES
 
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_NOTE_BYTES + 1)
+            data = f.read(ledger.MAX_REQUEST_BYTES + 1)
     except OSError as e:
         raise InputError(
             _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
         ) from None
     try:
-        if len(data) > MAX_NOTE_BYTES:
+        if len(data) > ledger.MAX_REQUEST_BYTES:
             raise UnicodeError
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeError:
         raise InputError(
             _("{path} is not a checkpoint").format(path=path),
+            hint=_("give the file 'blockwatch checkpoint' printed, as it was received"),
+        ) from None
+    try:
+        return ledger.parse_request(text).note  # a witness's request: its note
+    except ledger.ProofError as e:
+        raise InputError(
+            _("{path}: {message}").format(path=path, message=e.message),
             hint=_("give the file 'blockwatch checkpoint' printed, as it was received"),
         ) from None
 
@@ -347,22 +391,68 @@ def checkpoint(
             help="Who keeps it (a lawyer, a colleague), kept in the vault's record.",
         ),
     ] = None,
+    since: Annotated[
+        int | None,
+        typer.Option(
+            "--since",
+            metavar="SIZE",
+            help="The size of the checkpoint the witness already holds: add the proof that "
+            "this one extends it [default: the last one given to the same --to].",
+        ),
+    ] = None,
+    cosigned: Annotated[
+        Path | None,
+        typer.Option(
+            "--cosigned",
+            metavar="FILE",
+            help="Instead: store the cosignature a witness returned ('blockwatch witness "
+            "cosign'), so that every later bundle carries it.",
+        ),
+    ] = None,
+    witness_key: Annotated[
+        str | None,
+        typer.Option(
+            "--witness-key",
+            metavar="KEY",
+            help="With --cosigned: the witness's key, as 'blockwatch witness cosign' printed it.",
+        ),
+    ] = None,
 ) -> None:
     """Print the vault's signed checkpoint for a witness to keep.
 
     Send it to your lawyer or a colleague by any channel. Every bundle you export later proves
     to them, with 'blockwatch verify --witness FILE', that nothing recorded before this moment
-    was changed or removed. Giving it out is recorded in the ledger."""
+    was changed or removed. Giving it out is recorded in the ledger. A witness with blockwatch
+    keeps it with 'blockwatch witness add' and can return a cosignature: store it with
+    --cosigned."""
+    from blockwatch import when
     from blockwatch.errors import InputError
 
     st = state(ctx)
+    if cosigned is not None:
+        if witness_key is None:
+            raise InputError(
+                _("--cosigned needs --witness-key"),
+                hint=_("give the witness key that 'blockwatch witness cosign' printed"),
+            )
+        text = _read_checkpoint(cosigned)
+        with open_vault(st) as v:
+            point, at = v.record_cosignature(text, witness_key)
+            zone = v.settings.timezone
+        st.say(
+            _(
+                "Stored the witness's cosignature of {at}: the ledger's first {size} entries. "
+                "Every bundle you export from now on carries it."
+            ).format(at=when.spoken(when.from_posix(at), zone), size=point.size)
+        )
+        return
     if to is not None and not 0 < len(to.strip()) <= 200:
         raise InputError(
             _("--to must name the recipient in 1 to 200 characters"),
             hint=_("e.g. --to 'Police of Almaty, Bostandyk district'"),
         )
     with open_vault(st) as v:
-        note = v.share_checkpoint(" ".join(to.split()) if to else None)
+        note = v.share_checkpoint(" ".join(to.split()) if to else None, since)
     sys.stdout.write(note)
     sys.stderr.write(
         _(

@@ -86,6 +86,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "clock_ahead": "The signer's computer clock ran ahead before entries about incidents "
         "{ids}: they were recorded at a later time than an authority's time stamp that covers "
         "them, so their recorded times may be wrong.",
+        "cosigned": "Checkpoints cosigned by witnesses",
+        "cosigned_text": "People the journalist gave her checkpoints to (a lawyer, a colleague) "
+        "signed, at the times below, that the signed ledger then had the size given and extended "
+        "every earlier checkpoint they had seen. Every incident listed existed by then. Check "
+        "each witness's key with them: 'blockwatch verify --witness-key' does it.",
+        "witness": "Witness",
         "verify": "How to verify this bundle",
         "verify_text": "The files of this bundle are listed with their SHA-256 hashes in "
         "manifest-sha256.txt and tagmanifest-sha256.txt; the latter is signed with the "
@@ -181,6 +187,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "clock_ahead": "Перед записями об инцидентах {ids} часы компьютера отправителя спешили: "
         "они записаны позже времени метки, которая их охватывает, поэтому их время записи "
         "может быть неверным.",
+        "cosigned": "Контрольные точки, заверенные свидетелями",
+        "cosigned_text": "Люди, которым журналист передавала контрольные точки (юрист, коллега), "
+        "подписали в указанное время, что подписанный журнал тогда имел указанный размер и "
+        "продолжал все виденные ими ранее контрольные точки. Каждый указанный инцидент к тому "
+        "времени уже существовал. Сверьте ключ каждого свидетеля с ним самим: это делает "
+        "'blockwatch verify --witness-key'.",
+        "witness": "Свидетель",
         "verify": "Как проверить этот пакет",
         "verify_text": "Файлы пакета перечислены с хешами SHA-256 в manifest-sha256.txt и "
         "tagmanifest-sha256.txt; последний подписан ключом из signer.pem. В VERIFY.txt "
@@ -276,6 +289,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "clock_ahead": "{ids} оқиғалары туралы жазбалар алдында жіберушінің компьютер сағаты "
         "алға кеткен: олар өздерін қамтитын уақыт белгісінен кейін жазылған, сондықтан олардың "
         "жазылу уақыты қате болуы мүмкін.",
+        "cosigned": "Куәгерлер растаған бақылау нүктелері",
+        "cosigned_text": "Журналист бақылау нүктелерін берген адамдар (заңгер, әріптес) "
+        "көрсетілген уақытта қол қойылған журналдың сол кезде көрсетілген көлемде болғанын және "
+        "олар бұрын көрген барлық бақылау нүктелерін жалғастырғанын қол қойып растады. Аталған "
+        "әр оқиға сол уақытқа дейін болған. Әр куәгердің кілтін өзімен салыстырыңыз: мұны "
+        "'blockwatch verify --witness-key' жасайды.",
+        "witness": "Куәгер",
         "verify": "Бұл пакетті қалай тексеруге болады",
         "verify_text": "Пакет файлдары SHA-256 хештерімен manifest-sha256.txt және tagmanifest-sha256.txt "
         "файлдарында көрсетілген; соңғысына signer.pem ішіндегі кілтпен қол қойылған. "

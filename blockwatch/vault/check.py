@@ -19,9 +19,11 @@ Numbered checks, each run only after the previous one passed (fail closed):
 7. The map of heads: every checkpoint's ``blockwatch-heads`` line commits to each incident's
    latest entry at that size (the map rebuilt from the ledger); once one checkpoint has the
    line, every later one has it; the stored map is exactly the rebuilt one.
-8. Time stamps: every RFC 3161 token the ledger holds (``checkpoint.timestamped``) verifies
-   over the vault's own checkpoint of the size it names, up to the root it was checked against
-   when received.  Entries recorded later than an authority's time by more than
+8. Time stamps and cosignatures: every RFC 3161 token the ledger holds
+   (``checkpoint.timestamped``) verifies over the vault's own checkpoint of the size it names,
+   up to the root it was checked against when received; every witness's cosignature
+   (``checkpoint.cosigned``) is valid for the witness key stored with it, over the vault's own
+   checkpoint of its size, at the time stored.  Entries recorded later than an authority's time by more than
    ``timestamps.CLOCK_TOLERANCE_SECONDS``, though that time stamp covers them, are counted in
    the check's detail (the computer's clock ran ahead): flagged, not refused.
 """
@@ -39,6 +41,7 @@ from typing import Any
 from blockwatch import incidents, ledger
 from blockwatch.errors import VaultCorrupt
 from blockwatch.i18n import N_, _, ngettext
+from blockwatch.vault.store import ENTRY_CHECKPOINT_COSIGNED as COSIGNED
 from blockwatch.vault.store import ENTRY_CHECKPOINT_SHARED as SHARED
 from blockwatch.vault.store import ENTRY_CHECKPOINT_TIMESTAMPED as TIMESTAMPED
 from blockwatch.vault.store import ENTRY_VAULT_CREATED, Vault, derived_columns
@@ -55,7 +58,7 @@ def check(vault: Vault, progress: Callable[[str], None] = lambda _: None) -> lis
         (N_("the incidents are exactly the replay of the ledger"), _projection),
         (N_("every attachment matches its SHA-256"), _attachments),
         (N_("every checkpoint commits to each incident's latest entry"), _heads),
-        (N_("every time stamp vouches for a checkpoint of this ledger"), _timestamps),
+        (N_("every time stamp and cosignature vouches for a checkpoint of this ledger"), _anchors),
     ):
         progress(_(describe))
         detail = run(vault)
@@ -326,10 +329,42 @@ def _heads(vault: Vault) -> str:
     return ngettext("{n} incident", "{n} incidents", heads.size).format(n=heads.size)
 
 
-def _timestamps(vault: Vault) -> str:
+def _anchors(vault: Vault) -> str:
+    notes = dict(vault.checkpoints())
+    said = _timestamps(vault, notes)
+    count = 0
+    for seq, _at, body in vault.entries_of_type(COSIGNED):
+        try:
+            name, key = ledger.parse_verifier_key(body["witness"], ledger.COSIGNER_KEY)
+            text = body["note"]
+            point = ledger.open_checkpoint(text, vault.settings.origin, vault.public_key)
+            own = notes.get(point.size, "")
+            if (
+                point.size != body["size"]
+                or own.partition("\n\n")[0] != text.partition("\n\n")[0]
+                or ledger.open_cosignature(text, name, key) != body["time"]
+            ):
+                raise ledger.ProofError(_("it names another checkpoint or time"))
+        except ledger.ProofError as e:
+            raise _fail(
+                8,
+                _("the cosignature in entry {seq} does not verify: {why}").format(
+                    seq=seq, why=e.message
+                ),
+            ) from None
+        except (KeyError, TypeError, AttributeError):
+            raise _fail(
+                8, _("the cosignature in entry {seq} is malformed").format(seq=seq)
+            ) from None
+        count += 1
+    if count:
+        said += "; " + ngettext("{n} cosignature", "{n} cosignatures", count).format(n=count)
+    return said
+
+
+def _timestamps(vault: Vault, notes: dict[int, str]) -> str:
     from blockwatch import timestamps, when
 
-    notes = dict(vault.checkpoints())
     covers: list[tuple[int, str]] = []  # (size, the authority's time plus the tolerance)
     for seq, _at, body in vault.entries_of_type(TIMESTAMPED):
         try:

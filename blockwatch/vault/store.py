@@ -18,7 +18,7 @@ from typing import Any
 
 from blockwatch import incidents, ledger, stats, when
 from blockwatch.env import Env
-from blockwatch.errors import VaultBusy
+from blockwatch.errors import InputError, VaultBusy, VerificationFailed
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
 from blockwatch.vault import heads
@@ -39,8 +39,14 @@ ENTRY_CHECKPOINT_SHARED = "checkpoint.shared"
 # An RFC 3161 token over a signed checkpoint (``blockwatch timestamp``): an outside authority's
 # time for every entry that checkpoint covers
 ENTRY_CHECKPOINT_TIMESTAMPED = "checkpoint.timestamped"
+# A witness's cosignature of one of the vault's checkpoints (``checkpoint --cosigned``)
+ENTRY_CHECKPOINT_COSIGNED = "checkpoint.cosigned"
 # Entries about the ledger itself: what "not yet time-stamped" leaves out
-LEDGER_ENTRIES = (ENTRY_CHECKPOINT_SHARED, ENTRY_CHECKPOINT_TIMESTAMPED)
+LEDGER_ENTRIES = (
+    ENTRY_CHECKPOINT_SHARED,
+    ENTRY_CHECKPOINT_TIMESTAMPED,
+    ENTRY_CHECKPOINT_COSIGNED,
+)
 _BATCH = 2000  # ledger rows inserted per statement
 
 
@@ -386,19 +392,72 @@ class Vault(Blobs, Queries):
         with self._write():
             return self._append(ENTRY_BUNDLE_EXPORTED, body)
 
-    def share_checkpoint(self, to: str | None) -> str:
+    def share_checkpoint(self, to: str | None, since: int | None = None) -> str:
         """The latest signed checkpoint, for a witness to keep; the ledger records that it was
         given (its size and root, and to whom), so that every later bundle carries the proof
-        that its ledger extends it."""
+        that its ledger extends it.  When the witness holds an earlier one (``since``, else
+        the last one given to the same ``to``), the text is a C2SP tlog-witness add-checkpoint
+        body: ``old <size>``, the consistency proof from it, a blank line, the note."""
         self.ensure_heads()
         note = self.latest_checkpoint()
         point = ledger.open_checkpoint(note, self.settings.origin, self.public_key)
+        if since is None and to is not None:
+            named = [
+                b["size"]
+                for _s, _at, b in self.entries_of_type(ENTRY_CHECKPOINT_SHARED)
+                if b.get("to") == to
+            ]
+            since = max(named, default=None)
+        if since is not None and not 0 < since <= point.size:
+            raise InputError(
+                _("--since {since}: the ledger has {size} entries").format(
+                    since=since, size=point.size
+                ),
+                hint=_("give the size on the second line of the checkpoint the witness holds"),
+            )
         with self._write():
             self._append(
                 ENTRY_CHECKPOINT_SHARED,
                 {"size": point.size, "root": base64.b64encode(point.root).decode(), "to": to},
             )
-        return note
+        if since is None or since == point.size:
+            return note
+        leaves = [leaf for *_rest, leaf in self.entries()][: point.size]
+        proof = ledger.MerkleTree(leaves).consistency_proof(since)
+        return ledger.request_text(note, since, proof)
+
+    def record_cosignature(self, text: str, witness_key: str) -> tuple[ledger.Checkpoint, int]:
+        """Store a witness's cosignature (C2SP tlog-cosignature v1) of one of this vault's
+        checkpoints: the note must be this vault's own checkpoint of its size, and the
+        cosignature valid for ``witness_key``.  Returns the checkpoint and the witness's time."""
+        try:
+            name, key = ledger.parse_verifier_key(witness_key, ledger.COSIGNER_KEY)
+        except ledger.ProofError as e:
+            raise InputError(
+                _("--witness-key: {message}").format(message=e.message),
+                hint=_("give the witness key that 'blockwatch witness cosign' printed"),
+            ) from None
+        point = ledger.open_checkpoint(text, self.settings.origin, self.public_key)
+        own = dict(self.checkpoints()).get(point.size)
+        if own is None or own.partition("\n\n")[0] != text.partition("\n\n")[0]:
+            raise VerificationFailed(
+                _("the cosigned checkpoint of size {size} is not this vault's").format(
+                    size=point.size
+                )
+            )
+        at = ledger.open_cosignature(text, name, key)
+        with self._write():
+            self._append(
+                ENTRY_CHECKPOINT_COSIGNED,
+                {
+                    "size": point.size,
+                    "root": base64.b64encode(point.root).decode(),
+                    "note": text,
+                    "witness": witness_key.strip(),
+                    "time": at,
+                },
+            )
+        return point, at
 
     def record_timestamps(self, size: int, note: str, stamps: Iterable[Any]) -> None:
         """Store verified RFC 3161 tokens (``timestamps.Stamp``) over the checkpoint of
