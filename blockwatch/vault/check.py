@@ -23,9 +23,10 @@ Numbered checks, each run only after the previous one passed (fail closed):
    (``checkpoint.timestamped``) verifies over the vault's own checkpoint of the size it names,
    up to the root it was checked against when received; every witness's cosignature
    (``checkpoint.cosigned``) is valid for the witness key stored with it, over the vault's own
-   checkpoint of its size, at the time stored.  Entries recorded later than an authority's time by more than
-   ``timestamps.CLOCK_TOLERANCE_SECONDS``, though that time stamp covers them, are counted in
-   the check's detail (the computer's clock ran ahead): flagged, not refused.
+   checkpoint of its size, at the time stored.  Entries recorded later than an authority's
+   time by more than ``timestamps.CLOCK_TOLERANCE_SECONDS``, though that time stamp covers
+   them, are counted in the check's detail (the computer's clock ran ahead): flagged, not
+   refused.
 """
 
 from __future__ import annotations
