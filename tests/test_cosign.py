@@ -226,6 +226,9 @@ def test_a_stored_cosignature_is_checked_and_carried_by_bundles(
     )
     [row] = report["cosignatures"]
     assert row["witness"] == name and row["ids"] == [1, 2] and row["size"] == 3
+    witnessed = {r["incident"]: r["witness"] for r in report["anchors"]}
+    assert witnessed[1] == witnessed[2] == {"by": name, "size": 3, "time": row["time"]}
+    assert witnessed[3] is None  # logged after the cosigned checkpoint
     # the recipient who does not know the witness's key: named, never "ok"
     plain = run_cli(vault_env, "verify", str(bundle))
     assert "-- 13" in plain.out and f"carries cosignatures by {name}" in plain.out

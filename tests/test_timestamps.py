@@ -287,6 +287,10 @@ def test_a_bundle_carries_its_time_stamps_and_verify_states_them(
     assert first["root"] == "Test TSA Root"
     assert first["root_sha256"] == timestamps.fingerprint(timestamps.der(authority.root))
     assert report["checks"][13]["passed"] is True
+    # each included entry: the earliest trusted time stamp that covers it
+    anchors = {row["incident"]: row["time_stamp"]["time"] for row in report["anchors"]}
+    assert anchors == {1: first["gen_time"], 2: second["gen_time"], 3: second["gen_time"]}
+    assert all(row["witness"] is None for row in report["anchors"])
     # without the root, the times are named but not trusted: a warning, never an "ok"
     plain = run_cli(vault_env, "verify", str(stamped))
     assert plain.code == 0

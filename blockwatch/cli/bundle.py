@@ -219,6 +219,7 @@ def verify(
                     {"file": label, "size": size, "incidents": _created_before(result, size)}
                     for label, size in result.witnessed
                 ],
+                "anchors": _anchors(result),
                 "checks": [
                     {
                         "number": n,
@@ -374,6 +375,37 @@ def _read_checkpoint(path: Path) -> str:
             _("{path}: {message}").format(path=path, message=e.message),
             hint=_("give the file 'blockwatch checkpoint' printed, as it was received"),
         ) from None
+
+
+def _anchors(result: Any) -> list[dict[str, Any]]:
+    """For each included entry of an incident: the earliest trusted time stamp and the
+    earliest witness (checkpoint file or trusted cosignature) that cover it, or None."""
+    stamps = sorted(
+        (row for row in result.time_stamps if row["trusted"]), key=lambda row: row["gen_time"]
+    )
+    seen = [(size, label, None) for label, size in result.witnessed] + [
+        (row["size"], row["witness"], row["time"]) for row in result.cosigned
+    ]
+    rows = []
+    for view in result.incidents:
+        for seq in [view["seq"], *(change["seq"] for change in view["amended"])]:
+            stamp = next((row for row in stamps if seq < row["size"]), None)
+            witness = min(
+                (w for w in seen if seq < w[0]), default=None, key=lambda w: (w[0], w[2] or "")
+            )
+            rows.append(
+                {
+                    "incident": view["id"],
+                    "seq": seq,
+                    "time_stamp": None
+                    if stamp is None
+                    else {"time": stamp["gen_time"], "authority": stamp["authority"]},
+                    "witness": None
+                    if witness is None
+                    else {"by": witness[1], "size": witness[0], "time": witness[2]},
+                }
+            )
+    return rows
 
 
 def _created_before(result: Any, size: int) -> list[int]:
