@@ -231,3 +231,78 @@ def test_check_4_finds_a_recorded_witness_checkpoint_that_is_not_the_ledger_s(
         f"check 4 failed: the checkpoint given to a witness at size {point.size + size_shift}"
         in done.err
     )
+
+
+def test_a_change_left_out_with_a_rewritten_map_fails_against_the_witness(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    """The key holder drops a correction made before the witness's checkpoint from a bundle,
+    and signs a new checkpoint whose map of heads agrees: without the witness the bundle
+    passes (what the key alone can fake); with the witness's checkpoint, whose map names the
+    correction, it fails."""
+    import base64
+
+    from blockwatch import incidents
+    from blockwatch.bundle import render
+
+    from .test_timestamps import _forge
+
+    _note(vault_env, "one")
+    assert run_cli(vault_env, "amend", "1", "--note", "a correction", "--why", "typo").code == 0
+    held = _checkpoint(vault_env, tmp_path / "held.txt")
+    _note(vault_env, "two")
+    bundle = _export(vault_env, tmp_path / "b.zip")
+
+    def drop_the_correction(files: dict[str, bytes], root: str) -> None:
+        proofs = json.loads(files[f"{root}/data/ledger.json"])
+        kept = [
+            row
+            for row in proofs["entries"]
+            if json.loads(row["entry"])["type"] != "incident.amended"
+        ]
+        assert len(kept) == len(proofs["entries"]) - 1
+        proofs["entries"] = kept
+        replay = incidents.Projection()
+        for row in kept:
+            entry = json.loads(row["entry"])
+            replay.apply(row["seq"], entry["type"], entry["recorded_at"], entry["body"])
+        views = sorted(replay.by_uid.values(), key=lambda v: v["id"])
+        with vault.unlock(vault_env, PASSPHRASE) as v:
+            old = ledger.open_checkpoint(proofs["checkpoint"], v.settings.origin, v.public_key)
+            leaves = {row["seq"]: ledger.leaf_hash(row["entry"].encode()) for row in kept}
+            heads = [
+                ledger.head_leaf(view["uid"], view["seq"], leaves[view["seq"]]) for view in views
+            ]
+            tree = ledger.MerkleTree(heads)
+            note = ledger.sign_checkpoint(
+                ledger.Checkpoint(old.origin, old.size, old.root, (len(heads), tree.root())),
+                v._signer,
+            )
+        proofs["checkpoint"] = note
+        proofs["heads"] = {
+            "size": len(heads),
+            "incidents": [
+                {
+                    "uid": view["uid"],
+                    "index": view["id"] - 1,
+                    "seq": view["seq"],
+                    "leaf": leaves[view["seq"]].hex(),
+                    "inclusion_proof": [
+                        base64.b64encode(p).decode() for p in tree.inclusion_proof(view["id"] - 1)
+                    ],
+                }
+                for view in views
+            ],
+        }
+        files[f"{root}/checkpoint.txt"] = note.encode()
+        files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+        files[f"{root}/data/incidents.json"] = json.dumps(views).encode()
+        files[f"{root}/data/incidents.csv"] = render.incidents_csv(views)
+
+    forged = _forge(vault_env, bundle, drop_the_correction, tmp_path / "forged.zip")
+    alone = run_cli(vault_env, "verify", str(forged))
+    assert alone.code == 0, alone.err  # what the key alone can fake
+    done = run_cli(vault_env, "verify", str(forged), "--witness", str(held))
+    assert done.code == 4 and "check 13 failed" in done.err
+    assert "incident 1: the checkpoint of size" in done.err
+    assert "a change made before it is missing" in done.err

@@ -502,6 +502,7 @@ class _Verifier:
         self.consistency: Any = doc.get("consistency") or []
         self.stamp_rows: Any = doc.get("timestamps") or []
         self.cosign_rows: Any = doc.get("cosignatures") or []
+        self.past_heads_doc: Any = doc.get("past_heads") or []
         self.leaves: dict[int, bytes] = {}
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
@@ -889,6 +890,7 @@ class _Verifier:
                     ).format(size=held.size),
                     label,
                 ) from None
+            self.check_past_heads(WITNESS_CHECK, held, result, label)
             result.witnessed.append((label, held.size))
         result.witnessed.sort(key=lambda pair: pair[1])
         if newer:
@@ -931,6 +933,7 @@ class _Verifier:
                     ),
                     layout.LEDGER_JSON,
                 ) from None
+            self.check_past_heads(WITNESS_CHECK, held, result, layout.LEDGER_JSON)
             result.cosigned.append(
                 {
                     "witness": name,
@@ -941,6 +944,78 @@ class _Verifier:
             )
         result.cosigned.sort(key=lambda row: (row["time"], row["size"]))
         return others
+
+    def check_past_heads(
+        self, check: int, held: ledger.Checkpoint, result: VerifiedBundle, where: str
+    ) -> None:
+        """The map of heads a witnessed (or time-stamped) checkpoint signs: each included
+        incident created before it has, as its head there, its last included entry before it.
+        A change made before the witness's checkpoint and left out of the bundle fails here,
+        whatever map the key holder signed later."""
+        if held.heads is None:
+            return  # a checkpoint from before the map of heads
+        count, root = held.heads
+        due = [v for v in result.incidents if v["seq"] < held.size]
+        rows = self.past_heads(check).get(held.size)
+        if rows is None:
+            if due:
+                raise BundleInvalid(
+                    check,
+                    _(
+                        "the bundle does not show which changes of its incidents existed at "
+                        "the checkpoint of size {size}"
+                    ).format(size=held.size),
+                    where,
+                )
+            return
+        for view in due:
+            seqs = [view["seq"], *(change["seq"] for change in view["amended"])]
+            last = max(seq for seq in seqs if seq < held.size)
+            row = rows.get(view["uid"])
+            try:
+                if row is None or row[0] != view["id"] - 1 or row[1] != last:
+                    raise ledger.ProofError("")
+                if row[2] != self.leaves[last]:
+                    raise ledger.ProofError("")
+                ledger.verify_inclusion(
+                    row[0], count, ledger.head_leaf(view["uid"], last, row[2]), row[3], root
+                )
+            except (ledger.ProofError, ValueError):
+                raise BundleInvalid(
+                    check,
+                    _(
+                        "incident {id}: the checkpoint of size {size} signs another latest "
+                        "change than the bundle holds: a change made before it is missing"
+                    ).format(id=view["id"], size=held.size),
+                    where,
+                ) from None
+
+    def past_heads(self, check: int) -> dict[int, dict[str, tuple[int, int, bytes, list[bytes]]]]:
+        """ledger.json's past_heads, by size then uid: (index, seq, leaf, proof)."""
+        found: dict[int, dict[str, tuple[int, int, bytes, list[bytes]]]] = {}
+        doc = self.past_heads_doc if self.version > 1 else []
+        try:
+            if not isinstance(doc, list):
+                raise TypeError
+            for block in doc:
+                size = block["size"]
+                if type(size) is not int or size in found:
+                    raise TypeError
+                rows = found[size] = {}
+                for row in block["incidents"]:
+                    if type(row["index"]) is not int or type(row["seq"]) is not int:
+                        raise TypeError
+                    rows[row["uid"]] = (
+                        row["index"],
+                        row["seq"],
+                        bytes.fromhex(row["leaf"]),
+                        [base64.b64decode(p, validate=True) for p in row["inclusion_proof"]],
+                    )
+        except (KeyError, TypeError, ValueError):
+            raise BundleInvalid(
+                check, _("the past maps of heads are malformed"), layout.LEDGER_JSON
+            ) from None
+        return found
 
     def check_cosignature_rows(self) -> None:
         """Check 10: the shape of ledger.json's cosignatures."""
@@ -1042,6 +1117,7 @@ class _Verifier:
                     _("the time stamp does not verify: {why}").format(why=e),
                     base + ".tsr",
                 ) from None
+            self.check_past_heads(TIMESTAMP_CHECK, held, result, base + ".checkpoint.txt")
             root = roots[0]
             is_trusted = stamp.root in trusted
             result.time_stamps.append(

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from blockwatch import __version__, ledger, when
+from blockwatch import __version__, incidents, ledger, when
 from blockwatch.bundle import layout, render
 from blockwatch.documents.verify import verify_text
 from blockwatch.errors import InputError, VaultCorrupt
@@ -264,6 +264,9 @@ def _write_bag(
         "consistency": _consistency(vault, tree, [row["size"] for row in [*stamps, *cosignatures]]),
         "timestamps": stamps,
         "cosignatures": cosignatures,
+        "past_heads": _past_heads(
+            vault, uids, {row["size"] for row in [*stamps, *cosignatures]} | _shared_sizes(vault)
+        ),
     }
     decoded = [(seq, json.loads(entry)) for seq, entry in entries]
     meta = {
@@ -368,6 +371,64 @@ def _pem(der: bytes) -> bytes:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     return x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM)
+
+
+def _shared_sizes(vault: Vault) -> set[int]:
+    return {body["size"] for _s, _at, body in vault.entries_of_type(ENTRY_SHARED)}
+
+
+def _past_heads(vault: Vault, uids: set[str], sizes: set[int]) -> list[dict[str, Any]]:
+    """For every checkpoint given to a witness, cosigned or time-stamped: each included
+    incident's head as of that checkpoint, with its proof into that checkpoint's map of heads.
+    A witness's checkpoint signs its map: with these, a change made before it cannot be left
+    out of a bundle, even with a later map rewritten by the key holder.  One pass over the
+    ledger; a map as of each size."""
+    notes = dict(vault.checkpoints())
+    wanted = {size for size in sizes if size in notes}
+    found: list[dict[str, Any]] = []
+    if not wanted:
+        return found
+    numbers: dict[str, int] = {}
+    heads: list[bytes] = []
+    at: dict[int, tuple[int, bytes]] = {}  # index -> (seq, entry leaf) of its head
+    for seq, type_, _recorded_at, entry, leaf in vault.entries():
+        if seq >= max(wanted):
+            break
+        if type_ == incidents.ENTRY_CREATED or type_ in incidents.CHANGES:
+            uid = json.loads(entry)["body"]["uid"]
+            index = numbers.setdefault(uid, len(numbers))
+            if index == len(heads):
+                heads.append(b"")
+            heads[index] = ledger.head_leaf(uid, seq, leaf)
+            at[index] = (seq, leaf)
+        if seq + 1 not in wanted:
+            continue
+        signed = ledger.open_checkpoint(notes[seq + 1], vault.settings.origin, vault.public_key)
+        if signed.heads is None:
+            continue  # a checkpoint from before the map of heads: nothing to prove into
+        tree = ledger.MerkleTree(list(heads))
+        if signed.heads != (len(heads), tree.root()):
+            raise VaultCorrupt(
+                _("the vault's map of heads does not match its ledger"),
+                hint=_("run 'blockwatch check'"),
+            )
+        rows = []
+        for uid in sorted(uids & numbers.keys(), key=numbers.__getitem__):
+            index = numbers[uid]
+            head_seq, head = at[index]
+            rows.append(
+                {
+                    "uid": uid,
+                    "index": index,
+                    "seq": head_seq,
+                    "leaf": head.hex(),
+                    "inclusion_proof": [
+                        base64.b64encode(p).decode() for p in tree.inclusion_proof(index)
+                    ],
+                }
+            )
+        found.append({"size": seq + 1, "incidents": rows})
+    return found
 
 
 def _consistency(
