@@ -69,6 +69,7 @@ def _one_line_error(done, code: int = 1) -> None:  # type: ignore[no-untyped-def
 def test_a_time_stamp_is_verified_and_kept_in_the_ledger(
     vault_env: Env, tsa: str, authority: Authority
 ) -> None:
+    vault_env.now = lambda: datetime.now(UTC)  # type: ignore[method-assign]  # the TSA's clock
     _note(vault_env, "one")
     with vault.unlock(vault_env, PASSPHRASE) as v:
         note = v.latest_checkpoint()
@@ -93,7 +94,7 @@ def test_a_time_stamp_is_verified_and_kept_in_the_ledger(
         assert v.unstamped_since() is None
     done = run_cli(vault_env, "check")
     assert done.code == 0, done.err
-    assert (
+    assert (  # and no clock flagged: this computer's agrees with the authority's
         "ok 8  every time stamp and cosignature vouches for a checkpoint of this ledger (1 time stamp)"
         in done.out
     )
@@ -105,7 +106,9 @@ def test_pending_says_what_waits_and_asks_nobody(
     done = run_cli(vault_env, "timestamp", "--pending")
     assert done.code == 0
     assert "never been time-stamped" in done.out and "Not yet time-stamped" in done.out
-    _stamp(vault_env, tsa, authority.root_pem)
+    # the tests' clock is in July 2026, the authority's is today's: said, and kept
+    done = run_cli(vault_env, "timestamp", "--tsa", tsa, "--tsa-root", str(authority.root_pem))
+    assert done.code == 0 and "minutes behind Test TSA's" in done.err
     done = run_cli(vault_env, "timestamp", "--pending")
     assert "Last time stamp:" in done.out and "Every entry is covered" in done.out
     # nothing new: the next run sends nothing
@@ -507,10 +510,12 @@ def test_a_clock_ahead_of_the_authority_is_flagged_everywhere(
     env = make_env(tmp_path / "vault")
     env.now = lambda: datetime(2030, 1, 1, tzinfo=UTC)  # type: ignore[method-assign]
     _note(env, "from the future")
-    _stamp(env, tsa, authority.root_pem)
+    done = run_cli(env, "timestamp", "--tsa", tsa, "--tsa-root", str(authority.root_pem))
+    assert done.code == 0 and "minutes ahead of Test TSA's" in done.err
     done = run_cli(env, "check")
     assert done.code == 0
     assert "entry recorded later than an authority vouched for it" in done.out
+    assert "1 received while the computer's clock was more than 10 minutes off" in done.out
     bundle = _export(env, tmp_path / "b.zip")
     done = run_cli(env, "verify", str(bundle), "--tsa-root", str(authority.root_pem))
     assert done.code == 0 and "incidents #1 were recorded later than a time stamp" in done.out

@@ -117,6 +117,15 @@ def timestamp(
             )
         v.record_timestamps(point.size, note, stamps)
     for stamp in stamps:
+        off = (st.env.now() - stamp.gen_time).total_seconds()
+        if abs(off) > timestamps.CLOCK_TOLERANCE_SECONDS:
+            warn(
+                (
+                    _("This computer's clock is {minutes} minutes ahead of {authority}'s.")
+                    if off > 0
+                    else _("This computer's clock is {minutes} minutes behind {authority}'s.")
+                ).format(minutes=round(abs(off) / 60), authority=stamp.authority)
+            )
         st.say(
             _("Time-stamped by {authority} at {when}: the ledger's first {size} entries.").format(
                 authority=safe(stamp.authority, oneline=True),

@@ -367,7 +367,8 @@ def _timestamps(vault: Vault, notes: dict[int, str]) -> str:
     from blockwatch import timestamps, when
 
     covers: list[tuple[int, str]] = []  # (size, the authority's time plus the tolerance)
-    for seq, _at, body in vault.entries_of_type(TIMESTAMPED):
+    off = 0  # time stamps received when the computer's clock was far from the authority's
+    for seq, received, body in vault.entries_of_type(TIMESTAMPED):
         try:
             size, note = body["size"], body["checkpoint"]
             stamp = timestamps.check(
@@ -386,6 +387,8 @@ def _timestamps(vault: Vault, notes: dict[int, str]) -> str:
             raise _fail(
                 8, _("the time stamp in entry {seq} is malformed").format(seq=seq)
             ) from None
+        gap = (when.parse_instant(received) - stamp.gen_time).total_seconds()
+        off += abs(gap) > timestamps.CLOCK_TOLERANCE_SECONDS
         later = stamp.gen_time + timedelta(seconds=timestamps.CLOCK_TOLERANCE_SECONDS)
         covers.append((size, when.utc_stamp(later)))
     if not covers:
@@ -401,6 +404,14 @@ def _timestamps(vault: Vault, notes: dict[int, str]) -> str:
             break
         ahead += recorded_at > earliest[index]
     said = ngettext("{n} time stamp", "{n} time stamps", len(covers)).format(n=len(covers))
+    if off:
+        said += "; " + ngettext(
+            "{n} received while the computer's clock was more than {minutes} minutes off the "
+            "authority's",
+            "{n} received while the computer's clock was more than {minutes} minutes off the "
+            "authorities'",
+            off,
+        ).format(n=off, minutes=timestamps.CLOCK_TOLERANCE_SECONDS // 60)
     if ahead:
         said += "; " + ngettext(
             "{n} entry recorded later than an authority vouched for it: the computer's clock "
