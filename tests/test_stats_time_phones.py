@@ -41,6 +41,21 @@ def test_the_time_to_a_block_is_measured_from_the_first_foreign_contact() -> Non
     assert got["notices"] == [4, 3, 5]
 
 
+def test_every_incident_is_counted_once_by_kind_and_by_platform() -> None:
+    """Outgoing calls, notes and incidents without a platform count too (under "—")."""
+    rows = [
+        row(1, "call", "2026-07-04T10:30:00Z"),
+        row(2, "call", "2026-07-04T10:31:00Z"),
+        (3, "call", "telegram", "2026-07-04T10:32:00Z", "out", "foreign", "GB"),
+        (4, "note", None, "2026-07-04T10:33:00Z", None, "unknown", None),
+        (5, "block", "whatsapp", "2026-07-04T10:34:00Z", None, "unknown", None),
+    ]
+    got = stats.summarize_rows(rows, {}, ZONE)
+    assert got["incidents"] == 5
+    assert got["by_kind"] == {"block": 1, "call": 3, "note": 1}
+    assert got["by_platform"] == {"telegram": 1, "whatsapp": 3, "—": 1}
+
+
 def test_appeals_in_the_statistics_carry_their_deadline() -> None:
     rows = [row(7, "appeal", "2026-07-05T04:10:00Z", "unknown", None)]
     details = {7: {"to": "whatsapp", "status": "sent", "due": "2026-07-12"}}
