@@ -66,6 +66,14 @@ class FileResult:
     skipped: Counter[str] = field(default_factory=Counter)
     dry_run: bool = False
 
+    def counts(self) -> dict[str, int]:
+        """What the ledger's ``import.file`` entry records of the file."""
+        return {
+            "added": self.added,
+            "already_present": self.present,
+            "skipped": sum(self.skipped.values()),
+        }
+
     @property
     def found(self) -> int:
         """Every record read from the file: added, already present or skipped (with a reason)."""
@@ -118,6 +126,7 @@ def import_file(
     if parallel is None:
         parallel = size >= PARALLEL_BYTES and fmt in PARALLEL_FORMATS
     result = FileResult(path, fmt, sha, dry_run=dry_run)
+    size_then = vault.ledger_size()
     known = vault.known_uids()
 
     def count(items: Iterator[_R | Skipped]) -> Iterator[_R]:
@@ -137,23 +146,38 @@ def import_file(
         for _record in count(prepare(path, fmt, options, source_file)):
             pass
         return result
-    with vault.bulk() as bulk:
-        if parallel:
-            for uid, body, columns in count(_from_other_processes(path, fmt, options, source_file)):
-                bulk.add_created(uid, body, columns)
-        else:
+    summary = {"file": {**source_file, "size": size}, "format": fmt}
+    if FORMATS[fmt].media:  # media go into the vault as they are read: inside the write
+        with vault.bulk() as bulk:
             for prepared in count(prepare(path, fmt, options, source_file, bulk.share)):
                 bulk.add(incidents.ENTRY_CREATED, prepared.body, prepared.media)
-        bulk.add(
-            ENTRY_IMPORT,
-            {
-                "file": {**source_file, "size": size},
-                "format": fmt,
-                "added": result.added,
-                "already_present": result.present,
-                "skipped": sum(result.skipped.values()),
-            },
+            bulk.add(ENTRY_IMPORT, {**summary, **result.counts()})
+        return result
+    # Staged: the file is read, checked and encoded before the vault's write lock is taken, so
+    # that a `log` typed meanwhile waits only for the short write at the end, which is still
+    # one transaction: the whole file or nothing.
+    if parallel:
+        staged = list(count(_from_other_processes(path, fmt, options, source_file)))
+    else:
+        from blockwatch import ledger
+        from blockwatch.vault.store import derived_columns
+
+        encoder = ledger.Encoder()
+        staged = [
+            (p.uid, encoder.encode(p.body), derived_columns(p.body))
+            for p in count(prepare(path, fmt, options, source_file, encoder.share))
+        ]
+    with vault.bulk() as bulk:
+        # another process may have imported some of these records since they were read
+        late = (
+            vault.ids_of(uid for uid, _body, _columns in staged) if bulk.size != size_then else {}
         )
+        result.added -= len(late)
+        result.present += len(late)
+        for uid, body, columns in staged:
+            if uid not in late:
+                bulk.add_created(uid, body, columns)
+        bulk.add(ENTRY_IMPORT, {**summary, **result.counts()})
     return result
 
 

@@ -18,7 +18,7 @@ from blockwatch.env import Env
 from blockwatch.importers import Options
 from blockwatch.importing import import_file
 
-from .conftest import run_cli, snapshot
+from .conftest import PASSPHRASE, run_cli, snapshot
 
 EPOCH_MS = 1783181109000  # 2026-07-04T16:05:09Z = 21:05:09 in Almaty
 
@@ -802,7 +802,7 @@ def test_stats_from_extracted_fields_equal_stats_from_documents(
         ).code
         == 0
     )
-    with vault.unlock(vault_env, "correct horse battery staple") as v:
+    with vault.unlock(vault_env, PASSPHRASE) as v:
         today = date(2026, 7, 20)  # the appeal is overdue by then
         from_index = summary.summarize_rows(*v.summary_rows(), "Asia/Almaty", today)
         assert from_index == summary.summarize(v.incidents(), "Asia/Almaty", today)
@@ -813,3 +813,77 @@ def test_deeply_nested_json_is_refused(vault_env: Env, tmp_path: Path) -> None:
     path = write(tmp_path, "result.json", '{"messages": ' + "[" * 100_000 + "]" * 100_000 + "}")
     done = run_cli(vault_env, "import", str(path))
     assert done.code == 1 and "nested too deeply" in done.err
+
+
+def test_a_log_while_a_file_is_read_does_not_wait_for_the_import(
+    vault_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, busy not lost: an import reads, checks and encodes the whole file before it
+    takes the vault's write lock.  A `log` typed while the file is read is written at once
+    (with no wait allowed at all), and the import, written after it, is still whole."""
+    from blockwatch import importing
+
+    path = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(50)]))
+    impatient = Env(
+        vault_dir=vault_env.vault_dir,
+        environ={**vault_env.environ, "BLOCKWATCH_BUSY_TIMEOUT": "0"},
+        now=vault_env.now,
+    )
+    real = importing.parser
+    logged = []
+
+    def reading_slowly(fmt):  # type: ignore[no-untyped-def]
+        def parse(path, options):  # type: ignore[no-untyped-def]
+            for n, item in enumerate(real(fmt)(path, options)):
+                if n == 25:  # half the file read: another process logs a note
+                    done = run_cli(impatient, "log", "note", "--text", "typed meanwhile")
+                    logged.append(done)
+                yield item
+
+        return parse
+
+    monkeypatch.setattr(importing, "parser", reading_slowly)
+    do_import(vault_env, str(path))
+    [done] = logged
+    assert done.code == 0, done.err  # not "the vault is busy"
+    got = rows(vault_env)
+    assert [r["kind"] for r in got].count("call") == 50
+    [note] = [r for r in got if r["kind"] == "note"]
+    assert note["id"] == 1 and note["details"]["text"] == "typed meanwhile"  # written first
+    assert run_cli(vault_env, "check").code == 0
+
+
+def test_records_another_import_wrote_meanwhile_count_as_present(
+    vault_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports of overlapping backups at once: the one that writes last finds the shared
+    records already there — counted as present, never stored twice, never a crash."""
+    from blockwatch import importing
+
+    first = write(tmp_path, "first.xml", calls_xml([call(n) for n in range(40)]))
+    second = write(tmp_path, "second.xml", calls_xml([call(n) for n in range(30, 60)]))
+    real = importing.parser
+    other = []
+
+    def reading_slowly(fmt):  # type: ignore[no-untyped-def]
+        def parse(path, options):  # type: ignore[no-untyped-def]
+            for n, item in enumerate(real(fmt)(path, options)):
+                if n == 10 and not other and path == first:
+                    monkeypatch.setattr(importing, "parser", real)
+                    other.append(run_cli(vault_env, "import", str(second), "--json"))
+                yield item
+
+        return parse
+
+    monkeypatch.setattr(importing, "parser", reading_slowly)
+    done = run_cli(vault_env, "import", str(first), "--json")
+    assert done.code == 0, done.err
+    [summary] = json.loads(done.out)
+    assert (summary["added"], summary["already_present"]) == (30, 10)  # calls 30-39 came first
+    [meanwhile] = json.loads(other[0].out)
+    assert (meanwhile["added"], meanwhile["already_present"]) == (30, 0)
+    assert [r["kind"] for r in rows(vault_env)].count("call") == 60
+    assert run_cli(vault_env, "check").code == 0
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        [_second, (_seq, _at, body)] = list(v.entries_of_type("import.file"))
+        assert (body["added"], body["already_present"]) == (30, 10)

@@ -206,5 +206,10 @@ class Queries:
             )
         return found
 
+    def ledger_size(self) -> int:
+        """The number of ledger entries, from the stored tree state (no count of rows)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'tree_size'").fetchone()
+        return int(row[0]) if row else 0
+
     def known_uids(self) -> set[str]:
         return {uid for (uid,) in self.conn.execute("SELECT uid FROM incidents")}

@@ -69,6 +69,8 @@ class Bulk:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
         self.share = vault._encoder.share
+        assert vault._compact is not None, "a Bulk is made inside _write()"
+        self.size = vault._compact.size  # the ledger's size when the write began
 
     def add(self, type_: str, body: dict[str, Any], media: Iterable[Any] = ()) -> None:
         """Append an entry; ``media`` (files with ``name``, ``size``, ``read``) are stored first."""
