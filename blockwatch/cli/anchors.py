@@ -45,7 +45,8 @@ def timestamp(
 ) -> None:
     """Have outside authorities vouch (RFC 3161) that the ledger existed as it is now.
 
-    Sends only the SHA-256 of the vault's signed checkpoint, never its contents. Each reply is
+    Sends only the SHA-256 of the vault's signed checkpoint, never its contents (the authority
+    learns that someone at this network address asked, and when). Each reply is
     checked (its signature, certificate chain and the hash it vouches for) and kept in the
     ledger; every later bundle carries it, so that its recipient knows that each entry
     existed by that time without trusting this computer's clock. Needs the network; without
