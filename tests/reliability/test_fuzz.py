@@ -199,3 +199,154 @@ def test_a_bundle_member_whose_deflate_data_is_broken_fails_check_2(opened, tmp_
         "check 2 failed, the bag is complete and every payload hash matches: cannot be read: "
     )
     assert failed.value.file == "data/report.html"
+
+
+# --------------------------------------------------------------------------- outside anchors
+#
+# What a witness or a recipient reads from someone else: a checkpoint with its consistency
+# proof, a verifier key, a cosigned note, an RFC 3161 token and its certificates, and a bundle
+# whose key holder changed those and signed it again.
+
+
+def _mutated_text(seed: str) -> st.SearchStrategy[str]:
+    return mutated(seed.encode()).map(lambda b: b.decode("utf-8", "replace"))
+
+
+def _anchored_vault(opened, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A vault with two notes, a checkpoint given to a witness, a time stamp from a local
+    authority and a witness's cosignature; and what a fuzz test needs of them."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from blockwatch import ledger, logbook, timestamps
+
+    from ..tsa import Authority, serve
+
+    logbook.log(opened, "note", logbook.Typed(details={"text": "one"}))
+    opened.share_checkpoint("lawyer")
+    logbook.log(opened, "note", logbook.Typed(details={"text": "two"}))
+    request = opened.share_checkpoint("lawyer")
+    authority = Authority(tmp_path / "tsa")
+    note = opened.latest_checkpoint()
+    point = ledger.open_checkpoint(note, opened.settings.origin, opened.public_key)
+    with serve(authority.reply) as server:
+        stamp = timestamps.request(server.url, note.encode(), [authority.root])
+    opened.record_timestamps(point.size, note, [stamp])
+    witness = Ed25519PrivateKey.generate()
+    name = "lawyer.example/witness"
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public = witness.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    cosigned = note.rstrip("\n") + "\n" + ledger.cosign(note, name, witness, 1_790_000_000)
+    key = ledger.cosigner_key(name, public)
+    opened.record_cosignature(cosigned, key)
+    return request, stamp, authority, note, cosigned, key, (name, public)
+
+
+def test_damaged_witness_inputs_are_refused_never_a_crash(  # type: ignore[no-untyped-def]
+    opened, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from blockwatch import ledger
+
+    text, _stamp, _authority, _note, cosigned, key, (name, public) = _anchored_vault(
+        opened, tmp_path
+    )
+    origin, signer = opened.settings.origin, opened.public_key
+
+    @_settings(_examples(request))
+    @given(_mutated_text(text), _mutated_text(cosigned), _mutated_text(key))
+    def check(request_text: str, cosigned_text: str, key_text: str) -> None:
+        try:
+            parsed = ledger.parse_request(request_text)
+            point = ledger.open_checkpoint(parsed.note, origin, signer)
+            if parsed.old is not None and parsed.old <= point.size:
+                ledger.verify_consistency(
+                    parsed.old, point.size, point.root, point.root, list(parsed.proof)
+                )
+        except ledger.ProofError as e:
+            assert e.message and "\n" not in e.message
+        try:
+            ledger.open_cosignature(cosigned_text, name, public)
+        except ledger.ProofError as e:
+            assert e.message and "\n" not in e.message
+        try:
+            ledger.parse_verifier_key(key_text, ledger.COSIGNER_KEY)
+        except ledger.ProofError as e:
+            assert e.message and "\n" not in e.message
+
+    check()
+
+
+def test_a_damaged_time_stamp_token_is_refused_never_a_crash(  # type: ignore[no-untyped-def]
+    opened, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from blockwatch import timestamps
+
+    _request, stamp, authority, note, *_rest = _anchored_vault(opened, tmp_path)
+
+    @_settings(_examples(request))
+    @given(mutated(stamp.token))
+    def check(token: bytes) -> None:
+        try:
+            timestamps.check(token, note.encode(), [authority.root])
+        except timestamps.StampError as e:
+            assert str(e) and "\n" not in str(e)
+
+    check()
+
+
+def test_a_re_signed_bundle_with_damaged_anchors_is_refused_never_a_crash(  # type: ignore[no-untyped-def]
+    opened, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The key holder changes a time stamp's files or the anchors in ledger.json and signs
+    the bundle again: verify passes it or names the check that fails, nothing else."""
+    import json
+
+    from blockwatch.bundle.verify import verify_bundle
+    from blockwatch.bundle.writer import ExportOptions, export_bundle
+
+    from ..test_bundle import _resign, members, rezip, top
+
+    _request, _stamp, authority, _note, _cosigned, _key, (name, public) = _anchored_vault(
+        opened, tmp_path
+    )
+    seed_path = tmp_path / "seed.zip"
+    export_bundle(opened, seed_path, ExportOptions())
+    files = members(seed_path)
+    root = top(files)
+    targets = [
+        f"{root}/data/timestamps/1.tsr",
+        f"{root}/data/timestamps/1.chain.pem",
+        f"{root}/data/timestamps/1.root.pem",
+        f"{root}/data/timestamps/1.checkpoint.txt",
+    ]
+    anchors = json.dumps(
+        {
+            k: json.loads(files[f"{root}/data/ledger.json"])[k]
+            for k in ("timestamps", "cosignatures", "past_heads", "consistency")
+        }
+    ).encode()
+    target = tmp_path / "bundle.zip"
+
+    @_settings(_examples(request))
+    @given(st.sampled_from([*targets, "ledger.json"]), st.data())
+    def check(which: str, data: st.DataObject) -> None:
+        changed = dict(files)
+        if which == "ledger.json":
+            try:
+                part = json.loads(data.draw(mutated(anchors)))
+            except ValueError:
+                return
+            doc = json.loads(files[f"{root}/data/ledger.json"])
+            if isinstance(part, dict):
+                doc.update(part)
+            changed[f"{root}/data/ledger.json"] = json.dumps(doc).encode()
+        else:
+            changed[which] = data.draw(mutated(files[which]))
+        _resign(changed, root, opened._signer)
+        rezip(changed, target)
+        try:
+            verify_bundle(target, tsa_roots=[authority.root], witness_keys=[(name, public)])
+        except BlockwatchError as e:
+            assert e.message and "\n" not in e.message
+
+    check()
