@@ -156,17 +156,51 @@ def key_show(
     out.print(data["public_key_pem"], end="")
 
 
-def passphrase_change(ctx: typer.Context) -> None:
-    """Set a new passphrase. Only the key slot is rewritten; the evidence is not touched."""
+def passphrase_change(
+    ctx: typer.Context,
+    rotate_key: Annotated[
+        bool,
+        typer.Option(
+            "--rotate-key",
+            help="Also re-encrypt the vault with a new key and make a new recovery code, so "
+            "that an old copy of keyslots.json with the old passphrase or recovery code opens "
+            "nothing. Run it when no other blockwatch is using the vault.",
+        ),
+    ] = False,
+) -> None:
+    """Set a new passphrase. Only the key slot is rewritten; the evidence is not touched.
+
+    Without --rotate-key the vault's key stays the same: whoever kept an old copy of
+    keyslots.json and knows the old passphrase (or the recovery code) can still open this
+    vault's database, old and new entries alike."""
     from blockwatch import vault
 
     st = state(ctx)
     vault.require(st.env.vault_dir)
     old = passphrase(st, label=_("Current passphrase"))
     new = passphrase(st, new=True, label=_("New passphrase"))
-    with st.status(_("Re-wrapping the vault key…")):
-        vault.change_passphrase(st.env, old, new)
-    st.out.print(_("Passphrase changed. The recovery code stays the same."))
+    if not rotate_key:
+        with st.status(_("Re-wrapping the vault key…")):
+            vault.change_passphrase(st.env, old, new)
+        st.out.print(_("Passphrase changed. The recovery code stays the same."))
+        return
+    with st.status(_("Re-encrypting the vault with a new key…")):
+        code = vault.rotate_key(st.env, old, new)
+    out = st.out
+    out.print(_("Passphrase changed and the vault re-encrypted with a new key."))
+    out.print()
+    out.print(
+        _("NEW RECOVERY CODE (shown only this once; the old one no longer works):"), style="bold"
+    )
+    out.print(f"    {code}", style="bold")
+    out.print(
+        _(
+            "Write it on paper and keep it somewhere safe, away from this computer.\n"
+            "It is the only way into the vault if you forget the passphrase; anyone who has\n"
+            "it and this computer can read your evidence. Do not photograph it or store it\n"
+            "online."
+        )
+    )
 
 
 def recover(ctx: typer.Context) -> None:

@@ -15,6 +15,7 @@ from blockwatch.vault.lifecycle import (
     exists,
     recover,
     require,
+    rotate_key,
     unlock,
 )
 from blockwatch.vault.queries import Filter
@@ -31,5 +32,6 @@ __all__ = [
     "read_attachment",
     "recover",
     "require",
+    "rotate_key",
     "unlock",
 ]

@@ -213,10 +213,12 @@ def passphrase_slot(
     return _seal(vault_id, slot, _argon2(passphrase, kdf), data_key)
 
 
-def recovery_slot(vault_id: str, data_key: bytes) -> tuple[dict[str, Any], str]:
+def recovery_slot(
+    vault_id: str, data_key: bytes, slot_id: str = "recovery"
+) -> tuple[dict[str, Any], str]:
     code, secret = new_recovery_code()
     kdf = {"name": "hkdf-sha256", "salt": _b64(secrets.token_bytes(16))}
-    slot = {"id": "recovery", "kind": "recovery", "kdf": kdf}
+    slot = {"id": slot_id, "kind": "recovery", "kdf": kdf}
     return _seal(vault_id, slot, _hkdf(secret, kdf), data_key), code
 
 
@@ -225,11 +227,16 @@ def new_document(vault_id: str, slots: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def unlock_with_passphrase(doc: dict[str, Any], passphrase: str) -> bytes:
+    return open_with_passphrase(doc, passphrase)[0]
+
+
+def open_with_passphrase(doc: dict[str, Any], passphrase: str) -> tuple[bytes, str]:
+    """The data key and the id of the passphrase slot that opened it."""
     for slot in doc["slots"]:
         if slot["kind"] == "passphrase":
             key = _open(doc["vault_id"], slot, _argon2(passphrase, slot["kdf"]))
             if key is not None:
-                return key
+                return key, slot["id"]
     raise VaultLocked(
         _("wrong passphrase"),
         hint=_("try again; if it is lost, run 'blockwatch recover' with the recovery code"),
@@ -237,16 +244,32 @@ def unlock_with_passphrase(doc: dict[str, Any], passphrase: str) -> bytes:
 
 
 def unlock_with_recovery(doc: dict[str, Any], code: str) -> bytes:
+    return open_with_recovery(doc, code)[0]
+
+
+def open_with_recovery(doc: dict[str, Any], code: str) -> tuple[bytes, str]:
+    """The data key and the id of the recovery slot that opened it."""
     secret = parse_recovery_code(code)
     for slot in doc["slots"]:
         if slot["kind"] == "recovery":
             key = _open(doc["vault_id"], slot, _hkdf(secret, slot["kdf"]))
             if key is not None:
-                return key
+                return key, slot["id"]
     raise VaultLocked(
         _("this recovery code does not open this vault"),
         hint=_("check that it belongs to this vault"),
     )
+
+
+def generation(slot_id: str) -> str:
+    """The key a slot belongs to: slots made together by ``passphrase change --rotate-key``
+    share a suffix ("passphrase-1f2e", "recovery-1f2e"); the first key's slots have none."""
+    return slot_id.partition("-")[2]
+
+
+def rotating(doc: dict[str, Any]) -> bool:
+    """Whether the file holds the slots of two keys: a key rotation was interrupted."""
+    return len({generation(slot["id"]) for slot in doc["slots"]}) > 1
 
 
 def replace_slot(doc: dict[str, Any], slot: dict[str, Any]) -> dict[str, Any]:

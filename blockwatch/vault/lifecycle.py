@@ -16,7 +16,7 @@ from typing import Any
 
 from blockwatch import phones, when
 from blockwatch.env import Env
-from blockwatch.errors import BlockwatchError, InputError, NotFound, VaultCorrupt
+from blockwatch.errors import BlockwatchError, InputError, NotFound, VaultCorrupt, VaultLocked
 from blockwatch.i18n import _
 from blockwatch.vault import keyslots
 from blockwatch.vault.schema import (
@@ -143,7 +143,62 @@ def open_with_key(env: Env, data_key: bytes) -> Vault:
 
 def unlock(env: Env, passphrase: str) -> Vault:
     doc = keyslots.load(env.vault_dir / SLOTS_NAME)
-    return _checked_open(env, doc, keyslots.unlock_with_passphrase(doc, passphrase))
+    key, slot_id = keyslots.open_with_passphrase(doc, passphrase)
+    return _open_settled(env, doc, key, slot_id)
+
+
+def _open_settled(env: Env, doc: dict[str, Any], key: bytes, slot_id: str) -> Vault:
+    """Open the vault with a key from slot ``slot_id``.  When the slot file holds two keys' slots
+    (``passphrase change --rotate-key`` was interrupted), the one that opens the database is
+    the vault's: the other's slots are removed, and a passphrase of the other says so."""
+    if not keyslots.rotating(doc):
+        return _checked_open(env, doc, key)
+    try:
+        vault = _checked_open(env, doc, key)
+    except VaultCorrupt:
+        raise VaultLocked(
+            _("this passphrase was replaced: a key rotation was interrupted before or after it"),
+            hint=_(
+                "try the other passphrase, the one from before or after "
+                "'passphrase change --rotate-key'"
+            ),
+        ) from None
+    mine = keyslots.generation(slot_id)
+    kept = [slot for slot in doc["slots"] if keyslots.generation(slot["id"]) == mine]
+    keyslots.save(env.vault_dir / SLOTS_NAME, {**doc, "slots": kept})
+    return vault
+
+
+def rotate_key(env: Env, old: str, new: str) -> str:
+    """A new data key: the database re-encrypted in place (SQLCipher ``rekey``, one
+    transaction), a new passphrase slot and a new recovery code (returned); the old key, with
+    an old copy of keyslots.json, opens nothing written from now on — nor anything before,
+    since every page is re-encrypted.  Crash-safe: the slot file first holds both keys' slots,
+    then the database changes key in one transaction, then only the new key's slots remain; at
+    every moment the old passphrase or the new one opens the vault."""
+    path = env.vault_dir / SLOTS_NAME
+    doc = keyslots.load(path)
+    data_key, opened_by = keyslots.open_with_passphrase(doc, old)
+    new = keyslots.check_new_passphrase(new)
+    vault = _open_settled(env, doc, data_key, opened_by)
+    doc = keyslots.load(path)
+    try:
+        vault_id = doc["vault_id"]
+        fresh = secrets.token_bytes(keyslots.KEY_BYTES)
+        tag = secrets.token_hex(3)
+        slot = keyslots.passphrase_slot(vault_id, fresh, new, env.kdf, f"passphrase-{tag}")
+        recovery, code = keyslots.recovery_slot(vault_id, fresh, f"recovery-{tag}")
+        current = doc["slots"]
+        keyslots.save(path, {**doc, "slots": [*current, slot, recovery]})
+        try:
+            vault.rekey(fresh)
+        except BaseException:
+            keyslots.save(path, {**doc, "slots": current})
+            raise
+        keyslots.save(path, keyslots.new_document(vault_id, [slot, recovery]))
+    finally:
+        vault.close()
+    return code
 
 
 def _checked_open(env: Env, doc: dict[str, Any], data_key: bytes) -> Vault:
@@ -158,20 +213,23 @@ def change_passphrase(env: Env, old: str, new: str) -> None:
     """Rewrite the passphrase slot; the database is not touched."""
     path = env.vault_dir / SLOTS_NAME
     doc = keyslots.load(path)
-    data_key = keyslots.unlock_with_passphrase(doc, old)
-    _rewrap(env, doc, data_key, new)
+    data_key, slot_id = keyslots.open_with_passphrase(doc, old)
+    _open_settled(env, doc, data_key, slot_id).close()
+    _rewrap(env, keyslots.load(path), data_key, new, slot_id)
 
 
 def recover(env: Env, code: str, new: str) -> None:
     """Open the data key with the recovery code and set a new passphrase."""
     path = env.vault_dir / SLOTS_NAME
     doc = keyslots.load(path)
-    data_key = keyslots.unlock_with_recovery(doc, code)
-    _checked_open(env, doc, data_key).close()
-    _rewrap(env, doc, data_key, new)
+    data_key, slot_id = keyslots.open_with_recovery(doc, code)
+    _open_settled(env, doc, data_key, slot_id).close()
+    passphrase_id = f"passphrase-{keyslots.generation(slot_id)}".rstrip("-")
+    _rewrap(env, keyslots.load(path), data_key, new, passphrase_id)
 
 
-def _rewrap(env: Env, doc: dict[str, Any], data_key: bytes, new: str) -> None:
+def _rewrap(env: Env, doc: dict[str, Any], data_key: bytes, new: str, slot_id: str) -> None:
+    """The passphrase slot ``slot_id`` (of the key in use) rewritten for ``new``."""
     new = keyslots.check_new_passphrase(new)
-    slot = keyslots.passphrase_slot(doc["vault_id"], data_key, new, env.kdf)
+    slot = keyslots.passphrase_slot(doc["vault_id"], data_key, new, env.kdf, slot_id)
     keyslots.save(env.vault_dir / SLOTS_NAME, keyslots.replace_slot(doc, slot))

@@ -245,6 +245,17 @@ class Vault(Blobs, Queries):
             with self._write():
                 self._append(ENTRY_VAULT_UPGRADED, {"schema": SCHEMA_VERSION})
 
+    def rekey(self, data_key: bytes) -> None:
+        """Re-encrypt every page with ``data_key`` (SQLCipher ``PRAGMA rekey``) inside one write
+        transaction: no other blockwatch writes meanwhile, and a crash leaves the old key."""
+        self._begin()
+        try:
+            self.conn.execute(f"PRAGMA rekey = \"x'{data_key.hex()}'\"")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
     def set_language(self, language: str | None) -> None:
         """The vault's language (None: follow --lang, BLOCKWATCH_LANG, the locale).  A setting
         of this computer's display, not evidence: it is not in the ledger."""

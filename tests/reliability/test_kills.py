@@ -1,7 +1,8 @@
 """Crash consistency (issue 14, item 3): real processes killed with SIGKILL at random moments.
 
 Each round runs one operation — a ``log`` with a 24 MiB attachment, an import of a call log,
-an export, a passphrase change — kills it after a random delay, then checks what must hold
+an export, a passphrase change, a passphrase change that re-encrypts the vault with a new key
+(``--rotate-key``) — kills it after a random delay, then checks what must hold
 whatever the moment: the vault opens with the old or the new passphrase (never neither),
 ``check`` passes, the operation is there whole or not at all, and nothing is left at or
 beside an export's target.  CI runs 32 kills; ``--run-slow`` runs 200.
@@ -30,7 +31,7 @@ __all__ = ["home"]  # the fixture
 pytestmark = pytest.mark.processes  # real processes: mutation runs leave them out
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-OPERATIONS = ("log", "import", "export", "passphrase")
+OPERATIONS = ("log", "import", "export", "passphrase", "rotate")
 
 
 def _open(vault_dir: Path, passphrases: list[str]) -> tuple[vault.Vault, str]:
@@ -79,6 +80,7 @@ def test_kills_at_random_moments_leave_the_vault_whole(
             "import": ["import", str(xml)],
             "export": ["export", str(target)],
             "passphrase": ["passphrase", "change"],
+            "rotate": ["passphrase", "change", "--rotate-key"],
         }[operation]
         env["BLOCKWATCH_NEW_PASSPHRASE_FILE"] = str(secrets_[other])
         proc = subprocess.Popen(
