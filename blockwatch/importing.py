@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import hmac
 import itertools
+import secrets
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -153,31 +154,36 @@ def import_file(
                 bulk.add(incidents.ENTRY_CREATED, prepared.body, prepared.media)
             bulk.add(ENTRY_IMPORT, {**summary, **result.counts()})
         return result
-    # Staged: the file is read, checked and encoded before the vault's write lock is taken, so
-    # that a `log` typed meanwhile waits only for the short write at the end, which is still
-    # one transaction: the whole file or nothing.
+    # Staged: the file is read, checked and encoded into the vault's staging table in short
+    # transactions, so that a `log` typed meanwhile is written at once; then one write moves the
+    # records into the ledger: the whole file or nothing.
     if parallel:
-        staged = list(count(_from_other_processes(path, fmt, options, source_file)))
+        records: Iterator[Encoded] = count(_from_other_processes(path, fmt, options, source_file))
     else:
         from blockwatch import ledger
         from blockwatch.vault.store import derived_columns
 
         encoder = ledger.Encoder()
-        staged = [
+        records = (
             (p.uid, encoder.encode(p.body), derived_columns(p.body))
             for p in count(prepare(path, fmt, options, source_file, encoder.share))
-        ]
-    with vault.bulk() as bulk:
-        # another process may have imported some of these records since they were read
-        late = (
-            vault.ids_of(uid for uid, _body, _columns in staged) if bulk.size != size_then else {}
         )
-        result.added -= len(late)
-        result.present += len(late)
-        for uid, body, columns in staged:
-            if uid not in late:
-                bulk.add_created(uid, body, columns)
-        bulk.add(ENTRY_IMPORT, {**summary, **result.counts()})
+    job = secrets.token_hex(8)
+    try:
+        vault.stage(job, records)
+        with vault.bulk() as bulk:
+            # another process may have imported some of these records since they were read
+            late = vault.staged_present(job) if bulk.size != size_then else set()
+            result.added -= len(late)
+            result.present += len(late)
+            for uid, body, columns in vault.staged(job):
+                if uid not in late:
+                    bulk.add_created(uid, body, columns)
+            bulk.add(ENTRY_IMPORT, {**summary, **result.counts()})
+    except BaseException:
+        vault.discard_staged(job)
+        raise
+    vault.discard_staged(job)  # after the write: in short transactions of their own
     return result
 
 

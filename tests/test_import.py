@@ -887,3 +887,28 @@ def test_records_another_import_wrote_meanwhile_count_as_present(
     with vault.unlock(vault_env, PASSPHRASE) as v:
         [_second, (_seq, _at, body)] = list(v.entries_of_type("import.file"))
         assert (body["added"], body["already_present"]) == (30, 10)
+
+
+def _staged(env: Env) -> int:
+    with vault.unlock(env, PASSPHRASE) as v:
+        row = v.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'staging'"
+        ).fetchone()
+        return v.conn.execute("SELECT count(*) FROM staging").fetchone()[0] if row[0] else 0
+
+
+def test_a_file_that_fails_after_thousands_of_staged_records_leaves_nothing(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    """Records are staged in the vault a few thousand at a time while the file is read: a
+    damaged record near its end refuses the whole file, and what was staged is gone too."""
+    calls = [call(n, date=str(EPOCH_MS - n * 10_000)) for n in range(4500)]  # every 10 s
+    calls[4321] = call(4321, date="99999999999999999999")
+    path = write(tmp_path, "calls.xml", calls_xml(calls))
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1 and "Traceback" not in done.err
+    assert rows(vault_env) == [] and _staged(vault_env) == 0
+    assert run_cli(vault_env, "check").code == 0
+    fine = write(tmp_path, "fine.xml", calls_xml(calls[:4321]))
+    assert run_cli(vault_env, "import", str(fine)).code == 0
+    assert len(rows(vault_env)) == 4321 and _staged(vault_env) == 0

@@ -9,11 +9,13 @@ reads; ``lifecycle`` creates and unlocks vaults.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from blockwatch import incidents, ledger, stats, when
@@ -47,7 +49,8 @@ LEDGER_ENTRIES = (
     ENTRY_CHECKPOINT_TIMESTAMPED,
     ENTRY_CHECKPOINT_COSIGNED,
 )
-_BATCH = 2000  # ledger rows inserted per statement
+_BATCH = 2000  # ledger rows inserted per statement, staged rows per transaction
+STALE_STAGING = timedelta(days=1)  # staged rows older than this are an import's that died
 
 
 def derived_columns(view: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -504,6 +507,83 @@ class Vault(Blobs, Queries):
             (size, *LEDGER_ENTRIES),
         ).fetchone()
         return None if row is None else str(row[0])
+
+    # An import in the making (importing.import_file): its records, read, checked and encoded,
+    # wait in ``staging`` — inside the encrypted database, written in short transactions so
+    # that other writes go on meanwhile — until one write moves them all into the ledger.
+
+    def stage(self, job: str, records: Iterable[tuple[str, bytes, tuple[Any, ...]]]) -> None:
+        """Stage an import's records (uid, canonical body, indexed columns), in order."""
+        started = when.utc_stamp(self.env.now())
+        stale = when.utc_stamp(self.env.now() - STALE_STAGING)
+        batch: list[tuple[Any, ...]] = []
+        first = True
+        for n, (uid, body, columns) in enumerate(records):
+            batch.append((job, n, uid, body, json.dumps(columns), started))
+            if len(batch) >= _BATCH:
+                self._stage(batch, stale if first else None)
+                batch, first = [], False
+        if batch or first:
+            self._stage(batch, stale if first else None)
+
+    def _stage(self, rows: list[tuple[Any, ...]], stale: str | None) -> None:
+        self._begin()
+        try:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS staging (job TEXT NOT NULL, n INTEGER NOT NULL, "
+                "uid TEXT NOT NULL, body BLOB NOT NULL, columns TEXT NOT NULL, "
+                "started TEXT NOT NULL, PRIMARY KEY (job, n)) WITHOUT ROWID"
+            )
+            if stale is not None:  # what an import killed long ago left
+                self.conn.execute("DELETE FROM staging WHERE started < ?", (stale,))
+            self.conn.executemany("INSERT INTO staging VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def staged(self, job: str) -> Iterator[tuple[str, bytes, tuple[Any, ...]]]:
+        for uid, body, columns in self.conn.execute(
+            "SELECT uid, body, columns FROM staging WHERE job = ? ORDER BY n", (job,)
+        ):
+            yield uid, bytes(body), tuple(json.loads(columns))
+
+    def staged_present(self, job: str) -> set[str]:
+        """The staged uids another write put in the vault since they were read."""
+        return {
+            uid
+            for (uid,) in self.conn.execute(
+                "SELECT s.uid FROM staging s JOIN incidents i ON i.uid = s.uid WHERE s.job = ?",
+                (job,),
+            )
+        }
+
+    def unstage(self, job: str) -> None:
+        """Drop a job's staged records, a few thousand per short transaction."""
+        while True:
+            self._begin()
+            try:
+                gone = self.conn.execute(
+                    "DELETE FROM staging WHERE job = ? AND n IN "
+                    "(SELECT n FROM staging WHERE job = ? LIMIT ?)",
+                    (job, job, 5 * _BATCH),
+                ).rowcount
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            if gone < 5 * _BATCH:
+                return
+
+    def discard_staged(self, job: str) -> None:
+        """Best effort, after a failed import: drop what it staged (else a later import drops
+        it once it is a day old)."""
+        import sqlcipher3
+
+        with contextlib.suppress(sqlcipher3.Error, VaultBusy):
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.unstage(job)
 
     @contextmanager
     def bulk(self) -> Iterator[Bulk]:
