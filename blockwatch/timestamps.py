@@ -17,7 +17,8 @@ root the bundle carries alone: ``verify`` names that root and says whether it is
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,7 +195,38 @@ def check(
     """Verify a TimeStampResp over ``message`` up to one of ``roots``: granted, the hash it
     vouches for, the signature, every certificate valid at the stamped time, the signer's
     critical timeStamping key usage (and the nonce, when asking).  ``chain``: intermediates
-    to use besides the token's own certificates (a bundle's chain file)."""
+    to use besides the token's own certificates (a bundle's chain file).  Whatever the bytes,
+    a Stamp or a StampError: the parsers read fields lazily, and their errors (a Rust panic
+    among them, found by fuzzing) surface anywhere."""
+    with _malformed():
+        return _check(token, message, roots, nonce=nonce, tsa=tsa, chain=chain)
+
+
+@contextmanager
+def _malformed() -> Iterator[None]:
+    try:
+        yield
+    except StampError:
+        raise
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError, AttributeError) as e:
+        raise StampError(
+            _("the token is malformed ({kind})").format(kind=type(e).__name__)
+        ) from None
+    except BaseException as e:  # pyo3's PanicException derives from BaseException
+        if type(e).__name__ != "PanicException":
+            raise
+        raise StampError(_("the token is malformed ({kind})").format(kind="panic")) from None
+
+
+def _check(
+    token: bytes,
+    message: bytes,
+    roots: Sequence[Any],
+    *,
+    nonce: int | None,
+    tsa: str,
+    chain: Sequence[bytes] | None,
+) -> Stamp:
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
     from rfc3161_client import VerificationError, VerifierBuilder
@@ -272,6 +304,11 @@ def _describe(reason: str) -> str:
 
 def signer_name(token: bytes) -> str:
     """The common name (else the whole name) of the certificate that signed a token."""
+    with _malformed():
+        return _signer_name(token)
+
+
+def _signer_name(token: bytes) -> str:
     from cryptography import x509
 
     reply = _decode(token)

@@ -562,3 +562,26 @@ def test_check_8_fails_on_a_time_stamp_that_does_not_verify(
     done = run_cli(vault_env, "check")
     assert done.code == 4
     assert "check 8 failed: the time stamp in entry" in done.err
+
+
+# --------------------------------------------------------------------------- found by fuzzing
+
+
+def test_a_certificate_with_a_broken_name_is_a_refusal_not_a_panic(
+    authority: Authority, tsa: str
+) -> None:
+    """Found by tests/reliability/test_fuzz.py: a chain certificate whose name is not valid
+    UTF-8 made the library's Rust code panic (PanicException, a BaseException), and a name
+    with a wrong ASN.1 tag raised ValueError when read; both are now a StampError."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    stamp = timestamps.request(tsa, b"a checkpoint", [authority.root])
+    der = authority.tsa.public_bytes(Encoding.DER)
+    assert der.count(b"Test TSA") == 2  # the issuer's name (…Root) and the subject's
+    broken = der.replace(b"\x0c\x08Test TSA", b"\x0c\x08\xff\xfe\xfd\xfc TSA")  # the subject
+    with pytest.raises(timestamps.StampError, match="malformed|cannot be read"):
+        timestamps.check(stamp.token, b"a checkpoint", [authority.root], chain=[broken])
+    retagged = stamp.token.replace(b"\x0c\x08Test TSA", b"\x0d\x08Test TSA", 1)
+    assert retagged != stamp.token
+    with pytest.raises(timestamps.StampError):
+        timestamps.check(retagged, b"a checkpoint", [authority.root])
