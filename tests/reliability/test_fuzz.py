@@ -350,3 +350,13 @@ def test_a_re_signed_bundle_with_damaged_anchors_is_refused_never_a_crash(  # ty
             assert e.message and "\n" not in e.message
 
     check()
+
+
+def test_inputs_that_crashed_once_are_refused_in_one_line() -> None:
+    """tests/fixtures/fuzz: what the fuzzers found, replayed (see its README)."""
+    from blockwatch.bundle.verify import BundleInvalid, verify_bundle
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "fuzz"
+    with pytest.raises(BundleInvalid) as failed:
+        verify_bundle(fixtures / "bundle-zip-version-18.9.zip")
+    assert failed.value.check == 1 and "not a zip file" in failed.value.message
