@@ -77,7 +77,11 @@ def test_coverage_guided_fuzzing_finds_no_crash_within_the_budget(  # type: igno
         timeout=seconds + 120,
         check=False,
     )
-    runs = [line for line in done.stderr.splitlines() if line.startswith("stat::number_of_executed_units")]
+    runs = [
+        line
+        for line in done.stderr.splitlines()
+        if line.startswith("stat::number_of_executed_units")
+    ]
     print(f"\n{target}: {runs[-1] if runs else 'no stats'}")
     assert done.returncode == 0, done.stderr[-3000:]
     assert not list(crashes.iterdir()), sorted(p.name for p in crashes.iterdir())
