@@ -463,3 +463,26 @@ def test_no_command_shows_the_commands_as_a_usage_error(vault_env: Env) -> None:
     done = run_cli(vault_env, "log")
     assert done.code == 2 and done.err.startswith("Usage: blockwatch log") and "call" in done.err
     assert "blockwatch: error" not in done.err
+
+
+def test_verify_without_a_fingerprint_skips_check_6_and_never_says_ok(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    """Issue 15: nothing was compared, so check 6 reads "skipped", not "ok"."""
+    from blockwatch import vault
+
+    assert run_cli(vault_env, "log", "note", "--text", "one").code == 0
+    bundle = tmp_path / "b.zip"
+    assert run_cli(vault_env, "export", str(bundle)).code == 0
+    plain = run_cli(vault_env, "verify", str(bundle))
+    assert plain.code == 0 and "ok 6" not in plain.out
+    assert "-- 6  the signer fingerprint matches the one given: skipped: no --fingerprint" in (
+        plain.out
+    )
+    checks = json.loads(run_cli(vault_env, "verify", str(bundle), "--json").out)["checks"]
+    [six] = [c for c in checks if c["number"] == 6]
+    assert six["passed"] is False and six["not_compared"].startswith("skipped")
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        fingerprint = v.fingerprint
+    pinned = run_cli(vault_env, "verify", str(bundle), "--fingerprint", fingerprint)
+    assert "ok 6  the signer fingerprint matches the one given" in pinned.out

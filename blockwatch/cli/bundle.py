@@ -202,6 +202,7 @@ def verify(
                 }
             )
         raise
+    pinned = fingerprint is not None
     if json_:
         emit_json(
             {
@@ -224,10 +225,12 @@ def verify(
                     {
                         "number": n,
                         "check": c,
-                        "passed": n not in result.not_compared,
+                        "passed": n not in result.not_compared and (n != 6 or pinned),
                         **(
                             {"not_compared": result.not_compared[n]}
                             if n in result.not_compared
+                            else {"not_compared": "skipped: no --fingerprint given"}
+                            if n == 6 and not pinned
                             else {}
                         ),
                     }
@@ -240,11 +243,13 @@ def verify(
         if number in result.not_compared:  # neither passed nor failed: never an "ok"
             st.say(f"-- {number}  {_(description)}: {result.not_compared[number]}")
             continue
-        skipped = number == 6 and fingerprint is None
-        st.say(
-            f"ok {number}  {_(description)}"
-            + (_("  (no --fingerprint given: compare it yourself)") if skipped else "")
-        )
+        if number == 6 and fingerprint is None:  # nothing was compared: not an "ok"
+            st.say(
+                f"-- {number}  {_(description)}: "
+                + _("skipped: no --fingerprint given; compare the fingerprint below yourself")
+            )
+            continue
+        st.say(f"ok {number}  {_(description)}")
     n = len(result.incidents)
     st.say(
         _("The bundle is intact: {incidents}, signed by {fingerprint}.").format(
