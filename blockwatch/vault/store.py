@@ -558,32 +558,30 @@ class Vault(Blobs, Queries):
             )
         }
 
-    def unstage(self, job: str) -> None:
-        """Drop a job's staged records, a few thousand per short transaction."""
-        while True:
-            self._begin()
-            try:
-                gone = self.conn.execute(
-                    "DELETE FROM staging WHERE job = ? AND n IN "
-                    "(SELECT n FROM staging WHERE job = ? LIMIT ?)",
-                    (job, job, 5 * _BATCH),
-                ).rowcount
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            if gone < 5 * _BATCH:
-                return
-
     def discard_staged(self, job: str) -> None:
-        """Best effort, after a failed import: drop what it staged (else a later import drops
-        it once it is a day old)."""
+        """Best effort, once the import is written or has failed: drop what it staged, a few
+        thousand rows per short transaction, giving up at once when another process writes
+        (a later import drops leftovers once they are a day old)."""
         import sqlcipher3
 
-        with contextlib.suppress(sqlcipher3.Error, VaultBusy):
+        with contextlib.suppress(sqlcipher3.Error):
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            self.unstage(job)
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            while True:
+                self.conn.execute("BEGIN IMMEDIATE")  # busy: OperationalError, given up
+                try:
+                    gone = self.conn.execute(
+                        "DELETE FROM staging WHERE job = ? AND n IN "
+                        "(SELECT n FROM staging WHERE job = ? LIMIT ?)",
+                        (job, job, 5 * _BATCH),
+                    ).rowcount
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                if gone < 5 * _BATCH:
+                    return
 
     @contextmanager
     def bulk(self) -> Iterator[Bulk]:
