@@ -376,26 +376,42 @@ def test_no_secret_or_plaintext_leaks_outside_the_vault(
         ("import", str(files / "calls.csv")),
         ("amend", "1", "--note", f"{marker}-amended", "--why", "more"),
         ("export", str(out / "case.zip"), "--to", f"{marker}-recipient"),
+        ("checkpoint", "--to", f"{marker}-lawyer"),
+        ("timestamp", "--pending"),
         ("passphrase", "change"),
-        ("check",),
     ]
     for step in steps:
         env = {**home, "BLOCKWATCH_NEW_PASSPHRASE_FILE": str(new_secret)}
-        if step[0] in ("check",):  # after the change: the new passphrase opens it
-            env["BLOCKWATCH_PASSPHRASE_FILE"] = str(new_secret)
         done = run(*step, env=env)
         assert done.returncode == 0, (step, done.stderr)
     vault_dir = Path(home["BLOCKWATCH_VAULT"])
     doc = keyslots.load(vault_dir / "keyslots.json")
-    data_key = keyslots.unlock_with_passphrase(doc, "another long passphrase")
+    first_key = keyslots.unlock_with_passphrase(doc, "another long passphrase")
+    third = tmp_path / "third-passphrase.txt"
+    third.write_text("a third long passphrase\n")
+    for step in [("passphrase", "change", "--rotate-key"), ("check",)]:
+        env = {
+            **home,
+            "BLOCKWATCH_PASSPHRASE_FILE": str(third if step[0] == "check" else new_secret),
+            "BLOCKWATCH_NEW_PASSPHRASE_FILE": str(third),
+        }
+        done = run(*step, env=env)
+        assert done.returncode == 0, (step, done.stderr)
+    data_key = keyslots.unlock_with_passphrase(
+        keyslots.load(vault_dir / "keyslots.json"), "a third long passphrase"
+    )
+    assert data_key != first_key
     secrets_ = [
         marker.encode(),
         marker.encode("utf-16-le"),
         PASSPHRASE.encode(),
         b"another long passphrase",
-        data_key,
-        data_key.hex().encode(),
-        base64.b64encode(data_key),
+        b"a third long passphrase",
+        *(
+            k
+            for key in (first_key, data_key)
+            for k in (key, key.hex().encode(), base64.b64encode(key))
+        ),
     ]
     scanned = 0
     for root in (vault_dir, Path(home["TMPDIR"]), Path(home["HOME"])):
