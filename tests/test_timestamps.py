@@ -585,3 +585,38 @@ def test_a_certificate_with_a_broken_name_is_a_refusal_not_a_panic(
     assert retagged != stamp.token
     with pytest.raises(timestamps.StampError):
         timestamps.check(retagged, b"a checkpoint", [authority.root])
+
+
+# --------------------------------------------------------------------------- caps
+
+
+def test_a_root_file_over_its_cap_is_refused_in_one_line(vault_env: Env, tmp_path: Path) -> None:
+    big = tmp_path / "root.pem"
+    big.write_bytes(b"x" * (timestamps.MAX_ROOT_FILE_BYTES + 1))
+    done = run_cli(vault_env, "timestamp", "--tsa-root", str(big))
+    assert done.code == 1 and "holds no PEM certificate" in done.err
+
+
+def test_a_token_with_more_certificates_than_the_cap_is_refused(
+    authority: Authority, tsa: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stamp = timestamps.request(tsa, b"a checkpoint", [authority.root])
+    monkeypatch.setattr(timestamps, "MAX_CERTIFICATES", 1)  # at the cap: the token's one
+    timestamps.check(stamp.token, b"a checkpoint", [authority.root])
+    with pytest.raises(timestamps.StampError, match="too many certificates"):  # one over
+        timestamps.check(stamp.token, b"a checkpoint", [authority.root], chain=stamp.chain)
+
+
+def test_a_bundle_with_more_time_stamps_than_the_cap_fails_check_10(
+    vault_env: Env, stamped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blockwatch.bundle import layout
+
+    monkeypatch.setattr(layout, "MAX_TIMESTAMPS", 2)  # at the cap: the bundle's two
+    from blockwatch.bundle.verify import BundleInvalid, verify_bundle
+
+    verify_bundle(stamped)
+    monkeypatch.setattr(layout, "MAX_TIMESTAMPS", 1)
+    with pytest.raises(BundleInvalid, match="the list of time stamps is malformed") as failed:
+        verify_bundle(stamped)
+    assert failed.value.check == 10
