@@ -20,6 +20,7 @@ import base64
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,8 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def default_roots() -> list[Any]:
+@lru_cache(maxsize=1)
+def _mozilla_roots() -> tuple[Any, ...]:
     import warnings
 
     import certifi
@@ -91,7 +93,12 @@ def default_roots() -> list[Any]:
 
     with warnings.catch_warnings():  # one of Mozilla's roots has a non-positive serial number
         warnings.simplefilter("ignore")
-        return x509.load_pem_x509_certificates(Path(certifi.where()).read_bytes())
+        return tuple(x509.load_pem_x509_certificates(Path(certifi.where()).read_bytes()))
+
+
+def default_roots() -> list[Any]:
+    """Mozilla's root certificates (certifi), read once per process."""
+    return list(_mozilla_roots())
 
 
 def der(cert: Any) -> bytes:
