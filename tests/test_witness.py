@@ -306,3 +306,19 @@ def test_a_change_left_out_with_a_rewritten_map_fails_against_the_witness(
     assert done.code == 4 and "check 13 failed" in done.err
     assert "incident 1: the checkpoint of size" in done.err
     assert "a change made before it is missing" in done.err
+
+
+def test_a_witness_file_saved_with_windows_line_ends_still_checks(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    """A lawyer saves the checkpoint from a mail client that writes CRLF: the signature is over
+    the text, not its line ends, so the check still holds (and a changed text still fails)."""
+    _note(vault_env, "one")
+    held = _checkpoint(vault_env, tmp_path / "held.txt")
+    held.write_bytes(held.read_bytes().replace(b"\n", b"\r\n"))
+    _note(vault_env, "two")
+    bundle = _export(vault_env, tmp_path / "b.zip")
+    done = run_cli(vault_env, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 0 and "ok 13" in done.out
+    held.write_bytes(held.read_bytes().replace(b"\r\n", b"\n", 1).replace(b"2", b"3", 1))
+    assert run_cli(vault_env, "verify", str(bundle), "--witness", str(held)).code == 4

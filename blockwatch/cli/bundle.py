@@ -367,7 +367,7 @@ def _read_checkpoint(path: Path) -> str:
     try:
         if len(data) > ledger.MAX_REQUEST_BYTES:
             raise UnicodeError
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").replace("\r\n", "\n")  # saved from a Windows mail client
     except UnicodeError:
         raise InputError(
             _("{path} is not a checkpoint").format(path=path),
