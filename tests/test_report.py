@@ -153,3 +153,21 @@ def test_busiest_window_finds_the_densest_hour() -> None:
         "count": 4,
     }
     assert stats.busiest_window([]) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"),
+    [
+        ("ru", {1: "1 звонок", 2: "2 звонка", 5: "5 звонков", 11: "11 звонков", 21: "21 звонок"}),
+        ("en", {1: "1 call", 2: "2 calls", 21: "21 calls"}),
+        ("kk", {1: "1 қоңырау", 5: "5 қоңырау"}),
+    ],
+)
+def test_a_number_of_calls_is_said_in_the_reader_s_grammar(
+    lang: str, counts: dict[int, str]
+) -> None:
+    """Issue 15: "1 звонков" in a letter; the report's busiest hour and the letters use it."""
+    from blockwatch.report import Formatter
+
+    f = Formatter(lang, "Asia/Almaty")
+    assert {n: f.calls(n) for n in counts} == counts

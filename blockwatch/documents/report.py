@@ -28,7 +28,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "country": "Country",
         "count": "Count",
         "busiest": "Busiest hour of foreign calls",
-        "busiest_text": "{count} calls between {start} and {end}",
+        "busiest_text": "{calls} between {start} and {end}",
         "to_block": "From the first foreign contact to the block",
         "notices": "Block and takedown notices",
         "appeals": "Appeals",
@@ -129,7 +129,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "country": "Страна",
         "count": "Количество",
         "busiest": "Самый напряжённый час иностранных звонков",
-        "busiest_text": "{count} звонков с {start} до {end}",
+        "busiest_text": "{calls} с {start} до {end}",
         "to_block": "От первого иностранного контакта до блокировки",
         "notices": "Уведомления о блокировке и удалении",
         "appeals": "Обжалования",
@@ -231,7 +231,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "country": "Ел",
         "count": "Саны",
         "busiest": "Шетелдік қоңыраулар ең көп болған сағат",
-        "busiest_text": "{start} мен {end} аралығында {count} қоңырау",
+        "busiest_text": "{start} мен {end} аралығында {calls}",
         "to_block": "Алғашқы шетелдік байланыстан бұғатталғанға дейін",
         "notices": "Бұғаттау және жою туралы хабарламалар",
         "appeals": "Шағымдар",
@@ -309,6 +309,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind_appeal": "Шағым",
         "kind_note": "Жазба",
     },
+}
+
+
+# "{n} calls" in each language's grammar, by CLDR plural category (babel's Locale.plural_form):
+# Russian says 1 звонок, 2 звонка, 5 звонков, 21 звонок.
+CALLS: dict[str, dict[str, str]] = {
+    "en": {"one": "{n} call", "other": "{n} calls"},
+    "ru": {"one": "{n} звонок", "few": "{n} звонка", "many": "{n} звонков", "other": "{n} звонка"},
+    "kk": {"one": "{n} қоңырау", "other": "{n} қоңырау"},
 }
 
 

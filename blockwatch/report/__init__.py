@@ -66,6 +66,15 @@ class Formatter:
 
         return format_decimal(value, locale=self.locale)
 
+    def calls(self, count: int) -> str:
+        """"{n} calls" as the reader's language says it (1 звонок, 2 звонка, 5 звонков)."""
+        from blockwatch.documents.report import CALLS
+
+        forms = CALLS[self.lang]
+        return forms.get(self.locale.plural_form(count), forms["other"]).format(
+            n=self.number(count)
+        )
+
     def country(self, region: str | None) -> str:
         if not region or region == "?":
             return "—"

@@ -62,6 +62,7 @@ def letter_facts(
         if not busiest
         else {
             "count": busiest["count"],
+            "calls": f.calls(busiest["count"]),
             "start": f.instant(busiest["start"]),
             "end": f.instant(busiest["end"]),
         },
