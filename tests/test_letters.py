@@ -241,6 +241,15 @@ def test_letter_command(vault_env: Env, tmp_path: Path) -> None:
     assert done.code == 0, done.err
     text = out.read_text(encoding="utf-8")
     assert "Қылмыс туралы арыз" in text and "No longer" in text and "case.zip" in text
+    assert "VERIFY.txt файлында" in text  # the bundle has no Kazakh VERIFY file: the English one
+    kazakh = tmp_path / "kk.zip"
+    assert run_cli(vault_env, "export", str(kazakh), "--lang", "kk").code == 0
+    letter = tmp_path / "kk.md"
+    done = run_cli(
+        vault_env, "letter", "police", "--lang", "kk", "--bundle", str(kazakh), "--out", str(letter)
+    )
+    assert done.code == 0, done.err
+    assert "VERIFY.kk.txt файлында" in letter.read_text(encoding="utf-8")  # issue 15
     html = tmp_path / "letter.html"
     assert run_cli(vault_env, "letter", "ministry", "--out", str(html)).code == 0
     assert html.read_text().startswith("<!DOCTYPE html>")

@@ -1164,4 +1164,16 @@ def bundle_reference(path: Path, fingerprint: str) -> dict[str, str]:
     with open(path, "rb") as f:
         while chunk := f.read(1024 * 1024):
             digest.update(chunk)
-    return {"name": path.name, "sha256": digest.hexdigest(), "fingerprint": fingerprint}
+    with zipfile.ZipFile(path) as zf:  # verified: safe to list
+        names = {name.partition("/")[2] for name in zf.namelist()}
+    return {
+        "name": path.name,
+        "sha256": digest.hexdigest(),
+        "fingerprint": fingerprint,
+        # how to check it, in each language the bundle has
+        **{
+            f"verify_{lang}": name
+            for lang in ("en", "ru", "kk")
+            if (name := layout.verify_name(lang)) in names
+        },
+    }
