@@ -95,6 +95,6 @@ def draft_letter(vault: Vault, request: LetterRequest, now: datetime) -> Drafted
     )
     text = letters.render_letter(request.kind, request.lang, facts)
     if SUFFIXES[request.out.suffix.lower()]:
-        text = letters.to_html(text, request.lang, letters.TITLES[request.kind])
+        text = letters.to_html(text, request.lang, letters.TITLES[request.lang][request.kind])
     files.write_private(request.out, [text.encode("utf-8")], replace=request.force)
     return Drafted(request.out, request.kind, request.lang, len(views))

@@ -294,3 +294,18 @@ def test_letter_refuses_a_bundle_signed_by_someone_else(vault_env: Env, tmp_path
         str(tmp_path / "l.md"),
     )
     assert done.code == 1 and "not by this vault's key" in done.err
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "title"),
+    [("ru", "police", "Заявление"), ("kk", "ministry", "Шағым"), ("en", "platform", "Appeal")],
+)
+def test_an_html_letter_is_titled_in_its_language(
+    vault_env: Env, tmp_path: Path, lang: str, kind: str, title: str
+) -> None:
+    """Issue 15: the title was "Complaint" in every language."""
+    assert run_cli(vault_env, "log", "note", "--text", "one").code == 0
+    out = tmp_path / "letter.html"
+    done = run_cli(vault_env, "letter", kind, "--lang", lang, "--out", str(out))
+    assert done.code == 0, done.err
+    assert f"<title>{title}</title>" in out.read_text(encoding="utf-8")

@@ -19,8 +19,22 @@ from blockwatch.incidents import Incident
 from blockwatch.report import CSP, Formatter
 
 TYPES = ("police", "platform", "ministry", "generic")
-# The <title> of a letter written as HTML.
-TITLES = {"police": "Statement", "platform": "Appeal", "ministry": "Complaint", "generic": "Letter"}
+# The <title> of a letter written as HTML, in the letter's language.
+TITLES = {
+    "en": {
+        "police": "Statement",
+        "platform": "Appeal",
+        "ministry": "Complaint",
+        "generic": "Letter",
+    },
+    "ru": {
+        "police": "Заявление",
+        "platform": "Обращение",
+        "ministry": "Жалоба",
+        "generic": "Письмо",
+    },
+    "kk": {"police": "Арыз", "platform": "Өтініш", "ministry": "Шағым", "generic": "Хат"},
+}
 
 
 def letter_facts(
