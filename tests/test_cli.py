@@ -486,3 +486,22 @@ def test_verify_without_a_fingerprint_skips_check_6_and_never_says_ok(
         fingerprint = v.fingerprint
     pinned = run_cli(vault_env, "verify", str(bundle), "--fingerprint", fingerprint)
     assert "ok 6  the signer fingerprint matches the one given" in pinned.out
+
+
+def test_a_cyrillic_case_name_stays_in_the_bundle_s_folder_name(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    """Issue 15: "Блокировка журналистов, ноябрь 2026" left only "blockwatch-2026…"."""
+    import zipfile
+
+    assert run_cli(vault_env, "log", "note", "--text", "one").code == 0
+    for case, slug in [
+        ("Блокировка журналистов, ноябрь 2026", "blokirovka-zhurnalistov-noyabr-2026"),
+        ("Журналистерді бұғаттау", "zhurnalisterdi-bughattau"),
+    ]:
+        bundle = tmp_path / f"{slug}.zip"
+        assert run_cli(vault_env, "export", str(bundle), "--case", case).code == 0
+        with zipfile.ZipFile(bundle) as zf:
+            top = zf.namelist()[0].split("/")[0]
+        assert top.startswith(f"blockwatch-{slug}-"), top
+        assert run_cli(vault_env, "verify", str(bundle)).code == 0

@@ -604,4 +604,10 @@ def _one_line(text: str) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40].lower() or "case"
+    """A case name as a folder name of [a-z0-9-]: Cyrillic spelled in Latin letters
+    ("Блокировка журналистов" -> "blokirovka-zhurnalistov"), never dropped."""
+    from anyascii import anyascii
+
+    return (
+        re.sub(r"[^A-Za-z0-9]+", "-", anyascii(text)).strip("-")[:40].strip("-").lower() or "case"
+    )
