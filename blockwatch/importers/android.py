@@ -103,6 +103,13 @@ def _events(path: Path, tags: set[str]) -> Iterator[ET.Element]:
                 _("the XML declares an encoding no one knows ({reason})").format(reason=e),
                 hint=_("the backup may be cut short or damaged; make it again"),
             ) from None
+        except ValueError as e:  # encoding='UTF-7': "multi-byte encodings are not supported"
+            raise ImportFailed(
+                str(path),
+                _("line 1"),
+                _("the XML declares an encoding that cannot be read ({reason})").format(reason=e),
+                hint=_("the backup may be cut short or damaged; make it again"),
+            ) from None
 
 
 def _reason(error: ET.ParseError) -> str:

@@ -352,7 +352,7 @@ def test_a_re_signed_bundle_with_damaged_anchors_is_refused_never_a_crash(  # ty
     check()
 
 
-def test_inputs_that_crashed_once_are_refused_in_one_line() -> None:
+def test_inputs_that_crashed_once_are_refused_in_one_line(tmp_path: Path) -> None:
     """tests/fixtures/fuzz: what the fuzzers found, replayed (see its README)."""
     from blockwatch.bundle.verify import BundleInvalid, verify_bundle
 
@@ -360,3 +360,8 @@ def test_inputs_that_crashed_once_are_refused_in_one_line() -> None:
     with pytest.raises(BundleInvalid) as failed:
         verify_bundle(fixtures / "bundle-zip-version-18.9.zip")
     assert failed.value.check == 1 and "not a zip file" in failed.value.message
+    data = (fixtures / "android-calls-utf-7.bin").read_bytes()
+    path = tmp_path / "input.xml"  # the fuzz target's first byte (0) picks the name
+    path.write_bytes(data[1:])
+    with pytest.raises(BlockwatchError, match="declares an encoding that cannot be read"):
+        _parse(path)
