@@ -353,28 +353,13 @@ def _zone(name: str | None) -> str:
 
 
 def _read_checkpoint(path: Path) -> str:
-    """A witness's checkpoint file: a signed note, read whole (capped) before any check."""
+    """A witness's checkpoint file: a signed note (or a witness's request: its note)."""
     from blockwatch import ledger
+    from blockwatch.cli.common import read_checkpoint_text
     from blockwatch.errors import InputError
 
     try:
-        with open(path, "rb") as f:
-            data = f.read(ledger.MAX_REQUEST_BYTES + 1)
-    except OSError as e:
-        raise InputError(
-            _("cannot read {path}: {reason}").format(path=path, reason=e.strerror)
-        ) from None
-    try:
-        if len(data) > ledger.MAX_REQUEST_BYTES:
-            raise UnicodeError
-        text = data.decode("utf-8").replace("\r\n", "\n")  # saved from a Windows mail client
-    except UnicodeError:
-        raise InputError(
-            _("{path} is not a checkpoint").format(path=path),
-            hint=_("give the file 'blockwatch checkpoint' printed, as it was received"),
-        ) from None
-    try:
-        return ledger.parse_request(text).note  # a witness's request: its note
+        return ledger.parse_request(read_checkpoint_text(str(path))).note
     except ledger.ProofError as e:
         raise InputError(
             _("{path}: {message}").format(path=path, message=e.message),

@@ -264,3 +264,30 @@ def remind(st: State, v: Vault) -> None:
 def warn(line: str) -> None:
     """One line on stderr, as it is (never wrapped: a script may read it)."""
     sys.stderr.write(safe(line, oneline=True) + "\n")
+
+
+def read_checkpoint_text(source: str) -> str:
+    """A checkpoint as someone received it — a file, or ``-`` for what is pasted on stdin —
+    read whole but capped, as UTF-8, with CRLF line ends (a Windows mail client) made LF."""
+    from blockwatch import ledger
+    from blockwatch.errors import InputError
+
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(ledger.MAX_REQUEST_BYTES + 1)
+        else:
+            with open(source, "rb") as f:
+                data = f.read(ledger.MAX_REQUEST_BYTES + 1)
+    except OSError as e:
+        raise InputError(
+            _("cannot read {path}: {reason}").format(path=source, reason=e.strerror)
+        ) from None
+    try:
+        if len(data) > ledger.MAX_REQUEST_BYTES:
+            raise UnicodeError
+        return data.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeError:
+        raise InputError(
+            _("{path} is not a checkpoint").format(path=source),
+            hint=_("give the file 'blockwatch checkpoint' printed, as it was received"),
+        ) from None

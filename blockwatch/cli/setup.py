@@ -3,9 +3,12 @@
 # No `from __future__ import annotations` here: Typer evaluates every string annotation at
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from blockwatch.cli.common import ask, emit_json, group, open_vault, passphrase, state
 from blockwatch.env import check_language
@@ -72,16 +75,7 @@ def init(
             )
         )
         out.print()
-        out.print(_("RECOVERY CODE (shown only this once):"), style="bold")
-        out.print(f"    {code}", style="bold")
-        out.print(
-            _(
-                "Write it on paper and keep it somewhere safe, away from this computer.\n"
-                "It is the only way into the vault if you forget the passphrase; anyone who has\n"
-                "it and this computer can read your evidence. Do not photograph it or store it\n"
-                "online."
-            )
-        )
+        _recovery_code(out, _("RECOVERY CODE (shown only this once):"), code)
         out.print()
         out.print(
             _("Signing key fingerprint: {fingerprint}").format(fingerprint=created.fingerprint)
@@ -186,12 +180,16 @@ def passphrase_change(
         return
     with st.status(_("Re-encrypting the vault with a new key…")):
         code = vault.rotate_key(st.env, old, new)
-    out = st.out
-    out.print(_("Passphrase changed and the vault re-encrypted with a new key."))
-    out.print()
-    out.print(
-        _("NEW RECOVERY CODE (shown only this once; the old one no longer works):"), style="bold"
+    st.out.print(_("Passphrase changed and the vault re-encrypted with a new key."))
+    st.out.print()
+    _recovery_code(
+        st.out, _("NEW RECOVERY CODE (shown only this once; the old one no longer works):"), code
     )
+
+
+def _recovery_code(out: "Console", heading: str, code: str) -> None:
+    """A recovery code as init and a key rotation show it: once, with what to do with it."""
+    out.print(heading, style="bold")
     out.print(f"    {code}", style="bold")
     out.print(
         _(

@@ -4,12 +4,11 @@ cosigning them (C2SP tlog-witness and tlog-cosignature v1)."""
 # No `from __future__ import annotations` here: Typer evaluates string annotations at start-up.
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from blockwatch.cli.common import group, open_vault, safe, state
+from blockwatch.cli.common import group, open_vault, read_checkpoint_text, safe, state
 from blockwatch.i18n import _
 
 
@@ -49,7 +48,7 @@ def add(
     from blockwatch.vault import witness
 
     st = state(ctx)
-    text = _read(source)
+    text = read_checkpoint_text(source)
     try:
         request = ledger.parse_request(text)
     except ledger.ProofError as e:
@@ -102,28 +101,3 @@ def cosign(
         )
         + "\n"
     )
-
-
-def _read(source: str) -> str:
-    from blockwatch import ledger
-    from blockwatch.errors import InputError
-
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(ledger.MAX_REQUEST_BYTES + 1)
-        else:
-            with open(Path(source), "rb") as f:
-                data = f.read(ledger.MAX_REQUEST_BYTES + 1)
-    except OSError as e:
-        raise InputError(
-            _("cannot read {path}: {reason}").format(path=source, reason=e.strerror)
-        ) from None
-    try:
-        if len(data) > ledger.MAX_REQUEST_BYTES:
-            raise UnicodeError
-        return data.decode("utf-8").replace("\r\n", "\n")
-    except UnicodeError:
-        raise InputError(
-            _("{path} is not a checkpoint").format(path=source),
-            hint=_("give the file 'blockwatch checkpoint' printed, as it was received"),
-        ) from None
