@@ -31,7 +31,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from json.encoder import encode_basestring
@@ -711,6 +711,22 @@ def parse_verifier_key(text: str, kind: int) -> tuple[str, bytes]:
     return name, public
 
 
+def verifier_key_option(text: str, kind: int, option: str) -> tuple[str, bytes]:
+    """``parse_verifier_key`` for a key the user typed: InputError naming ``option`` and where
+    the key comes from (the journalist's ``key show``, or the witness's ``witness cosign``)."""
+    from blockwatch.errors import InputError
+
+    try:
+        return parse_verifier_key(text, kind)
+    except ProofError as e:
+        raise InputError(
+            _("{option}: {message}").format(option=option, message=e.message),
+            hint=_("give the verifier key 'blockwatch key show' prints on her computer")
+            if kind == NOTE_KEY
+            else _("give the witness key that 'blockwatch witness cosign' printed"),
+        ) from None
+
+
 def _key_id(name: str, kind: int, public_key: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + bytes([kind]) + public_key).digest()[:4]
 
@@ -743,28 +759,14 @@ def open_cosignature(note: str, name: str, public_key: bytes) -> int:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    if len(note.encode()) > MAX_NOTE_BYTES:
-        raise ProofError(_("checkpoint note is too large"))
-    text, sep, sigs = note.partition("\n\n")
-    if not sep or not sigs.endswith("\n"):
-        raise ProofError(_("checkpoint note is malformed (no signature block)"))
-    want = _key_id(name, COSIGNER_KEY, public_key)
-    prefix = f"\u2014 {name} "
-    for line in sigs[:-1].split("\n"):
-        if not line.startswith(prefix):
-            continue
-        try:
-            raw = base64.b64decode(line[len(prefix) :], validate=True)
-        except ValueError:
-            continue
-        if len(raw) != 4 + 8 + 64 or raw[:4] != want:
-            continue
-        timestamp = int.from_bytes(raw[4:12], "big")
+    text, found = _signatures(note, name, _key_id(name, COSIGNER_KEY, public_key), 8 + 64)
+    for raw in found:
+        timestamp = int.from_bytes(raw[:8], "big")
         if timestamp > MAX_COSIGNATURE_TIME:
             raise ProofError(_("the cosignature's time is out of range"))
         try:
             Ed25519PublicKey.from_public_bytes(public_key).verify(
-                raw[12:], _cosigned_message((text + "\n").encode(), timestamp)
+                raw[8:], _cosigned_message((text + "\n").encode(), timestamp)
             )
         except InvalidSignature:
             raise ProofError(_("the witness's cosignature is invalid")) from None
@@ -782,6 +784,32 @@ def sign_checkpoint(checkpoint: Checkpoint, private_key: Any) -> str:
     return body.decode() + f"\n\u2014 {checkpoint.origin} {base64.b64encode(sig).decode()}\n"
 
 
+def _signatures(note: str, name: str, key_id_: bytes, size: int) -> tuple[str, Iterator[bytes]]:
+    """A C2SP signed note's text (without its final newline), and the signatures after the
+    key ID of every line ``— <name> <base64>`` whose key ID is ``key_id_`` and whose signature
+    is ``size`` bytes; other lines are skipped.  ProofError when the note is too large or has
+    no signature block."""
+    if len(note.encode()) > MAX_NOTE_BYTES:
+        raise ProofError(_("checkpoint note is too large"))
+    text, sep, sigs = note.partition("\n\n")
+    if not sep or not sigs.endswith("\n"):
+        raise ProofError(_("checkpoint note is malformed (no signature block)"))
+    prefix = f"\u2014 {name} "
+
+    def found() -> Iterator[bytes]:
+        for line in sigs[:-1].split("\n"):
+            if not line.startswith(prefix):
+                continue
+            try:
+                raw = base64.b64decode(line[len(prefix) :], validate=True)
+            except ValueError:
+                continue
+            if len(raw) == 4 + size and raw[:4] == key_id_:
+                yield raw[4:]
+
+    return text, found()
+
+
 def open_checkpoint(note: str, origin: str, public_key: bytes) -> Checkpoint:
     """Verify a signed checkpoint note against the one key we trust, and parse it.
 
@@ -790,25 +818,10 @@ def open_checkpoint(note: str, origin: str, public_key: bytes) -> Checkpoint:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    if len(note.encode()) > MAX_NOTE_BYTES:
-        raise ProofError(_("checkpoint note is too large"))
-    text, sep, sigs = note.partition("\n\n")
-    if not sep or not sigs.endswith("\n"):
-        raise ProofError(_("checkpoint note is malformed (no signature block)"))
-    body = (text + "\n").encode()
-    want = key_id(origin, public_key)
-    for line in sigs[:-1].split("\n"):
-        prefix = f"\u2014 {origin} "
-        if not line.startswith(prefix):
-            continue
+    text, found = _signatures(note, origin, key_id(origin, public_key), 64)
+    for raw in found:
         try:
-            raw = base64.b64decode(line[len(prefix) :], validate=True)
-        except ValueError:
-            continue
-        if len(raw) != 4 + 64 or raw[:4] != want:
-            continue
-        try:
-            Ed25519PublicKey.from_public_bytes(public_key).verify(raw[4:], body)
+            Ed25519PublicKey.from_public_bytes(public_key).verify(raw, (text + "\n").encode())
         except InvalidSignature:
             raise ProofError(_("checkpoint signature is invalid")) from None
         return _parse_checkpoint(text, origin)

@@ -249,9 +249,7 @@ def _check(
     certs = list({c.public_bytes(Encoding.DER): c for c in embedded + extra}.values())
     issuers = {c.issuer for c in certs}
     candidates = [r for r in roots if r.subject in issuers]
-    if not candidates:
-        raise StampError(_("its certificates do not lead to a trusted root"))
-    why = _("its certificates do not lead to a trusted root")
+    why = _("its certificates do not lead to a trusted root")  # unless a candidate says more
     for root in candidates:
         builder = VerifierBuilder().add_root_certificate(root)
         for cert in certs:

@@ -503,6 +503,8 @@ class _Verifier:
         self.stamp_rows: Any = doc.get("timestamps") or []
         self.cosign_rows: Any = doc.get("cosignatures") or []
         self.past_heads_doc: Any = doc.get("past_heads") or []
+        self._proofs: dict[int, list[bytes]] | None = None  # parsed when first asked for
+        self._past: dict[int, dict[str, tuple[int, int, bytes, list[bytes]]]] | None = None
         self.leaves: dict[int, bytes] = {}
         entries: list[tuple[int, dict[str, Any]]] = []
         rows = doc.get("entries")
@@ -991,7 +993,10 @@ class _Verifier:
                 ) from None
 
     def past_heads(self, check: int) -> dict[int, dict[str, tuple[int, int, bytes, list[bytes]]]]:
-        """ledger.json's past_heads, by size then uid: (index, seq, leaf, proof)."""
+        """ledger.json's past_heads, by size then uid: (index, seq, leaf, proof) (read once; a
+        malformed one fails ``check``, the first that asks)."""
+        if self._past is not None:
+            return self._past
         found: dict[int, dict[str, tuple[int, int, bytes, list[bytes]]]] = {}
         doc = self.past_heads_doc if self.version > 1 else []
         try:
@@ -1015,6 +1020,7 @@ class _Verifier:
             raise BundleInvalid(
                 check, _("the past maps of heads are malformed"), layout.LEDGER_JSON
             ) from None
+        self._past = found
         return found
 
     def check_cosignature_rows(self) -> None:
@@ -1041,7 +1047,10 @@ class _Verifier:
             ) from None
 
     def consistency_proofs(self, check: int) -> dict[int, list[bytes]]:
-        """ledger.json's consistency proofs, by the size of the checkpoint they start from."""
+        """ledger.json's consistency proofs, by the size of the checkpoint they start from
+        (read once; a malformed one fails ``check``, the first that asks)."""
+        if self._proofs is not None:
+            return self._proofs
         proofs: dict[int, list[bytes]] = {}
         rows = self.consistency if self.version > 1 else []
         try:
@@ -1053,6 +1062,7 @@ class _Verifier:
             raise BundleInvalid(
                 check, _("the consistency proofs are malformed"), layout.LEDGER_JSON
             ) from None
+        self._proofs = proofs
         return proofs
 
     def rows(self) -> list[dict[str, Any]]:

@@ -243,6 +243,9 @@ def _write_bag(
         {"size": b["size"], "checkpoint": b["note"], "witness_key": b["witness"], "time": b["time"]}
         for _seq, _at, b in vault.entries_of_type(ENTRY_COSIGNED)
     ]
+    # the checkpoints others hold: given to a witness, time-stamped or cosigned
+    shared = {body["size"] for _s, _at, body in vault.entries_of_type(ENTRY_SHARED)}
+    anchored = shared | {row["size"] for row in [*stamps, *cosignatures]}
     proofs = {
         "format": layout.LEDGER_FORMAT,
         "version": layout.BUNDLE_VERSION,
@@ -261,12 +264,10 @@ def _write_bag(
             for seq, entry in entries
         ],
         "heads": heads,
-        "consistency": _consistency(vault, tree, [row["size"] for row in [*stamps, *cosignatures]]),
+        "consistency": _consistency(tree, anchored),
         "timestamps": stamps,
         "cosignatures": cosignatures,
-        "past_heads": _past_heads(
-            vault, uids, {row["size"] for row in [*stamps, *cosignatures]} | _shared_sizes(vault)
-        ),
+        "past_heads": _past_heads(vault, uids, anchored),
     }
     decoded = [(seq, json.loads(entry)) for seq, entry in entries]
     meta = {
@@ -373,10 +374,6 @@ def _pem(der: bytes) -> bytes:
     return x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM)
 
 
-def _shared_sizes(vault: Vault) -> set[int]:
-    return {body["size"] for _s, _at, body in vault.entries_of_type(ENTRY_SHARED)}
-
-
 def _past_heads(vault: Vault, uids: set[str], sizes: set[int]) -> list[dict[str, Any]]:
     """For every checkpoint given to a witness, cosigned or time-stamped: each included
     incident's head as of that checkpoint, with its proof into that checkpoint's map of heads.
@@ -431,20 +428,15 @@ def _past_heads(vault: Vault, uids: set[str], sizes: set[int]) -> list[dict[str,
     return found
 
 
-def _consistency(
-    vault: Vault, tree: ledger.MerkleTree, stamped: Iterable[int] = ()
-) -> list[dict[str, Any]]:
-    """RFC 9162 consistency proofs from every checkpoint the vault gave a witness
-    (``blockwatch checkpoint``) or had time-stamped to the bundle's: that its ledger extends
-    each of them."""
-    shared = {body["size"] for _s, _at, body in vault.entries_of_type(ENTRY_SHARED)}
-    sizes = sorted(shared | set(stamped))
+def _consistency(tree: ledger.MerkleTree, sizes: Iterable[int]) -> list[dict[str, Any]]:
+    """RFC 9162 consistency proofs from each checkpoint of these sizes (those others hold) to
+    the bundle's: that its ledger extends each of them."""
     return [
         {
             "size": size,
             "proof": [base64.b64encode(p).decode() for p in tree.consistency_proof(size)],
         }
-        for size in sizes
+        for size in sorted(sizes)
         if 0 < size <= tree.size
     ]
 

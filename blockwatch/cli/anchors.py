@@ -3,12 +3,11 @@ reminder ``log`` and ``import`` print when the newest records have none yet."""
 
 # No `from __future__ import annotations` here: Typer evaluates string annotations at start-up.
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from blockwatch.cli.common import State, open_vault, safe, state, warn
+from blockwatch.cli.common import State, TsaRootOption, open_vault, safe, state, warn
 from blockwatch.i18n import _
 
 ENV_TSA = "BLOCKWATCH_TSA"  # authorities' URLs, separated by spaces
@@ -29,15 +28,7 @@ def timestamp(
             "the free public ones in 'man blockwatch'].",
         ),
     ] = None,
-    tsa_root: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--tsa-root",
-            metavar="FILE",
-            help="Also trust this root certificate (PEM) for the authority's chain, besides "
-            "Mozilla's list. Repeatable.",
-        ),
-    ] = None,
+    tsa_root: TsaRootOption = None,
     pending: Annotated[
         bool,
         typer.Option("--pending", help="Only show what no time stamp covers yet; ask nobody."),

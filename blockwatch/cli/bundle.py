@@ -14,6 +14,7 @@ from blockwatch.cli.common import (
     KindOption,
     PlatformOption,
     SinceOption,
+    TsaRootOption,
     UntilOption,
     emit_json,
     open_vault,
@@ -158,25 +159,20 @@ def verify(
             "the cosignatures by it that the bundle carries. Repeatable.",
         ),
     ] = None,
-    tsa_root: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--tsa-root",
-            metavar="FILE",
-            help="Also trust time stamps whose chain ends in this root certificate (PEM), "
-            "besides Mozilla's list. Repeatable.",
-        ),
-    ] = None,
+    tsa_root: TsaRootOption = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Check a bundle: every file, the signature, the ledger proofs. Needs no vault."""
-    from blockwatch import timestamps, when
+    from blockwatch import ledger, timestamps, when
     from blockwatch.bundle.verify import CHECKS, REPORT_CHECK, BundleInvalid, verify_bundle
 
     st = state(ctx)
     held = [(str(path), _read_checkpoint(path)) for path in witness or ()]
     roots = timestamps.read_roots(tsa_root or ())
-    keys = [_witness_key(text) for text in witness_key or ()]
+    keys = [
+        ledger.verifier_key_option(text, ledger.COSIGNER_KEY, "--witness-key")
+        for text in witness_key or ()
+    ]
     try:
         with st.status(_("Verifying…")) as status:
             result = verify_bundle(
@@ -325,19 +321,6 @@ def verify(
         st.say(
             _("Make sure this fingerprint is the one the sender gave you in person or by phone.")
         )
-
-
-def _witness_key(text: str) -> tuple[str, bytes]:
-    from blockwatch import ledger
-    from blockwatch.errors import InputError
-
-    try:
-        return ledger.parse_verifier_key(text, ledger.COSIGNER_KEY)
-    except ledger.ProofError as e:
-        raise InputError(
-            _("--witness-key: {message}").format(message=e.message),
-            hint=_("give the witness key that 'blockwatch witness cosign' printed"),
-        ) from None
 
 
 def _zone(name: str | None) -> str:

@@ -114,6 +114,15 @@ SinceOption = Annotated[
 UntilOption = Annotated[
     str | None, typer.Option("--until", metavar="WHEN", help="Up to this time.")
 ]
+TsaRootOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--tsa-root",
+        metavar="FILE",
+        help="Also trust this root certificate (PEM) of a time-stamping authority, besides "
+        "Mozilla's list. Repeatable.",
+    ),
+]
 IdOption = Annotated[
     list[int] | None, typer.Option("--id", metavar="ID", help="Only this incident (repeatable).")
 ]

@@ -96,18 +96,16 @@ def _events(path: Path, tags: set[str]) -> Iterator[ET.Element]:
                 _("malformed XML ({reason})").format(reason=_reason(e)),
                 hint=_("the backup may be cut short or damaged; make it again"),
             ) from None
-        except LookupError as e:  # encoding='UTF-0000' in the declaration
+        except (LookupError, ValueError) as e:  # encoding='UTF-0000'; 'UTF-7' (multi-byte)
+            said = (
+                _("the XML declares an encoding no one knows ({reason})")
+                if isinstance(e, LookupError)
+                else _("the XML declares an encoding that cannot be read ({reason})")
+            )
             raise ImportFailed(
                 str(path),
                 _("line 1"),
-                _("the XML declares an encoding no one knows ({reason})").format(reason=e),
-                hint=_("the backup may be cut short or damaged; make it again"),
-            ) from None
-        except ValueError as e:  # encoding='UTF-7': "multi-byte encodings are not supported"
-            raise ImportFailed(
-                str(path),
-                _("line 1"),
-                _("the XML declares an encoding that cannot be read ({reason})").format(reason=e),
+                said.format(reason=e),
                 hint=_("the backup may be cut short or damaged; make it again"),
             ) from None
 

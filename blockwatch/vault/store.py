@@ -446,13 +446,7 @@ class Vault(Blobs, Queries):
         """Store a witness's cosignature (C2SP tlog-cosignature v1) of one of this vault's
         checkpoints: the note must be this vault's own checkpoint of its size, and the
         cosignature valid for ``witness_key``.  Returns the checkpoint and the witness's time."""
-        try:
-            name, key = ledger.parse_verifier_key(witness_key, ledger.COSIGNER_KEY)
-        except ledger.ProofError as e:
-            raise InputError(
-                _("--witness-key: {message}").format(message=e.message),
-                hint=_("give the witness key that 'blockwatch witness cosign' printed"),
-            ) from None
+        name, key = ledger.verifier_key_option(witness_key, ledger.COSIGNER_KEY, "--witness-key")
         point = ledger.open_checkpoint(text, self.settings.origin, self.public_key)
         own = dict(self.checkpoints()).get(point.size)
         if own is None or own.partition("\n\n")[0] != text.partition("\n\n")[0]:

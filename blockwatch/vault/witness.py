@@ -67,13 +67,7 @@ def add(
     origin = _origin(request.note)
     before = held(v, origin)
     if key_text is not None:
-        try:
-            name, key = ledger.parse_verifier_key(key_text, ledger.NOTE_KEY)
-        except ledger.ProofError as e:
-            raise InputError(
-                _("--key: {message}").format(message=e.message),
-                hint=_("give the verifier key 'blockwatch key show' prints on her computer"),
-            ) from None
+        name, key = ledger.verifier_key_option(key_text, ledger.NOTE_KEY, "--key")
         if name != origin:
             raise InputError(
                 _("--key is for the log {name}, this checkpoint is of {origin}").format(
