@@ -16,6 +16,8 @@ from blockwatch.env import Env
 
 from .conftest import PASSPHRASE, run_cli
 
+pytestmark = pytest.mark.processes  # real processes of blockwatch: mutation runs leave them out
+
 EXE = Path(sys.executable).with_name("blockwatch")
 
 

@@ -18,6 +18,8 @@ from blockwatch.vault.check import check
 
 from .conftest import PASSPHRASE, make_env
 
+pytestmark = pytest.mark.processes  # real processes of blockwatch: mutation runs leave them out
+
 EXE = Path(sys.executable).with_name("blockwatch.exe" if os.name == "nt" else "blockwatch")
 
 
@@ -348,8 +350,8 @@ def test_no_secret_or_plaintext_leaks_outside_the_vault(
 ) -> None:
     """The leak scan of issue 14: after a full scenario in real processes, a marker written in
     a message, an attachment and an import, the passphrase and the data key appear in no file
-    under the vault, TMPDIR, HOME (caches, config) -- the exported bundle excepted, which is
-    plaintext by design and written where it was asked."""
+    under the vault, TMPDIR, HOME (caches, config) or the backups -- the exported bundle
+    excepted, which is plaintext by design and written where it was asked."""
     from blockwatch.vault import keyslots
 
     marker = "LEAKMARKER-7f3e9c"
@@ -370,6 +372,9 @@ def test_no_secret_or_plaintext_leaks_outside_the_vault(
     )
     out = tmp_path / "out"
     out.mkdir()
+    from pyrage import x25519
+
+    lawyer = str(x25519.Identity.generate().to_public())
     steps = [
         ("init", "--timezone", "Asia/Almaty"),
         ("log", "note", "--text", f"{marker}-text", "--attach", str(files / "shot.png")),
@@ -378,6 +383,8 @@ def test_no_secret_or_plaintext_leaks_outside_the_vault(
         ("export", str(out / "case.zip"), "--to", f"{marker}-recipient"),
         ("checkpoint", "--to", f"{marker}-lawyer"),
         ("timestamp", "--pending"),
+        ("backup", str(tmp_path / "usb")),
+        ("backup", str(tmp_path / "usb-lawyer"), "--to-recipient", lawyer),
         ("passphrase", "change"),
     ]
     for step in steps:
@@ -389,10 +396,10 @@ def test_no_secret_or_plaintext_leaks_outside_the_vault(
     first_key = keyslots.unlock_with_passphrase(doc, "another long passphrase")
     third = tmp_path / "third-passphrase.txt"
     third.write_text("a third long passphrase\n")
-    for step in [("passphrase", "change", "--rotate-key"), ("check",)]:
+    for step in [("passphrase", "change", "--rotate-key"), ("check",), ("backup", str(tmp_path / "usb"))]:
         env = {
             **home,
-            "BLOCKWATCH_PASSPHRASE_FILE": str(third if step[0] == "check" else new_secret),
+            "BLOCKWATCH_PASSPHRASE_FILE": str(new_secret if step[0] == "passphrase" else third),
             "BLOCKWATCH_NEW_PASSPHRASE_FILE": str(third),
         }
         done = run(*step, env=env)
@@ -414,13 +421,14 @@ def test_no_secret_or_plaintext_leaks_outside_the_vault(
         ),
     ]
     scanned = 0
-    for root in (vault_dir, Path(home["TMPDIR"]), Path(home["HOME"])):
+    roots = (tmp_path / "usb", tmp_path / "usb-lawyer")  # backups: still encrypted
+    for root in (vault_dir, Path(home["TMPDIR"]), Path(home["HOME"]), *roots):
         for path in root.rglob("*"):
             if path.is_file():
                 content = path.read_bytes()
                 scanned += 1
                 assert not [s for s in secrets_ if s in content], path
-    assert scanned >= 2  # vault.db and keyslots.json at least
+    assert scanned >= 8  # vault.db, keyslots.json and two backups of three files at least
     assert marker.encode() in zipfile_text(out / "case.zip")  # the bundle holds it, as asked
 
 

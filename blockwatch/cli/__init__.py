@@ -125,6 +125,7 @@ MODULES = (
     "bundle",
     "anchors",
     "witness",
+    "backup",
     "letter",
     "demo",
 )
@@ -151,6 +152,8 @@ COMMANDS = {
     "checkpoint": "bundle",
     "timestamp": "anchors",
     "witness": "witness",
+    "backup": "backup",
+    "restore": "backup",
     "letter": "letter",
     "demo": "demo",
 }

@@ -243,31 +243,50 @@ def emit_json(data: Any) -> None:
 
 
 ENV_REMIND = "BLOCKWATCH_TIMESTAMP_REMIND"  # days; 0: never remind
+ENV_BACKUP_REMIND = "BLOCKWATCH_BACKUP_REMIND"  # days; 0: never remind
 REMIND_DAYS = 7
 
 
 def remind(st: State, v: Vault) -> None:
-    """One line on stderr when the oldest entry without a time stamp is older than
-    BLOCKWATCH_TIMESTAMP_REMIND days (7 by default; 0 turns it off).  One indexed lookup."""
+    """After ``log`` and ``import``: one line on stderr when the oldest entry without an outside
+    time stamp is older than BLOCKWATCH_TIMESTAMP_REMIND days, and one when the oldest entry in
+    no backup is older than BLOCKWATCH_BACKUP_REMIND days (7 each by default; 0 turns a
+    reminder off).  One indexed lookup each."""
+    stamped = _overdue(st, ENV_REMIND, lambda: v.unstamped_since())
+    if stamped is not None:
+        warn(
+            ngettext(
+                "Reminder: entries of the last {n} day have no outside time stamp yet; run "
+                "'blockwatch timestamp' when online.",
+                "Reminder: entries of the last {n} days have no outside time stamp yet; run "
+                "'blockwatch timestamp' when online.",
+                stamped,
+            ).format(n=stamped)
+        )
+    saved = _overdue(st, ENV_BACKUP_REMIND, lambda: v.uncovered_since(v.backed_up()))
+    if saved is not None:
+        warn(
+            ngettext(
+                "Reminder: entries of the last {n} day are in no backup yet; run 'blockwatch "
+                "backup DIR' with a USB stick or another disk.",
+                "Reminder: entries of the last {n} days are in no backup yet; run 'blockwatch "
+                "backup DIR' with a USB stick or another disk.",
+                saved,
+            ).format(n=saved)
+        )
+
+
+def _overdue(st: State, variable: str, since: Callable[[], str | None]) -> int | None:
+    """The age in days of what ``since`` names, when older than ``variable`` says."""
     from blockwatch import when
 
-    raw = st.env.environ.get(ENV_REMIND, "")
+    raw = st.env.environ.get(variable, "")
     days = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else REMIND_DAYS
-    since = v.unstamped_since() if days else None
-    if since is None:
-        return
-    age = st.env.now() - when.parse_instant(since)
-    if age.total_seconds() < days * 86400:
-        return
-    warn(
-        ngettext(
-            "Reminder: entries of the last {n} day have no outside time stamp yet; run "
-            "'blockwatch timestamp' when online.",
-            "Reminder: entries of the last {n} days have no outside time stamp yet; run "
-            "'blockwatch timestamp' when online.",
-            age.days,
-        ).format(n=age.days)
-    )
+    oldest = since() if days else None
+    if oldest is None:
+        return None
+    age = st.env.now() - when.parse_instant(oldest)
+    return age.days if age.total_seconds() >= days * 86400 else None
 
 
 def warn(line: str) -> None:

@@ -76,6 +76,11 @@ ENVIRONMENT = [
         "blockwatch timestamp (7 by default; 0: never).",
     ),
     (
+        "BLOCKWATCH_BACKUP_REMIND",
+        "After how many days with entries in no backup log and import remind you to run "
+        "blockwatch backup (7 by default; 0: never).",
+    ),
+    (
         "NO_COLOR",
         "When set, no colour is used. Output to a pipe or file never has colour or progress bars.",
     ),
@@ -228,6 +233,27 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
             "blockwatch timestamp --tsa https://freetsa.org/tsr --tsa-root freetsa-root.pem",
         ),
         ("See what no time stamp covers yet:", "blockwatch timestamp --pending"),
+    ],
+    "backup": [
+        ("Copy the vault to a USB stick:", "blockwatch backup /media/usb/blockwatch"),
+        (
+            "Check that copy later: whole, how far behind, and a part of the vault's ledger:",
+            "blockwatch backup /media/usb/blockwatch --check",
+        ),
+        (
+            "A copy for your lawyer, encrypted to her age key as well:",
+            "blockwatch backup lawyer-copy --to-recipient age1...",
+        ),
+    ],
+    "restore": [
+        (
+            "Make the vault again on a new laptop:",
+            "blockwatch restore /media/usb/blockwatch --vault ~/blockwatch-vault",
+        ),
+        (
+            "Restore a copy encrypted to you:",
+            "blockwatch restore lawyer-copy --vault restored --identity key.txt",
+        ),
     ],
     "verify": [
         (

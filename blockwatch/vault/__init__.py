@@ -15,6 +15,7 @@ from blockwatch.vault.lifecycle import (
     exists,
     recover,
     require,
+    restore,
     rotate_key,
     unlock,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "read_attachment",
     "recover",
     "require",
+    "restore",
     "rotate_key",
     "unlock",
 ]

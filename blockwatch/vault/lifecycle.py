@@ -1,4 +1,5 @@
-"""A vault's life: create, unlock with a passphrase or the recovery code, re-wrap the key.
+"""A vault's life: create, unlock with a passphrase or the recovery code, re-wrap the key,
+restore from a backup.
 
 ``create`` makes the directory (0700) and its files (0600) with their final modes, writes the
 first ledger entry (``vault.created``: vault id, origin, home region, zone, signing key) and the
@@ -11,12 +12,20 @@ import base64
 import os
 import secrets
 import shutil
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from blockwatch import phones, when
 from blockwatch.env import Env
-from blockwatch.errors import BlockwatchError, InputError, NotFound, VaultCorrupt, VaultLocked
+from blockwatch.errors import (
+    BlockwatchError,
+    InputError,
+    NotFound,
+    VaultCorrupt,
+    VaultLocked,
+    VerificationFailed,
+)
 from blockwatch.i18n import _
 from blockwatch.vault import keyslots
 from blockwatch.vault.schema import (
@@ -138,7 +147,7 @@ def open_with_key(env: Env, data_key: bytes) -> Vault:
     except BlockwatchError:
         conn.close()
         raise
-    return Vault(env, conn, settings, signer)
+    return Vault(env, conn, settings, signer, data_key)
 
 
 def unlock(env: Env, passphrase: str) -> Vault:
@@ -233,3 +242,57 @@ def _rewrap(env: Env, doc: dict[str, Any], data_key: bytes, new: str, slot_id: s
     new = keyslots.check_new_passphrase(new)
     slot = keyslots.passphrase_slot(doc["vault_id"], data_key, new, env.kdf, slot_id)
     keyslots.save(env.vault_dir / SLOTS_NAME, keyslots.replace_slot(doc, slot))
+
+
+def restore(
+    env: Env, source: Path, passphrase: str, identities: list[Any]
+) -> tuple[Any, list[str]]:
+    """Make the vault at ``env.vault_dir`` from the backup in the folder ``source``, and check
+    it: the files match the manifest, the passphrase opens them, the vault is the one the
+    manifest's signed checkpoint names, and every ``check`` passes.  All or nothing: on any
+    failure, what was written is removed.  Returns the manifest and the checks passed."""
+    from blockwatch.vault import backup
+    from blockwatch.vault import check as checks
+
+    manifest = backup.read_manifest(source)
+    if manifest is None:
+        raise NotFound(
+            _("{path} holds no blockwatch backup ({name} is missing)").format(
+                path=source, name=backup.MANIFEST
+            ),
+            hint=_("give the folder that 'blockwatch backup' wrote"),
+        )
+    target = env.vault_dir
+    ensure_absent(target)
+    backup.check_files(source, manifest)
+    made = not target.exists()
+    try:
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(
+            _("cannot create {path}: {reason}").format(path=target, reason=e.strerror)
+        ) from None
+    try:
+        backup.unpack(source, manifest, target, identities)
+        with unlock(env, passphrase) as vault:
+            if (
+                vault.settings.vault_id != manifest.vault_id
+                or vault.public_key != manifest.public_key
+                or vault.latest_checkpoint() != manifest.checkpoint
+            ):
+                raise VerificationFailed(
+                    _("the restored vault is not the one {name} describes").format(
+                        name=backup.MANIFEST
+                    ),
+                    hint=_("use another copy of the backup"),
+                )
+            passed = checks.check(vault)
+    except BaseException:
+        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", SLOTS_NAME):
+            with suppress(OSError):
+                (target / name).unlink()
+        if made:
+            with suppress(OSError):
+                target.rmdir()
+        raise
+    return manifest, passed

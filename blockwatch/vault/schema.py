@@ -53,6 +53,20 @@ class Settings:
     uid_key: str | None = None
 
 
+def connect_copy(db_path: Path, data_key: bytes) -> Any:
+    """A connection to the new empty file ``db_path`` that a copy of a vault (same key, same
+    pages) is written into: nothing else set, since the copy brings its own header."""
+    import sqlcipher3
+
+    uri = db_path.resolve().as_uri() + "?mode=rw"
+    conn = sqlcipher3.connect(uri, uri=True, isolation_level=None)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {PAGE_BYTES}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
 def connect(db_path: Path, data_key: bytes, *, new: bool = False) -> Any:
     import sqlcipher3
 

@@ -13,9 +13,11 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from blockwatch import incidents, ledger, stats, when
@@ -23,7 +25,7 @@ from blockwatch.env import Env
 from blockwatch.errors import InputError, VaultBusy, VerificationFailed
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
-from blockwatch.vault import heads
+from blockwatch.vault import heads, schema
 from blockwatch.vault.blobs import Attachment, Blobs
 from blockwatch.vault.queries import Queries
 from blockwatch.vault.schema import SCHEMA_VERSION, Settings
@@ -92,13 +94,16 @@ class Bulk:
 class Vault(Blobs, Queries):
     """An open vault.  Use it as a context manager; ``close`` closes the database."""
 
-    def __init__(self, env: Env, conn: Any, settings: Settings, signer: Any) -> None:
+    def __init__(
+        self, env: Env, conn: Any, settings: Settings, signer: Any, data_key: bytes | None = None
+    ) -> None:
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
         self.env = env
         self.conn = conn
         self.settings = settings
         self._signer = signer
+        self._data_key = data_key  # for copies of the database (backup)
         self.public_key: bytes = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self._compact: ledger.CompactRange | None = None
         self._encoder = ledger.Encoder()
@@ -258,6 +263,43 @@ class Vault(Blobs, Queries):
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+
+    def copy_database(self, target: Path) -> str:
+        """A consistent copy of the database, still encrypted with the vault's key, into the
+        new empty file ``target`` (SQLite's online backup API: others may write meanwhile, the
+        copy is of one moment); returns the signed checkpoint note the copy ends with."""
+        if self._data_key is None:
+            raise RuntimeError("copy_database needs a vault opened with its key")
+        import sqlcipher3
+
+        copy = schema.connect_copy(target, self._data_key)
+        try:
+            self.conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE").fetchone()  # one self-contained file
+            row = copy.execute("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
+        except sqlcipher3.OperationalError:  # SQLite's "disk I/O error": full, removed, read-only
+            raise OSError(0, _("the disk refused a write (full, read-only or removed?)")) from None
+        finally:
+            copy.close()
+        with open(target, "rb+") as f:
+            os.fsync(f.fileno())
+        return str(row[0])
+
+    def record_backup(self, size: int) -> None:
+        """Remember that a backup holds the first ``size`` entries (for the reminder of
+        ``log`` and ``import``): a setting of this computer, not evidence."""
+        self._begin()
+        try:
+            self._set_meta(backed_up=f"{size} {when.utc_stamp(self.env.now())}")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def backed_up(self) -> int:
+        """How many ledger entries the newest backup holds (0: none made from here)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'backed_up'").fetchone()
+        return 0 if row is None else int(str(row[0]).split(" ")[0])
 
     def set_language(self, language: str | None) -> None:
         """The vault's language (None: follow --lang, BLOCKWATCH_LANG, the locale).  A setting
@@ -491,9 +533,12 @@ class Vault(Blobs, Queries):
         return int(size), at
 
     def unstamped_since(self) -> str | None:
-        """When the oldest entry no time stamp covers was recorded (entries about the ledger
-        itself aside); None when every entry is covered.  Costs one indexed lookup."""
-        size, _at = self.timestamped()
+        """When the oldest entry no time stamp covers was recorded (None: all are covered)."""
+        return self.uncovered_since(self.timestamped()[0])
+
+    def uncovered_since(self, size: int) -> str | None:
+        """When the oldest entry after the first ``size`` was recorded, entries about the
+        ledger itself aside; None when there is none.  Costs one indexed lookup."""
         marks = ",".join("?" * len(LEDGER_ENTRIES))
         row = self.conn.execute(
             f"SELECT recorded_at FROM entries WHERE seq >= ? AND type NOT IN ({marks}) "

@@ -2,10 +2,12 @@
 
 Each round runs one operation — a ``log`` with a 24 MiB attachment, an import of a call log,
 an export, a passphrase change, a passphrase change that re-encrypts the vault with a new key
-(``--rotate-key``) — kills it after a random delay, then checks what must hold
-whatever the moment: the vault opens with the old or the new passphrase (never neither),
-``check`` passes, the operation is there whole or not at all, and nothing is left at or
-beside an export's target.  CI runs 32 kills; ``--run-slow`` runs 200.
+(``--rotate-key``), a backup to a folder — kills it after a random delay, then checks what
+must hold whatever the moment: the vault opens with the old or the new passphrase (never
+neither), ``check`` passes, the operation is there whole or not at all, nothing is left at or
+beside an export's target, and the backup folder holds a whole backup (the last complete one)
+or none yet.  At the end a backup is made over what the kills left, restored and checked.  CI runs 36 kills;
+``--run-slow`` runs 204.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 
 from blockwatch import vault
 from blockwatch.errors import VaultLocked
+from blockwatch.vault import backup as backups
 from blockwatch.vault.check import check
 
 from ..conftest import make_env
@@ -31,7 +34,7 @@ __all__ = ["home"]  # the fixture
 pytestmark = pytest.mark.processes  # real processes: mutation runs leave them out
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-OPERATIONS = ("log", "import", "export", "passphrase", "rotate")
+OPERATIONS = ("log", "import", "export", "passphrase", "rotate", "backup")
 
 
 def _open(vault_dir: Path, passphrases: list[str]) -> tuple[vault.Vault, str]:
@@ -48,7 +51,7 @@ def _open(vault_dir: Path, passphrases: list[str]) -> tuple[vault.Vault, str]:
 def test_kills_at_random_moments_leave_the_vault_whole(
     home: dict[str, str], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    kills = 200 if request.config.getoption("--run-slow") else 32
+    kills = 204 if request.config.getoption("--run-slow") else 36
     rng = random.Random(14)
     sys.path.insert(0, str(BENCH))
     from import_calls import generate
@@ -59,6 +62,9 @@ def test_kills_at_random_moments_leave_the_vault_whole(
     big.write_bytes(rng.randbytes(24 * 1024 * 1024))
     out = tmp_path / "out"
     out.mkdir()
+    copy = tmp_path / "usb" / "blockwatch"
+    copy.parent.mkdir()
+    backed_up = None  # the manifest of the last whole backup
     secrets_ = {}
     for name in ("a", "b"):
         secrets_[name] = tmp_path / f"passphrase-{name}.txt"
@@ -81,6 +87,7 @@ def test_kills_at_random_moments_leave_the_vault_whole(
             "export": ["export", str(target)],
             "passphrase": ["passphrase", "change"],
             "rotate": ["passphrase", "change", "--rotate-key"],
+            "backup": ["backup", str(copy)],
         }[operation]
         env["BLOCKWATCH_NEW_PASSPHRASE_FILE"] = str(secrets_[other])
         proc = subprocess.Popen(
@@ -106,5 +113,17 @@ def test_kills_at_random_moments_leave_the_vault_whole(
             p.name for p in out.iterdir() if p.name.startswith((target.name, f".{target.name}"))
         ]
         assert beside in ([], [target.name]), beside  # no partial or hidden file
+        manifest = backups.read_manifest(copy) if copy.exists() else None
+        if manifest is not None:
+            backups.check_files(copy, manifest)  # whole: the new one, or the one before
+            assert backed_up is None or manifest.size >= backed_up.size, round_
+        else:
+            assert backed_up is None, round_
+        backed_up = manifest
+    env = base | home | {"BLOCKWATCH_PASSPHRASE_FILE": str(secrets_[current])}
+    assert run("backup", str(copy), env=env).returncode == 0  # over whatever a kill left
+    assert sorted(p.name[:4] for p in copy.iterdir()) == ["back", "keys", "vaul"]
+    restored = run("restore", str(copy), "--vault", str(tmp_path / "restored"), env=env)
+    assert restored.returncode == 0, restored.stderr
     print(f"\nkills: {kills} rounds, {landed} killed mid-operation, {kills} vaults intact")
     assert landed >= kills // 2, "most kills should land while the operation runs"
