@@ -148,27 +148,27 @@ def import_file(
             pass
         return result
     summary = {"file": {**source_file, "size": size}, "format": fmt}
-    if FORMATS[fmt].media:  # media go into the vault as they are read: inside the write
-        with vault.bulk() as bulk:
-            for prepared in count(prepare(path, fmt, options, source_file, bulk.share)):
-                bulk.add(incidents.ENTRY_CREATED, prepared.body, prepared.media)
-            bulk.add(ENTRY_IMPORT, {**summary, **result.counts()})
-        return result
-    # Staged: the file is read, checked and encoded into the vault's staging table in short
-    # transactions, so that a `log` typed meanwhile is written at once; then one write moves the
-    # records into the ledger: the whole file or nothing.
+    # Staged: the file is read, checked and encoded into the vault's staging tables in short
+    # transactions (its media too), so that a `log` typed meanwhile is written at once; then one
+    # write moves the records and files into the ledger: the whole file or nothing.
+    job = secrets.token_hex(8)
+    records: Iterator[Encoded]
     if parallel:
-        records: Iterator[Encoded] = count(_from_other_processes(path, fmt, options, source_file))
+        records = count(_from_other_processes(path, fmt, options, source_file))
     else:
         from blockwatch import ledger
         from blockwatch.vault.store import derived_columns
 
         encoder = ledger.Encoder()
-        records = (
-            (p.uid, encoder.encode(p.body), derived_columns(p.body))
-            for p in count(prepare(path, fmt, options, source_file, encoder.share))
-        )
-    job = secrets.token_hex(8)
+
+        def encoded(p: Prepared) -> Encoded:
+            body = p.body
+            if p.media:
+                stored = [vault.stage_file(job, m.name, m.size, m.read) for m in p.media]
+                body = {**body, "attachments": [*body.get("attachments", []), *stored]}
+            return p.uid, encoder.encode(body), derived_columns(body)
+
+        records = map(encoded, count(prepare(path, fmt, options, source_file, encoder.share)))
     try:
         vault.stage(job, records)
         with vault.bulk() as bulk:
@@ -176,6 +176,7 @@ def import_file(
             late = vault.staged_present(job) if bulk.size != size_then else set()
             result.added -= len(late)
             result.present += len(late)
+            vault.move_staged_files(job)
             for uid, body, columns in vault.staged(job):
                 if uid not in late:
                     bulk.add_created(uid, body, columns)

@@ -752,6 +752,7 @@ def test_export_to_unwritable_place_leaves_nothing(vault_env: Env, tmp_path: Pat
 
 
 @pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+@pytest.mark.processes  # blockwatch in a real process, under a file-size limit
 def test_export_on_a_full_disk_leaves_no_partial_file(vault_env: Env, tmp_path: Path) -> None:
     """A file-size limit makes every write past 64 KiB fail as a full disk would."""
     big = tmp_path / "video.mp4"

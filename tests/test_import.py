@@ -912,3 +912,89 @@ def test_a_file_that_fails_after_thousands_of_staged_records_leaves_nothing(
     fine = write(tmp_path, "fine.xml", calls_xml(calls[:4321]))
     assert run_cli(vault_env, "import", str(fine)).code == 0
     assert len(rows(vault_env)) == 4321 and _staged(vault_env) == 0
+
+
+def _whatsapp_with_media(tmp_path: Path, count: int, *, late_damage: bool = False) -> Path:
+    """A WhatsApp export with ``count`` messages, each carrying a photo of its own (300 KiB)."""
+    from blockwatch import incidents
+
+    path = tmp_path / "chat-with-media.zip"
+    lines, files = [], []
+    for n in range(count):
+        name = f"IMG-20260704-WA{n:04d}.jpg"
+        lines.append(f"04.07.26, 21:{n % 60:02d} - +44 7700 900123: {name} (file attached)\n")
+        files.append((name, bytes([n % 256]) * 300_000 + n.to_bytes(4, "big")))
+    if late_damage:  # a message longer than a vault keeps, near the end
+        lines.append("04.07.26, 22:00 - +44 7700 900123: " + "a" * (incidents.MAX_TEXT + 1) + "\n")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("_chat.txt", "".join(lines))
+        for name, data in files:
+            zf.writestr(name, data)
+    return path
+
+
+def _staged_files(env: Env) -> tuple[int, int, int]:
+    """(staged files, staged chunks, files stored in the vault)."""
+    with vault.unlock(env, PASSPHRASE) as v:
+        tables = {r[0] for r in v.conn.execute("SELECT name FROM sqlite_master")}
+        count = lambda t: v.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: E731
+        return (
+            count("staging_files") if "staging_files" in tables else 0,
+            count("staging_chunks") if "staging_chunks" in tables else 0,
+            count("blobs"),
+        )
+
+
+def test_a_log_while_whatsapp_media_are_read_does_not_wait_for_the_import(
+    vault_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the media of a WhatsApp export are staged a few chunks per short write, like
+    the records, not stored inside the import's last write -- a `log` typed while they are
+    read is written at once (no wait allowed), and the import is still whole, media and all."""
+    from blockwatch import importing
+
+    path = _whatsapp_with_media(tmp_path, 12)
+    impatient = Env(
+        vault_dir=vault_env.vault_dir,
+        environ={**vault_env.environ, "BLOCKWATCH_BUSY_TIMEOUT": "0"},
+        now=vault_env.now,
+    )
+    real = importing.parser
+    logged = []
+
+    def reading_slowly(fmt):  # type: ignore[no-untyped-def]
+        def parse(path, options):  # type: ignore[no-untyped-def]
+            for n, item in enumerate(real(fmt)(path, options)):
+                if n == 6:  # half the messages and their photos staged
+                    logged.append(run_cli(impatient, "log", "note", "--text", "typed meanwhile"))
+                yield item
+
+        return parse
+
+    monkeypatch.setattr(importing, "parser", reading_slowly)
+    do_import(vault_env, str(path))
+    [done] = logged
+    assert done.code == 0, done.err  # not "the vault is busy"
+    got = rows(vault_env)
+    [note] = [r for r in got if r["kind"] == "note"]
+    assert note["id"] == 1 and note["details"]["text"] == "typed meanwhile"  # written first
+    photos = [a for r in got for a in r["attachments"]]
+    assert len(photos) == 12 and len({a["sha256"] for a in photos}) == 12
+    assert _staged_files(vault_env) == (0, 0, 12)  # moved into the vault, staging emptied
+    assert run_cli(vault_env, "check").code == 0
+    last = max(r["id"] for r in got)
+    shown = run_cli(vault_env, "attachment", str(last), "--out", str(tmp_path / "out"))
+    assert shown.code == 0, shown.err
+    [saved] = (tmp_path / "out").iterdir()
+    assert saved.read_bytes() == bytes([11]) * 300_000 + (11).to_bytes(4, "big")
+
+
+def test_a_media_import_refused_late_leaves_no_file_staged_or_stored(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    path = _whatsapp_with_media(tmp_path, 5, late_damage=True)
+    done = run_cli(vault_env, "import", str(path))
+    assert done.code == 1 and "Traceback" not in done.err, done.err
+    assert rows(vault_env) == []
+    assert _staged_files(vault_env) == (0, 0, 0)
+    assert run_cli(vault_env, "check").code == 0

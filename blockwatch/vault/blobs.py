@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from blockwatch import incidents
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.i18n import _
 from blockwatch.inputs import check_attachment
@@ -52,6 +51,30 @@ def read_attachment(path: Path) -> Attachment:
     check_attachment(path, hash_all)
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return Attachment(path, path.name, digest.hexdigest(), size, media_type)
+
+
+class Rehash:
+    """Chunks of any length cut into pieces of ``CHUNK_BYTES`` (the last one shorter), hashed
+    on the way, so that a file that changed between two reads is caught."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.length = 0
+
+    def pieces(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        pending = b""
+        for chunk in chunks:
+            self.digest.update(chunk)
+            self.length += len(chunk)
+            pending = pending + chunk if pending else chunk  # no copy when chunks line up
+            while len(pending) >= CHUNK_BYTES:
+                yield pending[:CHUNK_BYTES]
+                pending = pending[CHUNK_BYTES:]
+        if pending:
+            yield pending
+
+    def matches(self, sha256: str, size: int) -> bool:
+        return self.digest.hexdigest() == sha256 and self.length == size
 
 
 class Blobs:
@@ -93,30 +116,10 @@ class Blobs:
             (sha256, size, -(-size // CHUNK_BYTES)),
         )
         insert = "INSERT INTO chunks (sha256, n, data) VALUES (?, ?, ?)"
-        digest, n, length, pending = hashlib.sha256(), 0, 0, b""
-        for chunk in chunks:
-            digest.update(chunk)
-            length += len(chunk)
-            pending = pending + chunk if pending else chunk  # no copy when chunks line up
-            while len(pending) >= CHUNK_BYTES:
-                self.conn.execute(insert, (sha256, n, pending[:CHUNK_BYTES]))
-                pending, n = pending[CHUNK_BYTES:], n + 1
-        if pending:
-            self.conn.execute(insert, (sha256, n, pending))
-        return digest.hexdigest() == sha256 and length == size
-
-    def _store_stream(
-        self, name: str, size: int, read: Callable[[], Iterable[bytes]]
-    ) -> incidents.Attachment:
-        """Store a file from a stream read twice: once to hash it, once to copy it."""
-        digest = hashlib.sha256()
-        for chunk in read():
-            digest.update(chunk)
-        sha = digest.hexdigest()
-        if not self._has_blob(sha) and not self._copy_blob(sha, size, read()):
-            raise InputError(_("{name} changed while it was being stored").format(name=name))
-        media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return {"sha256": sha, "name": name, "size": size, "media_type": media_type}
+        check = Rehash()
+        for n, piece in enumerate(check.pieces(chunks)):
+            self.conn.execute(insert, (sha256, n, piece))
+        return check.matches(sha256, size)
 
     def blob(self, sha256: str) -> Iterator[bytes]:
         """The chunks of one stored attachment, in order (bounded memory)."""

@@ -13,8 +13,9 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import mimetypes
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -26,9 +27,9 @@ from blockwatch.errors import InputError, VaultBusy, VerificationFailed
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
 from blockwatch.vault import heads, schema
-from blockwatch.vault.blobs import Attachment, Blobs
+from blockwatch.vault.blobs import Attachment, Blobs, Rehash
 from blockwatch.vault.queries import Queries
-from blockwatch.vault.schema import SCHEMA_VERSION, Settings
+from blockwatch.vault.schema import CHUNK_BYTES, SCHEMA_VERSION, Settings
 
 ENTRY_VAULT_CREATED = "vault.created"
 # A vault of an older schema migrated (the map of heads began): written only when nothing else
@@ -53,6 +54,8 @@ LEDGER_ENTRIES = (
 )
 _BATCH = 2000  # ledger rows inserted per statement, staged rows per transaction
 STALE_STAGING = timedelta(days=1)  # staged rows older than this are an import's that died
+_FILE_CHUNKS_PER_WRITE = 8  # staged chunks of a file (1 MiB each) per short transaction
+_STAGING = ("staging", "staging_files", "staging_chunks")
 
 
 def derived_columns(view: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -77,13 +80,9 @@ class Bulk:
         assert vault._compact is not None, "a Bulk is made inside _write()"
         self.size = vault._compact.size  # the ledger's size when the write began
 
-    def add(self, type_: str, body: dict[str, Any], media: Iterable[Any] = ()) -> None:
-        """Append an entry; ``media`` (files with ``name``, ``size``, ``read``) are stored first."""
-        vault = self._vault
-        described = [vault._store_stream(m.name, m.size, m.read) for m in media]
-        if described:
-            body = {**body, "attachments": [*body.get("attachments", []), *described]}
-        vault._append(type_, body)
+    def add(self, type_: str, body: dict[str, Any]) -> None:
+        """Append an entry."""
+        self._vault._append(type_, body)
 
     def add_created(self, uid: str, body: bytes, columns: tuple[Any, ...]) -> None:
         """Append an ``incident.created`` entry already encoded (``ledger.Encoder``), with its
@@ -104,6 +103,7 @@ class Vault(Blobs, Queries):
         self.settings = settings
         self._signer = signer
         self._data_key = data_key  # for copies of the database (backup)
+        self._staging_ready = False  # the staging tables exist (see _begin_staging)
         self.public_key: bytes = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self._compact: ledger.CompactRange | None = None
         self._encoder = ledger.Encoder()
@@ -551,35 +551,106 @@ class Vault(Blobs, Queries):
     # wait in ``staging`` — inside the encrypted database, written in short transactions so
     # that other writes go on meanwhile — until one write moves them all into the ledger.
 
+    def _begin_staging(self) -> None:
+        """In the first staging write of this process: the staging tables exist, and what an
+        import killed long ago left there is dropped.  (Nothing is written before the first
+        record is ready: a file refused at once leaves the vault's bytes as they were.)"""
+        if self._staging_ready:
+            return
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS staging (job TEXT NOT NULL, n INTEGER NOT NULL, "
+            "uid TEXT NOT NULL, body BLOB NOT NULL, columns TEXT NOT NULL, "
+            "started TEXT NOT NULL, PRIMARY KEY (job, n)) WITHOUT ROWID"
+        )
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS staging_files (job TEXT NOT NULL, "
+            "sha256 TEXT NOT NULL, size INTEGER NOT NULL, chunks INTEGER NOT NULL, "
+            "started TEXT NOT NULL, PRIMARY KEY (job, sha256)) WITHOUT ROWID"
+        )
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS staging_chunks (job TEXT NOT NULL, "
+            "sha256 TEXT NOT NULL, n INTEGER NOT NULL, data BLOB NOT NULL, "
+            "started TEXT NOT NULL, PRIMARY KEY (job, sha256, n))"
+        )
+        stale = when.utc_stamp(self.env.now() - STALE_STAGING)
+        for table in _STAGING:
+            self.conn.execute(f"DELETE FROM {table} WHERE started < ?", (stale,))
+
     def stage(self, job: str, records: Iterable[tuple[str, bytes, tuple[Any, ...]]]) -> None:
         """Stage an import's records (uid, canonical body, indexed columns), in order."""
         started = when.utc_stamp(self.env.now())
-        stale = when.utc_stamp(self.env.now() - STALE_STAGING)
         batch: list[tuple[Any, ...]] = []
-        first = True
         for n, (uid, body, columns) in enumerate(records):
             batch.append((job, n, uid, body, json.dumps(columns), started))
             if len(batch) >= _BATCH:
-                self._stage(batch, stale if first else None)
-                batch, first = [], False
-        if batch or first:
-            self._stage(batch, stale if first else None)
+                self._insert("staging", batch)
+                batch = []
+        self._insert("staging", batch)
 
-    def _stage(self, rows: list[tuple[Any, ...]], stale: str | None) -> None:
+    def _insert(self, table: str, *rows_of: list[tuple[Any, ...]]) -> None:
+        """One short write of staged rows (into ``table``, then ``staging_files``)."""
         self._begin()
         try:
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS staging (job TEXT NOT NULL, n INTEGER NOT NULL, "
-                "uid TEXT NOT NULL, body BLOB NOT NULL, columns TEXT NOT NULL, "
-                "started TEXT NOT NULL, PRIMARY KEY (job, n)) WITHOUT ROWID"
-            )
-            if stale is not None:  # what an import killed long ago left
-                self.conn.execute("DELETE FROM staging WHERE started < ?", (stale,))
-            self.conn.executemany("INSERT INTO staging VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._begin_staging()
+            for name, rows in zip((table, "staging_files"), rows_of, strict=False):
+                if rows:
+                    marks = ",".join("?" * len(rows[0]))
+                    self.conn.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
             self.conn.execute("COMMIT")
+            self._staging_ready = True
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+
+    def stage_file(
+        self, job: str, name: str, size: int, read: Callable[[], Iterable[bytes]]
+    ) -> incidents.Attachment:
+        """Stage a file an imported record carries (WhatsApp media), read twice: once to hash
+        it, once to copy it, a few chunks per short transaction; the import's last write moves
+        it into the vault (``move_staged_files``).  Returns its description."""
+        digest = hashlib.sha256()
+        for chunk in read():
+            digest.update(chunk)
+        sha = digest.hexdigest()
+        staged = (
+            self._staging_ready
+            and self.conn.execute(
+                "SELECT 1 FROM staging_files WHERE job = ? AND sha256 = ?", (job, sha)
+            ).fetchone()
+        )
+        if not staged and not self._has_blob(sha):
+            started = when.utc_stamp(self.env.now())
+            check = Rehash()
+            rows: list[tuple[Any, ...]] = []
+            for n, piece in enumerate(check.pieces(read())):
+                rows.append((job, sha, n, piece, started))
+                if len(rows) >= _FILE_CHUNKS_PER_WRITE:
+                    self._insert("staging_chunks", rows)
+                    rows = []
+            if not check.matches(sha, size):
+                raise InputError(_("{name} changed while it was being stored").format(name=name))
+            chunks = -(-size // CHUNK_BYTES)
+            self._insert("staging_chunks", rows, [(job, sha, size, chunks, started)])
+        media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return {"sha256": sha, "name": name, "size": size, "media_type": media_type}
+
+    def move_staged_files(self, job: str) -> None:
+        """Inside the import's last write: the files it staged become the vault's, in SQL
+        alone (those another write stored meanwhile are left as they are)."""
+        fresh = "FROM staging_files WHERE job = ? AND sha256 NOT IN (SELECT sha256 FROM blobs)"
+        self.conn.execute(
+            f"INSERT INTO blobs (sha256, size, chunks) SELECT sha256, size, chunks {fresh} "
+            "ORDER BY sha256",
+            (job,),
+        )
+        self.conn.execute(
+            "INSERT INTO chunks (sha256, n, data) SELECT c.sha256, c.n, c.data "
+            "FROM staging_chunks c JOIN staging_files f ON f.job = c.job AND f.sha256 = c.sha256 "
+            "WHERE c.job = ? AND NOT EXISTS "
+            "(SELECT 1 FROM chunks k WHERE k.sha256 = c.sha256 AND k.n = c.n) "
+            "ORDER BY c.sha256, c.n",
+            (job,),
+        )
 
     def staged(self, job: str) -> Iterator[tuple[str, bytes, tuple[Any, ...]]]:
         for uid, body, columns in self.conn.execute(
@@ -599,28 +670,33 @@ class Vault(Blobs, Queries):
 
     def discard_staged(self, job: str) -> None:
         """Best effort, once the import is written or has failed: drop what it staged, a few
-        thousand rows per short transaction, giving up at once when another process writes
-        (a later import drops leftovers once they are a day old)."""
+        thousand rows (or a few files' chunks) per short transaction, giving up at once when
+        another process writes (a later import drops leftovers once they are a day old)."""
         import sqlcipher3
 
         with contextlib.suppress(sqlcipher3.Error):
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             self.conn.execute("PRAGMA busy_timeout = 0")
-            while True:
-                self.conn.execute("BEGIN IMMEDIATE")  # busy: OperationalError, given up
-                try:
-                    gone = self.conn.execute(
-                        "DELETE FROM staging WHERE job = ? AND n IN "
-                        "(SELECT n FROM staging WHERE job = ? LIMIT ?)",
-                        (job, job, 5 * _BATCH),
-                    ).rowcount
-                    self.conn.execute("COMMIT")
-                except BaseException:
-                    self.conn.execute("ROLLBACK")
-                    raise
-                if gone < 5 * _BATCH:
-                    return
+            for table, key, per_write in (
+                ("staging", "n", 5 * _BATCH),
+                ("staging_chunks", "rowid", _FILE_CHUNKS_PER_WRITE),
+                ("staging_files", "sha256", 5 * _BATCH),
+            ):
+                while True:
+                    self.conn.execute("BEGIN IMMEDIATE")  # busy: OperationalError, given up
+                    try:
+                        gone = self.conn.execute(
+                            f"DELETE FROM {table} WHERE job = ? AND {key} IN "
+                            f"(SELECT {key} FROM {table} WHERE job = ? LIMIT ?)",
+                            (job, job, per_write),
+                        ).rowcount
+                        self.conn.execute("COMMIT")
+                    except BaseException:
+                        self.conn.execute("ROLLBACK")
+                        raise
+                    if gone < per_write:
+                        break
 
     @contextmanager
     def bulk(self) -> Iterator[Bulk]:
