@@ -152,3 +152,37 @@ def test_a_proof_at_128_hashes_is_read_and_one_more_is_refused() -> None:
         ledger.root_from_inclusion(0, size * 2, leaf, [*proof, proof[0]])
     with pytest.raises(ledger.ProofError, match="consistency proof is too long"):
         ledger.verify_consistency(1, size * 2, leaf, root, [*proof, proof[0]])
+
+
+def test_a_backup_manifest_at_the_cap_is_read_and_one_byte_more_is_refused(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    from blockwatch.errors import VerificationFailed
+    from blockwatch.vault import backup
+
+    dest = tmp_path / "copy"
+    assert run_cli(vault_env, "backup", str(dest)).code == 0
+    manifest = dest / "backup.json"
+    text = manifest.read_bytes().rstrip()
+    manifest.write_bytes(text + b" " * (backup.MAX_MANIFEST_BYTES - len(text)))
+    assert backup.read_manifest(dest) is not None
+    assert run_cli(vault_env, "backup", str(dest), "--check").code == 0
+    manifest.write_bytes(text + b" " * (backup.MAX_MANIFEST_BYTES + 1 - len(text)))
+    with pytest.raises(VerificationFailed, match="backup.json is too large"):
+        backup.read_manifest(dest)
+
+
+def test_an_age_identity_file_at_the_cap_is_read_and_one_byte_more_is_refused(
+    tmp_path: Path,
+) -> None:
+    from pyrage import x25519
+
+    from blockwatch.vault import backup
+
+    key = f"{x25519.Identity.generate()}\n".encode()
+    path = tmp_path / "key.txt"
+    path.write_bytes(b"#" * (backup.MAX_IDENTITY_BYTES - len(key) - 1) + b"\n" + key)
+    assert len(backup.read_identities(path)) == 1
+    path.write_bytes(b"#" * (backup.MAX_IDENTITY_BYTES - len(key)) + b"\n" + key)
+    with pytest.raises(InputError, match="holds no age identity"):
+        backup.read_identities(path)

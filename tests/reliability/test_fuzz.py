@@ -151,6 +151,32 @@ def test_a_damaged_key_slot_file_is_read_or_refused_never_a_crash(
     check()
 
 
+def test_a_damaged_backup_manifest_is_read_or_refused_never_a_crash(
+    vault_env, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:  # type: ignore[no-untyped-def]
+    """backup.json, the one file of a backup read before any hash is checked."""
+    from blockwatch.vault import backup
+
+    from ..conftest import run_cli
+
+    dest = tmp_path / "copy"
+    assert run_cli(vault_env, "backup", str(dest)).code == 0
+    seed = (dest / "backup.json").read_bytes()
+
+    @_settings(_examples(request))
+    @given(mutated(seed))
+    def check(data: bytes) -> None:
+        (dest / "backup.json").write_bytes(data)
+        try:
+            found = backup.read_manifest(dest)
+            if found is not None:
+                backup.check_files(dest, found)
+        except BlockwatchError as e:
+            assert e.message and "\n" not in e.message
+
+    check()
+
+
 def test_a_damaged_bundle_is_verified_or_refused_never_a_crash(
     opened, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:  # type: ignore[no-untyped-def]
