@@ -168,7 +168,7 @@ def test_a_backup_manifest_at_the_cap_is_read_and_one_byte_more_is_refused(
     assert backup.read_manifest(dest) is not None
     assert run_cli(vault_env, "backup", str(dest), "--check").code == 0
     manifest.write_bytes(text + b" " * (backup.MAX_MANIFEST_BYTES + 1 - len(text)))
-    with pytest.raises(VerificationFailed, match="backup.json is too large"):
+    with pytest.raises(VerificationFailed, match=r"backup\.json is too large"):
         backup.read_manifest(dest)
 
 
