@@ -16,6 +16,8 @@ from __future__ import annotations
 import gettext
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "blockwatch"
@@ -37,6 +39,17 @@ def use(lang: str) -> None:
     global _current, _language
     _current = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
     _language = lang
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Messages in ``lang`` for a while (a document in its reader's language), then as before."""
+    before = _language
+    use(lang)
+    try:
+        yield
+    finally:
+        use(before)
 
 
 def language() -> str:

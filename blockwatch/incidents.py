@@ -152,12 +152,14 @@ def details(kind: str, given: Mapping[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if name not in allowed:
+            from blockwatch.words import word  # the kind in the reader's language
+
             raise InputError(
                 _("--{option} does not apply to a {kind} incident").format(
-                    option=name.replace("_", "-"), kind=kind
+                    option=name.replace("_", "-"), kind=word(kind)
                 ),
                 hint=_("a {kind} takes: {options}").format(
-                    kind=kind, options=", ".join("--" + a.replace("_", "-") for a in allowed)
+                    kind=word(kind), options=", ".join("--" + a.replace("_", "-") for a in allowed)
                 ),
             )
         out[name] = _detail(name, value)

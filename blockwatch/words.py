@@ -56,6 +56,8 @@ WORDS = {
     "voip": N_("internet telephony"),
     # where an incident came from
     "manual": N_("typed in"),
+    "phone": N_("phone"),
+    "sms": N_("SMS"),
     # letters
     "platform": N_("platform"),
     "generic": N_("generic"),
@@ -108,3 +110,43 @@ def word(value: Any) -> Any:
 def field(name: str) -> str:
     """A detail's name as people read it (``appeal_offered`` -> ``appeal offered``)."""
     return _(FIELDS[name]) if name in FIELDS else name.replace("_", " ")
+
+
+# Brands keep their own spelling in every language; other platform names go through ``word``.
+BRANDS = {
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "signal": "Signal",
+    "viber": "Viber",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "twitter": "Twitter",
+    "x": "X",
+    "vk": "VK",
+    "gmail": "Gmail",
+}
+
+SOURCES = {
+    "android-calls": N_("imported from an Android call log"),
+    "android-sms": N_("imported from Android messages"),
+    "whatsapp": N_("imported from a WhatsApp chat"),
+    "telegram": N_("imported from a Telegram export"),
+    "csv": N_("imported from a CSV call list"),
+}
+
+
+def platform(name: str | None) -> str:
+    """A platform as people write it (``whatsapp`` -> ``WhatsApp``, ``phone`` -> ``телефон``)."""
+    if not name:
+        return "—"
+    return BRANDS.get(name) or str(word(name))
+
+
+def source(value: str) -> str:
+    """Where an incident came from: typed in, or imported from which kind of file."""
+    kind, _sep, fmt = value.partition(":")
+    if kind == "import":
+        return _(SOURCES[fmt]) if fmt in SOURCES else _("imported ({format})").format(format=fmt)
+    return str(word(value))

@@ -19,7 +19,7 @@ from blockwatch.cli.common import (
 )
 from blockwatch.i18n import _, ngettext
 from blockwatch.importers import FORMATS
-from blockwatch.words import word
+from blockwatch.words import platform, word
 
 
 def register(app: typer.Typer) -> None:
@@ -244,7 +244,7 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
         ),
         [(word(kind), n) for kind, n in s["by_kind"].items()],
     )
-    table(_("by platform"), list(s["by_platform"].items()))
+    table(_("by platform"), [(platform(name), n) for name, n in s["by_platform"].items()])
     calls = s["calls"]
     origins = {
         "foreign": _("foreign"),

@@ -20,7 +20,7 @@ from blockwatch.cli.common import (
 )
 from blockwatch.cli.timeline import timeline
 from blockwatch.i18n import _
-from blockwatch.words import field, word
+from blockwatch.words import field, platform, source, word
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,13 +74,16 @@ def show(
     st = state(ctx)
     with open_vault(st) as v:
         view = v.incident(incident_id)
+        about = view["details"].get("about")
+        numbers = v.ids_of(about) if isinstance(about, list) else {}
     if json_:
         emit_json(view)
         return
-    render(st.out, view)
+    render(st.out, view, numbers)
 
 
-def render(out: "Console", view: "Incident") -> None:
+def render(out: "Console", view: "Incident", numbers: dict[str, int] | None = None) -> None:
+    """``numbers``: the incident number of each uid the view names (``about``)."""
     from rich.text import Text
 
     def line(label: str, value: Any) -> None:
@@ -88,10 +91,10 @@ def render(out: "Console", view: "Incident") -> None:
 
     line(_("incident"), f"{view['id']}  ({view['uid']})")
     line(_("kind"), word(view["kind"]))
-    line(_("platform"), view["platform"])
+    line(_("platform"), platform(view["platform"]))
     line(_("occurred"), f"{view['occurred_at']}  ({view['timezone']})")
     line(_("recorded"), view["recorded_at"])
-    line(_("source"), word(view["source"]))
+    line(_("source"), source(view["source"]))
     p = view.get("counterparty")
     if p:
         line(_("who"), p.get("raw"))
@@ -105,6 +108,9 @@ def render(out: "Console", view: "Incident") -> None:
                 + ("" if p.get("valid") else "  " + _("(not a valid number)")),
             )
     for key, value in view["details"].items():
+        if key == "about" and isinstance(value, list):
+            known = numbers or {}
+            value = [f"#{known[u]}" if u in known else _("not in this vault") for u in value]
         line(field(key), _fmt(value))
     if view.get("note"):
         line(_("note"), view["note"])

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from blockwatch import words
 from blockwatch.cli.common import safe
 from blockwatch.i18n import _
 from blockwatch.incidents import CHOICES
@@ -97,7 +98,7 @@ def timeline(rows: Sequence[Incident], zone: str, today: date | None = None) -> 
                     str(view["id"]),
                     local_time(view),
                     word(view["kind"]),
-                    safe(view["platform"], oneline=True),
+                    safe(words.platform(view["platform"]), oneline=True),
                     party(view),
                     summary(view, today),
                 )

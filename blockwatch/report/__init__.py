@@ -7,11 +7,12 @@ Dates, numbers and country names come from Babel in Kazakh, Russian or English.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from blockwatch import words
 from blockwatch.documents import texts
 from blockwatch.i18n import LANGS
 
@@ -37,14 +38,17 @@ def _env() -> Any:
 
 
 class Formatter:
-    """Dates, numbers and names the way a reader of ``lang`` expects them."""
+    """Dates, numbers, names and stored values the way a reader of ``lang`` expects them.
+    ``numbers``: the incident number of each uid the document shows (others are named as not
+    in it): a reader meets incident numbers, never a uid."""
 
-    def __init__(self, lang: str, zone: str) -> None:
+    def __init__(self, lang: str, zone: str, numbers: Mapping[str, int] | None = None) -> None:
         from babel import Locale
 
         self.lang = lang
         self.zone = ZoneInfo(zone)
         self.locale = Locale.parse(lang)
+        self.numbers = numbers or {}
 
     def instant(self, stamp: str | None) -> str:
         if not stamp:
@@ -67,7 +71,7 @@ class Formatter:
         return format_decimal(value, locale=self.locale)
 
     def calls(self, count: int) -> str:
-        """"{n} calls" as the reader's language says it (1 звонок, 2 звонка, 5 звонков)."""
+        """ "{n} calls" as the reader's language says it (1 звонок, 2 звонка, 5 звонков)."""
         from blockwatch.documents.report import CALLS
 
         forms = CALLS[self.lang]
@@ -85,6 +89,92 @@ class Formatter:
 
         return format_timedelta(seconds, locale=self.locale, threshold=1.5)
 
+    # Stored values (``words``) are translated by gettext: ``render_report`` speaks ``lang``.
+
+    def platform(self, name: str | None) -> str:
+        return words.platform(name)
+
+    def source(self, value: str) -> str:
+        return words.source(value)
+
+    def word(self, value: Any) -> str:
+        return "—" if value is None else str(words.word(value))
+
+    def field(self, name: str) -> str:
+        return words.field(name)
+
+    def incident(self, uid: str) -> str:
+        from blockwatch.i18n import _
+
+        number = self.numbers.get(uid)
+        return f"#{number}" if number is not None else _("an incident not in this bundle")
+
+    def detail(self, key: str, value: Any) -> str:
+        """One detail's value, in words: incidents by number, durations, dates, yes and no."""
+        if value is None or value == [] or value == "":
+            return "—"
+        if key == "about":
+            return ", ".join(
+                self.incident(u) for u in (value if isinstance(value, list) else [value])
+            )
+        if key == "duration" and type(value) is int:
+            return self.duration(value)
+        if key == "due" and isinstance(value, str):
+            return self.date(value)
+        if key == "to" and isinstance(value, str):
+            return self.platform(value) if value in words.BRANDS else self.word(value)
+        if isinstance(value, dict):  # a record as its source file wrote it: quoted as it is
+            return "; ".join(f"{k}: {v}" for k, v in value.items())
+        if isinstance(value, list):
+            return ", ".join(self.detail(key, item) for item in value)
+        return self.word(value)
+
+    @staticmethod
+    def text(value: Any) -> str:
+        return str(value) if value else "—"
+
+    def party(self, party: Mapping[str, Any] | None) -> str:
+        if not party:
+            return "—"
+        if party.get("type") == "withheld":
+            return str(words.word("withheld"))
+        return str(party.get("e164") or party.get("raw") or words.word(party.get("type")))
+
+    def change(self, c: Mapping[str, Any]) -> str:
+        """An amendment as a sentence: "Outcome: answered (was: —)"."""
+        from blockwatch.i18n import _
+
+        was = _("was")
+        if c.get("attached"):
+            return _("file added: SHA-256 {sha256}").format(sha256=c["attached"])
+        if c.get("status"):
+            line = _("{field}: {new} (was: {old}), on {when}").format(
+                field=self.field("status"),
+                new=self.word(c["status"]),
+                old=self.word(c.get("previous_status")),
+                when=self.date(c["at"]),
+            )
+            return line + (f": {c['note']}" if c.get("note") else "")
+        parts = []
+        for key, value in c["set"].items():
+            old = c["previous"].get(key)
+            if key == "details":
+                olds = old or {}
+                parts += [
+                    f"{self.field(k)}: {self.detail(k, v)} ({was}: {self.detail(k, olds.get(k))})"
+                    for k, v in value.items()
+                ]
+                continue
+            shows: dict[str, Callable[[Any], str]] = {
+                "occurred_at": self.instant,
+                "platform": self.platform,
+                "counterparty": self.party,
+            }
+            show = shows.get(key, self.text)
+            parts.append(f"{self.field(key)}: {show(value)} ({was}: {show(old)})")
+        line = "; ".join(parts)
+        return line + (" — " + _("why: {why}").format(why=c["why"]) if c.get("why") else "")
+
 
 def render_report(
     views: Sequence[Incident],
@@ -95,17 +185,21 @@ def render_report(
 ) -> str:
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}")
+    from blockwatch.i18n import speaking
+
     template = _env().get_template("report.html.j2")
-    return str(
-        template.render(
-            t=texts("report", lang),
-            lang=lang,
-            f=Formatter(lang, meta["timezone"]),
-            csp=CSP,
-            views=views,
-            summary=summary,
-            meta=meta,
-            images=images,
-            by_id={v["id"]: v for v in views},
+    numbers = {v["uid"]: v["id"] for v in views}
+    with speaking(lang):
+        return str(
+            template.render(
+                t=texts("report", lang),
+                lang=lang,
+                f=Formatter(lang, meta["timezone"], numbers),
+                csp=CSP,
+                views=views,
+                summary=summary,
+                meta=meta,
+                images=images,
+                by_id={v["id"]: v for v in views},
+            )
         )
-    )
