@@ -95,3 +95,29 @@ def test_future_and_nonsense_times_refused() -> None:
         when.parse_when("when pigs fly", "Asia/Almaty", NOW)
     with pytest.raises(InputError, match="time zone"):
         when.parse_when("2026-07-04", "Nowhere/City", NOW)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "lang", "said"),
+    [
+        (168 * 60, "ru", "2 часа 48 минут"),
+        (71 * 60, "ru", "1 час 11 минут"),
+        (5 * 3600, "ru", "5 часов"),
+        (21 * 60, "ru", "21 минута"),
+        (95, "ru", "1 минута 35 секунд"),
+        (3600 + 30, "ru", "1 час"),  # seconds are said under an hour only
+        (2 * 86400 + 3 * 3600, "ru", "2 дня 3 часа"),
+        (0, "ru", "0 секунд"),
+        (168 * 60, "kk", "2 сағат 48 минут"),
+        (168 * 60, "en", "2 hours 48 minutes"),
+        (60, "en", "1 minute"),
+    ],
+)
+def test_one_formatter_says_every_interval_exactly_with_its_plural(
+    seconds: int, lang: str, said: str
+) -> None:
+    """Issue 15, item 5: the same interval reads the same in stats, the report and the letters
+    (it was "2 ч 48 мин", "168 мин." and "3 часа")."""
+    from blockwatch import when
+
+    assert when.interval(seconds, lang=lang) == said

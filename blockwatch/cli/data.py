@@ -227,6 +227,8 @@ def stats(
 def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
     from rich.table import Table
 
+    from blockwatch import when
+
     def table(title: str, rows: list[tuple[str, Any]]) -> None:
         t = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
         t.add_column(no_wrap=True)
@@ -292,9 +294,10 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
                 )
             )
     for row in s["first_foreign_contact_to_block"]:
-        minutes = row["seconds"] // 60
         st.say(
-            _("block #{block}: {h} h {m} min after the first foreign contact (#{first})").format(
-                block=row["block"], h=minutes // 60, m=minutes % 60, first=row["first_contact"]
+            _("block #{block}: {interval} after the first foreign contact (#{first})").format(
+                block=row["block"],
+                interval=when.interval(row["seconds"]),
+                first=row["first_contact"],
             )
         )

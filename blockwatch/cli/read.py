@@ -89,7 +89,7 @@ def render(out: "Console", view: "Incident", numbers: dict[str, int] | None = No
     def line(label: str, value: Any) -> None:
         out.print(Text(f"{label:<16}", style="bold"), Text(safe(value)), sep="")
 
-    line(_("incident"), f"{view['id']}  ({view['uid']})")
+    line(_("incident"), f"#{view['id']}")
     line(_("kind"), word(view["kind"]))
     line(_("platform"), platform(view["platform"]))
     line(_("occurred"), f"{view['occurred_at']}  ({view['timezone']})")

@@ -85,9 +85,9 @@ class Formatter:
         return f"{self.locale.territories.get(region, region)} ({region})"
 
     def duration(self, seconds: int) -> str:
-        from babel.dates import format_timedelta
+        from blockwatch import when
 
-        return format_timedelta(seconds, locale=self.locale, threshold=1.5)
+        return when.interval(seconds, lang=self.lang)
 
     # Stored values (``words``) are translated by gettext: ``render_report`` speaks ``lang``.
 

@@ -138,7 +138,8 @@ def letter_facts(
             if v["kind"] == "appeal"
         ],
         "to_block": [
-            {"minutes": row["seconds"] // 60} for row in summary["first_foreign_contact_to_block"]
+            {"interval": f.duration(row["seconds"])}
+            for row in summary["first_foreign_contact_to_block"]
         ],
         "bundle": bundle,
         "platforms": sorted(
