@@ -53,6 +53,8 @@ GB = {
     "number_type": None,
 }
 US = {**GB, "raw": "+12025550143", "e164": "+12025550143", "region": "US"}
+KZ = {**GB, "raw": "+77011234567", "e164": "+77011234567", "region": "KZ", "foreign": False}
+WITHHELD = {"raw": "withheld", "type": "withheld"}
 SCENARIO = [
     _view(
         1,
@@ -190,7 +192,56 @@ def test_placeholders_when_the_vault_does_not_know() -> None:
     text = letters.render_letter(
         "police", "ru", letters.letter_facts(SCENARIO[:3], "Asia/Almaty", TODAY, lang="ru")
     )
-    assert "[ФИО, адрес, телефон]" in text and "Доказательства" not in text
+    assert "[фамилия, имя, отчество]" in text and "Доказательства" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "applicant", "warning"),
+    [
+        ("ru", "ИИН [ИИН], проживающей (проживающего) по адресу: [адрес], телефон: [телефон]",
+         "заведомо ложный донос по статье 419 Уголовного кодекса Республики Казахстан"),
+        ("kk", "ЖСН [ЖСН], мекенжайы: [мекенжайы], телефоны: [телефоны]",
+         "Қылмыстық кодексінің 419-бабы бойынша көрінеу жалған сөз жеткізгені үшін"),
+        ("en", "IIN (individual identification number) [IIN], residing at [address], phone: [phone]",
+         "knowingly false report under Article 419 of the Criminal Code"),
+    ],
+)  # fmt: skip
+def test_a_police_statement_carries_what_a_kazakh_statement_must(
+    lang: str, applicant: str, warning: str
+) -> None:
+    """Criminal Procedure Code art. 181: the applicant's identity, address and ID (the IIN) --
+    placeholders, since the vault does not know them -- and the signed acknowledgement of
+    liability for a knowingly false report (Criminal Code art. 419), before the signature."""
+    text = letters.render_letter(
+        "police", lang, letters.letter_facts(SCENARIO, "Asia/Almaty", TODAY, lang=lang)
+    )
+    assert applicant in text and warning in text
+    assert text.index(warning) > text.index("\n4. ")  # after the requests, before the signature
+
+
+@pytest.mark.parametrize("kind", letters.TYPES)
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_every_letter_lists_every_foreign_and_withheld_number(kind: str, lang: str) -> None:
+    """Issue 15, item 6: the appendix names each foreign and withheld number that called or
+    wrote, with its count of calls and messages, its first and last time and its platforms --
+    not only counts per country -- and no domestic number and no outgoing call."""
+    views = [
+        _view(1, "call", "2026-07-04T20:46:00+05:00", {"direction": "in", "outcome": "missed"}, GB),
+        _view(2, "call", "2026-07-04T20:50:00+05:00", {"direction": "in", "outcome": "missed"}, GB),
+        _view(3, "message", "2026-07-04T20:41:00+05:00", {"direction": "in", "text": "x"}, GB),
+        _view(4, "call", "2026-07-04T20:55:00+05:00", {"direction": "in"}, WITHHELD),
+        _view(5, "call", "2026-07-04T20:56:00+05:00", {"direction": "in"}, KZ),
+        _view(6, "call", "2026-07-04T20:57:00+05:00", {"direction": "out"}, US),
+    ]
+    facts = letters.letter_facts(views, "Asia/Almaty", TODAY, lang=lang)
+    assert [(n["calls"], n["messages"]) for n in facts["numbers"]] == [(2, 1), (1, 0)]
+    text = letters.render_letter(kind, lang, facts)
+    row = next(line for line in text.splitlines() if line.startswith("| +447700900123"))
+    assert "| 2 | 1 |" in row and "20:41" in row and "20:50" in row and "WhatsApp" in row
+    assert "+77011234567" not in text.split("##")[-1]  # a domestic number is not listed
+    assert "+12025550143" not in text  # nor one the journalist called
+    html = letters.to_html(text, lang, "x")
+    assert "<table>" in html and "<td>+447700900123</td>" in html
 
 
 def test_html_letter_is_inert() -> None:

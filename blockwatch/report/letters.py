@@ -46,6 +46,58 @@ def letter_facts(
     name: str | None = None,
     bundle: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """What a letter states, every value already in the letter's language."""
+    from blockwatch.i18n import speaking
+
+    with speaking(lang):
+        return _facts(views, zone, today, lang, name, bundle)
+
+
+def numbers_appendix(ordered: Sequence[Incident], f: Formatter) -> list[dict[str, Any]]:
+    """Every foreign and withheld number that called or wrote (incoming): how many calls and
+    messages, the first and last time, on which platforms -- the list the police need to
+    ask the operators and platforms about.  Most active first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for v in ordered:
+        if v["kind"] not in ("call", "message") or v["details"].get("direction") == "out":
+            continue
+        origin = stats.call_origin(v)
+        if origin not in ("foreign", "withheld"):
+            continue
+        party = v["counterparty"] or {}
+        key = "" if origin == "withheld" else str(party.get("e164") or party.get("raw"))
+        row = rows.setdefault(
+            key,
+            {
+                "number": f.party(party) if key else f.party({"type": "withheld"}),
+                "country": f.country(party.get("region")) if key else "—",
+                "calls": 0,
+                "messages": 0,
+                "first": v["occurred_at"],
+                "platforms": [],
+            },
+        )
+        row["calls" if v["kind"] == "call" else "messages"] += 1
+        row["last"] = v["occurred_at"]
+        named = f.platform(v["platform"])
+        if named not in row["platforms"]:
+            row["platforms"].append(named)
+    ordered_rows = sorted(rows.values(), key=lambda r: (-(r["calls"] + r["messages"]), r["first"]))
+    return [
+        {**r, "first": f.instant(r["first"]), "last": f.instant(r["last"]),
+         "platforms": ", ".join(r["platforms"])}
+        for r in ordered_rows
+    ]  # fmt: skip
+
+
+def _facts(
+    views: Sequence[Incident],
+    zone: str,
+    today: date,
+    lang: str,
+    name: str | None,
+    bundle: dict[str, str] | None,
+) -> dict[str, Any]:
     f = Formatter(lang, zone)
     summary = stats.summarize(views, zone, today)
     ordered = sorted(views, key=lambda v: v["occurred_at"])
@@ -87,14 +139,14 @@ def letter_facts(
                 or (v["counterparty"] or {}).get("raw"),
                 "country": f.country((v["counterparty"] or {}).get("region")),
                 "text": v["details"].get("text") or "",
-                "platform": v["platform"],
+                "platform": v["platform"] and f.platform(v["platform"]),
             }
             for v in foreign_messages
         ],
         "blocks": [
             {
                 "when": when(v),
-                "platform": v["platform"],
+                "platform": f.platform(v["platform"]),
                 "account": v["details"].get("account"),
                 "notice": v["details"].get("notice"),
                 "appeal_offered": v["details"].get("appeal_offered"),
@@ -105,7 +157,7 @@ def letter_facts(
         "takedowns": [
             {
                 "when": when(v),
-                "platform": v["platform"],
+                "platform": f.platform(v["platform"]),
                 "claimant": v["details"].get("claimant"),
                 "reason": v["details"].get("reason"),
                 "url": v["details"].get("url"),
@@ -117,7 +169,7 @@ def letter_facts(
         "compromises": [
             {
                 "when": when(v),
-                "platform": v["platform"],
+                "platform": f.platform(v["platform"]),
                 "account": v["details"].get("account"),
                 "notice": v["details"].get("notice"),
             }
@@ -143,8 +195,13 @@ def letter_facts(
         ],
         "bundle": bundle,
         "platforms": sorted(
-            {v["platform"] for v in views if v["platform"] and v["kind"] in ("block", "takedown")}
+            {
+                f.platform(v["platform"])
+                for v in views
+                if v["platform"] and v["kind"] in ("block", "takedown")
+            }
         ),
+        "numbers": numbers_appendix(ordered, f),
     }
 
 
@@ -175,13 +232,15 @@ def to_html(markdown: str, lang: str, title: str) -> str:
 
     from markdown_it import MarkdownIt
 
-    body = MarkdownIt("commonmark", {"html": False}).render(markdown)
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">\n'
         f'<meta name="referrer" content="no-referrer">\n<title>{html.escape(title)}</title>\n'
         "<style>body { font: 12pt/1.5 'DejaVu Serif', 'Times New Roman', serif; max-width: 42em; "
         "margin: 2em auto; padding: 0 1em; } @page { size: A4; margin: 20mm; } "
+        "table { border-collapse: collapse; font-size: 10pt; } th, td { border: 1px solid #444; "
+        "padding: 2px 6px; vertical-align: top; } "
         "@media print { body { margin: 0; } }</style>\n</head>\n<body>\n"
         f"{body}</body>\n</html>\n"
     )
