@@ -171,3 +171,51 @@ def test_a_number_of_calls_is_said_in_the_reader_s_grammar(
 
     f = Formatter(lang, "Asia/Almaty")
     assert {n: f.calls(n) for n in counts} == counts
+
+
+def _calls(count: int, start_day: int = 4) -> list[dict]:  # type: ignore[type-arg]
+    """``count`` incoming calls, one a minute from 20:00 on 4 July, spilling into the next days."""
+    from datetime import datetime, timedelta
+
+    first = datetime.fromisoformat(f"2026-07-{start_day:02d}T20:00:00+05:00")
+    return [
+        {
+            **VIEWS[0],
+            "id": n + 1,
+            "uid": f"c{n}",
+            "seq": n + 1,
+            "occurred_at": (first + timedelta(minutes=n)).isoformat(),
+        }
+        for n in range(count)
+    ]
+
+
+def test_calls_are_rows_of_one_table_a_day_and_other_kinds_are_cards() -> None:
+    """Issue 15, item 3: calls and messages come in bulk -- a row each, in a table per day; a
+    block keeps its card, and so does a call with a correction (it has more to show)."""
+    calls = _calls(300)  # 20:00 on 4 July to 00:59 on 5 July
+    corrected = {
+        **calls[10],
+        "amended": [{"seq": 99, "recorded_at": "2026-07-05T06:00:00Z", "set": {"details": {"outcome": "answered"}}, "previous": {"details": {"outcome": "missed"}}}],
+    }  # fmt: skip
+    block = {**VIEWS[2], "id": 301, "uid": "b", "occurred_at": "2026-07-05T01:30:00+05:00"}
+    views = [*calls[:10], corrected, *calls[11:], block]
+    page = render_report(views, stats.summarize(views, "Asia/Almaty"), META, "ru", {})
+    days = re.findall(r'<table class="day">\s*<caption>([^<]*)</caption>', page)
+    assert days == ["4 июля 2026", "4 июля 2026", "5 июля 2026"]  # the card of #11 splits the 4th
+    assert page.count('<tr id="incident-') == 299
+    assert page.count('<div class="incident"') == 2  # the corrected call and the block
+    assert 'id="incident-11"' in page and 'id="incident-301"' in page
+    row = re.search(r'<tr id="incident-1">(.*?)</tr>', page, re.S)
+    assert (
+        row is not None and "20:00" in row[1] and "пропущен" in row[1] and "+447700900123" in row[1]
+    )
+
+
+def test_a_report_of_ten_thousand_calls_stays_small() -> None:
+    """10,000 calls: 3.8 MB, about 380 bytes a row, some 45 rows to a printed A4 page (a card
+    took a third of a page each: over 3,000 pages)."""
+    views = _calls(10_000)
+    page = render_report(views, stats.summarize(views, "Asia/Almaty"), META, "kk", {})
+    assert page.count('<tr id="incident-') == 10_000
+    assert len(page.encode()) < 5_000_000

@@ -65,6 +65,16 @@ class Formatter:
 
         return format_date(datetime.fromisoformat(stamp).date(), "d MMMM y", locale=self.locale)
 
+    def time(self, stamp: str) -> str:
+        """The time of day of an instant in the report's zone: ``20:46`` (``20:46:05``)."""
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone)
+        return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
+
+    def day(self, stamp: str) -> str:
+        """The day of an instant in the report's zone, with its offset: ``4 июля 2026``."""
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone)
+        return self.date(moment.date().isoformat())
+
     def number(self, value: int) -> str:
         from babel.numbers import format_decimal
 
@@ -133,6 +143,14 @@ class Formatter:
     def text(value: Any) -> str:
         return str(value) if value else "—"
 
+    def summary(self, view: Mapping[str, Any]) -> str:
+        """A call's or message's details on one line: "направление: входящий; исход: пропущен"."""
+        return "; ".join(
+            f"{self.field(key)}: {self.detail(key, value)}"
+            for key, value in view["details"].items()
+            if key not in ("text", "raw", "links")
+        )
+
     def party(self, party: Mapping[str, Any] | None) -> str:
         if not party:
             return "—"
@@ -176,6 +194,36 @@ class Formatter:
         return line + (" — " + _("why: {why}").format(why=c["why"]) if c.get("why") else "")
 
 
+# Calls and messages come in bulk: a row each, in a table per day; an incident with more to
+# show (a correction, a file, a note) keeps a card of its own, as every other kind does.
+BULK = ("call", "message")
+
+
+def _is_row(view: Incident) -> bool:
+    return (
+        view["kind"] in BULK
+        and not view["amended"]
+        and not view["attachments"]
+        and not view.get("note")
+    )
+
+
+def blocks(views: Sequence[Incident], f: Formatter) -> list[dict[str, Any]]:
+    """The timeline as the report lays it out: runs of plain calls and messages of one day as
+    ``{"day", "rows"}`` tables, every other incident as ``{"card"}``, in the views' order."""
+    out: list[dict[str, Any]] = []
+    for view in views:
+        if not _is_row(view):
+            out.append({"card": view})
+            continue
+        day = f.day(view["occurred_at"])
+        if out and "rows" in out[-1] and out[-1]["day"] == day:
+            out[-1]["rows"].append(view)
+        else:
+            out.append({"day": day, "rows": [view]})
+    return out
+
+
 def render_report(
     views: Sequence[Incident],
     summary: dict[str, Any],
@@ -189,17 +237,19 @@ def render_report(
 
     template = _env().get_template("report.html.j2")
     numbers = {v["uid"]: v["id"] for v in views}
+    formatter = Formatter(lang, meta["timezone"], numbers)
     with speaking(lang):
         return str(
             template.render(
                 t=texts("report", lang),
                 lang=lang,
-                f=Formatter(lang, meta["timezone"], numbers),
+                f=formatter,
                 csp=CSP,
                 views=views,
                 summary=summary,
                 meta=meta,
                 images=images,
                 by_id={v["id"]: v for v in views},
+                blocks=blocks(views, formatter),
             )
         )
