@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -219,3 +220,20 @@ def test_a_report_of_ten_thousand_calls_stays_small() -> None:
     page = render_report(views, stats.summarize(views, "Asia/Almaty"), META, "kk", {})
     assert page.count('<tr id="incident-') == 10_000
     assert len(page.encode()) < 5_000_000
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_cover_page_says_what_the_bundle_is_and_lists_every_file(lang: str) -> None:
+    """Issue 15, item 4: the first printed page carries the signer's fingerprint, when it was
+    exported and for whom, what the bundle proves and how to verify it, and an index of the
+    files with their SHA-256 and size; the pages are numbered when printed."""
+    meta = {**META, "to": "Police of Almaty", "files": {"ab" * 32: "data/attachments/ab-shot.png"}}
+    page = render_report(VIEWS, stats.summarize(VIEWS, "Asia/Almaty"), meta, lang, {})
+    cover = page[: page.index('<div class="cover-end">')]
+    t = TEXTS[lang]
+    for text in (META["fingerprint"], "Police of Almaty", t["proves_yes"], t["verify_text"]):
+        assert html.escape(text) in cover
+    index = cover[cover.index('<table class="exhibits">') :]
+    assert "ab" * 32 in index and "data/attachments/ab-shot.png" in index and "#3" in index
+    assert t["summary"] not in cover  # the summary starts on the next page
+    assert "counter(page)" in page and "page-break-after: always" in page

@@ -532,14 +532,16 @@ def test_log_reminds_when_the_oldest_unstamped_entry_is_a_week_old(
     tmp_path: Path, _template_vault: Path, tsa: str, authority: Authority
 ) -> None:
     shutil.copytree(_template_vault, tmp_path / "vault")
-    env = make_env(tmp_path / "vault")
+    env = make_env(tmp_path / "vault", BLOCKWATCH_BACKUP_REMIND="0")  # this test's reminder only
     done = run_cli(env, "log", "note", "--text", "today")
     assert "Reminder" not in done.err  # the vault is new
     env.now = lambda: datetime(2026, 7, 13, tzinfo=UTC)  # type: ignore[method-assign]
     done = run_cli(env, "log", "note", "--text", "a week later")
     assert done.code == 0
     assert "Reminder: entries of the last 7 days have no outside time stamp yet" in done.err
-    quiet = make_env(tmp_path / "vault", BLOCKWATCH_TIMESTAMP_REMIND="0")
+    quiet = make_env(
+        tmp_path / "vault", BLOCKWATCH_TIMESTAMP_REMIND="0", BLOCKWATCH_BACKUP_REMIND="0"
+    )
     quiet.now = env.now  # type: ignore[method-assign]
     assert "Reminder" not in run_cli(quiet, "log", "note", "--text", "x").err
     _stamp(env, tsa, authority.root_pem)

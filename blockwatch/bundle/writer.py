@@ -272,6 +272,7 @@ def _write_bag(
     decoded = [(seq, json.loads(entry)) for seq, entry in entries]
     meta = {
         "case": case,
+        "to": _one_line(options.to) if options.to else None,
         "name": bag.name,
         "exported_at": when.utc_stamp(at_time),
         "fingerprint": vault.fingerprint,

@@ -47,6 +47,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "details": "Details",
         "time": "Time",
         "what": "What",
+        "exhibits": "Exhibits: the files in this bundle",
+        "exhibit_file": "File, and where it is in the bundle",
+        "size": "Size",
+        "incident": "Incident",
+        "bundle_hash": "The SHA-256 of the bundle file itself cannot be written inside it: whoever hands the bundle over states it (blockwatch prints it when exporting, and the letters carry it); compare it with the output of sha256sum.",
+        "page": "Page",
         "source_of": "how",
         "platform": "Platform",
         "note": "Note",
@@ -72,7 +78,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "proves_no": "By itself it does not prove when the records were made (the times come "
         "from the journalist's own computer), nor that the ledger was not rewritten before the "
         "export. That needs something from outside: a time stamp from an independent authority "
-        "(listed above when the bundle carries one), or a checkpoint the journalist gave a "
+        "(listed below when the bundle carries one), or a checkpoint the journalist gave a "
         "lawyer or colleague earlier, which 'blockwatch verify --witness' checks this bundle "
         "against.",
         "clock_set_back": "The signer's computer clock was set back before entries about "
@@ -152,6 +158,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "details": "Подробности",
         "time": "Время",
         "what": "Что",
+        "exhibits": "Опись приложений: файлы в этом пакете",
+        "exhibit_file": "Файл и его место в пакете",
+        "size": "Размер",
+        "incident": "Инцидент",
+        "bundle_hash": "SHA-256 самого файла пакета нельзя записать внутри него: его сообщает тот, кто передаёт пакет (blockwatch выводит его при выгрузке, он указан в письмах); сравните его с результатом sha256sum.",
+        "page": "Страница",
         "source_of": "как",
         "platform": "Платформа",
         "note": "Примечание",
@@ -177,7 +189,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "в пакет ничего не добавлено и из него ничего не удалено.",
         "proves_no": "Сам по себе он не доказывает, когда сделаны записи (время берётся с "
         "компьютера журналиста), и что журнал не был переписан до выгрузки. Для этого нужно "
-        "что-то извне: метка времени независимой службы (она приведена выше, если есть в пакете) "
+        "что-то извне: метка времени независимой службы (она приведена ниже, если есть в пакете) "
         "или контрольная точка, которую журналист заранее передал юристу или коллеге; "
         "'blockwatch verify --witness' сверяет с ней этот пакет.",
         "clock_set_back": "Перед записями об инцидентах {ids} часы компьютера отправителя "
@@ -258,6 +270,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "details": "Толығырақ",
         "time": "Уақыты",
         "what": "Не болды",
+        "exhibits": "Қосымшалар тізімдемесі: осы пакеттегі файлдар",
+        "exhibit_file": "Файл және оның пакеттегі орны",
+        "size": "Өлшемі",
+        "incident": "Оқиға",
+        "bundle_hash": "Пакет файлының өз SHA-256 мәнін оның ішіне жазу мүмкін емес: оны пакетті беретін адам хабарлайды (blockwatch оны шығару кезінде көрсетеді, ол хаттарда бар); оны sha256sum нәтижесімен салыстырыңыз.",
+        "page": "Бет",
         "source_of": "қалай",
         "platform": "Платформа",
         "note": "Ескертпе",
@@ -284,7 +302,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "proves_no": "Өздігінен ол жазбалардың қашан жасалғанын (уақыт журналистің өз "
         "компьютерінен алынады) және журналдың шығаруға дейін қайта жазылмағанын дәлелдемейді. "
         "Ол үшін сырттан бір нәрсе керек: тәуелсіз қызметтің уақыт белгісі (пакетте болса, ол "
-        "жоғарыда келтірілген) не журналист бұрын заңгерге не әріптесіне берген бақылау "
+        "төменде келтірілген) не журналист бұрын заңгерге не әріптесіне берген бақылау "
         "нүктесі; 'blockwatch verify --witness' осы пакетті соған қарап тексереді.",
         "clock_set_back": "{ids} оқиғалары туралы жазбалар алдында жіберушінің компьютер "
         "сағаты артқа жылжытылған: олар алдыңғы жазбадан ертерек уақытпен жазылған, сондықтан "
