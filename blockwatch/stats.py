@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from blockwatch.incidents import Incident
 
 WINDOW = timedelta(minutes=60)
+SLOT = 600  # seconds: the finest step of the timeline (calls per 10 minutes)
+STEPS = (1, 3, 6, 18, 36, 72, 144, 1008)  # the timeline's steps, in slots: 10 min to a week
+MAX_BINS = 72  # bars the timeline may have; its step grows to fit
+ORIGINS = ("foreign", "domestic", "withheld", "unknown")
+MARKED = ("message", "block", "takedown", "compromise")  # events drawn on the timeline
 
 
 def call_origin(view: Mapping[str, Any]) -> str:
@@ -96,6 +101,9 @@ def summarize_rows(
     blocks: list[tuple[datetime, int]] = []
     notices: list[int] = []
     appealed: list[dict[str, Any]] = []
+    slots: Counter[tuple[int, str]] = Counter()  # (local time // SLOT, origin) -> calls
+    marks: list[tuple[int, int, str]] = []  # (local time, id, kind) of the events drawn
+    offset = None  # the zone's offset from UTC at the first event, in seconds
     parse = datetime.fromisoformat
     for id_, kind, platform, occurred, direction, origin, region in rows:  # one pass
         kinds[kind] += 1
@@ -106,17 +114,28 @@ def summarize_rows(
             at = parse(occurred).astimezone(tz)  # in the vault's zone, whatever the source's
             if origin == "foreign" and (first is None or at < first[0]):
                 first = (at, id_)
+            if offset is None:
+                offset = int(at.utcoffset().total_seconds())  # type: ignore[union-attr]
+            local = int(at.timestamp()) + offset
+            if kind == "message" and origin == "foreign":
+                marks.append((local, id_, kind))
             if kind == "call":
+                slots[(local // SLOT, origin)] += 1
                 origins[origin] += 1
                 per_day[at.date()] += 1
                 if origin == "foreign":
                     foreign_times.append(at)
                     by_hour[at.hour] += 1
                     countries[region or "?"] += 1
-        elif kind == "block" or kind == "takedown":
-            notices.append(id_)
+        elif kind in ("block", "takedown", "compromise"):
+            at = parse(occurred).astimezone(tz)
+            if offset is None:
+                offset = int(at.utcoffset().total_seconds())  # type: ignore[union-attr]
+            marks.append((int(at.timestamp()) + offset, id_, kind))
+            if kind != "compromise":
+                notices.append(id_)
             if kind == "block":
-                blocks.append((parse(occurred).astimezone(tz), id_))
+                blocks.append((at, id_))
         elif kind == "appeal":
             details = appeals[id_]
             appealed.append(
@@ -124,6 +143,7 @@ def summarize_rows(
                     "id": id_,
                     "to": details.get("to"),
                     "status": details.get("status"),
+                    "sent": occurred,
                     "due": details.get("due"),
                     "overdue": today is not None and is_overdue(details, today),
                 }
@@ -148,4 +168,43 @@ def summarize_rows(
         "first_foreign_contact_to_block": to_block,
         "notices": notices,
         "appeals": appealed,
+        "timeline": timeline(slots, marks, offset or 0),
+    }
+
+
+def timeline(
+    slots: Counter[tuple[int, str]], marks: list[tuple[int, int, str]], offset: int
+) -> dict[str, Any] | None:
+    """Incoming calls per step by origin, from the first call or event to the last, with the
+    events (a foreign message, a block, a takedown, a compromise) placed on the same axis.
+    The step is the shortest of ``STEPS`` that needs no more than ``MAX_BINS`` bars.  Times
+    are local (the vault's zone at the first event): ``start`` is ISO 8601 with that offset."""
+    found = [slot for slot, _origin in slots] + [at // SLOT for at, _id, _kind in marks]
+    if not found:
+        return None
+    low, high = min(found), max(found)
+    step = next((s for s in STEPS if (high // s - low // s) < MAX_BINS), STEPS[-1])
+    monday = 4 * 144 if step == STEPS[-1] else 0  # weeks begin on a Monday (1970-01-05 was one)
+    base = low - (low - monday) % step
+    count = (high - base) // step + 1
+    bins = [[0] * len(ORIGINS) for _ in range(count)]
+    for (slot, origin), n in slots.items():
+        bins[(slot - base) // step][ORIGINS.index(origin)] += n
+    start = datetime.fromtimestamp(base * SLOT - offset, tz=timezone(timedelta(seconds=offset)))
+    return {
+        "start": start.isoformat(),
+        "step": step * SLOT,
+        "origins": list(ORIGINS),
+        "bins": bins,
+        "marks": [
+            {
+                "id": id_,
+                "kind": kind,
+                "at": datetime.fromtimestamp(
+                    at - offset, tz=timezone(timedelta(seconds=offset))
+                ).isoformat(),
+                "bin": (at // SLOT - base) // step,
+            }
+            for at, id_, kind in sorted(marks)
+        ],
     }

@@ -80,6 +80,7 @@ VIEWS = [
         "seq": 3,
     },
 ]
+TODAY = __import__("datetime").date(2026, 7, 10)
 META = {
     "case": "Case <X>",
     "name": "blockwatch-x",
@@ -237,3 +238,55 @@ def test_the_cover_page_says_what_the_bundle_is_and_lists_every_file(lang: str) 
     assert "ab" * 32 in index and "data/attachments/ab-shot.png" in index and "#3" in index
     assert t["summary"] not in cover  # the summary starts on the next page
     assert "counter(page)" in page and "page-break-after: always" in page
+
+
+def test_the_report_draws_its_charts_inline_without_script_or_link() -> None:
+    """Issue 15, item 2: the timeline, the countries and the appeals as inline SVG -- nothing
+    fetched, nothing run (the CSP allows neither), every text escaped -- in black, greys and
+    white so that a black-and-white printout keeps them apart."""
+    from blockwatch.report import charts
+
+    appeal = {
+        **VIEWS[2],
+        "id": 4,
+        "uid": "u4",
+        "kind": "appeal",
+        "occurred_at": "2026-07-05T09:10:00+05:00",
+        "details": {"to": "whatsapp", "status": "sent", "due": "2026-07-08"},
+        "attachments": [],
+        "note": None,
+    }
+    hostile = {**VIEWS[0], "id": 5, "uid": "u5", "counterparty": {**VIEWS[0]["counterparty"], "region": "<b>X</b>"}}  # fmt: skip
+    views = [*VIEWS, appeal, hostile]
+    page = render_report(views, stats.summarize(views, "Asia/Almaty", TODAY), META, "ru", {})
+    svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(svgs) == 3  # timeline, countries, appeals
+    for svg in svgs:
+        assert "<script" not in svg and "href" not in svg.replace(
+            'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
+        )
+        assert "<b>" not in svg
+        assert set(re.findall(r'fill="(#[0-9a-f]+)"', svg)) <= {"#000", *charts.FILLS.values()}
+    timeline = svgs[0]
+    assert "#3" in timeline  # the block, marked on the time axis
+    assert "20:40" in timeline and "с иностранных номеров" in timeline
+    assert "Великобритания (GB)" in svgs[1]
+    assert "#4 WhatsApp" in svgs[2] and "8 июля 2026 — срок истёк, ответа нет" in svgs[2]
+
+
+def test_stats_draws_the_same_timeline_in_the_terminal() -> None:
+    from blockwatch.report import charts
+
+    block = {**VIEWS[2], "id": 9, "uid": "b9", "occurred_at": "2026-07-04T20:35:00+05:00"}
+    views = [*_calls(3), block]
+    timeline = stats.summarize(views, "Asia/Almaty")["timeline"]
+    labels = {
+        "foreign": "иностранные",
+        "withheld": "скрытые",
+        "domestic": "местные",
+        "unknown": "?",
+    }
+    lines = charts.terminal_timeline(timeline, labels, width=10)
+    assert lines[0] == "04.07 20:00  ██████████     3"  # 20:00, 20:01, 20:02
+    assert lines[1].startswith("      20:30") and lines[1].endswith("0  #9")  # the block
+    assert lines[-1].startswith("█ иностранные  ▓ скрытые")

@@ -13,8 +13,8 @@ from blockwatch.errors import InputError
 ZONE = "Pacific/Kiritimati"  # UTC+14: no test machine's zone, so a forgotten zone shows
 
 
-def row(id_: int, kind: str, at: str, origin: str = "foreign", region: str | None = "GB"):  # type: ignore[no-untyped-def]
-    return (id_, kind, "whatsapp", at, "in", origin, region)
+def row(id_: int, kind: str, at: str, origin: str = "foreign", region: str | None = "GB", direction: str = "in"):  # type: ignore[no-untyped-def]
+    return (id_, kind, "whatsapp", at, direction, origin, region)
 
 
 def test_days_and_hours_are_counted_in_the_zone_given() -> None:
@@ -61,8 +61,56 @@ def test_appeals_in_the_statistics_carry_their_deadline() -> None:
     details = {7: {"to": "whatsapp", "status": "sent", "due": "2026-07-12"}}
     got = stats.summarize_rows(rows, details, ZONE, today=datetime(2026, 7, 13).date())
     assert got["appeals"] == [
-        {"id": 7, "to": "whatsapp", "status": "sent", "due": "2026-07-12", "overdue": True}
+        {
+            "id": 7,
+            "to": "whatsapp",
+            "status": "sent",
+            "sent": "2026-07-05T04:10:00Z",
+            "due": "2026-07-12",
+            "overdue": True,
+        }
     ]
+
+
+def test_the_timeline_counts_incoming_calls_per_ten_minutes_by_origin_with_events_marked() -> None:
+    """Issue 15, item 2: the evening as bars of 10 minutes (local time), foreign, domestic,
+    withheld and unknown apart, outgoing calls left out, and the foreign message, the block
+    and the takedown placed in their bars."""
+    rows = [
+        row(1, "message", "2026-07-04T15:41:00Z", "foreign", "GB"),  # 05:41 in ZONE (UTC+14)
+        row(2, "call", "2026-07-04T15:46:00Z", "foreign", "GB"),
+        row(3, "call", "2026-07-04T15:49:59Z", "foreign", "US"),
+        row(4, "call", "2026-07-04T15:50:00Z", "withheld", None),
+        row(5, "call", "2026-07-04T16:05:00Z", "domestic", "KZ"),
+        row(6, "call", "2026-07-04T16:06:00Z", "foreign", "GB", direction="out"),
+        row(7, "block", "2026-07-04T16:52:00Z", "unknown", None),
+    ]
+    got = stats.summarize_rows(rows, {}, ZONE)["timeline"]
+    assert got["start"] == "2026-07-05T05:40:00+14:00" and got["step"] == 600
+    assert got["origins"] == ["foreign", "domestic", "withheld", "unknown"]
+    assert got["bins"] == [[2, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]] + [
+        [0, 0, 0, 0]
+    ] * 5  # 05:40 to 06:50
+    assert [(m["id"], m["kind"], m["bin"]) for m in got["marks"]] == [
+        (1, "message", 0),
+        (7, "block", 7),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hours", "step"), [(12, 600), (13, 1800), (36, 1800), (72, 3600), (2000, 86400 * 7)]
+)
+def test_the_timeline_step_grows_so_that_it_never_has_more_than_72_bars(
+    hours: int, step: int
+) -> None:
+    t0 = datetime(2026, 7, 4, 15, 0, tzinfo=UTC)
+    rows = [
+        row(n, "call", (t0 + timedelta(hours=h)).isoformat(), "foreign", "GB")
+        for n, h in enumerate((0, hours - 1))
+    ]
+    got = stats.summarize_rows(rows, {}, ZONE)["timeline"]
+    assert got["step"] == step and len(got["bins"]) <= stats.MAX_BINS
+    assert sum(b[0] for b in got["bins"]) == 2
 
 
 def test_the_busiest_window_is_an_hour_that_excludes_its_end() -> None:

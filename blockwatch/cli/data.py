@@ -258,8 +258,17 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
         _("incoming calls: {n}").format(n=calls["total"]), [(origins[k], calls[k]) for k in origins]
     )
     if s["foreign_calls_by_country"]:
+        from babel import Locale
+
+        from blockwatch import i18n
+
+        names = Locale.parse(i18n.language()).territories
         table(
-            _("calls from foreign numbers, by country"), list(s["foreign_calls_by_country"].items())
+            _("calls from foreign numbers, by country"),
+            [
+                (f"{names.get(region, region)} ({region})", n)
+                for region, n in s["foreign_calls_by_country"].items()
+            ],
         )
     busiest = s["busiest_foreign_hour"]
     if busiest:
@@ -282,6 +291,18 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
         st.say()
     if s["calls_per_day"]:
         table(_("calls per day"), list(s["calls_per_day"].items()))
+    timeline = s.get("timeline")
+    if timeline and any(any(b) for b in timeline["bins"]):
+        from blockwatch.report import charts
+
+        st.say(
+            _("incoming calls over time, each line {step} ({zone}); #: incidents").format(
+                step=when.interval(timeline["step"]), zone=zone
+            )
+        )
+        for line in charts.terminal_timeline(timeline, {**origins, "events": ""}):
+            st.say("  " + line)
+        st.say()
     overdue = [a for a in s["appeals"] if a["overdue"]]
     if s["appeals"]:
         st.say(

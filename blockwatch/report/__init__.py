@@ -8,6 +8,7 @@ Dates, numbers and country names come from Babel in Kazakh, Russian or English.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date as Day
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -69,6 +70,9 @@ class Formatter:
         """The time of day of an instant in the report's zone: ``20:46`` (``20:46:05``)."""
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone)
         return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
+
+    def day_of(self, stamp: str) -> Day:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone).date()
 
     def day(self, stamp: str) -> str:
         """The day of an instant in the report's zone, with its offset: ``4 июля 2026``."""
@@ -224,6 +228,29 @@ def blocks(views: Sequence[Incident], f: Formatter) -> list[dict[str, Any]]:
     return out
 
 
+def _charts(
+    summary: Mapping[str, Any], meta: Mapping[str, Any], f: Formatter, t: Mapping[str, Any]
+) -> dict[str, str]:
+    """The report's inline SVG charts (``charts``), those the selection has data for."""
+    from blockwatch.report import charts
+
+    labels = {key: t[key] for key in ("foreign", "domestic", "withheld", "unknown", "events")}
+    out = {}
+    timeline = summary.get("timeline")
+    if timeline and any(any(b) for b in timeline["bins"]):
+        out["timeline"] = charts.timeline_svg(timeline, labels, f)
+    if summary["foreign_calls_by_country"]:
+        out["countries"] = charts.countries_svg(
+            summary["foreign_calls_by_country"], f, t["other_countries"]
+        )
+    if summary["appeals"]:
+        today = f.day_of(meta["exported_at"])
+        out["appeals"] = charts.appeals_svg(
+            summary["appeals"], today, f, {"overdue": t["overdue"], "today": t["today"]}
+        )
+    return out
+
+
 def render_report(
     views: Sequence[Incident],
     summary: dict[str, Any],
@@ -251,5 +278,6 @@ def render_report(
                 images=images,
                 by_id={v["id"]: v for v in views},
                 blocks=blocks(views, formatter),
+                charts=_charts(summary, meta, formatter, texts("report", lang)),
             )
         )
