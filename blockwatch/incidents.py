@@ -65,14 +65,12 @@ KINDS = tuple(_KINDS)
 DETAILS: dict[str, tuple[str, ...]] = {k.name: k.details for k in _KINDS.values()}
 HAS_COUNTERPARTY = tuple(k.name for k in _KINDS.values() if k.counterparty)
 
+PLATFORMS = ("whatsapp", "instagram", "facebook", "telegram")  # appeal targets that are platforms
 CHOICES: dict[str, tuple[str, ...]] = {
     "direction": ("in", "out"),  # of a call, or of a message (out: the user's own, kept as context)
     "outcome": ("missed", "answered", "rejected", "blocked"),
     "to": (
-        "whatsapp",
-        "instagram",
-        "facebook",
-        "telegram",
+        *PLATFORMS,
         "police",
         "ministry",
         "prosecutor",

@@ -39,12 +39,15 @@ def log(
         if typed.counterparty is not None
         else None
     )
+    platform = typed.platform
+    if platform is None and kind == "appeal" and typed.details.get("to") in incidents.PLATFORMS:
+        platform = typed.details["to"]  # an appeal to WhatsApp is about WhatsApp (issue 15)
     body = incidents.new_incident(
         uid=str(uuid.uuid4()),
         kind=kind,
         occurred_at=when.format_instant(occurred, settings.timezone),
         timezone=settings.timezone,
-        platform_name=incidents.platform(typed.platform),
+        platform_name=incidents.platform(platform),
         counterparty=party,
         details_=incidents.details(kind, _resolve(vault, typed.details)),
         note=typed.note,

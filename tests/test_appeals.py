@@ -236,3 +236,37 @@ def test_deadline_is_a_date_in_the_vault_zone(with_block: Env) -> None:
         "1 day",
     )
     assert json.loads(ok(with_block, "show", "2", "--json"))["details"]["due"] == "2026-07-05"
+
+
+def test_an_appeal_to_a_platform_is_about_that_platform_and_its_letter_includes_it(
+    vault_env: Env, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15, item 6: `--to whatsapp` implies `--platform whatsapp`, so that `letter
+    platform --platform whatsapp` tells WhatsApp about the appeal already made to it; an
+    appeal to the police has no platform, and one given explicitly is kept."""
+    for args in (
+        ("log", "block", "--platform", "whatsapp", "--at", "2026-07-04 21:52"),
+        ("log", "appeal", "--to", "whatsapp", "--at", "2026-07-05 09:10", "--ref", "CASE-7"),
+        ("log", "appeal", "--to", "police", "--at", "2026-07-05 10:00"),
+        (
+            "log",
+            "appeal",
+            "--to",
+            "instagram",
+            "--platform",
+            "facebook",
+            "--at",
+            "2026-07-05 11:00",
+        ),
+    ):
+        done = run_cli(vault_env, *args)
+        assert done.code == 0, done.err
+    shown = {v["id"]: v["platform"] for v in json.loads(run_cli(vault_env, "list", "--json").out)}
+    assert shown == {1: "whatsapp", 2: "whatsapp", 3: None, 4: "facebook"}
+    out = tmp_path / "whatsapp.md"
+    done = run_cli(
+        vault_env, "--lang", "ru", "letter", "platform", "--platform", "whatsapp", "--out", str(out)
+    )
+    assert done.code == 0, done.err
+    text = out.read_text()
+    assert "CASE-7" in text and "полицию" not in text
