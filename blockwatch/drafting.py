@@ -17,6 +17,7 @@ from blockwatch.env import Env, check_language
 from blockwatch.errors import InputError
 from blockwatch.i18n import _
 from blockwatch.vault import Vault
+from blockwatch.words import word
 
 SUFFIXES = {".md": False, ".markdown": False, ".txt": False, ".html": True, ".htm": True}
 
@@ -88,13 +89,22 @@ def draft_letter(vault: Vault, request: LetterRequest, now: datetime) -> Drafted
             _("no incidents match: the letter would be empty"),
             hint=_("check the filters with 'blockwatch list'"),
         )
+    needed = letters.NEEDS.get(request.kind)
+    if needed and not any(v["kind"] == needed for v in views):
+        raise InputError(
+            _("a letter of this type ({letter}) is about a {kind}, and none is chosen").format(
+                letter=word(request.kind), kind=word(needed)
+            ),
+            hint=_("log it first ('blockwatch log {kind}'), or choose it with --id").format(
+                kind=needed
+            ),
+        )
     reference = bundle_reference(request.bundle, vault.fingerprint) if request.bundle else None
     today = now.astimezone(when.zone(zone)).date()
-    facts = letters.letter_facts(
-        views, zone, today, lang=request.lang, name=request.name, bundle=reference
-    )
-    text = letters.render_letter(request.kind, request.lang, facts)
+    lang = letters.language(request.kind, request.lang)
+    facts = letters.letter_facts(views, zone, today, lang=lang, name=request.name, bundle=reference)
+    text = letters.render_letter(request.kind, lang, facts)
     if SUFFIXES[request.out.suffix.lower()]:
-        text = letters.to_html(text, request.lang, letters.TITLES[request.lang][request.kind])
+        text = letters.to_html(text, lang, letters.TITLES[lang][request.kind])
     files.write_private(request.out, [text.encode("utf-8")], replace=request.force)
-    return Drafted(request.out, request.kind, request.lang, len(views))
+    return Drafted(request.out, request.kind, lang, len(views))

@@ -61,6 +61,8 @@ WORDS = {
     # letters
     "platform": N_("platform"),
     "generic": N_("generic"),
+    "whatsapp-review": N_("WhatsApp review request"),
+    "counter-notice": N_("counter-notification"),
 }
 
 FIELDS = {

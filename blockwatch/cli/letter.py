@@ -27,7 +27,12 @@ def register(app: typer.Typer) -> None:
 def letter(
     ctx: typer.Context,
     kind: Annotated[
-        str, typer.Argument(metavar="police|platform|ministry|generic", help="Who it is for.")
+        str,
+        typer.Argument(
+            metavar="police|platform|ministry|generic|whatsapp-review|counter-notice",
+            help="Who it is for: whatsapp-review asks WhatsApp to review a ban; counter-notice "
+            "answers a copyright takedown (17 U.S.C. § 512(g)(3)), in English.",
+        ),
     ],
     out: Annotated[
         Path, typer.Option("--out", metavar="FILE", help="Where to write it: .md or .html.")
@@ -83,3 +88,14 @@ def letter(
             ),
         )
     )
+    if done.kind == "counter-notice":
+        st.say(
+            _(
+                "Before you sign it: a counter-notification is a statement under penalty of "
+                "perjury under US law; the platform gives your name, address and phone number "
+                "to the person who complained; and you agree that a US federal court may hear a "
+                "lawsuit they bring against you. If they do not sue within 10 to 14 business "
+                "days, the platform restores the material (17 U.S.C. § 512(g)(2)). Ask a lawyer "
+                "if in doubt."
+            )
+        )

@@ -204,6 +204,14 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
             "An appeal to the platform, as a web page:",
             "blockwatch letter platform --lang en --out appeal.html",
         ),
+        (
+            "Ask WhatsApp to review a ban, with the calls before it:",
+            "blockwatch letter whatsapp-review --platform whatsapp --out review.md",
+        ),
+        (
+            "Answer an Instagram copyright takedown (in English, as US law asks):",
+            "blockwatch letter counter-notice --kind takedown --out counter-notice.md",
+        ),
     ],
     "due": [("What needs action in the next two weeks:", "blockwatch due --within 14d")],
     "export": [

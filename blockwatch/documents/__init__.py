@@ -30,6 +30,11 @@ def texts(document: str, lang: str) -> Mapping[str, Any]:
     return table[lang]
 
 
+# Letters written in one language whatever the reader's: a US counter-notification is filed in
+# English (``letter`` explains it to the journalist in her language).
+ONE_LANGUAGE = {"counter-notice": "en"}
+
+
 def letter_template(kind: str, lang: str) -> str:
     """The template name of a letter of type ``kind`` in ``lang``."""
-    return f"{kind}.{lang}.md.j2"
+    return f"{kind}.{ONE_LANGUAGE.get(kind, lang)}.md.j2"

@@ -18,7 +18,11 @@ from blockwatch.i18n import LANGS
 from blockwatch.incidents import Incident
 from blockwatch.report import CSP, Formatter
 
-TYPES = ("police", "platform", "ministry", "generic")
+COMPLAINTS = ("police", "platform", "ministry", "generic")  # each states every fact chosen
+PACKS = ("whatsapp-review", "counter-notice")  # what one platform's own procedure asks for
+TYPES = COMPLAINTS + PACKS
+# What a letter type needs among the incidents chosen: a review of a ban needs the ban.
+NEEDS = {"whatsapp-review": "block", "counter-notice": "takedown"}
 # The <title> of a letter written as HTML, in the letter's language.
 TITLES = {
     "en": {
@@ -26,15 +30,33 @@ TITLES = {
         "platform": "Appeal",
         "ministry": "Complaint",
         "generic": "Letter",
+        "whatsapp-review": "Request for review",
+        "counter-notice": "Counter-notification",
     },
     "ru": {
         "police": "Заявление",
         "platform": "Обращение",
         "ministry": "Жалоба",
         "generic": "Письмо",
+        "whatsapp-review": "Просьба о проверке",
+        "counter-notice": "Counter-notification",
     },
-    "kk": {"police": "Арыз", "platform": "Өтініш", "ministry": "Шағым", "generic": "Хат"},
+    "kk": {
+        "police": "Арыз",
+        "platform": "Өтініш",
+        "ministry": "Шағым",
+        "generic": "Хат",
+        "whatsapp-review": "Тексеру туралы өтініш",
+        "counter-notice": "Counter-notification",
+    },
 }
+
+
+def language(kind: str, lang: str) -> str:
+    """The language a letter of ``kind`` is written in when its reader asked for ``lang``."""
+    from blockwatch.documents import ONE_LANGUAGE
+
+    return ONE_LANGUAGE.get(kind, lang)
 
 
 def letter_facts(
@@ -88,6 +110,29 @@ def numbers_appendix(ordered: Sequence[Incident], f: Formatter) -> list[dict[str
          "platforms": ", ".join(r["platforms"])}
         for r in ordered_rows
     ]  # fmt: skip
+
+
+def _calls_before(ordered: Sequence[Incident], block: Incident, f: Formatter) -> dict[str, Any]:
+    """The incoming calls of the 24 hours before a block: how many, how many foreign, from where."""
+    from collections import Counter
+    from datetime import datetime, timedelta
+
+    end = datetime.fromisoformat(block["occurred_at"])
+    start = end - timedelta(hours=24)
+    calls = [
+        v
+        for v in ordered
+        if v["kind"] == "call"
+        and v["details"].get("direction") != "out"
+        and start <= datetime.fromisoformat(v["occurred_at"]) <= end
+    ]
+    foreign = [v for v in calls if stats.call_origin(v) == "foreign"]
+    regions = Counter((v["counterparty"] or {}).get("region") for v in foreign)
+    return {
+        "calls_before": len(calls),
+        "foreign_before": len(foreign),
+        "countries": ", ".join(f"{f.country(r)} — {n}" for r, n in regions.most_common()),
+    }
 
 
 def _facts(
@@ -202,6 +247,19 @@ def _facts(
             }
         ),
         "numbers": numbers_appendix(ordered, f),
+        "whatsapp_blocks": [
+            {
+                **_calls_before(ordered, v, f),
+                "when": when(v),
+                "account": v["details"].get("account"),
+                "notice": v["details"].get("notice"),
+            }
+            for v in ordered
+            if v["kind"] == "block" and v["platform"] == "whatsapp"
+        ],
+        "takedown_platforms": sorted(
+            {f.platform(v["platform"]) for v in views if v["kind"] == "takedown" and v["platform"]}
+        ),
     }
 
 
