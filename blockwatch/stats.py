@@ -143,7 +143,7 @@ def summarize_rows(
                     "id": id_,
                     "to": details.get("to"),
                     "status": details.get("status"),
-                    "sent": occurred,
+                    "sent": parse(occurred).astimezone(tz).isoformat(),  # the same from any row
                     "due": details.get("due"),
                     "overdue": today is not None and is_overdue(details, today),
                 }

@@ -65,7 +65,7 @@ def test_appeals_in_the_statistics_carry_their_deadline() -> None:
             "id": 7,
             "to": "whatsapp",
             "status": "sent",
-            "sent": "2026-07-05T04:10:00Z",
+            "sent": "2026-07-05T18:10:00+14:00",
             "due": "2026-07-12",
             "overdue": True,
         }
