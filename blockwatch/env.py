@@ -32,14 +32,31 @@ ENV_LANG = "BLOCKWATCH_LANG"
 ENV_DATE_ORDER = "BLOCKWATCH_DATE_ORDER"
 
 
+# What people type for a language, for the hint that names its code (kz is the country).
+_LANGUAGE_NAMES = {
+    "kk": ("kz", "kaz", "kazakh", "қазақ", "қазақша", "казахский", "каз"),
+    "ru": ("rus", "russian", "русский", "ру", "орыс"),
+    "en": ("eng", "english", "ағылшын", "английский", "англ"),
+}
+
+
 def check_language(value: str, where: str, error: type[BlockwatchError] = UsageError) -> str:
     """``value`` when it is one of ``LANGS``; else ``error`` naming ``where`` (an option or a
-    variable)."""
+    variable), with the right code when ``value`` names a language another way (kz: kk)."""
     if value not in LANGS:
+        meant = next(
+            (code for code, names in _LANGUAGE_NAMES.items() if value.casefold() in names), None
+        )
         raise error(
             _("{where}: {value!r} is not one of: {values}").format(
                 where=where, value=value, values=", ".join(LANGS)
+            ),
+            hint=_("the code of that language is {code}: {example}").format(
+                code=meant,
+                example=f"{where} {meant}" if where.startswith("-") else f"{where}={meant}",
             )
+            if meant
+            else None,
         )
     return value
 

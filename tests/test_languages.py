@@ -85,3 +85,20 @@ def test_every_letter_part_exists_in_every_language(lang: str) -> None:
     assert parts, "the letters share parts (_facts, _bundle)"
     for part in parts:
         assert (documents.LETTERS / documents.letter_template(part, lang)).is_file(), part
+
+
+@pytest.mark.parametrize(
+    ("given", "told"),
+    [("kz", "--lang kk"), ("Kazakh", "--lang kk"), ("русский", "--lang ru"), ("eng", "--lang en")],
+)
+def test_a_language_named_another_way_is_told_its_code(given: str, told: str) -> None:
+    """Issue 17: `--lang kz` (the country) is answered with the language's code, kk."""
+    from blockwatch.env import check_language
+    from blockwatch.errors import UsageError
+
+    with pytest.raises(UsageError) as raised:
+        check_language(given, "--lang")
+    assert raised.value.hint is not None and raised.value.hint.endswith(told)
+    with pytest.raises(UsageError) as raised:
+        check_language("xx", "--lang")
+    assert raised.value.hint is None
