@@ -72,6 +72,22 @@ def test_init_prompts_twice_on_a_terminal(tmp_path: Path) -> None:
     assert incidents(env) == []
 
 
+def test_init_asks_again_for_a_passphrase_too_short_or_typed_differently(tmp_path: Path) -> None:
+    """Issue 17: a person under stress is told what was wrong and asked again, in the run's
+    language, instead of being sent back to the start (Click's own English lines are gone)."""
+    env = Env(vault_dir=tmp_path / "vault", environ={}, interactive=True)
+    typed = f"short\n{PASSPHRASE}\nsomething else entirely\n{PASSPHRASE}\n{PASSPHRASE}\n"
+    done = run_cli(env, "--lang", "ru", "init", "--timezone", "Asia/Almaty", input=typed)
+    assert done.code == 0, done.err
+    assert "короче 8 символов" in done.err and "не совпадают" in done.err
+    assert "Repeat for confirmation" not in done.err and "do not match" not in done.err
+    env.environ = {"BLOCKWATCH_PASSPHRASE": PASSPHRASE}
+    assert incidents(env) == []
+    other = Env(vault_dir=tmp_path / "other", environ={}, interactive=True)
+    done = run_cli(other, "init", "--timezone", "Asia/Almaty", input="x\n" * 5)
+    assert done.code == 1 and "after 5 tries" in done.err and not other.vault_dir.exists()
+
+
 def test_init_without_terminal_or_passphrase_is_locked(tmp_path: Path) -> None:
     env = Env(vault_dir=tmp_path / "vault", environ={})
     assert "BLOCKWATCH_NEW_PASSPHRASE_FILE" in fails(env, 3, "init")

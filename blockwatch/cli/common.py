@@ -179,10 +179,35 @@ def passphrase(st: State, *, new: bool = False, label: str | None = None) -> str
                 variable=ENV_NEW_PASSPHRASE_FILE if new else ENV_PASSPHRASE_FILE
             ),
         )
-    value = typer.prompt(
-        label or _("Passphrase"), hide_input=True, confirmation_prompt=new, err=True
+    if not new:
+        return str(typer.prompt(label or _("Passphrase"), hide_input=True, err=True))
+    return _new_passphrase(label)
+
+
+NEW_PASSPHRASE_TRIES = 5
+
+
+def _new_passphrase(label: str | None) -> str:
+    """A new passphrase typed twice; one too short, or typed differently the second time, is
+    said in one line and asked for again -- a person under stress is not sent back to the
+    start of the command (issue 17)."""
+    from blockwatch.errors import InputError
+    from blockwatch.vault import keyslots
+
+    for _attempt in range(NEW_PASSPHRASE_TRIES):
+        first = str(typer.prompt(label or _("New passphrase"), hide_input=True, err=True))
+        try:
+            keyslots.check_new_passphrase(first)
+        except InputError as e:
+            sys.stderr.write(f"blockwatch: {e.message}; {e.hint}\n")
+            continue
+        if str(typer.prompt(_("The same passphrase again"), hide_input=True, err=True)) == first:
+            return first
+        sys.stderr.write("blockwatch: " + _("the two passphrases differ; type them again") + "\n")
+    raise InputError(
+        _("no passphrase set after {n} tries; nothing was changed").format(n=NEW_PASSPHRASE_TRIES),
+        hint=_("run the command again when you are ready"),
     )
-    return str(value)
 
 
 def open_vault(st: State, prefetch: tuple[str | Callable[[], object], ...] = ()) -> Vault:
