@@ -166,6 +166,25 @@ def _scenario(env: Env, tmp: Path, lang: str) -> str:
         return z.read(name).decode()
 
 
+def _letters(env: Env, tmp: Path, lang: str) -> dict[str, str]:
+    """Every letter in ``lang`` about the scenario, referring to its bundle; the counter-notice
+    is in English by law, and is left out."""
+    from blockwatch.report import letters
+
+    drafted = {}
+    for kind in letters.TYPES:
+        if letters.language(kind, lang) != lang:
+            continue
+        out = tmp / f"{kind}-{lang}.html"
+        done = run_cli(
+            env, "--lang", lang, "letter", kind, "--out", str(out),
+            "--bundle", str(tmp / f"bundle-{lang}.zip"),
+        )  # fmt: skip
+        assert done.code == 0, (kind, done.err)
+        drafted[kind] = out.read_text(encoding="utf-8")
+    return drafted
+
+
 def _latin_words(page: str) -> list[str]:
     body = re.sub(r"(?s)<(style|script|head)\b.*?</\1>", " ", page)
     text = html.unescape(re.sub(r"<[^>]+>", " ", body))
@@ -188,6 +207,19 @@ def test_the_report_has_no_english_word_no_identifier_and_no_uid(
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", page)  # a uid
     assert "{'" not in page and "': " not in page and "None" not in page  # a Python repr
     assert "#7" in page  # the appeal names the block by its number
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_letter_has_no_english_word_no_identifier_and_no_uid(
+    env: Env, tmp_path: Path, lang: str
+) -> None:
+    _scenario(env, tmp_path, lang)
+    drafted = _letters(env, tmp_path, lang)
+    assert set(drafted) == {"police", "platform", "ministry", "generic", "whatsapp-review"}
+    for kind, page in drafted.items():
+        assert _latin_words(page) == [], kind
+        assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", page), kind
+        assert "None" not in page and "{'" not in page, kind
 
 
 def test_the_detector_finds_english_and_identifiers() -> None:

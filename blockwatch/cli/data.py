@@ -225,9 +225,11 @@ def stats(
 
 
 def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
+    from babel import Locale
+    from babel.dates import format_date
     from rich.table import Table
 
-    from blockwatch import when
+    from blockwatch import i18n, when
 
     def table(title: str, rows: list[tuple[str, Any]]) -> None:
         t = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
@@ -258,10 +260,6 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
         _("incoming calls: {n}").format(n=calls["total"]), [(origins[k], calls[k]) for k in origins]
     )
     if s["foreign_calls_by_country"]:
-        from babel import Locale
-
-        from blockwatch import i18n
-
         names = Locale.parse(i18n.language()).territories
         table(
             _("calls from foreign numbers, by country"),
@@ -277,8 +275,8 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
                 count=ngettext("{n} call", "{n} calls", busiest["count"]).format(
                     n=busiest["count"]
                 ),
-                start=busiest["start"][:16].replace("T", " "),
-                end=busiest["end"][11:16],
+                start=when.spoken(when.parse_instant(busiest["start"]), zone),
+                end=when.spoken(when.parse_instant(busiest["end"]), zone),
                 zone=zone,
             )
         )
@@ -290,7 +288,13 @@ def _render_stats(st: State, s: dict[str, Any], zone: str) -> None:
             st.say(f"  {hour}:00 {'#' * max(1, round(30 * count / peak)):<30} {count}")
         st.say()
     if s["calls_per_day"]:
-        table(_("calls per day"), list(s["calls_per_day"].items()))
+        table(
+            _("calls per day"),
+            [
+                (format_date(when.parse_instant(day).date(), "d MMMM y", locale=i18n.language()), n)
+                for day, n in s["calls_per_day"].items()
+            ],
+        )
     timeline = s.get("timeline")
     if timeline and any(any(b) for b in timeline["bins"]):
         from blockwatch.report import charts

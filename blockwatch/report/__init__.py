@@ -66,6 +66,15 @@ class Formatter:
 
         return format_date(datetime.fromisoformat(stamp).date(), "d MMMM y", locale=self.locale)
 
+    def zone_name(self) -> str:
+        """The zone as its main city is called in the reader's language (``Алматы``), not its
+        IANA identifier."""
+        from babel.dates import get_timezone, get_timezone_location
+
+        return str(
+            get_timezone_location(get_timezone(self.zone.key), locale=self.locale, return_city=True)
+        )
+
     def time(self, stamp: str) -> str:
         """The time of day of an instant in the report's zone: ``20:46`` (``20:46:05``)."""
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone)
@@ -151,7 +160,7 @@ class Formatter:
         """A call's or message's details on one line: "направление: входящий; исход: пропущен"."""
         return "; ".join(
             f"{self.field(key)}: {self.detail(key, value)}"
-            for key, value in view["details"].items()
+            for key, value in sorted(view["details"].items())
             if key not in ("text", "raw", "links")
         )
 
@@ -178,13 +187,13 @@ class Formatter:
             )
             return line + (f": {c['note']}" if c.get("note") else "")
         parts = []
-        for key, value in c["set"].items():
+        for key, value in sorted(c["set"].items()):  # the ledger's order: the same at verify
             old = c["previous"].get(key)
             if key == "details":
                 olds = old or {}
                 parts += [
                     f"{self.field(k)}: {self.detail(k, v)} ({was}: {self.detail(k, olds.get(k))})"
-                    for k, v in value.items()
+                    for k, v in sorted(value.items())
                 ]
                 continue
             shows: dict[str, Callable[[Any], str]] = {

@@ -161,7 +161,7 @@ def _facts(
     return {
         "name": name,
         "today": f.date(today.isoformat()),
-        "zone": zone,
+        "zone": f.zone_name(),
         "first": when(ordered[0]) if ordered else None,
         "last": when(ordered[-1]) if ordered else None,
         "incidents": len(views),
