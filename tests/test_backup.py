@@ -398,6 +398,9 @@ def test_leftovers_of_a_killed_backup_are_swept_by_the_next(vault_env: Env, tmp_
     (dest / "vault-9-0123456789abcdef.db").write_bytes(b"a copy no manifest names")
     done = run_cli(vault_env, "backup", str(dest), "--check")
     assert done.code == 0, done.err  # what the manifest names is whole
+    assert "already holds" in _backup(vault_env, dest)  # nothing new: swept all the same
+    assert len(list(dest.iterdir())) == 3
+    (dest / ".bw-fedcba9876543210.part").write_bytes(b"another half copy")
     _log(vault_env, "more")
     _backup(vault_env, dest)
     assert len(list(dest.iterdir())) == 3

@@ -372,6 +372,7 @@ def write(
         and list(previous.recipients) == recipients
         and all(_length(folder / s.name) == s.bytes for s in previous.files.values())
     ):
+        _sweep(folder, previous)  # what a killed backup left, even when nothing is new
         return Made(previous, previous, written=False)
     suffix = ".age" if recipients else ""
     try:
