@@ -1,0 +1,269 @@
+"""The ledger's refusals, exactly (issue 20: mutants of ledger.py that a weaker check or a
+changed message survived).  Each refusal is named by the one thing wrong with its input, and
+says so in its own words: a verifier reading "the witness's cosignature is invalid" must not
+be told something else, nor be told nothing when a check is dropped."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from blockwatch import ledger
+from blockwatch.errors import InputError
+
+from .conftest import VECTORS
+
+PROOF_ERROR = ledger.ProofError
+
+
+def _public(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def _key(name: str = "witness.example", kind: int = ledger.COSIGNER_KEY) -> tuple[str, bytes]:
+    public = _public(Ed25519PrivateKey.generate())
+    encoded = base64.b64encode(bytes([kind]) + public).decode()
+    key_id = ledger.key_id(name, public) if kind == ledger.NOTE_KEY else None
+    text = ledger.cosigner_key(name, public) if kind == ledger.COSIGNER_KEY else None
+    if text is None:
+        text = f"{name}+{key_id.hex()}+{encoded}"  # type: ignore[union-attr]
+    return text, public
+
+
+def test_a_verifier_key_is_read_back_exactly() -> None:
+    text, public = _key()
+    assert ledger.parse_verifier_key(text, ledger.COSIGNER_KEY) == ("witness.example", public)
+
+
+def _refused(text: str, kind: int = ledger.COSIGNER_KEY) -> str:
+    with pytest.raises(PROOF_ERROR) as raised:
+        ledger.parse_verifier_key(text, kind)
+    return raised.value.message
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "a character outside base64 inside the key",
+        "no name",
+        "an id that is not hex",
+        "an id of three bytes",
+        "a key of 32 bytes",
+        "another kind of key",
+    ],
+)
+def test_each_malformed_verifier_key_is_refused_as_not_a_key(damage: str) -> None:
+    text, public = _key()
+    name, key_id, encoded = text.split("+", 2)
+    if damage == "a character outside base64 inside the key":
+        text = (
+            f"{name}+{key_id}+{encoded[:10]}*{encoded[10:]}"  # b64decode without validate drops it
+        )
+    elif damage == "no name":
+        text = f"+{key_id}+{encoded}"
+    elif damage == "an id that is not hex":
+        text = f"{name}+zz{key_id[2:]}+{encoded}"
+    elif damage == "an id of three bytes":
+        text = f"{name}+{key_id[:6]}+{encoded}"
+    elif damage == "a key of 32 bytes":
+        text = f"{name}+{key_id}+{base64.b64encode(public).decode()}"
+    elif damage == "another kind of key":
+        text = f"{name}+{key_id}+{base64.b64encode(bytes([ledger.NOTE_KEY]) + public).decode()}"
+    assert _refused(text) == "not a verifier key (name+id+key)"
+
+
+def test_a_name_with_a_line_break_is_not_a_verifier_key_whatever_else_is_right() -> None:
+    public = _public(Ed25519PrivateKey.generate())
+    name = "two\nlines"
+    encoded = base64.b64encode(bytes([ledger.COSIGNER_KEY]) + public).decode()
+    key_id = ledger._key_id(name, ledger.COSIGNER_KEY, public).hex()
+    assert _refused(f"{name}+{key_id}+{encoded}") == "not a verifier key (name+id+key)"
+
+
+def test_a_verifier_key_whose_id_does_not_match_is_refused_as_such() -> None:
+    text, _public_key = _key()
+    name, key_id, encoded = text.split("+", 2)
+    wrong = f"{int(key_id, 16) ^ 1:08x}"
+    assert _refused(f"{name}+{wrong}+{encoded}") == (
+        "the verifier key's ID does not match its name and key"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "hint"),
+    [
+        (ledger.NOTE_KEY, "give the verifier key 'blockwatch key show' prints on her computer"),
+        (ledger.COSIGNER_KEY, "give the witness key that 'blockwatch witness cosign' printed"),
+    ],
+)
+def test_a_typed_verifier_key_is_refused_naming_the_option_and_where_keys_come_from(
+    kind: int, hint: str
+) -> None:
+    with pytest.raises(InputError) as raised:
+        ledger.verifier_key_option("nonsense", kind, "--witness-key")
+    assert raised.value.message == "--witness-key: not a verifier key (name+id+key)"
+    assert raised.value.hint == hint
+
+
+# --------------------------------------------------------------------------- cosignatures
+
+NOTE = "blockwatch/0\n3\n" + base64.b64encode(b"\x01" * 32).decode() + "\n\n— blockwatch/0 x\n"
+
+
+def _line_with(time_bytes: bytes, signature: bytes, name: str, public: bytes) -> str:
+    raw = ledger._key_id(name, ledger.COSIGNER_KEY, public) + time_bytes + signature
+    return f"\u2014 {name} {base64.b64encode(raw).decode()}\n"
+
+
+def test_a_cosignature_at_the_last_representable_time_is_read_and_one_later_is_refused() -> None:
+    key = Ed25519PrivateKey.generate()
+    public, name = _public(key), "witness.example"
+    last = ledger.MAX_COSIGNATURE_TIME
+    note = NOTE + ledger.cosign(NOTE, name, key, last)
+    assert ledger.open_cosignature(note, name, public) == last
+    body = NOTE.partition("\n\n")[0]
+    later = last + 1
+    signed = key.sign(ledger._cosigned_message((body + "\n").encode(), later))
+    note = NOTE + _line_with(later.to_bytes(8, "big"), signed, name, public)
+    with pytest.raises(PROOF_ERROR) as raised:
+        ledger.open_cosignature(note, name, public)
+    assert raised.value.message == "the cosignature's time is out of range"
+
+
+def test_a_cosignature_time_is_big_endian() -> None:
+    key = Ed25519PrivateKey.generate()
+    public, name = _public(key), "witness.example"
+    line = ledger.cosign(NOTE, name, key, 1_700_000_000)
+    raw = base64.b64decode(line.split()[-1])
+    assert raw[4:12] == (1_700_000_000).to_bytes(8, "big")
+    assert ledger.open_cosignature(NOTE + line, name, public) == 1_700_000_000
+
+
+def test_a_forged_and_a_missing_cosignature_are_refused_each_in_its_own_words() -> None:
+    key, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    public, name = _public(key), "witness.example"
+    forged = NOTE + _line_with((5).to_bytes(8, "big"), other.sign(b"x"), name, public)
+    with pytest.raises(PROOF_ERROR) as raised:
+        ledger.open_cosignature(forged, name, public)
+    assert raised.value.message == "the witness's cosignature is invalid"
+    with pytest.raises(PROOF_ERROR) as raised:
+        ledger.open_cosignature(NOTE, name, public)
+    assert raised.value.message == "the checkpoint carries no cosignature by this witness"
+
+
+# --------------------------------------------------------------------------- proofs
+
+
+def _h(n: int) -> bytes:
+    return bytes([n]) * 32
+
+
+def test_a_consistency_proof_longer_than_the_cap_is_refused_as_too_long() -> None:
+    proof = [_h(1)] * (ledger.MAX_PROOF_LENGTH + 1)
+    with pytest.raises(PROOF_ERROR) as raised:
+        ledger.verify_consistency(3, 7, _h(2), _h(3), proof)
+    assert raised.value.message == "consistency proof is too long"
+
+
+def _vector(kind: str, path: str) -> dict:  # type: ignore[type-arg]
+    return json.loads((VECTORS / kind / path).read_text())  # type: ignore[no-any-return]
+
+
+def _b(values: list[str] | None) -> list[bytes]:
+    return [base64.b64decode(v) for v in values or []]
+
+
+INCLUSION = _vector("subtreeinclusion", str(next(
+    p.relative_to(VECTORS / "subtreeinclusion")
+    for p in sorted((VECTORS / "subtreeinclusion").rglob("happy-path.json"))
+    if json.loads(p.read_text())["end"] - json.loads(p.read_text())["start"] >= 4
+)))  # fmt: skip
+
+
+def _inclusion(**changed: object) -> None:
+    v = {**INCLUSION, **changed}
+    ledger.verify_subtree_inclusion(
+        v["leafIdx"], v["start"], v["end"], base64.b64decode(v["leafHash"]),
+        _b(v["proof"]), base64.b64decode(v["root"]),
+    )  # fmt: skip
+
+
+def test_a_subtree_inclusion_proof_is_checked_for_each_thing_that_can_be_wrong() -> None:
+    _inclusion()  # the vector itself
+    start, end = INCLUSION["start"], INCLUSION["end"]
+    cases = {
+        "not a subtree": ({"end": start}, f"[{start}, {start}) is not a subtree"),
+        "misaligned": ({"start": start + 1, "end": end + 1}, f"[{start + 1}, {end + 1}) is not aligned as a subtree"),
+        "leaf outside": ({"leafIdx": end}, f"leaf {end} is outside the subtree [{start}, {end})"),
+        "other root": (
+            {"root": base64.b64encode(_h(9)).decode()},
+            f"leaf {INCLUSION['leafIdx']} does not prove into the subtree [{start}, {end})",
+        ),
+    }  # fmt: skip
+    for name, (changed, message) in cases.items():
+        with pytest.raises(PROOF_ERROR) as raised:
+            _inclusion(**changed)
+        assert raised.value.message == message, name
+
+
+def _consistency(v: dict, **changed: object) -> None:  # type: ignore[type-arg]
+    v = {**v, **changed}
+    ledger.verify_subtree_consistency(
+        v["start"], v["end"], v["size"], base64.b64decode(v["root1"]),
+        base64.b64decode(v["root2"]), _b(v["proof"]),
+    )  # fmt: skip
+
+
+WITHIN_NODE = _vector("subtreeconsistency", "2/happy-path.json")  # [0, 6) in a tree of 8
+WHOLE_NODE = _vector("subtreeconsistency", "3/happy-path.json")  # [0, 2) in a tree of 5
+
+
+def test_a_subtree_consistency_proof_is_checked_for_each_thing_that_can_be_wrong() -> None:
+    _consistency(WITHIN_NODE)
+    _consistency(WHOLE_NODE)
+    v = WITHIN_NODE
+    proof = v["proof"]
+    cases = {
+        "too long": (v, {"proof": [proof[0]] * (ledger.MAX_PROOF_LENGTH + 1)}, "subtree consistency proof is too long"),
+        "outside": (v, {"size": 5}, "subtree [0, 6) lies outside a tree of size 5"),
+        "empty with a proof": (v, {"start": 0, "end": 0}, "an empty subtree has the empty hash and an empty proof"),
+        "empty with another hash": (v, {"start": 0, "end": 0, "proof": []}, "an empty subtree has the empty hash and an empty proof"),
+        "too short": (v, {"proof": []}, "subtree consistency proof is too short"),
+        "other subtree hash": (v, {"root1": base64.b64encode(_h(7)).decode()}, "proof does not match the hash of subtree [0, 6)"),
+        "other tree root": (v, {"root2": base64.b64encode(_h(7)).decode()}, "subtree [0, 6) does not prove into tree size 8"),
+        "whole node, other root": (WHOLE_NODE, {"root2": base64.b64encode(_h(7)).decode()}, "subtree [0, 2) does not prove into tree size 5"),
+        "misaligned": (v, {"start": 1, "end": 7}, "[1, 7) is not aligned as a subtree"),
+    }  # fmt: skip
+    for name, (vector, changed, message) in cases.items():
+        with pytest.raises(PROOF_ERROR) as raised:
+            _consistency(vector, **changed)
+        assert raised.value.message == message, name
+
+
+def test_every_element_of_a_subtree_proof_matters() -> None:
+    """Flip one bit of any proof hash, of either root, or of the leaf: refused (a check dropped
+    or a hash left out of the computation lets one through)."""
+    for vector, check in ((WITHIN_NODE, _consistency), (WHOLE_NODE, _consistency)):
+        for i in range(len(vector["proof"])):
+            flipped = list(vector["proof"])
+            raw = bytearray(base64.b64decode(flipped[i]))
+            raw[0] ^= 1
+            flipped[i] = base64.b64encode(bytes(raw)).decode()
+            with pytest.raises(PROOF_ERROR):
+                check(vector, proof=flipped)
+    for i in range(len(INCLUSION["proof"])):
+        flipped = list(INCLUSION["proof"])
+        raw = bytearray(base64.b64decode(flipped[i]))
+        raw[31] ^= 0x80
+        flipped[i] = base64.b64encode(bytes(raw)).decode()
+        with pytest.raises(PROOF_ERROR):
+            _inclusion(proof=flipped)
+
+
+def test_the_vectors_directory_is_the_one_the_other_tests_read() -> None:
+    assert Path(VECTORS, "subtreeconsistency").is_dir()
