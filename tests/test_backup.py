@@ -395,6 +395,8 @@ def test_leftovers_of_a_killed_backup_are_swept_by_the_next(vault_env: Env, tmp_
     dest = tmp_path / "copy"
     _backup(vault_env, dest)
     (dest / ".bw-0123456789abcdef.part").write_bytes(b"half a copy")
+    for extra in ("-wal", "-shm", "-journal"):  # what SQLite leaves beside a copy killed mid-way
+        (dest / f".bw-0123456789abcdef.part{extra}").write_bytes(b"pages")
     (dest / "vault-9-0123456789abcdef.db").write_bytes(b"a copy no manifest names")
     done = run_cli(vault_env, "backup", str(dest), "--check")
     assert done.code == 0, done.err  # what the manifest names is whole

@@ -55,8 +55,11 @@ _NAME = {
     "database": re.compile(r"vault-[0-9]{1,16}-[0-9a-f]{16}\.db(\.age)?"),
     "keyslots": re.compile(r"keyslots-[0-9a-f]{16}\.json(\.age)?"),
 }
+# Files a backup writes: its two files, and temporary ones -- ``.bw-<hex>.part`` and what
+# SQLite makes beside one while it copies (``-wal``, ``-shm``, ``-journal``).
 _OURS = re.compile(
-    r"(vault-[0-9]+-[0-9a-f]{16}\.db|keyslots-[0-9a-f]{16}\.json)(\.age)?|\.bw-.*\.part"
+    r"(vault-[0-9]+-[0-9a-f]{16}\.db|keyslots-[0-9a-f]{16}\.json)(\.age)?"
+    r"|\.bw-[0-9a-f]{16}\.part(-wal|-shm|-journal)?"
 )
 _RECIPIENT = re.compile(r"age1[02-9ac-hj-np-z]{58}")
 
