@@ -521,3 +521,27 @@ def test_a_cyrillic_case_name_stays_in_the_bundle_s_folder_name(
             top = zf.namelist()[0].split("/")[0]
         assert top.startswith(f"blockwatch-{slug}-"), top
         assert run_cli(vault_env, "verify", str(bundle)).code == 0
+
+
+@pytest.mark.parametrize("columns", [80, 60, 40])
+def test_list_keeps_every_incident_number_in_a_narrow_terminal(
+    vault_env: Env, columns: int
+) -> None:
+    """Issue 17: the description wraps, the incident number never goes (at 60 columns it was
+    squeezed out of the table, and the description with it)."""
+    from rich.console import Console
+
+    from blockwatch.cli.timeline import timeline
+
+    for n in range(3):
+        ok(vault_env, "log", "call", f"+4477009001{n:02d}", "--at", f"2026-07-04 20:4{n}",
+           "--platform", "whatsapp", "--outcome", "missed", "--yes")  # fmt: skip
+    ok(vault_env, "log", "note", "--text", "a long description " * 6, "--at", "2026-07-04 21:00")
+    rows = json.loads(ok(vault_env, "list", "--json"))
+    console = Console(width=columns, record=True, color_system=None)
+    console.print(timeline(rows, "Asia/Almaty", None, columns))
+    text = console.export_text()
+    assert all(len(line) <= columns for line in text.splitlines())
+    firsts = [line.split()[0] for line in text.splitlines() if line.strip()[:1].isdigit()]
+    assert [f for f in firsts if f.isdigit() and len(f) <= 2] == ["1", "2", "3", "4"]
+    assert "description" in text and "+447700900102" in text

@@ -62,7 +62,7 @@ def list_(
     if not rows:
         st.out.print(_("No incidents match."))
         return
-    st.out.print(timeline(rows, zone, now.astimezone(when.zone(zone)).date()))
+    st.out.print(timeline(rows, zone, now.astimezone(when.zone(zone)).date(), st.out.width))
 
 
 def show(

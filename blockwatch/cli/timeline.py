@@ -46,7 +46,9 @@ def _part(name: str, details: dict[str, Any], today: date | None) -> str:
     if name == "claimant":
         return _("claimant: {claimant}").format(claimant=value) if value else ""
     if name == "to":
-        return _("to {to}").format(to=word(value))
+        return _("to {to}").format(
+            to=words.platform(value) if value in words.BRANDS else word(value)
+        )
     if name == "due":
         from blockwatch.deadlines import is_overdue
 
@@ -77,13 +79,35 @@ def local_time(view: Incident) -> str:
     return occurred[:16].replace("T", " ")
 
 
-def timeline(rows: Sequence[Incident], zone: str, today: date | None = None) -> Table:
+COMPACT_BELOW = 100  # columns: a narrower terminal (an 80-column one too) gets the compact table
+
+
+def timeline(
+    rows: Sequence[Incident], zone: str, today: date | None = None, width: int | None = None
+) -> Table:
+    """The incidents as a table; under ``COMPACT_BELOW`` columns, in three columns (number,
+    time, and the rest wrapped), so that the incident number is never squeezed out."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(show_edge=False, pad_edge=False, header_style="bold", box=None)
-    table.add_column(_("id"), justify="right", no_wrap=True, style="dim")
-    table.add_column(_("occurred ({zone})").format(zone=zone), no_wrap=True, min_width=16)
+    digits = max((len(str(v["id"])) for v in rows), default=1)
+    table.add_column(_("id"), justify="right", no_wrap=True, style="dim", min_width=digits)
+    compact = width is not None and width < COMPACT_BELOW
+    table.add_column(
+        _("occurred ({zone})").format(zone=zone), no_wrap=not compact, min_width=16, max_width=None
+    )
+    if compact:
+        table.add_column(_("what"), ratio=1)
+        for view in rows:
+            said = [word(view["kind"]), words.platform(view["platform"]), party(view),
+                    summary(view, today)]  # fmt: skip
+            table.add_row(
+                Text(str(view["id"])),
+                Text(local_time(view)),
+                Text(safe(" · ".join(p for p in said if p and p != "—"), oneline=True)),
+            )
+        return table
     table.add_column(_("kind"), no_wrap=True, style="bold", min_width=10)
     table.add_column(_("platform"), no_wrap=True, min_width=8)
     table.add_column(
