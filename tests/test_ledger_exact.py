@@ -267,3 +267,100 @@ def test_every_element_of_a_subtree_proof_matters() -> None:
 
 def test_the_vectors_directory_is_the_one_the_other_tests_read() -> None:
     assert Path(VECTORS, "subtreeconsistency").is_dir()
+
+
+# --------------------------------------------------------------------------- consistency, exactly
+
+
+def _tree(n: int) -> ledger.MerkleTree:
+    return ledger.MerkleTree([ledger.leaf_hash(bytes([i])) for i in range(n)])
+
+
+def _refusal(size1: int, size2: int, root1: bytes, root2: bytes, proof: list[bytes]) -> str:
+    with pytest.raises(PROOF_ERROR) as raised:
+        ledger.verify_consistency(size1, size2, root1, root2, proof)
+    return raised.value.message
+
+
+def test_each_wrong_consistency_proof_is_refused_in_its_own_words() -> None:
+    tree = _tree(7)
+    r3, r7, r4 = tree.root(3), tree.root(7), tree.root(4)
+    proof = tree.consistency_proof(3, 7)
+    ledger.verify_consistency(3, 7, r3, r7, proof)
+    ledger.verify_consistency(0, 0, ledger.EMPTY_ROOT, ledger.EMPTY_ROOT, [])
+    ledger.verify_consistency(4, 4, r4, r4, [])
+    assert _refusal(5, 3, r3, r7, proof) == "tree size went backwards: 5 then 3"
+    assert _refusal(-1, 3, r3, r7, proof) == "tree size went backwards: -1 then 3"
+    assert _refusal(4, 4, r4, r4, proof) == "equal tree sizes need an empty consistency proof"
+    assert _refusal(4, 4, r4, r7, []) == "two different roots for tree size 4"
+    assert _refusal(0, 0, r4, r4, []) == "the root of an empty tree is wrong"
+    assert _refusal(0, 7, ledger.EMPTY_ROOT, r7, proof) == (
+        "a consistency proof from an empty tree proves nothing"
+    )
+    assert _refusal(3, 7, r3, r7, []) == "consistency proof is empty"
+    assert (
+        _refusal(3, 7, _h(5), r7, proof)
+        == "consistency proof does not match the root of tree size 3"
+    )
+    assert (
+        _refusal(3, 7, r3, _h(5), proof)
+        == "consistency proof does not match the root of tree size 7"
+    )
+    assert _refusal(3, 7, r3, r7, proof[:-1]) == "consistency proof is too short"
+    assert _refusal(3, 7, r3, r7, [*proof, _h(1)]) == "consistency proof is too long"
+
+
+@pytest.mark.parametrize("which", ["old root", "new root", "proof"])
+def test_every_hash_of_a_consistency_check_must_be_32_bytes(which: str) -> None:
+    tree = _tree(7)
+    args = [tree.root(3), tree.root(7), tree.consistency_proof(3, 7)]
+    if which == "old root":
+        args[0] = args[0][:31]
+    elif which == "new root":
+        args[1] = args[1][:31]
+    else:
+        args[2] = [args[2][0][:31], *args[2][1:]]
+    with pytest.raises(PROOF_ERROR, match="bytes long"):
+        ledger.verify_consistency(3, 7, *args)  # type: ignore[arg-type]
+
+
+def test_a_consistency_proof_of_exactly_the_cap_is_not_refused_as_too_long() -> None:
+    """128 hashes pass the cap (a tree of 2^130 entries needs more: "too short"); 129 do not."""
+    proof = [_h(1)] * ledger.MAX_PROOF_LENGTH
+    assert _refusal(3, 2**130, _h(2), _h(3), proof) == "consistency proof is too short"
+    assert _refusal(3, 2**130, _h(2), _h(3), [*proof, _h(1)]) == "consistency proof is too long"
+
+
+def test_a_tree_gives_consistency_proofs_only_between_sizes_it_has() -> None:
+    tree = _tree(5)
+    assert tree.consistency_proof(5, 5) == []
+    for size1, size2 in ((0, 3), (4, 3), (3, 6)):
+        with pytest.raises(ValueError, match="^sizes out of range$"):
+            tree.consistency_proof(size1, size2)
+    tree.consistency_proof(1, 5)  # the smallest that proves something
+
+
+# --------------------------------------------------------------------------- witness requests
+
+
+def _request(size: str, proof_lines: list[str]) -> str:
+    return "\n".join([f"old {size}", *proof_lines]) + "\n\n" + NOTE
+
+
+def test_a_witness_request_is_read_exactly_and_each_malformed_one_is_refused() -> None:
+    line = base64.b64encode(_h(3)).decode()
+    request = ledger.parse_request(_request("9" * 19, [line] * ledger.MAX_PROOF_LENGTH))
+    assert request.old == int("9" * 19) and len(request.proof) == ledger.MAX_PROOF_LENGTH
+    assert request.note == NOTE
+    cases = {
+        "twenty digits": (_request("9" * 20, [line]), "the checkpoint's 'old' header is malformed"),
+        "not a number": (_request("x", [line]), "the checkpoint's 'old' header is malformed"),
+        "no blank line": (f"old 3\n{line}\n" + NOTE.replace("\n\n", "\n"), "the checkpoint's 'old' header is malformed"),
+        "not base64": (_request("3", [line[:10] + "*" + line[10:]]), "the consistency proof in the header is not base64"),
+        "a short hash": (_request("3", [base64.b64encode(_h(3)[:31]).decode()]), "the consistency proof in the header is malformed"),
+        "one hash too many": (_request("3", [line] * (ledger.MAX_PROOF_LENGTH + 1)), "the consistency proof in the header is malformed"),
+    }  # fmt: skip
+    for name, (text, message) in cases.items():
+        with pytest.raises(PROOF_ERROR) as raised:
+            ledger.parse_request(text)
+        assert raised.value.message == message, name
