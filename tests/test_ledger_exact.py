@@ -335,7 +335,7 @@ def test_a_tree_gives_consistency_proofs_only_between_sizes_it_has() -> None:
     tree = _tree(5)
     assert tree.consistency_proof(5, 5) == []
     for size1, size2 in ((0, 3), (4, 3), (3, 6)):
-        with pytest.raises(ValueError, match="^sizes out of range$"):
+        with pytest.raises(ValueError, match=r"^sizes out of range$"):
             tree.consistency_proof(size1, size2)
     tree.consistency_proof(1, 5)  # the smallest that proves something
 
