@@ -157,12 +157,19 @@ class Formatter:
         return str(value) if value else "—"
 
     def summary(self, view: Mapping[str, Any]) -> str:
-        """A call's or message's details on one line: "направление: входящий; исход: пропущен"."""
-        return "; ".join(
-            f"{self.field(key)}: {self.detail(key, value)}"
-            for key, value in sorted(view["details"].items())
-            if key not in ("text", "raw", "links")
-        )
+        """A call's or message's details on one short line: the values that speak for
+        themselves alone ("входящий, пропущен, 1 минута 35 секунд"), the others named."""
+        from blockwatch.incidents import CHOICES
+
+        parts = []
+        for key, value in sorted(view["details"].items()):
+            if key in ("text", "raw", "links") or value is None or value == []:
+                continue
+            if key in CHOICES or key == "duration":
+                parts.append(self.detail(key, value))
+            else:
+                parts.append(f"{self.field(key)}: {self.detail(key, value)}")
+        return ", ".join(parts)
 
     def party(self, party: Mapping[str, Any] | None) -> str:
         if not party:
@@ -223,7 +230,9 @@ def _is_row(view: Incident) -> bool:
 
 def blocks(views: Sequence[Incident], f: Formatter) -> list[dict[str, Any]]:
     """The timeline as the report lays it out: runs of plain calls and messages of one day as
-    ``{"day", "rows"}`` tables, every other incident as ``{"card"}``, in the views' order."""
+    ``{"day", "rows", "recorded"}`` tables, every other incident as ``{"card"}``, in the views'
+    order.  ``recorded``: (when recorded, how) when every row of the table shares it (an import)
+    -- said once in the caption instead of on every row."""
     out: list[dict[str, Any]] = []
     for view in views:
         if not _is_row(view):
@@ -234,6 +243,10 @@ def blocks(views: Sequence[Incident], f: Formatter) -> list[dict[str, Any]]:
             out[-1]["rows"].append(view)
         else:
             out.append({"day": day, "rows": [view]})
+    for block in out:
+        if "rows" in block:
+            shared = {(v["recorded_at"], v["source"]) for v in block["rows"]}
+            block["recorded"] = next(iter(shared)) if len(shared) == 1 else None
     return out
 
 
