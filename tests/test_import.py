@@ -18,7 +18,7 @@ from blockwatch.env import Env
 from blockwatch.importers import Options
 from blockwatch.importing import import_file
 
-from .conftest import PASSPHRASE, run_cli, snapshot
+from .conftest import PASSPHRASE, Run, run_cli, snapshot
 
 EPOCH_MS = 1783181109000  # 2026-07-04T16:05:09Z = 21:05:09 in Almaty
 
@@ -815,34 +815,42 @@ def test_deeply_nested_json_is_refused(vault_env: Env, tmp_path: Path) -> None:
     assert done.code == 1 and "nested too deeply" in done.err
 
 
-def test_a_log_while_a_file_is_read_does_not_wait_for_the_import(
-    vault_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Issue 14, busy not lost: an import reads, checks and encodes the whole file before it
-    takes the vault's write lock.  A `log` typed while the file is read is written at once
-    (with no wait allowed at all), and the import, written after it, is still whole."""
+def _log_while_reading(vault_env: Env, monkeypatch: pytest.MonkeyPatch, at: int) -> list[Run]:
+    """Make the next import read its file slowly: when its ``at``-th record is read, another
+    process logs a note with no wait allowed (BLOCKWATCH_BUSY_TIMEOUT 0).  The list the
+    ``log``'s result goes into."""
     from blockwatch import importing
 
-    path = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(50)]))
     impatient = Env(
         vault_dir=vault_env.vault_dir,
         environ={**vault_env.environ, "BLOCKWATCH_BUSY_TIMEOUT": "0"},
         now=vault_env.now,
     )
     real = importing.parser
-    logged = []
+    logged: list[Run] = []
 
     def reading_slowly(fmt):  # type: ignore[no-untyped-def]
         def parse(path, options):  # type: ignore[no-untyped-def]
             for n, item in enumerate(real(fmt)(path, options)):
-                if n == 25:  # half the file read: another process logs a note
-                    done = run_cli(impatient, "log", "note", "--text", "typed meanwhile")
-                    logged.append(done)
+                if n == at:
+                    logged.append(run_cli(impatient, "log", "note", "--text", "typed meanwhile"))
                 yield item
 
         return parse
 
     monkeypatch.setattr(importing, "parser", reading_slowly)
+    return logged
+
+
+
+def test_a_log_while_a_file_is_read_does_not_wait_for_the_import(
+    vault_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, busy not lost: an import reads, checks and encodes the whole file before it
+    takes the vault's write lock.  A `log` typed while the file is read is written at once
+    (with no wait allowed at all), and the import, written after it, is still whole."""
+    path = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(50)]))
+    logged = _log_while_reading(vault_env, monkeypatch, 25)  # half the file read
     do_import(vault_env, str(path))
     [done] = logged
     assert done.code == 0, done.err  # not "the vault is busy"
@@ -951,27 +959,8 @@ def test_a_log_while_whatsapp_media_are_read_does_not_wait_for_the_import(
     """Issue 14: the media of a WhatsApp export are staged a few chunks per short write, like
     the records, not stored inside the import's last write -- a `log` typed while they are
     read is written at once (no wait allowed), and the import is still whole, media and all."""
-    from blockwatch import importing
-
     path = _whatsapp_with_media(tmp_path, 12)
-    impatient = Env(
-        vault_dir=vault_env.vault_dir,
-        environ={**vault_env.environ, "BLOCKWATCH_BUSY_TIMEOUT": "0"},
-        now=vault_env.now,
-    )
-    real = importing.parser
-    logged = []
-
-    def reading_slowly(fmt):  # type: ignore[no-untyped-def]
-        def parse(path, options):  # type: ignore[no-untyped-def]
-            for n, item in enumerate(real(fmt)(path, options)):
-                if n == 6:  # half the messages and their photos staged
-                    logged.append(run_cli(impatient, "log", "note", "--text", "typed meanwhile"))
-                yield item
-
-        return parse
-
-    monkeypatch.setattr(importing, "parser", reading_slowly)
+    logged = _log_while_reading(vault_env, monkeypatch, 6)  # half the messages and photos staged
     do_import(vault_env, str(path))
     [done] = logged
     assert done.code == 0, done.err  # not "the vault is busy"
