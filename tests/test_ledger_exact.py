@@ -363,3 +363,11 @@ def test_a_witness_request_is_read_exactly_and_each_malformed_one_is_refused() -
         with pytest.raises(PROOF_ERROR) as raised:
             ledger.parse_request(text)
         assert raised.value.message == message, name
+
+
+def test_an_empty_map_of_heads_has_size_zero_and_the_empty_root() -> None:
+    """What `check` compares with the checkpoint of a vault without incidents."""
+    heads = ledger.Heads()
+    assert (heads.size, heads.root()) == (0, ledger.EMPTY_ROOT)
+    heads.update(1, {0: _h(1)})
+    assert (heads.size, heads.root()) == (1, _h(1))
