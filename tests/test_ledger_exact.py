@@ -371,3 +371,10 @@ def test_an_empty_map_of_heads_has_size_zero_and_the_empty_root() -> None:
     assert (heads.size, heads.root()) == (0, ledger.EMPTY_ROOT)
     heads.update(1, {0: _h(1)})
     assert (heads.size, heads.root()) == (1, _h(1))
+
+
+def test_an_entry_salt_is_16_random_bytes_in_hex() -> None:
+    """DESIGN.md: every ledger entry carries a 128-bit random salt (in hex)."""
+    salts = {ledger.new_salt() for _ in range(50)}
+    assert len(salts) == 50 and {len(s) for s in salts} == {2 * ledger.SALT_BYTES} == {32}
+    assert all(int(s, 16) >= 0 for s in salts)
