@@ -101,17 +101,12 @@ def backup(
 
 def _check(st: State, dest: Path) -> None:
     from blockwatch import ledger, when
-    from blockwatch.errors import NotFound, VerificationFailed
+    from blockwatch.errors import VerificationFailed
     from blockwatch.vault import backup as backups
 
-    manifest = backups.read_manifest(dest)
-    if manifest is None:
-        raise NotFound(
-            _("{path} holds no blockwatch backup ({name} is missing)").format(
-                path=dest, name=backups.MANIFEST
-            ),
-            hint=_("make one with 'blockwatch backup {path}'").format(path=dest),
-        )
+    manifest = backups.require_manifest(
+        dest, _("make one with 'blockwatch backup {path}'").format(path=dest)
+    )
     backups.check_files(dest, manifest)
     with open_vault(st) as v:
         if manifest.vault_id != v.settings.vault_id or manifest.public_key != v.public_key:
@@ -199,12 +194,12 @@ def restore(
     st = state(ctx)
     env = dataclasses.replace(st.env, vault_dir=vault) if vault is not None else st.env
     identities = backups.read_identities(identity) if identity is not None else []
-    manifest = backups.read_manifest(source)
-    if manifest is not None:  # what can be told before the passphrase is asked
-        backups.require_identities(manifest, identities)
+    # what can be told before the passphrase is asked
+    manifest = backups.require_manifest(source, _("give the folder that 'blockwatch backup' wrote"))
+    backups.require_identities(manifest, identities)
     vaults.ensure_absent(env.vault_dir)
     secret = passphrase(st, label=_("Passphrase of the backed-up vault"))
-    manifest, passed = vaults.restore(env, source, secret, identities)
+    passed = vaults.restore(env, source, manifest, secret, identities)
     st.say(
         _("Restored {size} ledger entries from {path} into {vault}.").format(
             size=manifest.size, path=source, vault=env.vault_dir

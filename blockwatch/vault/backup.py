@@ -138,6 +138,21 @@ def read_manifest(folder: Path) -> Manifest | None:
     return _validate(folder, doc)
 
 
+def require_manifest(folder: Path, hint: str) -> Manifest:
+    """The folder's manifest, validated; NotFound (with ``hint``) when it holds none."""
+    from blockwatch.errors import NotFound
+
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise NotFound(
+            _("{path} holds no blockwatch backup ({name} is missing)").format(
+                path=folder, name=MANIFEST
+            ),
+            hint=hint,
+        )
+    return manifest
+
+
 def _read_capped(path: Path, cap: int) -> bytes | None:
     """A regular file's bytes, or None when longer than ``cap`` (a FIFO never hangs)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))

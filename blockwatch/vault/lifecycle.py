@@ -245,23 +245,16 @@ def _rewrap(env: Env, doc: dict[str, Any], data_key: bytes, new: str, slot_id: s
 
 
 def restore(
-    env: Env, source: Path, passphrase: str, identities: list[Any]
-) -> tuple[Any, list[str]]:
-    """Make the vault at ``env.vault_dir`` from the backup in the folder ``source``, and check
-    it: the files match the manifest, the passphrase opens them, the vault is the one the
-    manifest's signed checkpoint names, and every ``check`` passes.  All or nothing: on any
-    failure, what was written is removed.  Returns the manifest and the checks passed."""
+    env: Env, source: Path, manifest: Any, passphrase: str, identities: list[Any]
+) -> list[str]:
+    """Make the vault at ``env.vault_dir`` from the backup in the folder ``source`` whose
+    manifest (``backup.require_manifest``) was read, and check it: the files match the
+    manifest, the passphrase opens them, the vault is the one the manifest's signed
+    checkpoint names, and every ``check`` passes.  All or nothing: on any failure, what was
+    written is removed.  Returns the checks passed."""
     from blockwatch.vault import backup
     from blockwatch.vault import check as checks
 
-    manifest = backup.read_manifest(source)
-    if manifest is None:
-        raise NotFound(
-            _("{path} holds no blockwatch backup ({name} is missing)").format(
-                path=source, name=backup.MANIFEST
-            ),
-            hint=_("give the folder that 'blockwatch backup' wrote"),
-        )
     target = env.vault_dir
     ensure_absent(target)
     backup.check_files(source, manifest)
@@ -295,4 +288,4 @@ def restore(
             with suppress(OSError):
                 target.rmdir()
         raise
-    return manifest, passed
+    return passed

@@ -18,6 +18,7 @@ import atexit
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,23 +58,27 @@ def importers(data: bytes) -> None:
         _one_line(e)
 
 
-def key_slots(data: bytes) -> None:
-    path = SCRATCH / "keyslots.json"
-    path.write_bytes(data)
-    try:
-        doc = keyslots.load(path)
-        keyslots.unlock_with_recovery(doc, "0000-0000-0000-0000-0000-0000-0000-0000")
-    except BlockwatchError as e:
-        _one_line(e)
+def _reader(name: str, read: Callable[[Path], object]) -> Callable[[bytes], None]:
+    """A target that writes the input to ``name`` and has ``read`` read it."""
+
+    def target(data: bytes) -> None:
+        path = SCRATCH / name
+        path.write_bytes(data)
+        try:
+            read(path)
+        except BlockwatchError as e:
+            _one_line(e)
+
+    return target
 
 
-def bundle(data: bytes) -> None:
-    path = SCRATCH / "bundle.zip"
-    path.write_bytes(data)
-    try:
-        verify_bundle(path)
-    except BlockwatchError as e:
-        _one_line(e)
+key_slots = _reader(
+    "keyslots.json",
+    lambda path: keyslots.unlock_with_recovery(
+        keyslots.load(path), "0000-0000-0000-0000-0000-0000-0000-0000"
+    ),
+)
+bundle = _reader("bundle.zip", verify_bundle)
 
 
 TARGETS = {"importers": importers, "keyslots": key_slots, "bundle": bundle}
