@@ -236,9 +236,12 @@ def _check(
 ) -> Stamp:
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
-    from rfc3161_client import VerificationError, VerifierBuilder
+    from rfc3161_client import PKIStatus, VerificationError, VerifierBuilder
 
     reply = _decode(token)
+    if reply.status not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
+        # a refusal carries no signed data: said before its absent certificates are read
+        raise StampError(_("the authority refused the request"))
     try:
         embedded = [x509.load_der_x509_certificate(c) for c in reply.signed_data.certificates]
         extra = [x509.load_der_x509_certificate(c) for c in chain or ()]
@@ -291,7 +294,6 @@ def _describe(reason: str) -> str:
     """The verifier's reason, in the reader's words where we know it."""
     known = {
         "Mismatch between messages": _("it vouches for other data than this checkpoint"),
-        "PKIStatus is not GRANTED": _("the authority refused the request"),
         "Nonce mismatch": _("it answers another request (nonce mismatch)"),
     }
     for start, said in known.items():
