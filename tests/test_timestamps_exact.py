@@ -113,10 +113,12 @@ def test_the_signer_is_named_from_the_token_or_unknown_without_its_certificate(
     assert timestamps.signer_name(without) == "?"
 
 
-def test_a_certificate_without_a_common_name_is_named_by_its_whole_name() -> None:
+def _bare(attribute: x509.NameAttribute) -> x509.Certificate:
+    """A self-signed certificate with one name attribute and no extension: short, so that a
+    set of certificates sorted by their DER bytes puts it first."""
     key = _key()
-    name = x509.Name([x509.NameAttribute(x509.oid.NameOID.ORGANIZATION_NAME, "Only An Org")])
-    cert = (
+    name = x509.Name([attribute])
+    return (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -126,6 +128,23 @@ def test_a_certificate_without_a_common_name_is_named_by_its_whole_name() -> Non
         .not_valid_after(datetime(2027, 1, 1, tzinfo=UTC))
         .sign(key, hashes.SHA256())
     )
+
+
+def test_the_signer_is_the_certificate_its_signer_info_names_not_any_other(
+    tmp_path: Path,
+) -> None:
+    """Tokens carrying their root too: the library gives the certificates as a set, in no
+    order, so over twenty authorities the signer is not always the first one read."""
+    for attempt in range(20):
+        carrying = Authority(tmp_path / str(attempt))
+        config = carrying.where / "ts.cnf"
+        config.write_text(config.read_text() + f"certs = {carrying.root_pem}\n")
+        token = carrying.reply(_query(b"m").as_bytes())
+        assert timestamps.signer_name(token) == "Test TSA"
+
+
+def test_a_certificate_without_a_common_name_is_named_by_its_whole_name() -> None:
+    cert = _bare(x509.NameAttribute(x509.oid.NameOID.ORGANIZATION_NAME, "Only An Org"))
     assert timestamps.certificate_name(cert) == "O=Only An Org"
 
 

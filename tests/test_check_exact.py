@@ -1,0 +1,221 @@
+"""``blockwatch check``, exactly (issue 20: the mutants of ``vault/check.py`` that the behaviour
+tests let through).
+
+Each failure names its check and the entry at fault, word for word; each detail counts what it
+says it counts.  Time stamps come from a real authority (``openssl ts -reply``, tests/tsa.py),
+cosignatures from a real Ed25519 key; the entries a key holder could write are written with
+the vault's own functions."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from blockwatch import ledger, timestamps, vault
+from blockwatch.env import Env
+from blockwatch.errors import VaultCorrupt
+from blockwatch.vault.check import check
+from blockwatch.vault.store import Vault
+
+from .conftest import PASSPHRASE, run_cli
+from .tsa import Authority, serve
+
+needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+WITNESS = "lawyer.example/witness"
+STAMPED = "every time stamp and cosignature vouches for a checkpoint of this ledger"
+
+
+@pytest.fixture(scope="module")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> Authority:
+    return Authority(tmp_path_factory.mktemp("tsa"))
+
+
+@pytest.fixture
+def tsa(authority: Authority) -> Iterator[str]:
+    with serve(authority.reply) as server:
+        yield server.url
+
+
+def _notes(env: Env, count: int) -> None:
+    for n in range(count):
+        assert run_cli(env, "log", "note", "--text", f"note {n}").code == 0
+
+
+def _stamp(v: Vault, tsa: str, authority: Authority, size: int) -> timestamps.Stamp:
+    """A real authority's token over the vault's checkpoint of ``size``, kept in the ledger."""
+    note = dict(v.checkpoints())[size]
+    stamp = timestamps.request(tsa, note.encode(), [authority.root])
+    v.record_timestamps(size, note, [stamp])
+    return stamp
+
+
+def _cosign(v: Vault, key: Ed25519PrivateKey, size: int, at: int) -> None:
+    note = dict(v.checkpoints())[size]
+    text = note + ledger.cosign(note, WITNESS, key, at)
+    v.record_cosignature(text, ledger.cosigner_key(WITNESS, key.public_key().public_bytes_raw()))
+
+
+def _last(v: Vault, type_: str) -> tuple[int, dict[str, Any]]:
+    seq, _at, body = list(v.entries_of_type(type_))[-1]
+    return seq, body
+
+
+def _append(v: Vault, type_: str, body: dict[str, Any]) -> int:
+    with v._write():
+        v._append(type_, body)
+    return int(v.stored_range()[0]) - 1
+
+
+def _fails(v: Vault) -> str:
+    with pytest.raises(VaultCorrupt) as failed:
+        check(v)
+    return failed.value.message
+
+
+def test_check_8_says_none_yet_when_nothing_was_stamped(vault_env: Env) -> None:
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        assert check(v)[7] == f"{STAMPED} (none yet: see 'blockwatch timestamp')"
+
+
+@needs_openssl
+def test_check_8_counts_each_time_stamp_and_cosignature(
+    vault_env: Env, tsa: str, authority: Authority
+) -> None:
+    _notes(vault_env, 2)
+    key = Ed25519PrivateKey.generate()
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        first = v.stored_range()[0]
+        _cosign(v, key, first, 1_780_000_000)
+        _cosign(v, key, v.stored_range()[0], 1_780_000_100)
+        _cosign(v, key, v.stored_range()[0], 1_780_000_200)
+        stamp = _stamp(v, tsa, authority, first)
+        vault_env.now = lambda: stamp.gen_time  # type: ignore[method-assign]
+        _stamp(v, tsa, authority, v.stored_range()[0])
+        done = check(v)
+    # the first token was received by a computer whose clock said 5 July 2026
+    assert done[7] == (
+        f"{STAMPED} (2 time stamps; 1 received while the computer's clock was more than 10 "
+        "minutes off the authority's; 3 cosignatures)"
+    )
+
+
+@needs_openssl
+@pytest.mark.parametrize(("after", "off"), [(600, False), (601, True), (-601, True)])
+def test_a_time_stamp_received_more_than_ten_minutes_off_is_counted(
+    vault_env: Env, tsa: str, authority: Authority, after: int, off: bool
+) -> None:
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        note = v.latest_checkpoint()
+        size = v.stored_range()[0]
+        stamp = timestamps.request(tsa, note.encode(), [authority.root])
+        vault_env.now = lambda: stamp.gen_time + timedelta(seconds=after)  # type: ignore[method-assign]
+        v.record_timestamps(size, note, [stamp])
+        detail = check(v)[7]
+    said = "; 1 received while the computer's clock was more than 10 minutes off"
+    assert detail.startswith(f"{STAMPED} (1 time stamp") and (said in detail) is off
+
+
+@needs_openssl
+def test_an_entry_is_held_to_the_earliest_time_stamp_that_covers_it(
+    vault_env: Env, tsa: str, authority: Authority
+) -> None:
+    """Two tokens: over size 2 at time G1, over size 4 at G2 > G1.  An entry of the first two
+    is covered by both, and was recorded after G1 (plus the tolerance) though before G2: the
+    clock ran ahead of the first authority, and it is counted."""
+    begin = datetime.now(UTC).replace(microsecond=0)
+    recorded = begin + timedelta(seconds=timestamps.CLOCK_TOLERANCE_SECONDS + 3)
+    vault_env.now = lambda: recorded  # type: ignore[method-assign]
+    _notes(vault_env, 1)  # entries 1 and 2 (the note and its checkpoint's size: 2)
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        covered = v.stored_range()[0]
+        _notes(vault_env, 1)
+        first = _stamp(v, tsa, authority, covered)
+        assert first.gen_time < begin + timedelta(seconds=3), "the authority took over 3 s"
+        time.sleep(max(0.0, (begin + timedelta(seconds=4) - datetime.now(UTC)).total_seconds()))
+        second = _stamp(v, tsa, authority, v.stored_range()[0])
+        assert second.gen_time >= begin + timedelta(seconds=3)
+        detail = check(v)[7]
+    assert "; 1 entry recorded later than an authority vouched for it" in detail
+
+
+@needs_openssl
+@pytest.mark.parametrize("edit", ["gen_time", "size"])
+def test_a_time_stamp_entry_with_another_time_or_checkpoint_fails_check_8(
+    vault_env: Env, tsa: str, authority: Authority, edit: str
+) -> None:
+    _notes(vault_env, 1)
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        size = v.stored_range()[0]
+        _stamp(v, tsa, authority, size)
+        _seq, body = _last(v, "checkpoint.timestamped")
+        changed = {"gen_time": "2026-01-01T00:00:00Z", "size": size - 1}[edit]
+        later = _append(v, "checkpoint.timestamped", {**body, edit: changed})
+        assert _fails(v) == (
+            f"check 8 failed: the time stamp in entry {later} does not verify: it names another "
+            "checkpoint or time"
+        )
+
+
+@needs_openssl
+def test_a_time_stamp_entry_without_its_token_is_malformed(
+    vault_env: Env, tsa: str, authority: Authority
+) -> None:
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        _stamp(v, tsa, authority, v.stored_range()[0])
+        _seq, body = _last(v, "checkpoint.timestamped")
+        seq = _append(v, "checkpoint.timestamped", {k: x for k, x in body.items() if k != "token"})
+        assert _fails(v) == f"check 8 failed: the time stamp in entry {seq} is malformed"
+
+
+def test_a_cosignature_entry_with_another_size_fails_check_8(vault_env: Env) -> None:
+    key = Ed25519PrivateKey.generate()
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        _cosign(v, key, v.stored_range()[0], 1_780_000_000)
+        _seq, body = _last(v, "checkpoint.cosigned")
+        seq = _append(v, "checkpoint.cosigned", {**body, "size": body["size"] + 1})
+        assert _fails(v) == (
+            f"check 8 failed: the cosignature in entry {seq} does not verify: it names another "
+            "checkpoint or time"
+        )
+
+
+def test_a_cosigned_checkpoint_the_vault_never_stored_fails_check_8(vault_env: Env) -> None:
+    """Signed with the vault's key (as only its holder could), at a size with no checkpoint."""
+    key = Ed25519PrivateKey.generate()
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        size = v.stored_range()[0]
+        note = ledger.sign_checkpoint(
+            ledger.Checkpoint(v.settings.origin, size + 7, b"\x05" * 32), v._signer
+        )
+        text = note + ledger.cosign(note, WITNESS, key, 1_780_000_000)
+        witness_key = ledger.cosigner_key(WITNESS, key.public_key().public_bytes_raw())
+        seq = _append(
+            v,
+            "checkpoint.cosigned",
+            {
+                "size": size + 7,
+                "root": "",
+                "note": text,
+                "witness": witness_key,
+                "time": 1_780_000_000,
+            },
+        )
+        assert _fails(v) == (
+            f"check 8 failed: the cosignature in entry {seq} does not verify: it names another "
+            "checkpoint or time"
+        )
+
+
+def test_a_cosignature_entry_without_its_witness_is_malformed(vault_env: Env) -> None:
+    key = Ed25519PrivateKey.generate()
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        _cosign(v, key, v.stored_range()[0], 1_780_000_000)
+        _seq, body = _last(v, "checkpoint.cosigned")
+        seq = _append(v, "checkpoint.cosigned", {k: x for k, x in body.items() if k != "witness"})
+        assert _fails(v) == f"check 8 failed: the cosignature in entry {seq} is malformed"
