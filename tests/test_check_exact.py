@@ -141,7 +141,34 @@ def test_an_entry_is_held_to_the_earliest_time_stamp_that_covers_it(
         second = _stamp(v, tsa, authority, v.stored_range()[0])
         assert second.gen_time >= begin + timedelta(seconds=3)
         detail = check(v)[7]
-    assert "; 1 entry recorded later than an authority vouched for it" in detail
+    assert detail.endswith(
+        "; 1 entry recorded later than an authority vouched for it: the computer's clock ran ahead)"
+    )
+
+
+@needs_openssl
+def test_check_8_counts_entries_recorded_ahead_and_tokens_received_off(
+    vault_env: Env, tsa: str, authority: Authority
+) -> None:
+    """The computer's clock ten minutes and three seconds ahead while two notes were logged and
+    two tokens over their checkpoint received: both counted twice, in the plural."""
+    ahead = datetime.now(UTC).replace(microsecond=0) + timedelta(
+        seconds=timestamps.CLOCK_TOLERANCE_SECONDS + 3
+    )
+    vault_env.now = lambda: ahead  # type: ignore[method-assign]
+    _notes(vault_env, 2)
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        size = v.stored_range()[0]
+        first = _stamp(v, tsa, authority, size)
+        second = _stamp(v, tsa, authority, size)
+        late = ahead - timedelta(seconds=timestamps.CLOCK_TOLERANCE_SECONDS)
+        assert first.gen_time < late and second.gen_time < late, "the authority took over 3 s"
+        detail = check(v)[7]
+    assert detail == (
+        f"{STAMPED} (2 time stamps; 2 received while the computer's clock was more than 10 "
+        "minutes off the authorities'; 2 entries recorded later than an authority vouched for "
+        "them: the computer's clock ran ahead)"
+    )
 
 
 @needs_openssl
