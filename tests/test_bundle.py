@@ -245,6 +245,67 @@ TAMPER = {
 }
 
 
+# what verify says for each (check N failed, what it checks: what was wrong (which file))
+TAMPERED_SAID = {
+    "bag-info-changed": (
+        "check 4 failed, every tag file matches the tag manifest: "
+        "SHA-256 does not match the tag manifest (bag-info.txt)"
+    ),
+    "bagit-txt-changed": (
+        "check 2 failed, the bag is complete and every payload hash matches: "
+        "not a BagIt 1.0 declaration (bagit.txt)"
+    ),
+    "checkpoint-changed": (
+        "check 4 failed, every tag file matches the tag manifest: "
+        "SHA-256 does not match the tag manifest (checkpoint.txt)"
+    ),
+    "incidents-edited": (
+        "check 2 failed, the bag is complete and every payload hash matches: "
+        "SHA-256 does not match the manifest (data/incidents.json)"
+    ),
+    "ledger-entry-removed": (
+        "check 2 failed, the bag is complete and every payload hash matches: "
+        "SHA-256 does not match the manifest (data/ledger.json)"
+    ),
+    "manifest-changed": (
+        "check 2 failed, the bag is complete and every payload hash matches: "
+        "a listed payload file is missing (data/incidents.tsv)"
+    ),
+    "payload-added": (
+        "check 3 failed, no unlisted file besides the signature: "
+        "file is not listed in any manifest (data/extra.txt)"
+    ),
+    "payload-changed": (
+        "check 2 failed, the bag is complete and every payload hash matches: "
+        "SHA-256 does not match the manifest (data/incidents.csv)"
+    ),
+    "payload-removed": (
+        "check 2 failed, the bag is complete and every payload hash matches: "
+        "a listed payload file is missing (data/report.html)"
+    ),
+    "signature-replaced": (
+        "check 5 failed, the signature is valid for signer.pem: "
+        "the signature does not verify (tagmanifest-sha256.txt.sig)"
+    ),
+    "signer-replaced": (
+        "check 4 failed, every tag file matches the tag manifest: "
+        "SHA-256 does not match the tag manifest (signer.pem)"
+    ),
+    "tagmanifest-changed": (
+        "check 4 failed, every tag file matches the tag manifest: "
+        "SHA-256 does not match the tag manifest (VERIFY.txt)"
+    ),
+    "unlisted-top-file": (
+        "check 3 failed, no unlisted file besides the signature: "
+        "file is not listed in any manifest (README.txt)"
+    ),
+    "verify-txt-changed": (
+        "check 4 failed, every tag file matches the tag manifest: "
+        "SHA-256 does not match the tag manifest (VERIFY.txt)"
+    ),
+}
+
+
 @pytest.mark.parametrize("case", sorted(TAMPER))
 def test_tamper_matrix(filled: vault.Vault, tmp_path: Path, case: str) -> None:
     change, check, step = TAMPER[case]
@@ -253,7 +314,7 @@ def test_tamper_matrix(filled: vault.Vault, tmp_path: Path, case: str) -> None:
     bad = rezip(files, tmp_path / "bad.zip")
     with pytest.raises(BundleInvalid) as info:
         verify_bundle(bad)
-    assert info.value.check == check, info.value.message
+    assert info.value.check == check and info.value.message == TAMPERED_SAID[case]
     if shutil.which("openssl") and shutil.which("sha256sum"):
         results = shell_path(extract(bad, tmp_path / "x"))
         failed = [
@@ -302,20 +363,25 @@ def _vault_key(v: vault.Vault):  # type: ignore[no-untyped-def]
     return v._signer
 
 
+LEAF_1 = "entry 1: leaf 1 does not prove into the root of tree size 10"
+REPLAY = "incidents.json equals the replay of the ledger entries: "
+PROVES = "every included ledger entry proves into the signed checkpoint: "
+
+
 @pytest.mark.parametrize(
-    ("case", "check"),
+    ("case", "check", "said"),
     [
-        ("ledger-entry-removed", 8),
-        ("ledger-genesis-removed", 7),
-        ("ledger-entry-edited", 7),
-        ("ledger-salt-dropped", 7),
-        ("ledger-salt-changed", 7),
-        ("incidents-edited", 8),
-        ("incident-dropped", 8),
+        ("ledger-entry-removed", 8, REPLAY + "incident 7 differs from its ledger entries"),
+        ("ledger-genesis-removed", 7, PROVES + "the vault's first entry is not included"),
+        ("ledger-entry-edited", 7, PROVES + LEAF_1),
+        ("ledger-salt-dropped", 7, PROVES + LEAF_1),
+        ("ledger-salt-changed", 7, PROVES + LEAF_1),
+        ("incidents-edited", 8, REPLAY + "incident 2 differs from its ledger entries"),
+        ("incident-dropped", 8, REPLAY + "the incidents are not those the ledger entries create"),
     ],
 )
 def test_forgeries_by_the_key_holder_fail_the_ledger_checks(
-    filled: vault.Vault, tmp_path: Path, case: str, check: int
+    filled: vault.Vault, tmp_path: Path, case: str, check: int, said: str
 ) -> None:
     files = members(export(filled, tmp_path / "good.zip"))
     root = top(files)
@@ -346,7 +412,9 @@ def test_forgeries_by_the_key_holder_fail_the_ledger_checks(
     _resign(files, root, _vault_key(filled))
     with pytest.raises(BundleInvalid) as info:
         verify_bundle(rezip(files, tmp_path / "forged.zip"))
-    assert info.value.check == check, info.value.message
+    assert info.value.check == check
+    where = "incidents.json" if check == 8 else "ledger.json"
+    assert info.value.message == f"check {check} failed, {said} (data/{where})"
 
 
 def _attachment(files: dict[str, bytes], root: str) -> str:
@@ -396,16 +464,49 @@ def _forge_report_recipe_removed(files: dict[str, bytes], root: str) -> None:
     _bag_info_line(files, root, "Blockwatch-Report-Language", None)
 
 
+PAYLOAD = "every payload file is a bundle file or an included incident's attachment: "
+NOTICE = "data/attachments/8cf8513dd0fb-"
+GIVE = "differs from what the verified incidents give"
+REPORT = "report.html is what this version makes of the verified incidents: "
+
+
 @pytest.mark.parametrize(
     ("forge", "check", "said"),
     [
-        (_forge_attachment_replaced, 10, "not the file its incident names"),
-        (_forge_attachment_added, 10, "no included incident has this attachment"),
-        (_forge_attachment_removed, 10, "an attachment of an included incident is missing"),
-        (_forge_attachment_renamed, 10, "no included incident has this attachment"),
-        (_forge_csv_time, 11, "differs from what the verified incidents give"),
-        (_forge_report_time, 12, "differs from what the verified incidents give"),
-        (_forge_report_recipe_removed, 12, "bag-info.txt does not say how the report was made"),
+        (
+            _forge_attachment_replaced,
+            10,
+            PAYLOAD + f"not the file its incident names (SHA-256 or size differ) "
+            f"({NOTICE}block_notice.png)",
+        ),
+        (
+            _forge_attachment_added,
+            10,
+            PAYLOAD + "no included incident has this attachment "
+            "(data/attachments/0123456789ab-planted.png)",
+        ),
+        (
+            _forge_attachment_removed,
+            10,
+            PAYLOAD
+            + f"an attachment of an included incident is missing ({NOTICE}block_notice.png)",
+        ),
+        (
+            _forge_attachment_renamed,
+            10,
+            PAYLOAD + f"no included incident has this attachment ({NOTICE}court_order.png)",
+        ),
+        (
+            _forge_csv_time,
+            11,
+            f"incidents.csv is what the verified incidents give: {GIVE} (data/incidents.csv)",
+        ),
+        (_forge_report_time, 12, REPORT + f"{GIVE} (data/report.html)"),
+        (
+            _forge_report_recipe_removed,
+            12,
+            REPORT + "bag-info.txt does not say how the report was made (bag-info.txt)",
+        ),
     ],
 )
 def test_every_payload_byte_is_bound_to_the_signed_entries(
@@ -422,7 +523,7 @@ def test_every_payload_byte_is_bound_to_the_signed_entries(
     _resign(files, root, _vault_key(filled))
     with pytest.raises(BundleInvalid) as info:
         verify_bundle(rezip(files, tmp_path / "forged.zip"), filled.fingerprint)
-    assert (info.value.check, said) == (check, said) and said in info.value.message
+    assert (info.value.check, info.value.message) == (check, f"check {check} failed, {said}")
 
 
 def test_a_report_from_another_version_is_not_compared_and_never_ok(
@@ -565,24 +666,48 @@ def _bomb(zf: zipfile.ZipFile) -> None:
             f.write(bytes(1024 * 1024))
 
 
-HOSTILE = {
-    "absolute-path": (lambda zf: zf.writestr("/etc/b/x", b"x"), "absolute"),
-    "dot-dot": (lambda zf: zf.writestr("b/../../x", b"x"), "'..'"),
-    "backslash": (lambda zf: zf.writestr("b\\data\\x", b"x"), "backslash"),
-    "drive-letter": (lambda zf: zf.writestr("C:/b/x", b"x"), "absolute"),
-    "symlink": (lambda zf: zf.writestr(_info("b/data/link", 0o120777), b"/etc/passwd"), "link"),
-    "device": (lambda zf: zf.writestr(_info("b/data/dev", 0o020644), b""), "device"),
+HOSTILE = {  # name: (how the zip is made, what check 1 says of it, with {path} the zip's path)
+    "absolute-path": (
+        lambda zf: zf.writestr("/etc/b/x", b"x"),
+        "member name is absolute or uses backslashes ('/etc/b/x')",
+    ),
+    "dot-dot": (
+        lambda zf: zf.writestr("b/../../x", b"x"),
+        "member name contains '..', '.' or an empty part ('b/../../x')",
+    ),
+    "backslash": (
+        lambda zf: zf.writestr("b\\data\\x", b"x"),
+        "member name is absolute or uses backslashes ('b\\\\data\\\\x')",
+    ),
+    "drive-letter": (
+        lambda zf: zf.writestr("C:/b/x", b"x"),
+        "member name is absolute or uses backslashes ('C:/b/x')",
+    ),
+    "symlink": (
+        lambda zf: zf.writestr(_info("b/data/link", 0o120777), b"/etc/passwd"),
+        "member is a link or a device, not a file (b/data/link)",
+    ),
+    "device": (
+        lambda zf: zf.writestr(_info("b/data/dev", 0o020644), b""),
+        "member is a link or a device, not a file (b/data/dev)",
+    ),
     "duplicate-case-fold": (
         lambda zf: (zf.writestr("b/data/A.txt", b"1"), zf.writestr("b/data/a.txt", b"2")),
-        "same name",
+        "two members have the same name (b/data/a.txt)",
     ),
-    "encrypted": (lambda zf: zf.writestr("b/data/x.txt", b"x"), "encrypted"),
+    "encrypted": (
+        lambda zf: zf.writestr("b/data/x.txt", b"x"),
+        "member is encrypted (b/data/x.txt)",
+    ),
     "two-top-folders": (
         lambda zf: (zf.writestr("a/x", b"1"), zf.writestr("b/y", b"2")),
-        "one top folder",
+        "expected one top folder, found 2 ({path})",
     ),
-    "odd-characters": (lambda zf: zf.writestr("b/data/na\u0308me;rm -rf.txt", b"x"), "characters"),
-    "zip-bomb": (_bomb, "zip bomb"),
+    "odd-characters": (
+        lambda zf: zf.writestr("b/data/na\u0308me;rm -rf.txt", b"x"),
+        "member name has characters outside [A-Za-z0-9._-] ('b/data/na\u0308me;rm -rf.txt')",
+    ),
+    "zip-bomb": (_bomb, "member compresses suspiciously well (a zip bomb?) (b/data/zeros.bin)"),
 }
 
 
@@ -595,7 +720,10 @@ def test_hostile_zips_are_rejected_with_their_own_message(tmp_path: Path, case: 
     before = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(BundleInvalid) as info:
         verify_bundle(path)
-    assert info.value.check == 1 and message in info.value.message, info.value.message
+    assert info.value.check == 1
+    assert info.value.message == "check 1 failed, the zip is safe to read: " + message.format(
+        path=path
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing extracted
 
 
