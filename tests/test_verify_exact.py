@@ -4,21 +4,35 @@ verify says of it, word for word: the check that failed, what was wrong, and whe
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from blockwatch import vault
+from blockwatch import ledger, vault
 from blockwatch.bundle import layout
 from blockwatch.bundle.verify import CHECKS, BundleInvalid, normalise_fingerprint, verify_bundle
 from blockwatch.errors import InputError
 
-from .test_bundle import _sign_tags, _vault_key, _zip_with, export, filled, members, rezip, top
+from .test_bundle import (
+    _bag_info_line,
+    _resign,
+    _sign_tags,
+    _vault_key,
+    _zip_with,
+    export,
+    filled,
+    members,
+    rezip,
+    top,
+)
 
 __all__ = ["filled"]  # the fixture, used by name
 
@@ -238,3 +252,172 @@ def test_a_zip_over_the_caps_is_refused_at_the_member_that_crosses_them(
     assert _refused(path) == (1, _said(1, "member is larger than the size cap", "b/one"))
     monkeypatch.setattr(layout, "MAX_MEMBER_BYTES", 100)  # at the cap: read on
     assert _refused(path)[0] == 2  # past check 1: no bagit.txt
+
+
+# --------------------------------------------------------------------------- checks 7 to 10
+# What only the key holder can do: edit ledger.json (or incidents.json), re-hash the payload
+# and sign the tag manifest again.  Checks 1 to 6 pass; the ledger's own checks must not.
+
+Doc = dict[str, Any]
+
+
+def _rows_swapped(doc: Doc) -> None:
+    doc["entries"][1], doc["entries"][2] = doc["entries"][2], doc["entries"][1]
+
+
+def _spaced(doc: Doc) -> None:
+    doc["entries"][1]["entry"] = doc["entries"][1]["entry"].replace(":", ": ", 1)
+
+
+def _untyped(doc: Doc) -> None:
+    entry = json.loads(doc["entries"][1]["entry"])
+    del entry["type"]
+    doc["entries"][1]["entry"] = json.dumps(entry)
+
+
+def _no_proof(doc: Doc) -> None:
+    del doc["entries"][1]["inclusion_proof"]
+
+
+def _heads_resized(doc: Doc) -> None:
+    doc["heads"]["size"] += 1
+
+
+def _heads_garbled(doc: Doc) -> None:
+    doc["heads"]["incidents"][0]["leaf"] = "not hex"
+
+
+def _head_moved(doc: Doc) -> None:
+    doc["heads"]["incidents"][0]["index"] += 1
+
+
+def _head_dropped(doc: Doc) -> None:
+    doc["heads"]["incidents"].pop(0)
+
+
+def _stamps_garbled(doc: Doc) -> None:
+    doc["timestamps"] = {"not": "a list"}
+
+
+def _cosignatures_garbled(doc: Doc) -> None:
+    doc["cosignatures"] = [{"witness": 1}]
+
+
+LEDGER_EDITS: dict[str, tuple[Callable[[Doc], None], int, str]] = {
+    "another format": (
+        lambda d: d.update(format="other"),
+        7,
+        "unknown ledger proof format or version",
+    ),
+    "a version to come": (
+        lambda d: d.update(version=99),
+        7,
+        "unknown ledger proof format or version",
+    ),
+    "no origin": (lambda d: d.pop("origin"), 7, "origin or checkpoint missing"),
+    "another checkpoint": (
+        lambda d: d.update(checkpoint=d["checkpoint"] + "\n"),
+        7,
+        "the checkpoint differs from checkpoint.txt",
+    ),
+    "no entries": (lambda d: d.update(entries=[]), 7, "no ledger entries"),
+    "an entry without its proof": (_no_proof, 7, "a ledger entry is malformed"),
+    "an entry that is a list": (
+        lambda d: d["entries"][1].update(entry="[]"),
+        7,
+        "entry 1 is not a ledger entry object",
+    ),
+    "entries out of order": (_rows_swapped, 7, "ledger entries are not in increasing order"),
+    "an entry not canonical": (_spaced, 7, "entry 1 is not canonical"),
+    "an entry without a type": (_untyped, 7, "entry 1 is malformed"),
+    "a map of heads of another size": (
+        _heads_resized,
+        9,
+        "the map of heads has another size than the checkpoint says",
+    ),
+    "a map of heads garbled": (_heads_garbled, 9, "the map of heads is malformed"),
+    "a head out of its place": (
+        _head_moved,
+        9,
+        "incident 1 is not at its number's place in the map of heads",
+    ),
+    "a head left out": (_head_dropped, 9, "incident 1 has no head in the map of heads"),
+    "time stamps garbled": (_stamps_garbled, 10, "the list of time stamps is malformed"),
+    "cosignatures garbled": (_cosignatures_garbled, 10, "the list of cosignatures is malformed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEDGER_EDITS))
+def test_each_key_holder_edit_of_the_ledger_proofs_is_named(
+    filled: vault.Vault, tmp_path: Path, case: str
+) -> None:
+    edit, check, message = LEDGER_EDITS[case]
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    name = f"{root}/data/ledger.json"
+    doc = json.loads(files[name])
+    edit(doc)
+    files[name] = json.dumps(doc).encode()
+    _resign(files, root, _vault_key(filled))
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (
+        check,
+        _said(check, message, "data/ledger.json"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda views: {"not": "a list"}, "not a list of incidents"),
+        (
+            lambda views: [{k: v for k, v in views[0].items() if k != "uid"}, *views[1:]],
+            "an incident has no uid or id",
+        ),
+        (lambda views: [*views, views[0]], "the incidents are not those the ledger entries create"),
+    ],
+    ids=["not a list", "no uid", "one twice"],
+)
+def test_each_key_holder_edit_of_the_incidents_is_named(
+    filled: vault.Vault, tmp_path: Path, edit: Callable[[Any], Any], message: str
+) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    name = f"{root}/data/incidents.json"
+    files[name] = json.dumps(edit(json.loads(files[name]))).encode()
+    _resign(files, root, _vault_key(filled))
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (
+        8,
+        _said(8, message, "data/incidents.json"),
+    )
+
+
+def test_a_bundle_version_that_does_not_match_its_ledger_is_named(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    _bag_info_line(files, root, "Blockwatch-Bundle-Version", "1")
+    _resign(files, root, _vault_key(filled))
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (
+        7,
+        _said(7, "the bundle's format version does not match what it holds", "data/ledger.json"),
+    )
+
+
+def test_a_checkpoint_signed_again_without_its_map_of_heads_fails_check_9(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    name = f"{root}/data/ledger.json"
+    doc = json.loads(files[name])
+    point = ledger.open_checkpoint(doc["checkpoint"], doc["origin"], filled.public_key)
+    note = ledger.sign_checkpoint(dataclasses.replace(point, heads=None), _vault_key(filled))
+    doc["checkpoint"] = note
+    files[name] = json.dumps(doc).encode()
+    files[f"{root}/checkpoint.txt"] = note.encode()
+    _resign(files, root, _vault_key(filled))
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (
+        9,
+        _said(9, "the checkpoint commits to no map of heads", "checkpoint.txt"),
+    )
