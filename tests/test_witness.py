@@ -33,6 +33,17 @@ def _export(env: Env, out: Path) -> Path:
     return out
 
 
+CHECK_13 = (
+    "blockwatch: error: check 13 failed, the ledger extends every witnessed checkpoint given: "
+)
+DO_NOT_RELY = "blockwatch: hint: do not rely on this bundle; ask the sender for a new copy\n"
+
+
+def _failed_13(message: str, where: Path | str) -> str:
+    """What verify prints when check 13 fails: the check, what was wrong, which file."""
+    return f"{CHECK_13}{message} ({where})\n{DO_NOT_RELY}"
+
+
 def test_a_checkpoint_is_the_signed_note_and_its_giving_is_recorded(
     vault_env: Env, tmp_path: Path
 ) -> None:
@@ -90,14 +101,20 @@ def test_a_vault_rolled_back_to_before_the_checkpoint_fails(vault_env: Env, tmp_
     shutil.copytree(vault_env.vault_dir, backup)
     _note(vault_env, "two")
     held = _checkpoint(vault_env, tmp_path / "held.txt")
+    size = int(held.read_text().split("\n")[1])
     restored = make_env(backup)
     _note(restored, "three", "four", "five")  # grows past the witnessed size
     bundle = _export(restored, tmp_path / "rolled-back.zip")
     assert run_cli(restored, "verify", str(bundle)).code == 0  # fine without the witness
     done = run_cli(restored, "verify", str(bundle), "--witness", str(held))
-    assert done.code == 4
-    assert "check 13 failed" in done.err and "the vault was rolled back" in done.err
-    assert "held.txt" in done.err
+    assert (done.code, done.err) == (
+        4,
+        _failed_13(
+            f"the bundle does not show that its ledger extends this checkpoint of size {size}: "
+            "the vault was rolled back, or the bundle was made without it",
+            held,
+        ),
+    )
 
 
 def test_a_history_rewritten_with_the_same_key_fails(vault_env: Env, tmp_path: Path) -> None:
@@ -114,8 +131,15 @@ def test_a_history_rewritten_with_the_same_key_fails(vault_env: Env, tmp_path: P
     assert held.read_text().split("\n")[1] == (tmp_path / "forked.txt").read_text().split("\n")[1]
     bundle = _export(forked, tmp_path / "forked.zip")
     done = run_cli(forked, "verify", str(bundle), "--witness", str(held))
-    assert done.code == 4
-    assert "check 13 failed" in done.err and "its history was rewritten" in done.err
+    size = int(held.read_text().split("\n")[1])
+    assert (done.code, done.err) == (
+        4,
+        _failed_13(
+            f"the ledger does not extend this checkpoint of size {size}: its history was "
+            "rewritten after the witness received it",
+            held,
+        ),
+    )
     # the forked vault's own checkpoint, of course, it extends
     assert (
         run_cli(forked, "verify", str(bundle), "--witness", str(tmp_path / "forked.txt")).code == 0
@@ -129,8 +153,14 @@ def test_a_checkpoint_of_another_vault_is_refused(vault_env: Env, tmp_path: Path
     _note(vault_env, "one")
     bundle = _export(vault_env, tmp_path / "b.zip")
     done = run_cli(vault_env, "verify", str(bundle), "--witness", str(held))
-    assert done.code == 4
-    assert "not a checkpoint of this bundle's ledger and key" in done.err
+    assert (done.code, done.err) == (
+        4,
+        _failed_13(
+            "not a checkpoint of this bundle's ledger and key: checkpoint carries no signature "
+            "by the vault's key",
+            held,
+        ),
+    )
 
 
 def test_a_checkpoint_newer_than_the_bundle_says_nothing_about_it(
