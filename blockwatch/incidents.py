@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict, cast
 
+from blockwatch import law
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.i18n import _
 from blockwatch.kinds import KINDS as _KINDS
@@ -73,6 +74,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
         *PLATFORMS,
         "police",
         "ministry",
+        "akimat",
+        "state-body",
         "prosecutor",
         "court",
         "ombudsman",
@@ -89,6 +92,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
         "no-response",
         "unavailable",
     ),
+    # who set an appeal's deadline: the person typing it, the recipient's promise, or the law
+    # (the article: law.STATUTORY)
+    "due_basis": ("typed", "promised", *sorted({t.article for t in law.STATUTORY.values()})),
 }
 MAX_TEXT = 100_000  # characters in one text field
 MAX_DURATION = 7 * 24 * 3600

@@ -29,11 +29,13 @@ class Typed:
 
     at: str | None = None
     due_in: str | None = None  # a period after ``at``: "5 working days", "1 month"
+    promised_in: str | None = None  # the recipient's own promise, a period after ``at``
     platform: str | None = None
     counterparty: str | None = None
     note: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     attach: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # said after the entry is written
 
 
 def check_attachment(path: Path, read: Callable[[Any], None] = lambda f: None) -> None:
@@ -66,8 +68,9 @@ def precheck(kind: str | None, typed: Typed, env: Env) -> None:
     from blockwatch import deadlines
 
     check_times(env, typed.at)
-    if typed.due_in is not None:
-        deadlines.parse_period(typed.due_in)
+    for period in (typed.due_in, typed.promised_in):
+        if period is not None:
+            deadlines.parse_period(period)
     if typed.details.get("due") is not None:
         due_date(typed.details["due"])
     incidents.platform(typed.platform)

@@ -72,7 +72,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "appeal",
             N_("appeal"),
-            ("to", "channel", "ref", "status", "due", "about", "text"),
+            ("to", "channel", "ref", "status", "due", "due_basis", "promised", "about", "text"),
             ("to", "status", "due"),
         ),
         Kind("note", N_("note"), ("text",), ("text",)),

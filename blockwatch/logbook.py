@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from blockwatch import incidents, inputs, phones, when, words
+from blockwatch import incidents, inputs, law, phones, when, words
 from blockwatch.errors import InputError, NotFound
 from blockwatch.i18n import _
 from blockwatch.incidents import Incident
@@ -33,7 +33,8 @@ def log(
     settings = vault.settings
     now = vault.env.now()
     occurred = read_time(vault, typed.at) if typed.at else now
-    typed.details = _deadline(typed, occurred.astimezone(when.zone(settings.timezone)).date())
+    day = occurred.astimezone(when.zone(settings.timezone)).date()
+    typed.details = _deadline(typed, day, typed.details.get("to"), statutory=kind == "appeal")
     party = (
         phones.counterparty(typed.counterparty, settings.home_region)
         if typed.counterparty is not None
@@ -110,9 +111,22 @@ def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) 
         changes["counterparty"] = phones.counterparty(typed.counterparty, settings.home_region)
     if typed.note is not None:
         changes["note"] = incidents.text(typed.note, "note")
-    if current["kind"] == "appeal" and (typed.due_in is not None or typed.details.get("due")):
+    was = current["details"]
+    moved = "occurred_at" in changes and was.get("due_basis") in law.ARTICLES
+    if current["kind"] == "appeal" and (
+        typed.due_in is not None
+        or typed.promised_in is not None
+        or typed.details.get("due")
+        or moved  # a statutory deadline follows the appeal's day
+    ):
         start = when.parse_instant(changes.get("occurred_at", current["occurred_at"]))
-        typed.details = _deadline(typed, start.astimezone(when.zone(settings.timezone)).date())
+        typed.details = _deadline(
+            typed,
+            start.astimezone(when.zone(settings.timezone)).date(),
+            typed.details.get("to") or was.get("to"),
+            statutory=moved,
+            current=was,
+        )
     given = {k: v for k, v in typed.details.items() if v is not None}
     if given:
         changes["details"] = incidents.details(current["kind"], _resolve(vault, given))
@@ -125,8 +139,19 @@ def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) 
     return vault.amend(incident_id, changes, why, attachments)
 
 
-def _deadline(typed: Typed, day: date) -> dict[str, Any]:
-    """--due or --due-in, checked against the day of the appeal (in the vault's zone)."""
+def _deadline(
+    typed: Typed,
+    day: date,
+    to: str | None,
+    *,
+    statutory: bool,
+    current: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The appeal's deadline and who set it (``due``, ``due_basis``), and the recipient's own
+    promise (``promised``), from the day of the appeal (in the vault's zone).  --due or --due-in
+    are typed; without them, an appeal to a state body gets the law's deadline when
+    ``statutory`` (a new appeal, or one whose day moved); a promise alone is the deadline.
+    ``current``: the details of the appeal amended (its deadline stands unless replaced)."""
     from blockwatch import deadlines
 
     details = dict(typed.details)
@@ -134,13 +159,38 @@ def _deadline(typed: Typed, day: date) -> dict[str, Any]:
         if details.get("due") is not None:
             raise InputError(_("give either --due or --due-in, not both"))
         details["due"] = deadlines.due_after(day, typed.due_in).isoformat()
-    if details.get("due") is not None and due_date(details["due"]) < day:
-        raise InputError(
-            _("--due {due} is before the appeal itself ({day})").format(
-                due=details["due"], day=day.isoformat()
-            ),
-            hint=_("check the date, or the day/month order"),
-        )
+    if details.get("due") is not None:
+        if due_date(details["due"]) < day:
+            raise InputError(
+                _("--due {due} is before the appeal itself ({day})").format(
+                    due=details["due"], day=day.isoformat()
+                ),
+                hint=_("check the date, or the day/month order"),
+            )
+        details["due_basis"] = "typed"
+    term = law.STATUTORY.get(to or "")
+    if details.get("due") is None and term is not None and statutory:
+        details["due"] = deadlines.add_working_days(day, term.working_days).isoformat()
+        details["due_basis"] = term.article
+    if typed.promised_in is not None:
+        promised = deadlines.due_after(day, typed.promised_in)
+        details["promised"] = promised.isoformat()
+        before = current or {}
+        due = details.get("due") or before.get("due")
+        basis = details.get("due_basis") or before.get("due_basis")
+        if due is None or (basis == "promised" and details.get("due") is None):
+            details["due"], details["due_basis"] = promised.isoformat(), "promised"
+        elif basis in law.ARTICLES and promised > due_date(due):
+            typed.warnings.append(
+                _(
+                    "the recipient promised {promised}, later than the law allows ({due}, "
+                    "{article}): the law's shorter term applies"
+                ).format(
+                    promised=when.spoken_day(promised),
+                    due=when.spoken_day(due_date(due)),
+                    article=words.word(basis),
+                )
+            )
     return details
 
 
@@ -214,6 +264,7 @@ def _resolve(vault: Vault, details: dict[str, Any]) -> dict[str, Any]:
         out["about"] = uids
     elif "about" in out:
         out["about"] = None
-    if out.get("due") is not None:
-        out["due"] = due_date(out["due"]).isoformat()
+    for name in ("due", "promised"):
+        if out.get(name) is not None:
+            out[name] = due_date(out[name]).isoformat()
     return out

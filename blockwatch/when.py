@@ -157,6 +157,15 @@ def spoken(
     return f"{text} (UTC{offset[:3]}:{offset[3:5]})"
 
 
+def spoken_day(day: date, *, lang: str | None = None) -> str:
+    """A day in words, in ``lang`` (the run's language by default): ``27 июля 2026``."""
+    from babel.dates import format_date
+
+    from blockwatch import i18n
+
+    return str(format_date(day, "d MMMM y", locale=lang or i18n.language()))
+
+
 def interval(seconds: int, *, lang: str | None = None) -> str:
     """A length of time in words, exactly, in ``lang`` (the run's language by default): days,
     hours and minutes (and seconds under an hour), each with its plural form --

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from blockwatch.i18n import N_, _
+from blockwatch import law
+from blockwatch.i18n import N_, _, language
 from blockwatch.kinds import KINDS
 
 WORDS = {
@@ -24,6 +25,8 @@ WORDS = {
     # appeals: to whom, how, where they stand
     "police": N_("police"),
     "ministry": N_("ministry"),
+    "akimat": N_("akimat"),
+    "state-body": N_("state body"),
     "prosecutor": N_("prosecutor"),
     "court": N_("court"),
     "ombudsman": N_("ombudsman"),
@@ -39,6 +42,9 @@ WORDS = {
     "granted": N_("granted"),
     "no-response": N_("no response"),
     "unavailable": N_("appeal not possible"),
+    # who set a deadline (a law's article is cited: see ``word``)
+    "typed": N_("typed in"),
+    "promised": N_("the recipient's promise"),
     # counterparties
     "number": N_("number"),
     "withheld": N_("number withheld"),
@@ -89,6 +95,8 @@ FIELDS = {
     "ref": N_("ref"),
     "status": N_("status"),
     "due": N_("due"),
+    "due_basis": N_("deadline set by"),
+    "promised": N_("promised by"),
     "about": N_("about"),
     "raw": N_("as in the source"),
     "platform": N_("platform"),
@@ -106,6 +114,8 @@ def word(value: Any) -> Any:
         return _("yes") if value else _("no")
     if isinstance(value, str) and value in WORDS:
         return _(WORDS[value])
+    if isinstance(value, str) and value in law.ARTICLES:
+        return law.cite(value, language())
     return value
 
 

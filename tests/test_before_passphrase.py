@@ -52,7 +52,9 @@ MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize(("args", "said"), MISTAKES, ids=lambda a: " ".join(a) if isinstance(a, list) else "")
+@pytest.mark.parametrize(
+    ("args", "said"), MISTAKES, ids=lambda a: " ".join(a) if isinstance(a, list) else ""
+)
 def test_a_mistake_is_named_before_the_passphrase(
     locked: Env, tmp_path: Path, args: list[str], said: str
 ) -> None:

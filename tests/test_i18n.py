@@ -162,7 +162,10 @@ def test_the_vault_language_comes_after_lang_and_the_variable(vault_env: Env) ->
     vault_env.environ = {**vault_env.environ, "BLOCKWATCH_LANG": "ru"}
     assert "Хранилище не повреждено." in run_cli(vault_env, "check").out
     del vault_env.environ["BLOCKWATCH_LANG"]
-    assert json.loads(run_cli(vault_env, "language", "--json").out) == {"language": "kk", "in_use": "kk"}
+    assert json.loads(run_cli(vault_env, "language", "--json").out) == {
+        "language": "kk",
+        "in_use": "kk",
+    }
     assert run_cli(vault_env, "language", "auto").code == 0
     assert "The vault is intact." in run_cli(vault_env, "check").out
     bad = run_cli(vault_env, "language", "de")

@@ -69,7 +69,11 @@ def test_a_summary_shows_the_details_it_names(kind: str) -> None:
         "status": "sent",
         "due": "2026-07-12",
     }
-    view = {"kind": kind, "details": {k: sample[k] for k in kinds.KINDS[kind].summary}, "note": None}
+    view = {
+        "kind": kind,
+        "details": {k: sample[k] for k in kinds.KINDS[kind].summary},
+        "note": None,
+    }
     line = timeline.summary(view, date(2026, 7, 20))  # type: ignore[arg-type]
     for name in kinds.KINDS[kind].summary:
         shown = {

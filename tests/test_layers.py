@@ -42,7 +42,7 @@ LAYERS = [
         "timestamps",
     ],
     ["env"],
-    ["i18n", "errors", "documents", "numerals", "names", "blockwatch"],
+    ["i18n", "errors", "documents", "numerals", "names", "law", "blockwatch"],
 ]
 CLI_SHARED = {"blockwatch.cli", "blockwatch.cli.common", "blockwatch.cli.timeline"}
 

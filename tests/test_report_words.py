@@ -143,6 +143,9 @@ def _scenario(env: Env, tmp: Path, lang: str) -> str:
         "Заявление о звонках",
     )
     log("note", "--at", "2026-07-05 10:30", "--text", "Свой комментарий")
+    # the law's deadline and the body's promise (issue 19)
+    log("appeal", "--to", "akimat", "--at", "2026-07-05 10:40", "--promised-in", "5 рабочих дней")
+    log("appeal", "--to", "state-body", "--at", "2026-07-05 10:45", "--due", "2026-07-20")
     calls = write(tmp, "calls.xml", calls_xml([call(n) for n in range(2)]))
     done = run_cli(env, "--lang", lang, "import", str(calls))
     assert done.code == 0, done.err

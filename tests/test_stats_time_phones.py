@@ -13,7 +13,14 @@ from blockwatch.errors import InputError
 ZONE = "Pacific/Kiritimati"  # UTC+14: no test machine's zone, so a forgotten zone shows
 
 
-def row(id_: int, kind: str, at: str, origin: str = "foreign", region: str | None = "GB", direction: str = "in"):  # type: ignore[no-untyped-def]
+def row(
+    id_: int,
+    kind: str,
+    at: str,
+    origin: str = "foreign",
+    region: str | None = "GB",
+    direction: str = "in",
+):  # type: ignore[no-untyped-def]
     return (id_, kind, "whatsapp", at, direction, origin, region)
 
 
@@ -88,9 +95,9 @@ def test_the_timeline_counts_incoming_calls_per_ten_minutes_by_origin_with_event
     got = stats.summarize_rows(rows, {}, ZONE)["timeline"]
     assert got["start"] == "2026-07-05T05:40:00+14:00" and got["step"] == 600
     assert got["origins"] == ["foreign", "domestic", "withheld", "unknown"]
-    assert got["bins"] == [[2, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]] + [
-        [0, 0, 0, 0]
-    ] * 5  # 05:40 to 06:50
+    assert (
+        got["bins"] == [[2, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]] + [[0, 0, 0, 0]] * 5
+    )  # 05:40 to 06:50
     assert [(m["id"], m["kind"], m["bin"]) for m in got["marks"]] == [
         (1, "message", 0),
         (7, "block", 7),
@@ -273,17 +280,32 @@ def _party(raw: str, **fields: object) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("raw", "strict", "stored"),
     [
-        ("112", True, _party("112", region="KZ", foreign=False, valid=True, number_type="short_code")),
+        (
+            "112",
+            True,
+            _party("112", region="KZ", foreign=False, valid=True, number_type="short_code"),
+        ),
         ("1414", False, _party("1414", region="KZ", foreign=False, number_type="short_code")),
         ("0", False, _party("0", region="KZ", foreign=False, number_type="short_code")),
         ("+1 414", False, _party("+1 414")),  # a plus sign: never a short code
         (
             "+77011234567",
             True,
-            _party("+77011234567", e164="+77011234567", region="KZ", foreign=False, valid=True, number_type="mobile"),
+            _party(
+                "+77011234567",
+                e164="+77011234567",
+                region="KZ",
+                foreign=False,
+                valid=True,
+                number_type="mobile",
+            ),
         ),
         ("+77001234", False, _party("+77001234", e164="+77001234", region="KZ", foreign=False)),
-        ("+447700900123", True, _party("+447700900123", e164="+447700900123", region="GB", foreign=True)),
+        (
+            "+447700900123",
+            True,
+            _party("+447700900123", e164="+447700900123", region="GB", foreign=True),
+        ),
     ],
 )
 def test_every_field_of_a_number_is_stored_as_classified(

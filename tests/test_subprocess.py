@@ -396,7 +396,11 @@ def test_no_secret_or_plaintext_leaks_outside_the_vault(
     first_key = keyslots.unlock_with_passphrase(doc, "another long passphrase")
     third = tmp_path / "third-passphrase.txt"
     third.write_text("a third long passphrase\n")
-    for step in [("passphrase", "change", "--rotate-key"), ("check",), ("backup", str(tmp_path / "usb"))]:
+    for step in [
+        ("passphrase", "change", "--rotate-key"),
+        ("check",),
+        ("backup", str(tmp_path / "usb")),
+    ]:
         env = {
             **home,
             "BLOCKWATCH_PASSPHRASE_FILE": str(new_secret if step[0] == "passphrase" else third),

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from blockwatch import words
 from blockwatch.cli.common import (
     At,
     Attach,
@@ -18,6 +19,7 @@ from blockwatch.cli.common import (
     state,
 )
 from blockwatch.i18n import _
+from blockwatch.incidents import PLATFORMS
 from blockwatch.words import word
 
 
@@ -84,6 +86,8 @@ def _rows(st: State, within_days: int | None) -> tuple[list[dict[str, Any]], str
             "status": d.get("status"),
             "sent": view["occurred_at"],
             "due": due_day,
+            "due_basis": d.get("due_basis", "typed") if due_day else None,
+            "promised": d.get("promised"),
             "days_left": left,
             "overdue": deadlines.is_overdue(d, today),
             "open": d.get("status") not in deadlines.CLOSED,
@@ -104,6 +108,7 @@ def _table(st: State, rows: list[dict[str, Any]], today: str) -> None:
         st.say(_("No appeals."))
         return
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
+    numbers = (_("id"), _("sent"), _("due"), _("promised by"), _("days left"))  # never cut
     for name, width in (
         (_("id"), 2),
         (_("to"), 8),
@@ -112,25 +117,36 @@ def _table(st: State, rows: list[dict[str, Any]], today: str) -> None:
         (_("status"), 12),
         (_("sent"), 10),
         (_("due"), 10),
+        (_("promised by"), 10),
         (_("days left"), 4),
     ):
-        table.add_column(name, min_width=width, no_wrap=width != 3)
+        table.add_column(name, min_width=width, no_wrap=name in numbers)
     for r in rows:
         left = "—" if r["days_left"] is None else str(r["days_left"])
         style = "bold red" if r["overdue"] else ""
         table.add_row(
             str(r["id"]),
-            safe(word(r["to"])),
+            safe(words.platform(r["to"]) if r["to"] in PLATFORMS else word(r["to"])),
             safe(word(r["channel"])),
             safe(r["ref"], oneline=True),
             Text(
                 safe(word(r["status"])) + (" " + _("OVERDUE") if r["overdue"] else ""), style=style
             ),
             r["sent"][:10],
-            r["due"] or "—",
+            _due_cell(r),
+            r["promised"] or "—",
             Text(left, style=style),
         )
     st.out.print(table)
+
+
+def _due_cell(row: dict[str, Any]) -> str:
+    """The deadline, and under it who set it: the law (its article) or the recipient."""
+    if not row["due"]:
+        return "—"
+    if row["due_basis"] in (None, "typed"):
+        return str(row["due"])
+    return f"{row['due']}\n{safe(word(row['due_basis']))}"
 
 
 def appeals(

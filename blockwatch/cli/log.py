@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: Typer evaluates every string annotation at
 # start-up (~20 ms); real annotation objects cost nothing extra.
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -98,6 +99,15 @@ DueIn = Annotated[
     ),
 ]
 
+PromisedIn = Annotated[
+    str | None,
+    _opt(
+        "--promised-in",
+        "PERIOD",
+        "The recipient's own promise, e.g. '5 working days'; kept beside the law's deadline.",
+    ),
+]
+
 
 Yes = Annotated[
     bool,
@@ -177,6 +187,7 @@ def _log(
     attach: list[Path] | None,
     counterparty: str | None = None,
     due_in: str | None = None,
+    promised_in: str | None = None,
     yes: bool = False,
     **details: Any,
 ) -> None:
@@ -186,6 +197,7 @@ def _log(
     typed = logbook.Typed(
         at=at,
         due_in=due_in,
+        promised_in=promised_in,
         platform=platform,
         counterparty=counterparty,
         note=note,
@@ -197,6 +209,29 @@ def _log(
         view = logbook.log(v, kind, typed, confirm=None if yes else _asker(st))
         remind(st, v)
     _done(st, _("Logged incident {id}").format(id=view["id"]), view)
+    _deadline_said(st, view, typed.warnings)
+
+
+def _deadline_said(st: State, view: "Incident", warnings: list[str]) -> None:
+    """An appeal's deadline and who set it, and the recipient's promise beside the law's; then
+    what the law says of a promise longer than its own term."""
+    from datetime import date
+
+    from blockwatch import when
+
+    d = view["details"]
+    if view["kind"] == "appeal" and d.get("due"):
+        basis = d.get("due_basis", "typed")
+        line = _("Answer due by {due} ({basis}).").format(
+            due=when.spoken_day(date.fromisoformat(d["due"])), basis=word(basis)
+        )
+        if d.get("promised") and basis != "promised":
+            line += " " + _("Promised by {promised}.").format(
+                promised=when.spoken_day(date.fromisoformat(d["promised"]))
+            )
+        st.say(line)
+    for warning in warnings:
+        sys.stderr.write(f"blockwatch: warning: {safe(warning, oneline=True)}\n")
 
 
 def _asker(st: State) -> Callable[["Incident"], bool]:
@@ -395,6 +430,7 @@ def appeal(
     about: About = None,
     due: Due = None,
     due_in: DueIn = None,
+    promised_in: PromisedIn = None,
     status: Status = "sent",
     text: Text = None,
     text_file: TextFile = None,
@@ -420,6 +456,7 @@ def appeal(
         about=about,
         due=due,
         due_in=due_in,
+        promised_in=promised_in,
         status=status,
         text=_text(text, text_file),
     )
@@ -479,6 +516,7 @@ def amend(
     about: About = None,
     due: Due = None,
     due_in: DueIn = None,
+    promised_in: PromisedIn = None,
     status: Status = None,
 ) -> None:
     """Correct an incident. The original stays in the ledger; 'show' lists both."""
@@ -507,6 +545,7 @@ def amend(
     typed = logbook.Typed(
         at=at,
         due_in=due_in,
+        promised_in=promised_in,
         platform=platform,
         counterparty=number,
         note=note,
@@ -517,6 +556,7 @@ def amend(
     with open_vault(st, prefetch=PREFETCH) as v:
         view = logbook.amend(v, incident_id, typed, why)
     _done(st, _("Amended incident {id}").format(id=view["id"]), view)
+    _deadline_said(st, view, typed.warnings)
 
 
 # The ``log`` command of each kind in kinds.KINDS (tests/test_kinds.py checks there is one each).

@@ -229,6 +229,7 @@ def _facts(
                 "ref": v["details"].get("ref"),
                 "status": v["details"].get("status"),
                 "due": f.date(v["details"].get("due")) if v["details"].get("due") else None,
+                "due_basis": _basis(v["details"].get("due_basis"), lang),
                 "overdue": deadlines.is_overdue(v["details"], today),
             }
             for v in ordered
@@ -261,6 +262,17 @@ def _facts(
             {f.platform(v["platform"]) for v in views if v["kind"] == "takedown" and v["platform"]}
         ),
     }
+
+
+def _basis(value: str | None, lang: str) -> str | None:
+    """Who set a deadline, for a letter: the law's article as cited, or the recipient's own
+    promise (None: typed by hand, or none)."""
+    from blockwatch import law
+    from blockwatch.documents import texts
+
+    if value in law.ARTICLES:
+        return law.cite(value, lang)
+    return texts("labels", lang).get("promised") if value == "promised" else None
 
 
 def render_letter(kind: str, lang: str, facts: dict[str, Any]) -> str:

@@ -1,0 +1,207 @@
+"""The law's own deadlines (issue 19, first part): an appeal to a state body is answered within
+15 working days (APPC art. 76) unless the user types another date; the body's own promise is
+kept beside it; every deadline says who set it, naming the article.  The articles live in one
+table (``law.ARTICLES``) and every one a letter cites is there."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from blockwatch import law, vault, words
+from blockwatch.env import Env
+from blockwatch.i18n import speaking
+
+from .conftest import PASSPHRASE, make_env, run_cli, snapshot
+
+FRIDAY = "2026-07-03 10:00"  # a Friday; Monday 6 July is Capital Day, a day off
+
+
+def _appeal(env: Env, *args: str, lang: str = "en"):  # type: ignore[no-untyped-def]
+    return run_cli(env, "--lang", lang, "log", "appeal", "--at", FRIDAY, "--yes", *args)
+
+
+def _details(env: Env, incident: int) -> dict[str, object]:
+    with vault.unlock(env, PASSPHRASE) as v:
+        return dict(v.incident(incident)["details"])
+
+
+def test_a_ministry_appeal_gets_the_law_s_deadline_and_keeps_the_promise_beside_it(
+    vault_env: Env,
+) -> None:
+    done = _appeal(vault_env, "--to", "ministry", "--promised-in", "5 working days")
+    assert done.code == 0, done.err
+    assert done.out.splitlines()[-1] == (
+        "Answer due by 27 July 2026 (APPC art. 76). Promised by 13 July 2026."
+    )
+    assert _details(vault_env, 1) == {
+        "to": "ministry",
+        "status": "sent",
+        "due": "2026-07-27",  # 15 working days, over Capital Day
+        "due_basis": "appk-76",
+        "promised": "2026-07-13",  # 5 working days
+    }
+    rows = json.loads(run_cli(vault_env, "appeals", "--json").out)["appeals"]
+    assert [(r["due"], r["due_basis"], r["promised"]) for r in rows] == [
+        ("2026-07-27", "appk-76", "2026-07-13")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ru", "Ответ должен быть дан до 27 июля 2026 (АППК РК, ст. 76)."),
+        ("kk", "Жауап 27 шілде 2026 дейін берілуі тиіс (ҚР ӘРПК, 76-бап)."),
+    ],
+)
+@pytest.mark.parametrize("to", ["akimat", "state-body"])
+def test_every_state_body_gets_it_and_the_article_is_named_in_the_reader_s_language(
+    vault_env: Env, lang: str, said: str, to: str
+) -> None:
+    done = _appeal(vault_env, "--to", to, lang=lang)
+    assert done.code == 0, done.err
+    assert done.out.splitlines()[-1] == said
+    table = run_cli(vault_env, "--lang", lang, "appeals").out
+    assert law.CODES["appk"][lang] in table and "appk" not in table  # narrow: may wrap
+
+
+@pytest.mark.parametrize("to", ["police", "whatsapp", "court"])
+def test_no_deadline_is_invented_where_the_law_sets_none(vault_env: Env, to: str) -> None:
+    assert _appeal(vault_env, "--to", to).code == 0
+    assert "due" not in _details(vault_env, 1) and "due_basis" not in _details(vault_env, 1)
+
+
+def test_a_typed_date_is_the_deadline_and_is_said_to_be_typed(vault_env: Env) -> None:
+    done = _appeal(vault_env, "--to", "ministry", "--due", "2026-07-10")
+    assert done.code == 0
+    assert done.out.splitlines()[-1] == "Answer due by 10 July 2026 (typed in)."
+    assert _details(vault_env, 1)["due_basis"] == "typed"
+    done = _appeal(vault_env, "--to", "ministry", "--due-in", "2 weeks")
+    assert _details(vault_env, 2) == {
+        "to": "ministry",
+        "status": "sent",
+        "due": "2026-07-17",
+        "due_basis": "typed",
+    }
+
+
+def test_a_promise_alone_is_the_deadline(vault_env: Env) -> None:
+    done = _appeal(vault_env, "--to", "whatsapp", "--promised-in", "2 days")
+    assert done.out.splitlines()[-1] == "Answer due by 5 July 2026 (the recipient's promise)."
+    details = _details(vault_env, 1)
+    assert (details["due"], details["due_basis"], details["promised"]) == (
+        "2026-07-05",
+        "promised",
+        "2026-07-05",
+    )
+
+
+def test_a_promise_longer_than_the_law_allows_is_kept_with_a_warning(vault_env: Env) -> None:
+    done = _appeal(vault_env, "--to", "ministry", "--promised-in", "1 month")
+    assert done.code == 0
+    assert done.err == (
+        "blockwatch: warning: the recipient promised 3 August 2026, later than the law allows "
+        "(27 July 2026, APPC art. 76): the law's shorter term applies\n"
+    )
+    details = _details(vault_env, 1)
+    assert (details["due"], details["promised"]) == ("2026-07-27", "2026-08-03")
+    ru = _appeal(vault_env, "--to", "ministry", "--promised-in", "1 месяц", lang="ru")
+    assert ru.err == (
+        "blockwatch: warning: адресат обещал ответить до 3 августа 2026, позже, чем допускает "
+        "закон (27 июля 2026, АППК РК, ст. 76): действует более короткий срок закона\n"
+    )
+
+
+def test_the_law_s_deadline_follows_the_appeal_when_its_day_is_corrected(
+    vault_env: Env,
+) -> None:
+    assert _appeal(vault_env, "--to", "ministry").code == 0
+    done = run_cli(vault_env, "amend", "1", "--at", "2026-07-01 10:00", "--why", "sent earlier")
+    assert done.code == 0, done.err
+    assert done.out.splitlines()[-1] == "Answer due by 23 July 2026 (APPC art. 76)."
+    done = run_cli(vault_env, "amend", "1", "--promised-in", "5 working days")
+    assert done.code == 0, done.err
+    details = _details(vault_env, 1)
+    assert (details["due"], details["due_basis"], details["promised"]) == (
+        "2026-07-23",
+        "appk-76",
+        "2026-07-09",
+    )
+
+
+def test_an_unreadable_promise_costs_no_passphrase_and_changes_nothing(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    before = snapshot(vault_env.vault_dir)
+    env = make_env(vault_env.vault_dir)
+    env.environ.pop("BLOCKWATCH_PASSPHRASE")  # type: ignore[attr-defined]
+    done = _appeal(env, "--to", "ministry", "--promised-in", "soon")
+    assert done.code == 1
+    assert done.err.splitlines()[0] == "blockwatch: error: cannot read the period 'soon'"
+    assert snapshot(vault_env.vault_dir) == before
+
+
+# --------------------------------------------------------------------------- the table
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "cited"),
+    [
+        ("appk-76", "en", "APPC art. 76"),
+        ("appk-76", "ru", "АППК РК, ст. 76"),
+        ("appk-76", "kk", "ҚР ӘРПК, 76-бап"),
+        ("appk-91", "en", "APPC art. 91(2)"),
+        ("appk-91", "ru", "АППК РК, ст. 91 ч. 2"),
+        ("appk-91", "kk", "ҚР ӘРПК, 91-бап 2-бөлік"),
+        ("uk-419", "ru", "УК РК, ст. 419"),
+    ],
+)
+def test_an_article_is_cited_as_a_lawyer_writes_it(key: str, lang: str, cited: str) -> None:
+    assert law.cite(key, lang) == cited
+    with speaking(lang):
+        assert words.word(key) == cited
+
+
+def test_every_article_is_described_in_every_language_without_latin_letters_in_kk_and_ru() -> None:
+    for key, article in law.ARTICLES.items():
+        assert article.code in law.CODES and article.code in law.CODE_NAMES, key
+        assert set(article.about) == {"en", "ru", "kk"}, key
+        for lang in ("ru", "kk"):
+            assert not re.search(r"[A-Za-z]", article.about[lang] + law.cite(key, lang)), key
+    for term in law.STATUTORY.values():
+        assert term.article in law.ARTICLES
+
+
+TEMPLATES = Path(__file__).parents[1] / "blockwatch" / "report" / "templates" / "letters"
+CITED = re.compile(r"(?:ст(?:атье|\.)\s*|Article\s+)(\d+)|(\d+)-бап")
+
+
+def test_every_article_a_letter_cites_is_in_the_table() -> None:
+    numbers = {a.number for a in law.ARTICLES.values()}
+    found = {
+        int(a or b)
+        for path in TEMPLATES.glob("*.j2")
+        for a, b in CITED.findall(path.read_text(encoding="utf-8"))
+    }
+    assert found and found <= numbers, found - numbers
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ru", "срок ответа — 27 июля 2026 (АППК РК, ст. 76)"),
+        ("kk", "жауап мерзімі — 27 шілде 2026 (ҚР ӘРПК, 76-бап)"),
+        ("en", "answer due by 27 July 2026 (APPC art. 76)"),
+    ],
+)
+def test_a_letter_names_the_article_behind_each_deadline(
+    vault_env: Env, tmp_path: Path, lang: str, said: str
+) -> None:
+    assert _appeal(vault_env, "--to", "ministry").code == 0
+    out = tmp_path / "letter.md"
+    done = run_cli(vault_env, "--lang", lang, "letter", "ministry", "--out", str(out))
+    assert done.code == 0, done.err
+    assert said in out.read_text(encoding="utf-8")
