@@ -8,10 +8,13 @@ the vault's own functions."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -246,3 +249,179 @@ def test_a_cosignature_entry_without_its_witness_is_malformed(vault_env: Env) ->
         _seq, body = _last(v, "checkpoint.cosigned")
         seq = _append(v, "checkpoint.cosigned", {k: x for k, x in body.items() if k != "witness"})
         assert _fails(v) == f"check 8 failed: the cosignature in entry {seq} is malformed"
+
+
+# --------------------------------------------------------------------------- checks 1 to 7
+# A vault with two incidents, one attachment; then what only the key holder can do to it, with
+# raw SQL (the append-only triggers dropped first), and what check says of each, word for word.
+
+
+def _unguard(v: Vault, *tables: str) -> None:
+    for table in tables:
+        for action in ("update", "delete"):
+            v.conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+
+
+@pytest.fixture
+def kept(vault_env: Env, tmp_path: Path) -> Env:
+    proof = tmp_path / "notice.txt"
+    proof.write_bytes(b"blocked")
+    assert run_cli(vault_env, "log", "note", "--text", "one").code == 0
+    done = run_cli(vault_env, "log", "block", "--platform", "whatsapp", "--attach", str(proof))
+    assert done.code == 0, done.err
+    return vault_env
+
+
+def test_every_check_s_detail_counts_what_it_says(kept: Env) -> None:
+    with vault.unlock(kept, PASSPHRASE) as v:
+        size = v.stored_range()[0]
+        checkpoints = len(v.checkpoints())
+        said = check(v)
+    assert said == [
+        "database pages and structure are intact",
+        f"ledger entries are canonical and hashed correctly ({size} entries)",
+        "the ledger starts with this vault and its signing key",
+        "every checkpoint is signed and consistent with the one before "
+        f"({checkpoints} checkpoints, tree size {size})",
+        "the incidents are exactly the replay of the ledger (2 incidents)",
+        "every attachment matches its SHA-256 (1 file, 7 bytes)",
+        "every checkpoint commits to each incident's latest entry (2 incidents)",
+        f"{STAMPED} (none yet: see 'blockwatch timestamp')",
+    ]
+
+
+def test_a_new_vault_s_details_are_in_the_singular(vault_env: Env) -> None:
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        said = check(v)
+    assert said[1] == "ledger entries are canonical and hashed correctly (1 entry)"
+    assert said[3] == (
+        "every checkpoint is signed and consistent with the one before (1 checkpoint, tree size 1)"
+    )
+    assert said[4] == "the incidents are exactly the replay of the ledger (0 incidents)"
+    assert said[5] == "every attachment matches its SHA-256 (0 files, 0 bytes)"
+
+
+def test_one_incident_and_one_byte_are_in_the_singular(vault_env: Env, tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    one.write_bytes(b"x")
+    assert run_cli(vault_env, "log", "note", "--text", "x", "--attach", str(one)).code == 0
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        said = check(v)
+    assert said[4] == "the incidents are exactly the replay of the ledger (1 incident)"
+    assert said[5] == "every attachment matches its SHA-256 (1 file, 1 byte)"
+    assert said[6] == "every checkpoint commits to each incident's latest entry (1 incident)"
+
+
+def _sha(v: Vault) -> str:
+    [(sha, _size)] = v.blob_index()
+    return sha
+
+
+def _no_checkpoint(v: Vault) -> str:
+    _unguard(v, "checkpoints")
+    v.conn.execute("DELETE FROM checkpoints")
+    return "check 4 failed: there is no checkpoint"
+
+
+def _newest_checkpoint_gone(v: Vault) -> str:
+    _unguard(v, "checkpoints")
+    size = v.stored_range()[0]
+    v.conn.execute("DELETE FROM checkpoints WHERE size = ?", (size,))
+    newest = v.checkpoints()[-1][0]
+    return f"check 4 failed: the newest checkpoint covers {newest} entries, the ledger has {size}"
+
+
+def _checkpoint_garbled(v: Vault) -> str:
+    _unguard(v, "checkpoints")
+    size = v.checkpoints()[1][0]
+    v.conn.execute("UPDATE checkpoints SET note = 'nothing' WHERE size = ?", (size,))
+    return f"check 4 failed: checkpoint at size {size}: checkpoint note is malformed (no signature block)"
+
+
+def _checkpoint_of_another_root(v: Vault) -> str:
+    _unguard(v, "checkpoints")
+    (before, _n), (size, note) = v.checkpoints()[1:3]
+    point = ledger.open_checkpoint(note, v.settings.origin, v.public_key)
+    forged = ledger.sign_checkpoint(dataclasses.replace(point, root=b"\x09" * 32), v._signer)
+    v.conn.execute("UPDATE checkpoints SET note = ? WHERE size = ?", (forged, size))
+    return (
+        f"check 4 failed: checkpoint at size {size} does not match the ledger (not consistent "
+        f"with checkpoint at size {before})"
+    )
+
+
+def _tree_state(v: Vault) -> str:
+    v.conn.execute("UPDATE meta SET value = '[]' WHERE key = 'tree_range'")
+    return "check 4 failed: the stored tree state does not match the ledger"
+
+
+def _incident_gone(v: Vault) -> str:
+    v.conn.execute("DELETE FROM incidents WHERE id = 2")
+    return "check 5 failed: 1 incidents stored, the ledger has 2"
+
+
+def _incident_edited(v: Vault) -> str:
+    v.conn.execute(
+        "UPDATE incidents SET doc = json_set(coalesce(doc, ?), '$.note', 'edited') WHERE id = 1",
+        (json.dumps(v.incident(1)),),
+    )
+    return "check 5 failed: incident 1 differs from its ledger entries"
+
+
+def _columns_edited(v: Vault) -> str:
+    v.conn.execute("UPDATE incidents SET platform = 'telegram' WHERE id = 2")
+    return "check 5 failed: incident 2: its indexed columns differ from its ledger entries"
+
+
+def _blob_resized(v: Vault) -> str:
+    sha = _sha(v)
+    _unguard(v, "blobs")
+    v.conn.execute("UPDATE blobs SET size = 8")
+    return f"check 6 failed: attachment {sha} is stored with size 8, the ledger says 7"
+
+
+def _blob_changed(v: Vault) -> str:
+    sha = _sha(v)
+    _unguard(v, "chunks")
+    v.conn.execute("UPDATE chunks SET data = ?", (b"BLOCKED",))
+    return f"check 6 failed: attachment {sha} does not match its hash"
+
+
+def _blob_gone(v: Vault) -> str:
+    sha = _sha(v)
+    _unguard(v, "blobs", "chunks")
+    v.conn.execute("DELETE FROM chunks")
+    v.conn.execute("DELETE FROM blobs")
+    return f"check 6 failed: attachment {sha} named in the ledger is not stored"
+
+
+def _entry_not_json(v: Vault) -> str:
+    _unguard(v, "entries")
+    v.conn.execute("UPDATE entries SET entry = ? WHERE seq = 2", (b"{not json",))
+    return "check 2 failed: entry 2 is not JSON"
+
+
+DAMAGE = {
+    f.__name__.lstrip("_"): f
+    for f in (
+        _no_checkpoint,
+        _newest_checkpoint_gone,
+        _checkpoint_garbled,
+        _checkpoint_of_another_root,
+        _tree_state,
+        _incident_gone,
+        _incident_edited,
+        _columns_edited,
+        _blob_resized,
+        _blob_changed,
+        _blob_gone,
+        _entry_not_json,
+    )
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGE))
+def test_each_damage_is_named_by_its_check_word_for_word(kept: Env, case: str) -> None:
+    with vault.unlock(kept, PASSPHRASE) as v:
+        said = DAMAGE[case](v)
+        assert _fails(v) == said
