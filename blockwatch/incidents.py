@@ -86,6 +86,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
         "draft",
         "sent",
         "acknowledged",
+        "registered",  # registered, with a number (ЕРДР for a police report, a талон): ``ref``
+        "not-accepted",  # refused at the door: appealable (CPC art. 185, APPC art. 64)
         "answered",
         "rejected",
         "granted",
@@ -192,7 +194,15 @@ def _detail(name: str, value: Any) -> Any:
                 ).format(value=value, max_duration=MAX_DURATION)
             )
         return value
-    if name in ("opened", "appeal_offered", "deleted", "edited", "media_omitted", "media_missing"):
+    if name in (
+        "opened",
+        "appeal_offered",
+        "deleted",
+        "edited",
+        "media_omitted",
+        "media_missing",
+        "extended",
+    ):
         return bool(value)
     if isinstance(value, str):
         return text(value, name)
@@ -326,6 +336,10 @@ class Projection:
             }
             if body.get("note"):
                 change["note"] = body["note"]
+            if body.get("ref"):  # the number it was registered under (issue 19)
+                change["ref"] = body["ref"]
+                change["previous_ref"] = view["details"].get("ref")
+                view["details"]["ref"] = body["ref"]
             view["details"]["status"] = body["status"]
             view["amended"].append(change)
             return view

@@ -202,17 +202,12 @@ def set_status(
     at: str | None = None,
     note: str | None = None,
     attach: list[Path] | None = None,
+    ref: str | None = None,
 ) -> Incident:
-    """Record what became of an appeal: a status entry (and files) in the ledger."""
-    current = vault.incident(incident_id)
-    if current["kind"] != "appeal":
-        raise InputError(
-            _("incident {id} is a {kind}, not an appeal").format(
-                id=incident_id, kind=words.word(current["kind"])
-            ),
-            hint=_("only appeals have a status; 'blockwatch appeals' lists them"),
-        )
-    incidents.details("appeal", {"status": status})  # validates the value
+    """Record what became of an appeal: a status entry (and files) in the ledger; ``ref``, the
+    number it was registered under (an ЕРДР number, a талон)."""
+    current = _appeal(vault, incident_id)
+    incidents.details("appeal", {"status": status, "ref": ref})  # validates the values
     moment = read_time(vault, at) if at else vault.env.now()
     appealed = when.parse_instant(current["occurred_at"])
     if moment < appealed:
@@ -226,7 +221,65 @@ def set_status(
     }
     if note:
         body["note"] = incidents.text(note, "note")
+    if ref:
+        body["ref"] = ref
     return vault.record_status(incident_id, body, [read_attachment(p) for p in attach or []])
+
+
+def _appeal(vault: Vault, incident_id: int) -> Incident:
+    current = vault.incident(incident_id)
+    if current["kind"] != "appeal":
+        raise InputError(
+            _("incident {id} is a {kind}, not an appeal").format(
+                id=incident_id, kind=words.word(current["kind"])
+            ),
+            hint=_("only appeals have a status; 'blockwatch appeals' lists them"),
+        )
+    return current
+
+
+def extend(vault: Vault, incident_id: int, until: str, reason: str) -> Incident:
+    """Record that a state body extended its deadline to answer (APPC art. 76: with reasons,
+    to two months at most): an amendment of ``due``, marked ``extended``, its reason the
+    amendment's why."""
+    from blockwatch import deadlines
+
+    current = _appeal(vault, incident_id)
+    details = current["details"]
+    term = law.STATUTORY.get(details.get("to") or "")
+    if term is None or details.get("due_basis") not in law.ARTICLES:
+        raise InputError(
+            _("the deadline of appeal {id} was not set by law: nothing to extend").format(
+                id=incident_id
+            ),
+            hint=_("to correct a deadline, use 'blockwatch amend {id} --due DATE'").format(
+                id=incident_id
+            ),
+        )
+    new = due_date(until)
+    if new <= due_date(details["due"]):
+        raise InputError(
+            _("--extended-to {date} is not after the deadline it extends ({due})").format(
+                date=new.isoformat(), due=details["due"]
+            )
+        )
+    sent = when.parse_instant(current["occurred_at"]).astimezone(when.zone(vault.settings.timezone))
+    limit = deadlines.add_months(sent.date(), term.extendable_months)
+    if new > limit:
+        raise InputError(
+            _(
+                "--extended-to {date} is later than the law allows: {months} months after the "
+                "appeal, {limit} ({article})"
+            ).format(
+                date=new.isoformat(),
+                months=term.extendable_months,
+                limit=limit.isoformat(),
+                article=words.word(term.article),
+            ),
+            hint=_("give the date the body wrote; a later one is itself a breach to complain of"),
+        )
+    changes = {"details": incidents.details("appeal", {"due": new.isoformat(), "extended": True})}
+    return vault.amend(incident_id, changes, incidents.text(reason, "note"), [])
 
 
 def selection(

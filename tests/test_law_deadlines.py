@@ -205,3 +205,89 @@ def test_a_letter_names_the_article_behind_each_deadline(
     done = run_cli(vault_env, "--lang", lang, "letter", "ministry", "--out", str(out))
     assert done.code == 0, done.err
     assert said in out.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- extensions, numbers
+
+
+def test_an_extension_with_its_reasons_moves_the_law_s_deadline(vault_env: Env) -> None:
+    assert _appeal(vault_env, "--to", "ministry").code == 0
+    done = run_cli(
+        vault_env, "appeal", "1", "--extended-to", "2026-08-20", "--note", "operators asked"
+    )
+    assert (done.code, done.out) == (0, "Appeal 1: the deadline is extended to 2026-08-20.\n")
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        view = v.incident(1)
+    assert (view["details"]["due"], view["details"]["due_basis"], view["details"]["extended"]) == (
+        "2026-08-20",
+        "appk-76",
+        True,
+    )
+    assert view["amended"][-1]["why"] == "operators asked"
+    rows = json.loads(run_cli(vault_env, "appeals", "--json").out)["appeals"]
+    assert rows[0]["extended"] is True and rows[0]["due"] == "2026-08-20"
+    # to the last day the law allows: two months after the appeal
+    assert run_cli(vault_env, "appeal", "1", "--extended-to", "2026-09-03", "--note", "x").code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--extended-to", "2026-09-04", "--note", "x"],
+            "blockwatch: error: --extended-to 2026-09-04 is later than the law allows: 2 months "
+            "after the appeal, 2026-09-03 (APPC art. 76)\n"
+            "blockwatch: hint: give the date the body wrote; a later one is itself a breach to "
+            "complain of\n",
+        ),
+        (
+            ["--extended-to", "2026-07-27", "--note", "x"],
+            "blockwatch: error: --extended-to 2026-07-27 is not after the deadline it extends "
+            "(2026-07-27)\n",
+        ),
+        (
+            ["--extended-to", "2026-08-20"],
+            "blockwatch: error: an extension needs its reasons: --note '…'\n"
+            "blockwatch: hint: the body must give reasons when it extends its deadline\n",
+        ),
+        (
+            ["--status", "registered"],
+            "blockwatch: error: --status registered needs --ref: the number it was registered "
+            "under\n"
+            "blockwatch: hint: e.g. --ref '261500031000123' (ЕРДР), or the number on the slip "
+            "(талон)\n",
+        ),
+    ],
+    ids=["beyond two months", "not later", "no reasons", "registered without a number"],
+)
+def test_a_wrong_extension_or_registration_is_refused_and_changes_nothing(
+    vault_env: Env, args: list[str], said: str
+) -> None:
+    assert _appeal(vault_env, "--to", "ministry").code == 0
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "appeal", "1", *args)
+    assert (done.code, done.err) == (1, said)
+    assert snapshot(vault_env.vault_dir) == before
+
+
+def test_only_a_deadline_the_law_set_is_extended(vault_env: Env) -> None:
+    assert _appeal(vault_env, "--to", "whatsapp", "--promised-in", "2 days").code == 0
+    done = run_cli(vault_env, "appeal", "1", "--extended-to", "2026-07-20", "--note", "x")
+    assert (done.code, done.err) == (
+        1,
+        "blockwatch: error: the deadline of appeal 1 was not set by law: nothing to extend\n"
+        "blockwatch: hint: to correct a deadline, use 'blockwatch amend 1 --due DATE'\n",
+    )
+
+
+def test_a_registered_report_keeps_its_number_and_a_refusal_is_a_status(vault_env: Env) -> None:
+    assert _appeal(vault_env, "--to", "police").code == 0
+    done = run_cli(vault_env, "appeal", "1", "--status", "registered", "--ref", "261500031000123")
+    assert done.code == 0, done.err
+    details = _details(vault_env, 1)
+    assert (details["status"], details["ref"]) == ("registered", "261500031000123")
+    shown = run_cli(vault_env, "--lang", "ru", "show", "1").out
+    assert "номер" in shown and "261500031000123" in shown and "зарегистрировано" in shown
+    assert run_cli(vault_env, "appeal", "1", "--status", "not-accepted").code == 0
+    assert _details(vault_env, 1)["status"] == "not-accepted"
+    assert _details(vault_env, 1)["ref"] == "261500031000123"  # kept

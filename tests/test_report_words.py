@@ -152,7 +152,10 @@ def _scenario(env: Env, tmp: Path, lang: str) -> str:
     for args in (
         ("appeal", "10", "--status", "acknowledged", "--note", "получено"),
         ("appeal", "10", "--status", "rejected"),
+        ("appeal", "11", "--status", "registered", "--ref", "261500031000123"),
         ("appeal", "11", "--status", "granted"),
+        ("appeal", "13", "--extended-to", "2026-08-20", "--note", "запрос операторам"),
+        ("appeal", "14", "--status", "not-accepted"),
         ("amend", "2", "--outcome", "answered", "--duration", "30", "--why", "уточнено"),
         ("amend", "3", "--at", "2026-07-04 20:49", "--platform", "telegram", "--why", "ошибка"),
         ("amend", "4", "--number", "+79161234567", "--why", "номер определился"),

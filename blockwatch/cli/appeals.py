@@ -33,23 +33,69 @@ def appeal(
     ctx: typer.Context,
     incident_id: Annotated[int, typer.Argument(metavar="ID", help="The appeal.")],
     status: Status = None,
+    ref: Annotated[
+        str | None,
+        typer.Option(
+            "--ref",
+            metavar="NUMBER",
+            help="The number it was registered under (an ЕРДР number, a талон); "
+            "needed with --status registered.",
+        ),
+    ] = None,
+    extended_to: Annotated[
+        str | None,
+        typer.Option(
+            "--extended-to",
+            metavar="DATE",
+            help="The body extended its deadline to DATE (YYYY-MM-DD); give its reasons "
+            "with --note.",
+        ),
+    ] = None,
     note: Note = None,
     attach: Attach = None,
     at: At = None,
 ) -> None:
-    """Record what became of an appeal (sent, acknowledged, answered, rejected, …)."""
+    """Record what became of an appeal (sent, acknowledged, registered, answered, rejected, …),
+    or that the body extended its deadline."""
     from blockwatch import incidents, inputs, logbook
-    from blockwatch.errors import UsageError
+    from blockwatch.errors import InputError, UsageError
 
-    if status is None:
-        raise UsageError(_("--status is missing"), hint=_("e.g. --status rejected"))
+    if status is None and extended_to is None:
+        raise UsageError(
+            _("--status is missing"), hint=_("e.g. --status rejected, or --extended-to DATE")
+        )
+    if status is not None and extended_to is not None:
+        raise UsageError(_("give --status or --extended-to, one at a time"))
+    if status == "registered" and not ref:
+        raise InputError(
+            _("--status registered needs --ref: the number it was registered under"),
+            hint=_("e.g. --ref '261500031000123' (ЕРДР), or the number on the slip (талон)"),
+        )
+    if ref is not None and status is None:
+        raise UsageError(_("--ref goes with --status"), hint=_("e.g. --status registered --ref N"))
     st = state(ctx)
     typed = inputs.Typed(at=at, note=note, attach=list(attach or []))
     inputs.precheck(None, typed, st.env)
-    incidents.details("appeal", {"status": status})  # before the passphrase, too
+    if extended_to is not None:
+        inputs.due_date(extended_to)
+        if not note:
+            raise InputError(
+                _("an extension needs its reasons: --note '…'"),
+                hint=_("the body must give reasons when it extends its deadline"),
+            )
+        with open_vault(st) as v:
+            view = logbook.extend(v, incident_id, extended_to, note)
+        st.say(
+            _("Appeal {id}: the deadline is extended to {due}.").format(
+                id=view["id"], due=extended_to.strip()
+            )
+        )
+        return
+    assert status is not None
+    incidents.details("appeal", {"status": status, "ref": ref})  # before the passphrase, too
     with open_vault(st) as v:
         view = logbook.set_status(
-            v, incident_id, status, at=at, note=note, attach=list(attach or [])
+            v, incident_id, status, at=at, note=note, attach=list(attach or []), ref=ref
         )
     from blockwatch import when
 
@@ -88,6 +134,7 @@ def _rows(st: State, within_days: int | None) -> tuple[list[dict[str, Any]], str
             "due": due_day,
             "due_basis": d.get("due_basis", "typed") if due_day else None,
             "promised": d.get("promised"),
+            "extended": bool(d.get("extended")),
             "days_left": left,
             "overdue": deadlines.is_overdue(d, today),
             "open": d.get("status") not in deadlines.CLOSED,
@@ -146,7 +193,8 @@ def _due_cell(row: dict[str, Any]) -> str:
         return "—"
     if row["due_basis"] in (None, "typed"):
         return str(row["due"])
-    return f"{row['due']}\n{safe(word(row['due_basis']))}"
+    extended = ", " + _("extended") if row.get("extended") else ""
+    return f"{row['due']}\n{safe(word(row['due_basis']))}{extended}"
 
 
 def appeals(

@@ -133,6 +133,8 @@ def render(out: "Console", view: "Incident", numbers: dict[str, int] | None = No
                     f"{change['at']}  {_fmt(change['previous_status'])} → "
                     f"{_fmt(change['status'])}  " + entry(change),
                 )
+                if change.get("ref"):
+                    line(_("    ref"), safe(change["ref"], oneline=True))
                 if change.get("note"):
                     line(_("    note"), change["note"])
                 continue

@@ -192,6 +192,8 @@ class Formatter:
                 old=self.word(c.get("previous_status")),
                 when=self.date(c["at"]),
             )
+            if c.get("ref"):
+                line += "; " + _("{field}: {value}").format(field=self.field("ref"), value=c["ref"])
             return line + (f": {c['note']}" if c.get("note") else "")
         parts = []
         for key, value in sorted(c["set"].items()):  # the ledger's order: the same at verify
