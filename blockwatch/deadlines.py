@@ -17,7 +17,7 @@ from typing import Any
 from blockwatch.errors import InputError
 from blockwatch.i18n import _
 
-CLOSED = ("answered", "rejected", "granted", "unavailable")  # nothing more to wait for
+CLOSED = ("answered", "rejected", "granted", "unavailable", "not-accepted")  # nothing to wait for
 
 _UNITS = [
     ("working_days", r"(working|business|work)\s*days?|рабоч\w*\s*(дн\w*|день)|жұмыс\s*күн\w*"),
@@ -85,6 +85,20 @@ def due_after(start: date, phrase: str, region: str = "KZ") -> date:
     if unit == "weeks":
         return start + timedelta(weeks=n)
     return add_months(start, n)
+
+
+def next_step(details: dict[str, Any], today: date) -> tuple[str, tuple[str, ...]] | None:
+    """What the law makes of an appeal, and the letters that take the next step: (article,
+    letters).  A state body's silence past the law's deadline is a deemed refusal (APPC art.
+    91(2)), complained of to the higher body, or to the prosecutor as unlawful inaction; a
+    report refused at the door goes to the prosecutor (CPC art. 185)."""
+    from blockwatch import law
+
+    if details.get("status") == "not-accepted":
+        return "upk-185", ("prosecutor",)
+    if details.get("due_basis") in law.ARTICLES and is_overdue(details, today):
+        return "appk-91", ("complaint-higher-body", "prosecutor")
+    return None
 
 
 def is_overdue(details: dict[str, Any], today: date) -> bool:

@@ -35,6 +35,7 @@ class LetterRequest:
     bundle: Path | None = None
     name: str | None = None
     force: bool = False
+    about: int | None = None  # the appeal a next-step letter complains of
 
     def check(self, env: Env) -> None:
         from blockwatch import inputs
@@ -55,6 +56,11 @@ class LetterRequest:
             raise InputError(
                 _("{out} already exists").format(out=self.out),
                 hint=_("choose another name, or add --force"),
+            )
+        if self.kind in letters.NEXT_STEPS and self.about is None:
+            raise InputError(
+                _("--about ID is missing: the appeal this letter complains of"),
+                hint=_("'blockwatch appeals' lists them"),
             )
         incidents.check_kinds(self.kinds or ())
         inputs.check_times(env, self.since, self.until)
@@ -103,6 +109,10 @@ def draft_letter(vault: Vault, request: LetterRequest, now: datetime) -> Drafted
     today = now.astimezone(when.zone(zone)).date()
     lang = letters.language(request.kind, request.lang)
     facts = letters.letter_facts(views, zone, today, lang=lang, name=request.name, bundle=reference)
+    if request.kind in letters.NEXT_STEPS:
+        assert request.about is not None  # LetterRequest.check
+        appeal = logbook.appeal_of(vault, request.about)
+        facts["complained"] = letters.complained(appeal, zone, today, lang)
     text = letters.render_letter(request.kind, lang, facts)
     if SUFFIXES[request.out.suffix.lower()]:
         text = letters.to_html(text, lang, letters.TITLES[lang][request.kind])

@@ -206,7 +206,7 @@ def set_status(
 ) -> Incident:
     """Record what became of an appeal: a status entry (and files) in the ledger; ``ref``, the
     number it was registered under (an ЕРДР number, a талон)."""
-    current = _appeal(vault, incident_id)
+    current = appeal_of(vault, incident_id)
     incidents.details("appeal", {"status": status, "ref": ref})  # validates the values
     moment = read_time(vault, at) if at else vault.env.now()
     appealed = when.parse_instant(current["occurred_at"])
@@ -226,7 +226,8 @@ def set_status(
     return vault.record_status(incident_id, body, [read_attachment(p) for p in attach or []])
 
 
-def _appeal(vault: Vault, incident_id: int) -> Incident:
+def appeal_of(vault: Vault, incident_id: int) -> Incident:
+    """The appeal numbered ``incident_id``; InputError when that incident is not an appeal."""
     current = vault.incident(incident_id)
     if current["kind"] != "appeal":
         raise InputError(
@@ -244,7 +245,7 @@ def extend(vault: Vault, incident_id: int, until: str, reason: str) -> Incident:
     amendment's why."""
     from blockwatch import deadlines
 
-    current = _appeal(vault, incident_id)
+    current = appeal_of(vault, incident_id)
     details = current["details"]
     term = law.STATUTORY.get(details.get("to") or "")
     if term is None or details.get("due_basis") not in law.ARTICLES:

@@ -71,6 +71,7 @@ WORDS = {
     "generic": N_("generic"),
     "whatsapp-review": N_("WhatsApp review request"),
     "counter-notice": N_("counter-notification"),
+    "complaint-higher-body": N_("complaint to the higher body"),
 }
 
 FIELDS = {

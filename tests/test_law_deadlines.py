@@ -291,3 +291,113 @@ def test_a_registered_report_keeps_its_number_and_a_refusal_is_a_status(vault_en
     assert run_cli(vault_env, "appeal", "1", "--status", "not-accepted").code == 0
     assert _details(vault_env, 1)["status"] == "not-accepted"
     assert _details(vault_env, 1)["ref"] == "261500031000123"  # kept
+
+
+# --------------------------------------------------------------------------- what next
+
+
+def _later(env: Env, day: str) -> Env:
+    """The same vault, its clock on ``day`` (noon in Almaty)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    later = make_env(env.vault_dir)
+    moment = datetime.fromisoformat(day).replace(hour=12, tzinfo=ZoneInfo("Asia/Almaty"))
+    later.now = lambda: moment  # type: ignore[method-assign]
+    return later
+
+
+def test_past_the_law_s_deadline_due_offers_the_two_next_step_letters(vault_env: Env) -> None:
+    assert _appeal(vault_env, "--to", "ministry", "--promised-in", "5 working days").code == 0
+    on_time = run_cli(_later(vault_env, "2026-07-27"), "due")
+    assert on_time.code == 0 and "Next:" not in on_time.out  # the last day: not yet
+    done = run_cli(_later(vault_env, "2026-07-28"), "due")
+    assert done.code == 0
+    assert done.out.splitlines()[-3:] == [
+        "Appeal 1: no answer in time is a refusal (APPC art. 91(2)).",
+        "  Next: blockwatch letter complaint-higher-body --about 1 --out FILE.md",
+        "  Next: blockwatch letter prosecutor --about 1 --out FILE.md",
+    ]
+    rows = json.loads(run_cli(_later(vault_env, "2026-07-28"), "due", "--json").out)["appeals"]
+    assert rows[0]["next"] == {
+        "article": "appk-91",
+        "letters": ["complaint-higher-body", "prosecutor"],
+    }
+
+
+def test_a_report_refused_at_the_door_points_to_the_prosecutor(vault_env: Env) -> None:
+    assert _appeal(vault_env, "--to", "police").code == 0
+    assert run_cli(vault_env, "appeal", "1", "--status", "not-accepted").code == 0
+    done = run_cli(vault_env, "--lang", "ru", "appeals")
+    assert done.out.splitlines()[-2:] == [
+        "Обращение 1: отказ в приёме заявления можно обжаловать (УПК РК, ст. 185).",
+        "  Следующий шаг: blockwatch letter prosecutor --about 1 --out ФАЙЛ.md",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "lang", "said"),
+    [
+        (
+            "complaint-higher-body",
+            "ru",
+            [
+                "# Жалоба на непринятие решения по обращению",
+                "я направил(а) обращение в министерство (электронная почта), регистрационный "
+                "номер Т-15.",
+                "Ответ должен был быть дан до 27 июля 2026 (АППК РК, ст. 76). Ответа в этот "
+                "срок нет.",
+                "Согласно АППК РК, ст. 91 ч. 2 непринятие административного акта",
+            ],
+        ),
+        (
+            "complaint-higher-body",
+            "kk",
+            [
+                "# Өтініш бойынша шешім қабылданбағаны туралы шағым",
+                "Жауап 27 шілде 2026 дейін берілуі тиіс еді (ҚР ӘРПК, 76-бап).",
+                "ҚР ӘРПК, 91-бап 2-бөлік бойынша",
+            ],
+        ),
+        (
+            "prosecutor",
+            "ru",
+            [
+                "# Жалоба на отказ в приёме или нерегистрацию заявления",
+                "прокурору (УПК РК, ст. 185)",
+            ],
+        ),
+        ("prosecutor", "kk", ["прокурорға шағым жасалуы мүмкін (ҚР ҚПК, 185-бап)"]),
+    ],
+)
+def test_the_next_step_letters_state_the_appeal_its_deadline_and_the_law(
+    vault_env: Env, tmp_path: Path, kind: str, lang: str, said: list[str]
+) -> None:
+    assert _appeal(vault_env, "--to", "ministry", "--ref", "Т-15", "--channel", "email").code == 0
+    assert _appeal(vault_env, "--to", "whatsapp", "--about", "1").code == 0  # the chain
+    out = tmp_path / "letter.md"
+    later = _later(vault_env, "2026-07-28")
+    done = run_cli(later, "--lang", lang, "letter", kind, "--about", "1", "--out", str(out))
+    assert done.code == 0, done.err
+    text = out.read_text(encoding="utf-8")
+    for line in said:
+        assert line in text, (line, text)
+    assert text.count("WhatsApp") >= 1  # the earlier appeals are listed
+
+
+def test_a_next_step_letter_needs_the_appeal_it_complains_of(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    env = make_env(vault_env.vault_dir)
+    env.environ.pop("BLOCKWATCH_PASSPHRASE")  # type: ignore[attr-defined]
+    done = run_cli(env, "letter", "prosecutor", "--out", str(tmp_path / "x.md"))
+    assert (done.code, done.err) == (
+        1,
+        "blockwatch: error: --about ID is missing: the appeal this letter complains of\n"
+        "blockwatch: hint: 'blockwatch appeals' lists them\n",
+    )
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    done = run_cli(
+        vault_env, "letter", "prosecutor", "--about", "1", "--out", str(tmp_path / "x.md")
+    )
+    assert done.code == 1 and "incident 1 is a note, not an appeal" in done.err

@@ -182,9 +182,10 @@ def _letters(env: Env, tmp: Path, lang: str) -> dict[str, str]:
         if letters.language(kind, lang) != lang:
             continue
         out = tmp / f"{kind}-{lang}.html"
+        about = ["--about", "13"] if kind in letters.NEXT_STEPS else []  # the akimat appeal
         done = run_cli(
             env, "--lang", lang, "letter", kind, "--out", str(out),
-            "--bundle", str(tmp / f"bundle-{lang}.zip"),
+            "--bundle", str(tmp / f"bundle-{lang}.zip"), *about,
         )  # fmt: skip
         assert done.code == 0, (kind, done.err)
         drafted[kind] = out.read_text(encoding="utf-8")
@@ -221,7 +222,15 @@ def test_every_letter_has_no_english_word_no_identifier_and_no_uid(
 ) -> None:
     _scenario(env, tmp_path, lang)
     drafted = _letters(env, tmp_path, lang)
-    assert set(drafted) == {"police", "platform", "ministry", "generic", "whatsapp-review"}
+    assert set(drafted) == {
+        "police",
+        "platform",
+        "ministry",
+        "generic",
+        "whatsapp-review",
+        "complaint-higher-body",
+        "prosecutor",
+    }
     for kind, page in drafted.items():
         assert _latin_words(page) == [], kind
         assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", page), kind

@@ -137,6 +137,7 @@ def _rows(st: State, within_days: int | None) -> tuple[list[dict[str, Any]], str
             "extended": bool(d.get("extended")),
             "days_left": left,
             "overdue": deadlines.is_overdue(d, today),
+            "next": _next(deadlines.next_step(d, today)),
             "open": d.get("status") not in deadlines.CLOSED,
         }
         if within_days is not None:
@@ -145,6 +146,28 @@ def _rows(st: State, within_days: int | None) -> tuple[list[dict[str, Any]], str
                 continue
         rows.append(row)
     return rows, today.isoformat()
+
+
+def _next(step: tuple[str, tuple[str, ...]] | None) -> dict[str, Any] | None:
+    return None if step is None else {"article": step[0], "letters": list(step[1])}
+
+
+def _next_steps(st: State, rows: list[dict[str, Any]]) -> None:
+    """Under the table: what the law makes of each appeal past its deadline or refused, and
+    the letter that takes the next step."""
+    for r in rows:
+        step = r["next"]
+        if step is None:
+            continue
+        said = (
+            _("Appeal {id}: no answer in time is a refusal ({article}).")
+            if step["article"] == "appk-91"
+            else _("Appeal {id}: refusing to accept a report can be appealed ({article}).")
+        )
+        st.say(said.format(id=r["id"], article=word(step["article"])))
+        for letter in step["letters"]:
+            command = f"blockwatch letter {letter} --about {r['id']} --out " + _("FILE.md")
+            st.say("  " + _("Next: {command}").format(command=command))
 
 
 def _table(st: State, rows: list[dict[str, Any]], today: str) -> None:
@@ -185,6 +208,7 @@ def _table(st: State, rows: list[dict[str, Any]], today: str) -> None:
             Text(left, style=style),
         )
     st.out.print(table)
+    _next_steps(st, rows)
 
 
 def _due_cell(row: dict[str, Any]) -> str:

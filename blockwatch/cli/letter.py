@@ -29,9 +29,13 @@ def letter(
     kind: Annotated[
         str,
         typer.Argument(
-            metavar="police|platform|ministry|generic|whatsapp-review|counter-notice",
-            help="Who it is for: whatsapp-review asks WhatsApp to review a ban; counter-notice "
-            "answers a copyright takedown (17 U.S.C. § 512(g)(3)), in English.",
+            metavar="KIND",
+            help="Who it is for: police, platform, ministry, generic, whatsapp-review, "
+            "counter-notice, complaint-higher-body or prosecutor. whatsapp-review asks WhatsApp "
+            "to review a ban; counter-notice "
+            "answers a copyright takedown (17 U.S.C. § 512(g)(3)), in English; "
+            "complaint-higher-body (an appeal left unanswered) and prosecutor (a report "
+            "refused or not registered) take --about ID.",
         ),
     ],
     out: Annotated[
@@ -54,6 +58,10 @@ def letter(
         typer.Option("--name", metavar="NAME", help="Your name as the letter should give it."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    about: Annotated[
+        int | None,
+        typer.Option("--about", metavar="ID", help="The appeal a next-step letter complains of."),
+    ] = None,
 ) -> None:
     """Draft a complaint letter from the evidence, ready for light editing."""
     from blockwatch.drafting import LetterRequest, draft_letter
@@ -71,6 +79,7 @@ def letter(
         bundle=bundle,
         name=name,
         force=force,
+        about=about,
     )
     request.check(st.env)  # before the passphrase is asked for
     with open_vault(st) as v:

@@ -20,7 +20,10 @@ from blockwatch.report import CSP, Formatter
 
 COMPLAINTS = ("police", "platform", "ministry", "generic")  # each states every fact chosen
 PACKS = ("whatsapp-review", "counter-notice")  # what one platform's own procedure asks for
-TYPES = COMPLAINTS + PACKS
+# The next step when an appeal went unanswered (a deemed refusal, APPC art. 91(2)) or was
+# refused at the door (CPC art. 185): each is about one appeal, chosen with --about.
+NEXT_STEPS = ("complaint-higher-body", "prosecutor")
+TYPES = COMPLAINTS + PACKS + NEXT_STEPS
 # What a letter type needs among the incidents chosen: a review of a ban needs the ban.
 NEEDS = {"whatsapp-review": "block", "counter-notice": "takedown"}
 # The <title> of a letter written as HTML, in the letter's language.
@@ -32,6 +35,8 @@ TITLES = {
         "generic": "Letter",
         "whatsapp-review": "Request for review",
         "counter-notice": "Counter-notification",
+        "complaint-higher-body": "Complaint to the higher body",
+        "prosecutor": "Complaint to the prosecutor",
     },
     "ru": {
         "police": "Заявление",
@@ -40,6 +45,8 @@ TITLES = {
         "generic": "Письмо",
         "whatsapp-review": "Просьба о проверке",
         "counter-notice": "Counter-notification",
+        "complaint-higher-body": "Жалоба в вышестоящий орган",
+        "prosecutor": "Жалоба прокурору",
     },
     "kk": {
         "police": "Арыз",
@@ -48,6 +55,8 @@ TITLES = {
         "generic": "Хат",
         "whatsapp-review": "Тексеру туралы өтініш",
         "counter-notice": "Counter-notification",
+        "complaint-higher-body": "Жоғары тұрған органға шағым",
+        "prosecutor": "Прокурорға шағым",
     },
 }
 
@@ -262,6 +271,36 @@ def _facts(
             {f.platform(v["platform"]) for v in views if v["kind"] == "takedown" and v["platform"]}
         ),
     }
+
+
+def complained(view: Incident, zone: str, today: date, lang: str) -> dict[str, Any]:
+    """The appeal a next-step letter complains of, every value in the letter's language: when
+    and to whom it went, its number, its deadline and who set it, what became of it, and the
+    articles that make silence a refusal (APPC art. 91(2)) and a refusal to accept appealable
+    (CPC art. 185)."""
+    from blockwatch import law
+    from blockwatch.i18n import speaking
+
+    d = view["details"]
+    with speaking(lang):
+        f = Formatter(lang, zone)
+        return {
+            "id": view["id"],
+            "when": f.instant(view["occurred_at"]),
+            "to": d.get("to"),
+            "channel": d.get("channel"),
+            "ref": d.get("ref"),
+            "status": d.get("status"),
+            "due": f.date(d["due"]) if d.get("due") else None,
+            "due_basis": _basis(d.get("due_basis"), lang),
+            "extended": bool(d.get("extended")),
+            "overdue": deadlines.is_overdue(d, today),
+            "statutory": d.get("due_basis") in law.ARTICLES,
+            "term": law.cite("appk-76", lang),
+            "deemed": law.cite("appk-91", lang),
+            "registration": law.cite("upk-185", lang),
+            "acceptance": law.cite("appk-64", lang),
+        }
 
 
 def _basis(value: str | None, lang: str) -> str | None:
