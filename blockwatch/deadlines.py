@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -36,16 +37,40 @@ def _calendar(region: str) -> Any:
     return holidays.country_holidays(region)
 
 
+@dataclass(frozen=True)
+class Calendar:
+    """The working days of a region: ``holidays``' calendar, with the days the user set
+    (``blockwatch calendar``) as off or working, ISO dates."""
+
+    region: str = "KZ"
+    off: frozenset[str] = frozenset()
+    working: frozenset[str] = frozenset()
+
+    def is_working_day(self, day: date) -> bool:
+        text = day.isoformat()
+        if text in self.off:
+            return False
+        return text in self.working or bool(_calendar(self.region).is_working_day(day))
+
+    def set_between(self, start: date, end: date) -> list[str]:
+        """The days the user set, after ``start`` up to ``end``: a deadline counted over them
+        says so."""
+        return sorted(
+            d for d in self.off | self.working if start.isoformat() < d <= end.isoformat()
+        )
+
+
 def is_working_day(day: date, region: str = "KZ") -> bool:
-    return bool(_calendar(region).is_working_day(day))
+    return Calendar(region).is_working_day(day)
 
 
-def add_working_days(start: date, n: int, region: str = "KZ") -> date:
+def add_working_days(start: date, n: int, region: str | Calendar = "KZ") -> date:
     """The n-th working day after ``start`` (``start`` itself never counts)."""
+    days = region if isinstance(region, Calendar) else Calendar(region)
     day, counted = start, 0
     while counted < n:
         day += timedelta(days=1)
-        if is_working_day(day, region):
+        if days.is_working_day(day):
             counted += 1
     return day
 
@@ -76,7 +101,7 @@ def parse_period(phrase: str) -> tuple[int, str]:
     )
 
 
-def due_after(start: date, phrase: str, region: str = "KZ") -> date:
+def due_after(start: date, phrase: str, region: str | Calendar = "KZ") -> date:
     n, unit = parse_period(phrase)
     if unit == "working_days":
         return add_working_days(start, n, region)

@@ -81,6 +81,7 @@ KINDS: dict[str, Kind] = {
                 "due_basis",
                 "extended",
                 "promised",
+                "calendar",
                 "about",
                 "text",
             ),

@@ -34,7 +34,9 @@ def log(
     now = vault.env.now()
     occurred = read_time(vault, typed.at) if typed.at else now
     day = occurred.astimezone(when.zone(settings.timezone)).date()
-    typed.details = _deadline(typed, day, typed.details.get("to"), statutory=kind == "appeal")
+    typed.details = _deadline(
+        typed, day, typed.details.get("to"), statutory=kind == "appeal", days=working_days(vault)
+    )
     party = (
         phones.counterparty(typed.counterparty, settings.home_region)
         if typed.counterparty is not None
@@ -126,6 +128,7 @@ def amend(vault: Vault, incident_id: int, typed: Typed, why: str | None = None) 
             typed.details.get("to") or was.get("to"),
             statutory=moved,
             current=was,
+            days=working_days(vault),
         )
     given = {k: v for k, v in typed.details.items() if v is not None}
     if given:
@@ -146,6 +149,7 @@ def _deadline(
     *,
     statutory: bool,
     current: dict[str, Any] | None = None,
+    days: Any = None,
 ) -> dict[str, Any]:
     """The appeal's deadline and who set it (``due``, ``due_basis``), and the recipient's own
     promise (``promised``), from the day of the appeal (in the vault's zone).  --due or --due-in
@@ -154,11 +158,12 @@ def _deadline(
     ``current``: the details of the appeal amended (its deadline stands unless replaced)."""
     from blockwatch import deadlines
 
+    days = days or deadlines.Calendar()
     details = dict(typed.details)
     if typed.due_in is not None:
         if details.get("due") is not None:
             raise InputError(_("give either --due or --due-in, not both"))
-        details["due"] = deadlines.due_after(day, typed.due_in).isoformat()
+        details["due"] = deadlines.due_after(day, typed.due_in, days).isoformat()
     if details.get("due") is not None:
         if due_date(details["due"]) < day:
             raise InputError(
@@ -170,10 +175,10 @@ def _deadline(
         details["due_basis"] = "typed"
     term = law.STATUTORY.get(to or "")
     if details.get("due") is None and term is not None and statutory:
-        details["due"] = deadlines.add_working_days(day, term.working_days).isoformat()
+        details["due"] = deadlines.add_working_days(day, term.working_days, days).isoformat()
         details["due_basis"] = term.article
     if typed.promised_in is not None:
-        promised = deadlines.due_after(day, typed.promised_in)
+        promised = deadlines.due_after(day, typed.promised_in, days)
         details["promised"] = promised.isoformat()
         before = current or {}
         due = details.get("due") or before.get("due")
@@ -191,7 +196,62 @@ def _deadline(
                     article=words.word(basis),
                 )
             )
+    last = max((details[k] for k in ("due", "promised") if details.get(k)), default=None)
+    if last is not None:
+        crossed = days.set_between(day, due_date(last))
+        if crossed:  # a deadline counted over days the user set says so
+            details["calendar"] = crossed
     return details
+
+
+def working_days(vault: Vault) -> Any:
+    """The working-day calendar of this vault: its home region's holidays, with the days the
+    user set (``blockwatch calendar``)."""
+    from blockwatch import deadlines
+
+    off, working = vault.calendar_days()
+    return deadlines.Calendar(vault.settings.home_region, frozenset(off), frozenset(working))
+
+
+def set_calendar_day(vault: Vault, text: str, *, working: bool, note: str | None) -> str:
+    """Record that a day is off (or working) against the holiday calendar; its ISO date."""
+    from blockwatch import deadlines
+    from blockwatch.vault.store import ENTRY_CALENDAR_DAY_OFF, ENTRY_CALENDAR_WORKING_DAY
+
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            _("{text} is not a date").format(text=repr(text)),
+            hint=_("write it as YYYY-MM-DD, e.g. 2026-08-31"),
+        ) from None
+    off, set_working = vault.calendar_days()
+    iso = day.isoformat()
+    if iso in (set_working if working else off):
+        raise InputError(
+            (
+                _("{day} is already set as a working day")
+                if working
+                else _("{day} is already set as a day off")
+            ).format(day=iso)
+        )
+    plain = deadlines.Calendar(vault.settings.home_region)
+    if iso not in off and iso not in set_working and plain.is_working_day(day) == working:
+        raise InputError(
+            (
+                _("{day} is already a working day in the holiday calendar")
+                if working
+                else _("{day} is already a day off in the holiday calendar")
+            ).format(day=iso),
+            hint=_("'blockwatch calendar list' shows the days you set"),
+        )
+    body: dict[str, Any] = {"date": iso}
+    if note:
+        body["note"] = incidents.text(note, "note")
+    vault.record_calendar_day(
+        ENTRY_CALENDAR_WORKING_DAY if working else ENTRY_CALENDAR_DAY_OFF, body
+    )
+    return iso
 
 
 def set_status(

@@ -100,6 +100,7 @@ FIELDS = {
     "due": N_("due"),
     "due_basis": N_("deadline set by"),
     "extended": N_("extended"),
+    "calendar": N_("counted with the days you set"),
     "promised": N_("promised by"),
     "about": N_("about"),
     "raw": N_("as in the source"),

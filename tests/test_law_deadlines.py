@@ -401,3 +401,86 @@ def test_a_next_step_letter_needs_the_appeal_it_complains_of(
         vault_env, "letter", "prosecutor", "--about", "1", "--out", str(tmp_path / "x.md")
     )
     assert done.code == 1 and "incident 1 is a note, not an appeal" in done.err
+
+
+# --------------------------------------------------------------------------- the calendar
+
+
+def test_a_day_off_the_user_adds_moves_deadlines_and_they_say_so(vault_env: Env) -> None:
+    done = run_cli(vault_env, "calendar", "add-day-off", "2026-07-08", "--note", "decree No. 1")
+    assert done.code == 0, done.err
+    assert done.out.splitlines()[0] == "2026-07-08 is a day off for deadlines from now on."
+    done = _appeal(vault_env, "--to", "ministry")
+    assert done.out.splitlines()[-1] == (
+        "Answer due by 28 July 2026 (APPC art. 76). Counted with the days you set: 8 July 2026."
+    )
+    details = _details(vault_env, 1)
+    assert (details["due"], details["calendar"]) == ("2026-07-28", ["2026-07-08"])
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        [(_seq, _at, body)] = list(v.entries_of_type("calendar.day_off"))
+    assert body == {"date": "2026-07-08", "note": "decree No. 1"}
+    listed = json.loads(run_cli(vault_env, "calendar", "list", "--json").out)
+    assert listed == {"days": [{"date": "2026-07-08", "off": True, "note": "decree No. 1"}]}
+
+
+def test_a_holiday_made_a_working_day_counts_and_a_deadline_before_it_does_not_mention_it(
+    vault_env: Env,
+) -> None:
+    assert run_cli(vault_env, "calendar", "add-working-day", "2026-07-06").code == 0
+    assert _appeal(vault_env, "--to", "ministry").out.splitlines()[-1] == (
+        "Answer due by 24 July 2026 (APPC art. 76). Counted with the days you set: 6 July 2026."
+    )
+    later = run_cli(vault_env, "log", "appeal", "--to", "akimat", "--at", "2026-07-03 10:00",
+                    "--due", "2026-07-04", "--yes")  # fmt: skip
+    assert "calendar" not in _details(vault_env, 2) and later.code == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "said"),
+    [
+        (
+            ["add-day-off", "2026-07-08"],
+            ["add-day-off", "2026-07-08"],
+            "blockwatch: error: 2026-07-08 is already set as a day off\n",
+        ),
+        (
+            None,
+            ["add-day-off", "2026-07-06"],
+            "blockwatch: error: 2026-07-06 is already a day off in the holiday calendar\n"
+            "blockwatch: hint: 'blockwatch calendar list' shows the days you set\n",
+        ),
+        (
+            None,
+            ["add-working-day", "2026-07-07"],
+            "blockwatch: error: 2026-07-07 is already a working day in the holiday calendar\n"
+            "blockwatch: hint: 'blockwatch calendar list' shows the days you set\n",
+        ),
+        (
+            None,
+            ["add-day-off", "8 July"],
+            "blockwatch: error: '8 July' is not a date\n"
+            "blockwatch: hint: write it as YYYY-MM-DD, e.g. 2026-08-31\n",
+        ),
+    ],
+    ids=["twice", "a holiday already", "a working day already", "not a date"],
+)
+def test_a_day_set_twice_or_already_so_is_refused_and_changes_nothing(
+    vault_env: Env, first: list[str] | None, then: list[str], said: str
+) -> None:
+    if first:
+        assert run_cli(vault_env, "calendar", *first).code == 0
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "calendar", *then)
+    assert (done.code, done.err) == (1, said)
+    assert snapshot(vault_env.vault_dir) == before
+
+
+def test_a_day_off_set_back_to_working_is_the_last_word(vault_env: Env) -> None:
+    assert run_cli(vault_env, "calendar", "add-day-off", "2026-07-08").code == 0
+    assert run_cli(vault_env, "calendar", "add-working-day", "2026-07-08").code == 0
+    assert run_cli(vault_env, "calendar", "list").out == "2026-07-08  working day\n"
+    assert (
+        _appeal(vault_env, "--to", "ministry")
+        .out.splitlines()[-1]
+        .startswith("Answer due by 27 July 2026")
+    )

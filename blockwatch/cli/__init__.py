@@ -144,6 +144,7 @@ COMMANDS = {
     "appeal": "appeals",
     "appeals": "appeals",
     "due": "appeals",
+    "calendar": "appeals",
     "import": "data",
     "stats": "data",
     "export": "bundle",

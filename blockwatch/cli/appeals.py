@@ -14,6 +14,7 @@ from blockwatch.cli.common import (
     State,
     Status,
     emit_json,
+    group,
     open_vault,
     safe,
     state,
@@ -27,6 +28,11 @@ def register(app: typer.Typer) -> None:
     app.command("appeal")(appeal)
     app.command("appeals")(appeals)
     app.command("due")(due)
+    days = group("Days off and working days the holiday calendar has wrong.")
+    days.command("add-day-off")(add_day_off)
+    days.command("add-working-day")(add_working_day)
+    days.command("list")(calendar_list)
+    app.add_typer(days, name="calendar")
 
 
 def appeal(
@@ -135,6 +141,7 @@ def _rows(st: State, within_days: int | None) -> tuple[list[dict[str, Any]], str
             "due_basis": d.get("due_basis", "typed") if due_day else None,
             "promised": d.get("promised"),
             "extended": bool(d.get("extended")),
+            "calendar": d.get("calendar", []),
             "days_left": left,
             "overdue": deadlines.is_overdue(d, today),
             "next": _next(deadlines.next_step(d, today)),
@@ -265,3 +272,63 @@ def _days(text: str) -> int:
             hint=_("e.g. --within 7d or --within 2w"),
         )
     return int(m[1]) * (7 if (m[2] or "d").startswith("w") else 1)
+
+
+Day = Annotated[str, typer.Argument(metavar="DATE", help="The day, YYYY-MM-DD.")]
+Why = Annotated[
+    str | None,
+    typer.Option("--note", metavar="TEXT", help="Why, e.g. the decree that moved the day."),
+]
+
+
+def _set_day(ctx: typer.Context, day: str, note: str | None, *, working: bool) -> None:
+    from blockwatch import logbook
+
+    st = state(ctx)
+    with open_vault(st) as v:
+        iso = logbook.set_calendar_day(v, day, working=working, note=note)
+    st.say(
+        (
+            _("{day} is a working day for deadlines from now on.")
+            if working
+            else _("{day} is a day off for deadlines from now on.")
+        ).format(day=iso)
+    )
+    st.say(_("Deadlines counted over it say so; those already logged keep their dates."))
+
+
+def add_day_off(ctx: typer.Context, day: Day, note: Why = None) -> None:
+    """Count DATE as a day off in deadlines of working days (recorded in the ledger)."""
+    _set_day(ctx, day, note, working=False)
+
+
+def add_working_day(ctx: typer.Context, day: Day, note: Why = None) -> None:
+    """Count DATE as a working day in deadlines of working days (recorded in the ledger)."""
+    _set_day(ctx, day, note, working=True)
+
+
+def calendar_list(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="Print them as JSON.")] = False,
+) -> None:
+    """The days you set as off or working."""
+    st = state(ctx)
+    with open_vault(st) as v:
+        off, working = v.calendar_days()
+    days = sorted(
+        [{"date": d, "off": True, "note": n} for d, n in off.items()]
+        + [{"date": d, "off": False, "note": n} for d, n in working.items()],
+        key=lambda row: str(row["date"]),
+    )
+    if json_:
+        emit_json({"days": days})
+        return
+    if not days:
+        st.say(_("No days set: deadlines follow the holiday calendar."))
+        return
+    for row in days:
+        kind = _("day off") if row["off"] else _("working day")
+        st.say(
+            f"{row['date']}  {kind}"
+            + (f"  {safe(row['note'], oneline=True)}" if row["note"] else "")
+        )

@@ -229,6 +229,10 @@ def _deadline_said(st: State, view: "Incident", warnings: list[str]) -> None:
             line += " " + _("Promised by {promised}.").format(
                 promised=when.spoken_day(date.fromisoformat(d["promised"]))
             )
+        if d.get("calendar"):
+            line += " " + _("Counted with the days you set: {days}.").format(
+                days=", ".join(when.spoken_day(date.fromisoformat(x)) for x in d["calendar"])
+            )
         st.say(line)
     for warning in warnings:
         sys.stderr.write(f"blockwatch: warning: {safe(warning, oneline=True)}\n")

@@ -46,6 +46,10 @@ ENTRY_CHECKPOINT_SHARED = "checkpoint.shared"
 ENTRY_CHECKPOINT_TIMESTAMPED = "checkpoint.timestamped"
 # A witness's cosignature of one of the vault's checkpoints (``checkpoint --cosigned``)
 ENTRY_CHECKPOINT_COSIGNED = "checkpoint.cosigned"
+# A day the user says is off, or working, against the holiday calendar (``blockwatch
+# calendar``): deadlines in working days count it so, and say so
+ENTRY_CALENDAR_DAY_OFF = "calendar.day_off"
+ENTRY_CALENDAR_WORKING_DAY = "calendar.working_day"
 # Entries about the ledger itself: what "not yet time-stamped" leaves out
 LEDGER_ENTRIES = (
     ENTRY_CHECKPOINT_SHARED,
@@ -444,6 +448,29 @@ class Vault(Blobs, Queries):
             self._append(incidents.ENTRY_STATUS, body)
             self._attach(body["uid"], attachments)
         return self.incident(incident_id)
+
+    def record_calendar_day(self, type_: str, body: dict[str, Any]) -> int:
+        """Append a ``calendar.day_off`` or ``calendar.working_day`` entry."""
+        if type_ not in (ENTRY_CALENDAR_DAY_OFF, ENTRY_CALENDAR_WORKING_DAY):
+            raise ValueError(type_)
+        with self._write():
+            return self._append(type_, body)
+
+    def calendar_days(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The days the user set: ({date: note} off, {date: note} working), the last word
+        on each date winning."""
+        off: dict[str, str] = {}
+        working: dict[str, str] = {}
+        rows = self.conn.execute(
+            "SELECT type, entry FROM entries WHERE type IN (?, ?) ORDER BY seq",
+            (ENTRY_CALENDAR_DAY_OFF, ENTRY_CALENDAR_WORKING_DAY),
+        )
+        for type_, entry in rows:
+            body = json.loads(entry)["body"]
+            mine, other = (off, working) if type_ == ENTRY_CALENDAR_DAY_OFF else (working, off)
+            mine[body["date"]] = body.get("note") or ""
+            other.pop(body["date"], None)
+        return off, working
 
     def record_disclosure(self, body: dict[str, Any]) -> int:
         """Append a ``bundle.exported`` entry: the record of a bundle handed out."""
