@@ -484,3 +484,29 @@ def test_a_day_off_set_back_to_working_is_the_last_word(vault_env: Env) -> None:
         .out.splitlines()[-1]
         .startswith("Answer due by 27 July 2026")
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Before sending, check these articles against the codes in force: CC art. 419."),
+        (
+            "ru",
+            "Перед отправкой сверьте эти статьи с действующей редакцией кодексов: УК РК, ст. 419.",
+        ),
+    ],
+)
+def test_a_letter_citing_an_article_not_confirmed_says_to_check_it(
+    vault_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    import dataclasses
+
+    assert run_cli(vault_env, "log", "note", "--text", "calls").code == 0
+    out = tmp_path / "police.md"
+    assert run_cli(vault_env, "--lang", lang, "letter", "police", "--out", str(out)).code == 0
+    assert "419" in out.read_text() and said not in out.read_text()  # confirmed: no note
+    unread = dataclasses.replace(law.ARTICLES["uk-419"], confirmed=False)
+    monkeypatch.setitem(law.ARTICLES, "uk-419", unread)
+    done = run_cli(vault_env, "--lang", lang, "letter", "police", "--out", str(out), "--force")
+    assert done.code == 0, done.err
+    assert out.read_text(encoding="utf-8").rstrip("\n").endswith(said)

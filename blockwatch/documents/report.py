@@ -396,6 +396,7 @@ LABELS: dict[str, dict[str, str]] = {
         "granted": "granted",
         "no-response": "no response",
         "unavailable": "appeal not possible",
+        "check_articles": "Before sending, check these articles against the codes in force: {articles}.",
         "promised": "the recipient's own promise",
     },
     "ru": {
@@ -426,6 +427,7 @@ LABELS: dict[str, dict[str, str]] = {
         "granted": "удовлетворено",
         "no-response": "ответа нет",
         "unavailable": "обжалование невозможно",
+        "check_articles": "Перед отправкой сверьте эти статьи с действующей редакцией кодексов: {articles}.",
         "promised": "обещание адресата",
     },
     "kk": {
@@ -456,6 +458,7 @@ LABELS: dict[str, dict[str, str]] = {
         "granted": "қанағаттандырылды",
         "no-response": "жауап жоқ",
         "unavailable": "шағымдану мүмкін емес",
+        "check_articles": "Жібермес бұрын осы баптарды кодекстердің қолданыстағы редакциясымен салыстырыңыз: {articles}.",
         "promised": "алушының уәдесі",
     },
 }

@@ -24,6 +24,12 @@ PACKS = ("whatsapp-review", "counter-notice")  # what one platform's own procedu
 # refused at the door (CPC art. 185): each is about one appeal, chosen with --about.
 NEXT_STEPS = ("complaint-higher-body", "prosecutor")
 TYPES = COMPLAINTS + PACKS + NEXT_STEPS
+# The articles each letter cites (law.ARTICLES): one not confirmed adds a note to check it.
+CITES = {
+    "police": ("uk-419",),
+    "complaint-higher-body": ("appk-76", "appk-91"),
+    "prosecutor": ("upk-185", "appk-64"),
+}
 # What a letter type needs among the incidents chosen: a review of a ban needs the ban.
 NEEDS = {"whatsapp-review": "block", "counter-notice": "takedown"}
 # The <title> of a letter written as HTML, in the letter's language.
@@ -314,6 +320,13 @@ def _basis(value: str | None, lang: str) -> str | None:
     return texts("labels", lang).get("promised") if value == "promised" else None
 
 
+def unconfirmed(kind: str, lang: str) -> list[str]:
+    """The articles a letter of ``kind`` cites whose text was not read: to check."""
+    from blockwatch import law
+
+    return [law.cite(k, lang) for k in CITES.get(kind, ()) if not law.ARTICLES[k].confirmed]
+
+
 def render_letter(kind: str, lang: str, facts: dict[str, Any]) -> str:
     """The letter as Markdown."""
     import jinja2
@@ -332,7 +345,12 @@ def render_letter(kind: str, lang: str, facts: dict[str, Any]) -> str:
 
     labels = texts("labels", lang)
     env.filters["label"] = lambda value: labels.get(value, value) if value else value
-    return str(env.get_template(letter_template(kind, lang)).render(**facts))
+    text = str(env.get_template(letter_template(kind, lang)).render(**facts))
+    check = unconfirmed(kind, lang)
+    if check:
+        note = texts("labels", lang)["check_articles"]
+        text += "\n" + note.format(articles="; ".join(check)) + "\n"
+    return text
 
 
 def to_html(markdown: str, lang: str, title: str) -> str:
