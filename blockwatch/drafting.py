@@ -108,7 +108,15 @@ def draft_letter(vault: Vault, request: LetterRequest, now: datetime) -> Drafted
     reference = bundle_reference(request.bundle, vault.fingerprint) if request.bundle else None
     today = now.astimezone(when.zone(zone)).date()
     lang = letters.language(request.kind, request.lang)
-    facts = letters.letter_facts(views, zone, today, lang=lang, name=request.name, bundle=reference)
+    facts = letters.letter_facts(
+        views,
+        zone,
+        today,
+        lang=lang,
+        name=request.name,
+        bundle=reference,
+        profile=vault.profile(),
+    )
     if request.kind in letters.NEXT_STEPS:
         assert request.about is not None  # LetterRequest.check
         appeal = logbook.appeal_of(vault, request.about)

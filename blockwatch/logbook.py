@@ -6,6 +6,7 @@ is touched, so bad input leaves the vault exactly as it was.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -382,3 +383,52 @@ def _resolve(vault: Vault, details: dict[str, Any]) -> dict[str, Any]:
         if out.get(name) is not None:
             out[name] = due_date(out[name]).isoformat()
     return out
+
+
+PROFILE = ("name", "iin", "address", "phone", "email", "lawyer")  # what letters fill in
+
+
+def iin_valid(text: str) -> bool:
+    """A Kazakh ИИН: 12 digits whose last is the check digit (weights 1..11, else 3..11,1,2)."""
+    if len(text) != 12 or not (text.isascii() and text.isdigit()):
+        return False
+    digits = [int(c) for c in text]
+    for weights in (range(1, 12), [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]):
+        check = sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
+        if check != 10:
+            return check == digits[11]
+    return False
+
+
+def set_profile(vault: Vault, given: dict[str, str | None]) -> dict[str, str]:
+    """The applicant's details, changed by what was given ("" removes a field); checked."""
+    profile = vault.profile()
+    for key, typed in given.items():
+        if typed is None:
+            continue
+        value = typed.strip()
+        if not value:
+            profile.pop(key, None)
+            continue
+        if key == "iin" and not iin_valid(value):
+            raise InputError(
+                _("--iin {value} is not an ИИН: 12 digits, the last a check digit").format(
+                    value=repr(value)
+                ),
+                hint=_("copy it from the identity card"),
+            )
+        if key == "phone":
+            e164 = phones.counterparty(value, vault.settings.home_region).get("e164")
+            if not e164:
+                raise InputError(
+                    _("--phone {value} is not a phone number").format(value=repr(value)),
+                    hint=_("write it in international form, e.g. +7 701 123 4567"),
+                )
+            value = e164
+        if key == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise InputError(
+                _("--email {value} is not an e-mail address").format(value=repr(value))
+            )
+        profile[key] = incidents.text(value, key) or ""
+    vault.set_profile(profile)
+    return profile

@@ -510,3 +510,78 @@ def test_a_letter_citing_an_article_not_confirmed_says_to_check_it(
     done = run_cli(vault_env, "--lang", lang, "letter", "police", "--out", str(out), "--force")
     assert done.code == 0, done.err
     assert out.read_text(encoding="utf-8").rstrip("\n").endswith(said)
+
+
+# --------------------------------------------------------------------------- the applicant
+
+IIN = "850701300017"  # synthetic, with a valid check digit
+
+
+def test_the_applicant_s_details_fill_every_letter_and_no_bundle_carries_them(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    done = run_cli(
+        vault_env, "profile", "set", "--name", "Айгерим Демо", "--iin", IIN,
+        "--address", "Алматы, ул. Примерная, 1", "--phone", "+7 701 123 4567",
+        "--email", "a@example.org", "--lawyer", "адвокат Б. Демо",
+    )  # fmt: skip
+    assert (done.code, done.out) == (
+        0,
+        "Your details for letters are set: name, IIN, address, phone, e-mail, representative.\n",
+    )
+    assert json.loads(run_cli(vault_env, "profile", "show", "--json").out)["phone"] == (
+        "+77011234567"
+    )
+    assert _appeal(vault_env, "--to", "ministry").code == 0
+    out = tmp_path / "letter.md"
+    assert run_cli(vault_env, "--lang", "ru", "letter", "ministry", "--out", str(out)).code == 0
+    text = out.read_text(encoding="utf-8")
+    assert (
+        f"от Айгерим Демо, ИИН {IIN}, почтовый адрес: Алматы, ул. Примерная, 1, телефон: "
+        "+77011234567, электронная почта: a@example.org" in text
+    )
+    assert "Представитель: адвокат Б. Демо" in text and "[ИИН]" not in text
+    bundle = tmp_path / "b.zip"
+    assert run_cli(vault_env, "export", str(bundle)).code == 0
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as z:
+        everything = b"".join(z.read(n) for n in z.namelist())
+    assert IIN.encode() not in everything and "Примерная".encode() not in everything
+    # '' removes a field; the letter shows its placeholder again
+    assert run_cli(vault_env, "profile", "set", "--iin", "").code == 0
+    run_cli(vault_env, "--lang", "ru", "letter", "ministry", "--out", str(out), "--force")
+    assert "ИИН [ИИН]" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--iin", "850701300018"],
+            "blockwatch: error: --iin '850701300018' is not an ИИН: 12 digits, the last a check "
+            "digit\nblockwatch: hint: copy it from the identity card\n",
+        ),
+        (
+            ["--phone", "call me"],
+            "blockwatch: error: --phone 'call me' is not a phone number\n"
+            "blockwatch: hint: write it in international form, e.g. +7 701 123 4567\n",
+        ),
+        (
+            ["--email", "a@b"],
+            "blockwatch: error: --email 'a@b' is not an e-mail address\n",
+        ),
+    ],
+    ids=["check digit", "phone", "e-mail"],
+)
+def test_a_wrong_detail_is_refused_and_nothing_is_kept(
+    vault_env: Env, args: list[str], said: str
+) -> None:
+    before = snapshot(vault_env.vault_dir)
+    done = run_cli(vault_env, "profile", "set", "--name", "Айгерим Демо", *args)
+    assert (done.code, done.err) == (1, said)
+    assert snapshot(vault_env.vault_dir) == before
+
+
+def test_profile_set_with_nothing_to_set_is_a_usage_error(vault_env: Env) -> None:
+    assert run_cli(vault_env, "profile", "set").code == 2

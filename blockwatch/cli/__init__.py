@@ -135,6 +135,7 @@ COMMANDS = {
     "key": "setup",
     "passphrase": "setup",
     "recover": "setup",
+    "profile": "setup",
     "log": "log",
     "amend": "log",
     "list": "read",

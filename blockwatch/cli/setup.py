@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 from blockwatch.cli.common import ask, emit_json, group, open_vault, passphrase, state
 from blockwatch.env import check_language
-from blockwatch.i18n import METAVAR, _
+from blockwatch.i18n import METAVAR, N_, _
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +25,10 @@ def register(app: typer.Typer) -> None:
     phrase.command("change")(passphrase_change)
     app.add_typer(phrase, name="passphrase")
     app.command("recover")(recover)
+    profile = group("Your details for letters: kept in the vault, never in a bundle.")
+    profile.command("set")(profile_set)
+    profile.command("show")(profile_show)
+    app.add_typer(profile, name="profile")
 
 
 def init(
@@ -217,3 +221,77 @@ def recover(ctx: typer.Context) -> None:
     with st.status(_("Re-wrapping the vault key…")):
         vault.recover(st.env, code, new)
     st.out.print(_("The vault has a new passphrase. Keep using the same recovery code."))
+
+
+def _field(option: str, what: str) -> object:
+    return typer.Option(option, metavar="TEXT", help=what + " '' removes it.")
+
+
+def profile_set(
+    ctx: typer.Context,
+    name: Annotated[str | None, _field("--name", "Your full name (ФИО).")] = None,
+    iin: Annotated[str | None, _field("--iin", "Your ИИН, 12 digits.")] = None,
+    address: Annotated[str | None, _field("--address", "Your postal address.")] = None,
+    phone: Annotated[str | None, _field("--phone", "Your phone number.")] = None,
+    email: Annotated[str | None, _field("--email", "Your e-mail address.")] = None,
+    lawyer: Annotated[
+        str | None,
+        _field("--lawyer", "Your representative, when a lawyer writes for you: name and contacts."),
+    ] = None,
+) -> None:
+    """Set the details letters need (АППК art. 63): letters fill them in instead of
+    placeholders. Kept encrypted in the vault, outside the ledger: no bundle carries them."""
+    from blockwatch import logbook
+
+    st = state(ctx)
+    given = {
+        "name": name,
+        "iin": iin,
+        "address": address,
+        "phone": phone,
+        "email": email,
+        "lawyer": lawyer,
+    }
+    if all(v is None for v in given.values()):
+        from blockwatch.errors import UsageError
+
+        raise UsageError(_("nothing to set"), hint=_("e.g. --name 'Айгерим Демо' --iin …"))
+    with open_vault(st) as v:
+        kept = logbook.set_profile(v, given)
+    st.say(
+        _("Your details for letters are set: {fields}.").format(
+            fields=", ".join(_(PROFILE_WORDS[k]) for k in logbook.PROFILE if k in kept) or "—"
+        )
+    )
+
+
+PROFILE_WORDS = {
+    "name": N_("name"),
+    "iin": N_("IIN"),
+    "address": N_("address"),
+    "phone": N_("phone"),
+    "email": N_("e-mail"),
+    "lawyer": N_("representative"),
+}
+
+
+def profile_show(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="Print them as JSON.")] = False,
+) -> None:
+    """Show the details letters fill in."""
+    from blockwatch import logbook
+    from blockwatch.cli.common import safe
+
+    st = state(ctx)
+    with open_vault(st) as v:
+        kept = v.profile()
+    if json_:
+        emit_json(kept)
+        return
+    if not kept:
+        st.say(_("No details set: letters keep placeholders. See 'blockwatch profile set'."))
+        return
+    for key in logbook.PROFILE:
+        if key in kept:
+            st.say(f"{_(PROFILE_WORDS[key]):<20} {safe(kept[key], oneline=True)}")

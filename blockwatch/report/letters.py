@@ -82,12 +82,16 @@ def letter_facts(
     lang: str,
     name: str | None = None,
     bundle: dict[str, str] | None = None,
+    profile: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What a letter states, every value already in the letter's language."""
+    """What a letter states, every value already in the letter's language; the applicant's
+    details from ``profile`` (``blockwatch profile``), else placeholders."""
     from blockwatch.i18n import speaking
 
+    mine = profile or {}
     with speaking(lang):
-        return _facts(views, zone, today, lang, name, bundle)
+        facts = _facts(views, zone, today, lang, name or mine.get("name"), bundle)
+    return facts | {k: mine.get(k) for k in ("iin", "address", "phone", "email", "lawyer")}
 
 
 def numbers_appendix(ordered: Sequence[Incident], f: Formatter) -> list[dict[str, Any]]:

@@ -300,6 +300,21 @@ class Vault(Blobs, Queries):
             self.conn.execute("ROLLBACK")
             raise
 
+    def set_profile(self, values: Mapping[str, str]) -> None:
+        """Store the applicant's details letters need (``blockwatch profile``): in the
+        encrypted vault, outside the ledger, so that no bundle carries them."""
+        self._begin()
+        try:
+            self._set_meta(profile=json.dumps(dict(values), ensure_ascii=False, sort_keys=True))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def profile(self) -> dict[str, str]:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'profile'").fetchone()
+        return {} if row is None else dict(json.loads(row[0]))
+
     def backed_up(self) -> int:
         """How many ledger entries the newest backup holds (0: none made from here)."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'backed_up'").fetchone()
