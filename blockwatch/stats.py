@@ -61,6 +61,11 @@ def busiest_window(times: list[datetime], width: timedelta = WINDOW) -> dict[str
 Row = tuple[int, str, str | None, str, str | None, str, str | None]
 
 
+def _next_article(details: dict[str, Any], today: date | None, next_step: Any) -> str | None:
+    step = next_step(details, today) if today is not None else None
+    return None if step is None else str(step[0])
+
+
 def summarize(views: Sequence[Incident], zone: str, today: date | None = None) -> dict[str, Any]:
     """The statistics of incident views (see ``summarize_rows``)."""
     rows = [
@@ -87,7 +92,7 @@ def summarize_rows(
     ``appeals`` holds the details of the appeals among ``rows``; ``today`` (in the vault's
     zone) marks those whose deadline passed without an answer.
     """
-    from blockwatch.deadlines import is_overdue
+    from blockwatch.deadlines import is_overdue, next_step
 
     tz = ZoneInfo(zone)
     kinds: Counter[str] = Counter()
@@ -145,7 +150,11 @@ def summarize_rows(
                     "status": details.get("status"),
                     "sent": parse(occurred).astimezone(tz).isoformat(),  # the same from any row
                     "due": details.get("due"),
+                    "due_basis": details.get("due_basis"),
                     "overdue": today is not None and is_overdue(details, today),
+                    # what the law makes of it: the article (a deemed refusal, or a refusal to
+                    # accept that can be appealed), or None
+                    "next": _next_article(details, today, next_step),
                 }
             )
     to_block = [

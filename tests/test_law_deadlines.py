@@ -585,3 +585,22 @@ def test_a_wrong_detail_is_refused_and_nothing_is_kept(
 
 def test_profile_set_with_nothing_to_set_is_a_usage_error(vault_env: Env) -> None:
     assert run_cli(vault_env, "profile", "set").code == 2
+
+
+def test_the_report_says_who_set_each_deadline_and_what_its_passing_means(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    import zipfile
+
+    assert _appeal(vault_env, "--to", "ministry").code == 0
+    bundle = tmp_path / "b.zip"
+    done = run_cli(_later(vault_env, "2026-07-28"), "--lang", "ru", "export", str(bundle))
+    assert done.code == 0, done.err
+    with zipfile.ZipFile(bundle) as z:
+        [name] = [n for n in z.namelist() if n.endswith("report.html")]
+        page = z.read(name).decode()
+    assert (
+        "27 июля 2026 (АППК РК, ст. 76) — срок истёк, ответа нет: по закону это отказ "
+        "(АППК РК, ст. 91 ч. 2)" in page
+    )
+    assert run_cli(_later(vault_env, "2026-07-28"), "verify", str(bundle)).code == 0

@@ -74,9 +74,18 @@ def test_appeals_in_the_statistics_carry_their_deadline() -> None:
             "status": "sent",
             "sent": "2026-07-05T18:10:00+14:00",
             "due": "2026-07-12",
+            "due_basis": None,
             "overdue": True,
+            "next": None,  # a promise or a typed date: the law says nothing of its passing
         }
     ]
+    statutory = {
+        7: {"to": "ministry", "status": "sent", "due": "2026-07-12", "due_basis": "appk-76"}
+    }
+    late = stats.summarize_rows(rows, statutory, ZONE, today=datetime(2026, 7, 13).date())
+    assert (late["appeals"][0]["due_basis"], late["appeals"][0]["next"]) == ("appk-76", "appk-91")
+    last = stats.summarize_rows(rows, statutory, ZONE, today=datetime(2026, 7, 12).date())
+    assert (last["appeals"][0]["overdue"], last["appeals"][0]["next"]) == (False, None)
 
 
 def test_the_timeline_counts_incoming_calls_per_ten_minutes_by_origin_with_events_marked() -> None:

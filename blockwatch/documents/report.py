@@ -35,6 +35,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Status",
         "due": "Due",
         "overdue": "overdue, no answer",
+        "next_appk-91": "this is a refusal in law",
+        "next_upk-185": "a refusal to accept can be appealed to the prosecutor",
         "to": "To",
         "timeline": "Timeline",
         "numbering": (
@@ -151,6 +153,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Статус",
         "due": "Срок",
         "overdue": "срок истёк, ответа нет",
+        "next_appk-91": "по закону это отказ",
+        "next_upk-185": "отказ в приёме можно обжаловать прокурору",
         "to": "Куда",
         "timeline": "Хронология",
         "numbering": (
@@ -268,6 +272,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Күйі",
         "due": "Мерзімі",
         "overdue": "мерзімі өтті, жауап жоқ",
+        "next_appk-91": "заң бойынша бұл — бас тарту",
+        "next_upk-185": "қабылдаудан бас тартуға прокурорға шағым жасауға болады",
         "to": "Кімге",
         "timeline": "Хронология",
         "numbering": (
