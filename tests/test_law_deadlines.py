@@ -604,3 +604,49 @@ def test_the_report_says_who_set_each_deadline_and_what_its_passing_means(
         "(АППК РК, ст. 91 ч. 2)" in page
     )
     assert run_cli(_later(vault_env, "2026-07-28"), "verify", str(bundle)).code == 0
+
+
+def test_the_details_travel_in_a_bundle_only_when_asked_and_are_bound_to_it(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from blockwatch.bundle.verify import BundleInvalid, verify_bundle
+
+    from .test_bundle import _resign, members, rezip, top
+
+    assert run_cli(vault_env, "profile", "set", "--name", "Айгерим Демо", "--iin", IIN).code == 0
+    assert run_cli(vault_env, "log", "note", "--text", "x").code == 0
+    bundle = tmp_path / "with.zip"
+    assert run_cli(vault_env, "export", str(bundle), "--include-profile").code == 0
+    files = members(bundle)
+    root = top(files)
+    assert json.loads(files[f"{root}/data/profile.json"]) == {"iin": IIN, "name": "Айгерим Демо"}
+    assert b"Blockwatch-Profile: included" in files[f"{root}/bag-info.txt"]
+    assert run_cli(vault_env, "verify", str(bundle)).code == 0
+    # the key holder drops the bag-info line, or garbles the file: check 10 says so
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        key = v._signer
+    unlisted = dict(files)
+    info = unlisted[f"{root}/bag-info.txt"].replace(b"Blockwatch-Profile: included\n", b"")
+    unlisted[f"{root}/bag-info.txt"] = info
+    _resign(unlisted, root, key)
+    with pytest.raises(BundleInvalid) as failed:
+        verify_bundle(rezip(unlisted, tmp_path / "unlisted.zip"))
+    assert (failed.value.check, failed.value.message) == (
+        10,
+        "check 10 failed, every payload file is a bundle file or an included incident's "
+        "attachment: no included incident has this attachment (data/profile.json)",
+    )
+    garbled = dict(files)
+    garbled[f"{root}/data/profile.json"] = b'["not", "details"]'
+    _resign(garbled, root, key)
+    with pytest.raises(BundleInvalid) as failed:
+        verify_bundle(rezip(garbled, tmp_path / "garbled.zip"))
+    assert failed.value.message.endswith(
+        "the applicant's details are malformed (data/profile.json)"
+    )
+    plain = tmp_path / "plain.zip"
+    assert run_cli(vault_env, "export", str(plain)).code == 0
+    with zipfile.ZipFile(plain) as z:
+        assert not [n for n in z.namelist() if n.endswith("profile.json")]

@@ -726,6 +726,9 @@ class _Verifier:
     def check_payload_files(self, views: list[incidents.Incident], payload: dict[str, str]) -> None:
         made = {layout.INCIDENTS_JSON, layout.INCIDENTS_CSV, layout.LEDGER_JSON, layout.REPORT_HTML}
         made |= self.stamp_files()
+        if self.bag_info.get("Blockwatch-Profile") == "included":
+            made.add(layout.PROFILE_JSON)
+            self.check_profile()
         self.check_cosignature_rows()
         named = render.attachment_files(views)
         for rest in sorted(made - set(payload)):
@@ -743,6 +746,18 @@ class _Verifier:
         if self.bag_info.get("Blockwatch-Attachments") == "included":
             for rest in sorted(set(named) - set(payload)):
                 raise BundleInvalid(10, _("an attachment of an included incident is missing"), rest)
+
+    def check_profile(self) -> None:
+        """The applicant's details, when bag-info.txt says they are included: a JSON object of
+        texts (check 10); signed like the rest, they are the sender's own statement."""
+        try:
+            profile = json.loads(self.read(10, layout.PROFILE_JSON, layout.MAX_PROFILE_BYTES))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            profile = None
+        if not isinstance(profile, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in profile.items()
+        ):
+            raise BundleInvalid(10, _("the applicant's details are malformed"), layout.PROFILE_JSON)
 
     def stamp_files(self) -> set[str]:
         """The time-stamp files ledger.json names (check 10), its rows checked for shape."""

@@ -45,6 +45,7 @@ class ExportOptions:
     at_time: datetime | None = None  # default: now
     to: str | None = None  # who the bundle is for, as the user says it (the disclosure record)
     disclosures: bool = False  # carry the earlier exports of these incidents, and list them
+    profile: bool = False  # carry the applicant's details (data/profile.json): asked for only
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,8 @@ def _write_bag(
     bag.add(layout.INCIDENTS_CSV, render.incidents_csv(views))
     bag.add(layout.LEDGER_JSON, _json(proofs))
     bag.add(layout.REPORT_HTML, render.report_html(views, meta, options.lang, at_time, images))
+    if options.profile:
+        bag.add(layout.PROFILE_JSON, _json(vault.profile()))
 
     langs = ["en"] + ([options.lang] if options.lang != "en" else [])
     tags: list[tuple[str, bytes]] = [
@@ -524,6 +527,7 @@ def _bag_info(
         ("Blockwatch-Tree-Size", str(tree_size)),
         ("Blockwatch-Selection", chosen),
         ("Blockwatch-Attachments", "included" if options.attachments else "listed by hash only"),
+        *((("Blockwatch-Profile", "included"),) if options.profile else ()),
         # What report.html was made with, so that a verifier can make it again (check 11)
         ("Blockwatch-Report-Language", options.lang),
         ("Blockwatch-Timezone", vault.settings.timezone),

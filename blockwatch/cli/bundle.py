@@ -75,6 +75,14 @@ def export(
             "(to whom, when, which bundle): the recipient learns of them.",
         ),
     ] = False,
+    include_profile: Annotated[
+        bool,
+        typer.Option(
+            "--include-profile",
+            help="Carry your details ('blockwatch profile') in data/profile.json, signed with "
+            "the rest: the recipient sees your ИИН, address and phone.",
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Export a signed evidence bundle that anyone can verify with openssl and sha256sum.
@@ -109,6 +117,7 @@ def export(
             at_time=logbook.read_time(v, at_time, allow_future=True) if at_time else None,
             to=to,
             disclosures=with_disclosures,
+            profile=include_profile,
         )
         with st.status(_("Writing the bundle…")):
             result = export_bundle(v, out, options, force=force)
