@@ -222,8 +222,6 @@ def _due_cell(row: dict[str, Any]) -> str:
     """The deadline, and under it who set it: the law (its article) or the recipient."""
     if not row["due"]:
         return "—"
-    if row["due_basis"] in (None, "typed"):
-        return str(row["due"])
     extended = ", " + _("extended") if row.get("extended") else ""
     return f"{row['due']}\n{safe(word(row['due_basis']))}{extended}"
 

@@ -404,6 +404,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unavailable": "appeal not possible",
         "check_articles": "Before sending, check these articles against the codes in force: {articles}.",
         "promised": "the recipient's own promise",
+        "typed": "as noted by the sender",
     },
     "ru": {
         "whatsapp": "WhatsApp",
@@ -435,6 +436,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unavailable": "обжалование невозможно",
         "check_articles": "Перед отправкой сверьте эти статьи с действующей редакцией кодексов: {articles}.",
         "promised": "обещание адресата",
+        "typed": "указан заявителем",
     },
     "kk": {
         "whatsapp": "WhatsApp",
@@ -466,5 +468,6 @@ LABELS: dict[str, dict[str, str]] = {
         "unavailable": "шағымдану мүмкін емес",
         "check_articles": "Жібермес бұрын осы баптарды кодекстердің қолданыстағы редакциясымен салыстырыңыз: {articles}.",
         "promised": "алушының уәдесі",
+        "typed": "өтініш беруші көрсеткен",
     },
 }

@@ -248,7 +248,9 @@ def _facts(
                 "ref": v["details"].get("ref"),
                 "status": v["details"].get("status"),
                 "due": f.date(v["details"].get("due")) if v["details"].get("due") else None,
-                "due_basis": _basis(v["details"].get("due_basis"), lang),
+                "due_basis": _basis(v["details"].get("due_basis"), lang)
+                if v["details"].get("due")
+                else None,
                 "overdue": deadlines.is_overdue(v["details"], today),
             }
             for v in ordered
@@ -302,7 +304,7 @@ def complained(view: Incident, zone: str, today: date, lang: str) -> dict[str, A
             "ref": d.get("ref"),
             "status": d.get("status"),
             "due": f.date(d["due"]) if d.get("due") else None,
-            "due_basis": _basis(d.get("due_basis"), lang),
+            "due_basis": _basis(d.get("due_basis"), lang) if d.get("due") else None,
             "extended": bool(d.get("extended")),
             "overdue": deadlines.is_overdue(d, today),
             "statutory": d.get("due_basis") in law.ARTICLES,
@@ -321,7 +323,7 @@ def _basis(value: str | None, lang: str) -> str | None:
 
     if value in law.ARTICLES:
         return law.cite(value, lang)
-    return texts("labels", lang).get("promised") if value == "promised" else None
+    return str(texts("labels", lang)["promised" if value == "promised" else "typed"])
 
 
 def unconfirmed(kind: str, lang: str) -> list[str]:
