@@ -12,7 +12,6 @@ import dataclasses
 import json
 import shutil
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,22 +26,13 @@ from blockwatch.vault.check import check
 from blockwatch.vault.store import Vault
 
 from .conftest import PASSPHRASE, run_cli
-from .tsa import Authority, serve
+from .tsa import Authority, authority, tsa
+
+__all__ = ["authority", "tsa"]  # the fixtures, used by name
 
 needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 WITNESS = "lawyer.example/witness"
 STAMPED = "every time stamp and cosignature vouches for a checkpoint of this ledger"
-
-
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> Authority:
-    return Authority(tmp_path_factory.mktemp("tsa"))
-
-
-@pytest.fixture
-def tsa(authority: Authority) -> Iterator[str]:
-    with serve(authority.reply) as server:
-        yield server.url
 
 
 def _notes(env: Env, count: int) -> None:

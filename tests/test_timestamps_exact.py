@@ -22,14 +22,11 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from blockwatch import timestamps
 
-from .tsa import Authority, _key, _pem
+from .tsa import Authority, _key, _pem, authority
+
+__all__ = ["authority"]  # the fixture, used by name
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
-
-
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> Authority:
-    return Authority(tmp_path_factory.mktemp("tsa"))
 
 
 def _query(message: bytes, *, certificates: bool = True):  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -176,3 +177,16 @@ def serve(answer: Callable[[bytes], bytes], status: int = 200) -> Iterator[Serve
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+@pytest.fixture(scope="module")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> Authority:
+    """A time-stamping authority of the tests' own, one per test module."""
+    return Authority(tmp_path_factory.mktemp("tsa"))
+
+
+@pytest.fixture
+def tsa(authority: Authority) -> Iterator[str]:
+    """The address it answers at, for one test."""
+    with serve(authority.reply) as server:
+        yield server.url
