@@ -415,3 +415,34 @@ def test_each_damage_is_named_by_its_check_word_for_word(kept: Env, case: str) -
     with vault.unlock(kept, PASSPHRASE) as v:
         said = DAMAGE[case](v)
         assert _fails(v) == said
+
+
+def test_check_tells_its_progress_by_the_name_of_each_check(vault_env: Env) -> None:
+    from blockwatch.vault.check import check as run
+
+    told: list[str] = []
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        done = run(v, told.append)
+    assert told == [
+        "database pages and structure are intact",
+        "ledger entries are canonical and hashed correctly",
+        "the ledger starts with this vault and its signing key",
+        "every checkpoint is signed and consistent with the one before",
+        "the incidents are exactly the replay of the ledger",
+        "every attachment matches its SHA-256",
+        "every checkpoint commits to each incident's latest entry",
+        STAMPED,
+    ]
+    assert [line.split(" (")[0] for line in done] == told
+
+
+def test_a_page_that_fails_its_hmac_is_named_with_what_sqlcipher_says(vault_env: Env) -> None:
+    for n in range(40):
+        assert run_cli(vault_env, "log", "note", "--text", f"note {n} " + "x" * 2000).code == 0
+    db = vault_env.vault_dir / "vault.db"
+    data = bytearray(db.read_bytes())
+    data[3 * 16384 + 100] ^= 0xFF  # a byte inside the fourth page
+    db.write_bytes(bytes(data))
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        [(said,), *_more] = v.conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        assert _fails(v) == f"check 1 failed: 1 database page(s) fail their HMAC: {said}"
