@@ -446,3 +446,40 @@ def test_a_page_that_fails_its_hmac_is_named_with_what_sqlcipher_says(vault_env:
     with vault.unlock(vault_env, PASSPHRASE) as v:
         [(said,), *_more] = v.conn.execute("PRAGMA cipher_integrity_check").fetchall()
         assert _fails(v) == f"check 1 failed: 1 database page(s) fail their HMAC: {said}"
+
+
+def _entry_of_a_later_format(v: Vault) -> str:
+    _unguard(v, "entries")
+    v.conn.execute("UPDATE entries SET entry = ? WHERE seq = 2", (b'{"v": 99}',))
+    return "check 2 failed: entry 2 has an unknown format version"
+
+
+def _entry_a_list(v: Vault) -> str:
+    _unguard(v, "entries")
+    v.conn.execute("UPDATE entries SET entry = ? WHERE seq = 2", (b"[1]",))
+    return "check 2 failed: entry 2 has an unknown format version"
+
+
+@pytest.mark.parametrize("damage", [_entry_of_a_later_format, _entry_a_list])
+def test_an_entry_that_is_not_one_of_a_known_format_fails_check_2(kept: Env, damage) -> None:  # type: ignore[no-untyped-def]
+    with vault.unlock(kept, PASSPHRASE) as v:
+        said = damage(v)
+        assert _fails(v) == said
+
+
+def _repoint(v: Vault, index: str, to: str) -> None:
+    """What the key holder can do with the key: point an index at another b-tree's pages
+    (every page's HMAC is right; SQLite's own structure is not)."""
+    [(root,)] = v.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (to,))
+    v.conn.execute("PRAGMA writable_schema = ON")
+    v.conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (root, index))
+    v.conn.execute("PRAGMA writable_schema = OFF")
+
+
+def test_a_structure_sqlite_cannot_read_is_named_with_what_sqlite_says(kept: Env) -> None:
+    with vault.unlock(kept, PASSPHRASE) as v:
+        _repoint(v, "incidents_summary", "entries")
+    with vault.unlock(kept, PASSPHRASE) as v:
+        assert _fails(v) == (
+            "check 1 failed: the database cannot be read: database disk image is malformed"
+        )
