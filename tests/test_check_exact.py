@@ -483,3 +483,59 @@ def test_a_structure_sqlite_cannot_read_is_named_with_what_sqlite_says(kept: Env
         assert _fails(v) == (
             "check 1 failed: the database cannot be read: database disk image is malformed"
         )
+
+
+def _entry_out_of_order(v: Vault) -> str:
+    _unguard(v, "entries")
+    v.conn.execute("UPDATE entries SET seq = 1000 WHERE seq = 2")
+    return "check 2 failed: entry 2 is missing or out of order"
+
+
+def _entry_columns(v: Vault) -> str:
+    _unguard(v, "entries")
+    v.conn.execute("UPDATE entries SET type = 'note.changed' WHERE seq = 2")
+    return "check 2 failed: entry 2: its columns disagree with its signed bytes"
+
+
+def _entry_not_canonical(v: Vault) -> str:
+    _unguard(v, "entries")
+    [(stored,)] = v.conn.execute("SELECT entry FROM entries WHERE seq = 2")
+    spaced = json.dumps(json.loads(stored), indent=1).encode()
+    v.conn.execute("UPDATE entries SET entry = ? WHERE seq = 2", (spaced,))
+    return "check 2 failed: entry 2 is not in canonical form"
+
+
+def _entry_leaf(v: Vault) -> str:
+    _unguard(v, "entries")
+    v.conn.execute("UPDATE entries SET leaf = zeroblob(32) WHERE seq = 2")
+    return "check 2 failed: entry 2: stored leaf hash does not match its bytes"
+
+
+def _ledger_emptied(v: Vault) -> str:
+    _unguard(v, "entries")
+    v.conn.execute("DELETE FROM entries")
+    return "check 3 failed: the ledger is empty"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [_entry_out_of_order, _entry_columns, _entry_not_canonical, _entry_leaf, _ledger_emptied],
+)
+def test_each_damage_to_the_ledger_s_rows_is_named_word_for_word(kept: Env, damage) -> None:  # type: ignore[no-untyped-def]
+    with vault.unlock(kept, PASSPHRASE) as v:
+        said = damage(v)
+        assert _fails(v) == said
+
+
+def test_entries_recorded_earlier_than_the_one_before_are_counted(vault_env: Env) -> None:
+    now = vault_env.now()
+    for back in (0, 3600, 0, 7200):  # set back twice
+        vault_env.now = lambda back=back: now - timedelta(seconds=back)  # type: ignore[method-assign]
+        assert run_cli(vault_env, "log", "note", "--text", f"{back}").code == 0
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        size = v.stored_range()[0]
+        said = check(v)[1]
+    assert said == (
+        f"ledger entries are canonical and hashed correctly ({size} entries; 2 recorded earlier "
+        "than the entry before them: the computer's clock was set back)"
+    )
