@@ -539,3 +539,33 @@ def test_entries_recorded_earlier_than_the_one_before_are_counted(vault_env: Env
         f"ledger entries are canonical and hashed correctly ({size} entries; 2 recorded earlier "
         "than the entry before them: the computer's clock was set back)"
     )
+
+
+def _first_checkpoint_of_another_root(v: Vault) -> str:
+    _unguard(v, "checkpoints")
+    size, note = v.checkpoints()[0]
+    point = ledger.open_checkpoint(note, v.settings.origin, v.public_key)
+    forged = ledger.sign_checkpoint(dataclasses.replace(point, root=b"\x09" * 32), v._signer)
+    v.conn.execute("UPDATE checkpoints SET note = ? WHERE size = ?", (forged, size))
+    return (
+        f"check 4 failed: checkpoint at size {size} does not match the ledger (not consistent "
+        "with checkpoint at size 0)"
+    )
+
+
+def _checkpoint_beyond_the_ledger(v: Vault) -> str:
+    size, note = v.checkpoints()[-1]
+    point = ledger.open_checkpoint(note, v.settings.origin, v.public_key)
+    ahead = ledger.sign_checkpoint(dataclasses.replace(point, size=size + 5), v._signer)
+    v.conn.execute("INSERT INTO checkpoints (size, note) VALUES (?, ?)", (size + 5, ahead))
+    return f"check 4 failed: the newest checkpoint covers {size + 5} entries, the ledger has {size}"
+
+
+@pytest.mark.parametrize(
+    "damage", [_first_checkpoint_of_another_root, _checkpoint_beyond_the_ledger]
+)
+def test_each_damage_to_the_genesis_and_checkpoints_is_named(kept: Env, damage) -> None:  # type: ignore[no-untyped-def]
+    with vault.unlock(kept, PASSPHRASE) as v:
+        said = damage(v)
+    with vault.unlock(kept, PASSPHRASE) as v:
+        assert _fails(v) == said
