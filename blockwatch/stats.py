@@ -61,11 +61,6 @@ def busiest_window(times: list[datetime], width: timedelta = WINDOW) -> dict[str
 Row = tuple[int, str, str | None, str, str | None, str, str | None]
 
 
-def _next_article(details: dict[str, Any], today: date | None, next_step: Any) -> str | None:
-    step = next_step(details, today) if today is not None else None
-    return None if step is None else str(step[0])
-
-
 def summarize(views: Sequence[Incident], zone: str, today: date | None = None) -> dict[str, Any]:
     """The statistics of incident views (see ``summarize_rows``)."""
     rows = [
@@ -143,6 +138,7 @@ def summarize_rows(
                 blocks.append((at, id_))
         elif kind == "appeal":
             details = appeals[id_]
+            step = next_step(details, today) if today is not None else None
             appealed.append(
                 {
                     "id": id_,
@@ -154,7 +150,7 @@ def summarize_rows(
                     "overdue": today is not None and is_overdue(details, today),
                     # what the law makes of it: the article (a deemed refusal, or a refusal to
                     # accept that can be appealed), or None
-                    "next": _next_article(details, today, next_step),
+                    "next": step[0] if step else None,
                 }
             )
     to_block = [

@@ -12,7 +12,6 @@ import hashlib
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,20 +22,11 @@ from blockwatch.documents.verify import STAMP_COMMANDS
 from blockwatch.env import Env
 
 from .conftest import PASSPHRASE, make_env, run_cli, snapshot
-from .tsa import Authority, serve
+from .tsa import Authority, authority, serve, tsa
+
+__all__ = ["authority", "tsa"]  # the fixtures, used by name
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
-
-
-@pytest.fixture(scope="module")
-def authority(tmp_path_factory: pytest.TempPathFactory) -> Authority:
-    return Authority(tmp_path_factory.mktemp("tsa"))
-
-
-@pytest.fixture
-def tsa(authority: Authority) -> Iterator[str]:
-    with serve(authority.reply) as server:
-        yield server.url
 
 
 def _note(env: Env, *text: str) -> None:
