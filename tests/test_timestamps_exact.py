@@ -7,8 +7,11 @@ come from a real authority (``openssl ts -reply``, tests/tsa.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,10 +24,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from blockwatch import timestamps
+from blockwatch.errors import InputError
 
-from .tsa import Authority, _key, _pem, authority
+from .tsa import Authority, _key, _pem, authority, serve, tsa
 
-__all__ = ["authority"]  # the fixture, used by name
+__all__ = ["authority", "tsa"]  # the fixtures, used by name
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 
@@ -166,3 +170,127 @@ def test_an_authority_s_time_is_written_in_utc_whatever_the_local_zone(
 ) -> None:
     moment = datetime(2026, 7, 3, 20, 41, 5, tzinfo=ZoneInfo("Asia/Almaty"))
     assert timestamps.utc_text(moment) == "2026-07-03T15:41:05Z"
+
+
+# --------------------------------------------------------------------------- roots given
+
+
+def test_every_root_file_given_is_read_and_each_of_its_certificates_kept(
+    authority: Authority, tmp_path: Path
+) -> None:
+    other = Authority(tmp_path / "other", name="Other TSA")
+    both = tmp_path / "both.pem"
+    both.write_bytes(_pem(authority.root) + _pem(other.tsa))
+    roots = timestamps.read_roots([authority.root_pem, both])
+    assert roots == [authority.root, authority.root, other.tsa]
+    assert timestamps.read_roots([]) == []
+
+
+def test_a_root_file_at_its_cap_is_read_and_one_byte_over_is_refused(
+    authority: Authority, tmp_path: Path
+) -> None:
+    pem = _pem(authority.root)
+    padding = b"\n" * (timestamps.MAX_ROOT_FILE_BYTES - len(pem))
+    at_cap = tmp_path / "at-cap.pem"
+    at_cap.write_bytes(pem + padding)
+    assert at_cap.stat().st_size == timestamps.MAX_ROOT_FILE_BYTES
+    assert timestamps.read_roots([at_cap]) == [authority.root]
+    over = tmp_path / "over.pem"
+    over.write_bytes(pem + padding + b"\n")
+    with pytest.raises(InputError) as refused:
+        timestamps.read_roots([over])
+    assert refused.value.message == f"{over} holds no PEM certificate"
+    assert refused.value.hint == (
+        "give the authority's root certificate in PEM form (-----BEGIN CERTIFICATE)"
+    )
+
+
+def test_a_root_file_that_cannot_be_read_is_named_with_the_reason(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.pem"
+    with pytest.raises(InputError) as refused:
+        timestamps.read_roots([missing])
+    assert refused.value.message == f"cannot read {missing}: No such file or directory"
+    assert refused.value.hint is None
+
+
+# --------------------------------------------------------------------------- asking
+
+
+def test_a_request_asks_for_a_sha_256_stamp_with_a_nonce_and_the_certificates(
+    authority: Authority,
+) -> None:
+    with serve(authority.reply) as server:
+        stamp = timestamps.request(server.url, b"a checkpoint", [authority.root])
+    assert server.headers[0]["Content-Type"] == "application/timestamp-query"
+    (query,) = server.queries
+    said = subprocess.run(
+        ["openssl", "ts", "-query", "-in", "/dev/stdin", "-text"],
+        input=query,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "Hash Algorithm: sha256" in said
+    assert "Certificate required: yes" in said
+    assert "Nonce: 0x" in said
+    digest = hashlib.sha256(b"a checkpoint").hexdigest()
+    imprint = "".join(re.findall(r"^\s*[0-9a-f]{4} - ((?:[0-9a-f]{2}[ -]?)+)", said, re.M))
+    assert imprint.replace(" ", "").replace("-", "") == digest
+    assert stamp.tsa == server.url
+    assert stamp.root == authority.root.public_bytes(Encoding.DER)
+    assert stamp.chain == (authority.tsa.public_bytes(Encoding.DER),)  # the root kept apart
+    assert stamp.authority == "Test TSA"
+    assert abs((stamp.gen_time - datetime.now(UTC)).total_seconds()) < 600
+    assert stamp.gen_time.tzinfo is UTC
+
+
+def test_a_reply_at_its_cap_is_read_and_one_byte_over_is_refused_unread(
+    authority: Authority,
+) -> None:
+    for size, said in [
+        (timestamps.MAX_REPLY_BYTES, "not an RFC 3161 time-stamp reply"),
+        (timestamps.MAX_REPLY_BYTES + 1, "the reply is larger than 65536 bytes"),
+    ]:
+        with (
+            serve(lambda query, size=size: b"\x00" * size) as server,  # type: ignore[misc]
+            pytest.raises(timestamps.StampError) as refused,
+        ):
+            timestamps.request(server.url, b"a checkpoint", [authority.root])
+        assert str(refused.value) == said
+
+
+def test_an_authority_that_answers_with_an_error_is_unreachable(authority: Authority) -> None:
+    with (
+        serve(authority.reply, status=503) as server,
+        pytest.raises(timestamps.Unreachable) as down,
+    ):
+        timestamps.request(server.url, b"a checkpoint", [authority.root])
+    assert str(down.value) == "Service Unavailable"
+
+
+def test_a_reply_to_another_request_is_refused_by_its_nonce(authority: Authority) -> None:
+    earlier = authority.reply(_query(b"a checkpoint").as_bytes())  # the same data, asked before
+    with (
+        serve(lambda query: earlier) as server,
+        pytest.raises(timestamps.StampError) as replayed,
+    ):
+        timestamps.request(server.url, b"a checkpoint", [authority.root])
+    assert str(replayed.value) == "it answers another request (nonce mismatch)"
+
+
+def test_a_root_of_the_same_name_that_does_not_verify_does_not_hide_the_one_that_does(
+    authority: Authority, tsa: str, tmp_path: Path
+) -> None:
+    stamp = timestamps.request(tsa, b"a checkpoint", [authority.root])
+    namesake = Authority(tmp_path / "namesake")  # "Test TSA Root" too, another key
+    assert namesake.root.subject == authority.root.subject
+    again = timestamps.check(stamp.token, b"a checkpoint", [namesake.root, authority.root])
+    assert again.root == stamp.root
+    with pytest.raises(timestamps.StampError) as alone:
+        timestamps.check(stamp.token, b"a checkpoint", [namesake.root])
+    assert str(alone.value) == (
+        "its signature or certificate chain does not verify (a changed signature, an "
+        "untrusted or expired certificate)"
+    )
+    with pytest.raises(timestamps.StampError) as none:
+        timestamps.check(stamp.token, b"a checkpoint", timestamps.default_roots())
+    assert str(none.value) == "its certificates do not lead to a trusted root"

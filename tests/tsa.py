@@ -146,6 +146,7 @@ class Authority:
 class Server:
     url: str
     queries: list[bytes]
+    headers: list[dict[str, str]]  # each query's HTTP headers
 
 
 @contextmanager
@@ -153,11 +154,13 @@ def serve(answer: Callable[[bytes], bytes], status: int = 200) -> Iterator[Serve
     """An HTTP time-stamping service on 127.0.0.1 answering each POSTed query with
     ``answer(query)`` (and ``status``)."""
     queries: list[bytes] = []
+    headers: list[dict[str, str]] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             query = self.rfile.read(int(self.headers["Content-Length"]))
             queries.append(query)
+            headers.append(dict(self.headers))
             body = answer(query)
             self.send_response(status)
             self.send_header("Content-Type", "application/timestamp-reply")
@@ -172,7 +175,7 @@ def serve(answer: Callable[[bytes], bytes], status: int = 200) -> Iterator[Serve
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}/tsr", queries)
+        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}/tsr", queries, headers)
     finally:
         httpd.shutdown()
         httpd.server_close()
