@@ -1,0 +1,245 @@
+"""Checks 13 and 14, the outside anchors, exactly (issue 20: the mutants of ``bundle/verify.py``
+that the witness and time-stamp tests let through).
+
+A witness's checkpoint signs the map of heads as of its size: each incident's latest change
+then.  A bundle proves, for every included incident created before it, which of its entries
+was that head; the key holder who drops a change made before the witness's checkpoint, or
+rewrites the proof of it, fails check 13, and the check says which incident and which
+checkpoint, word for word."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from blockwatch import ledger, timestamps, vault
+from blockwatch.bundle import layout
+
+from .conftest import PASSPHRASE, Env, run_cli
+from .test_timestamps import _forge, stamped
+from .test_witness import DO_NOT_RELY, _checkpoint, _export, _failed_13, _note
+from .tsa import authority, tsa
+
+__all__ = ["authority", "stamped", "tsa"]  # the fixtures, used by name
+
+Edit = Callable[[dict[str, bytes], str], None]
+
+
+def _past(files: dict[str, bytes], root: str) -> tuple[dict, list]:  # type: ignore[type-arg]
+    proofs = json.loads(files[f"{root}/data/ledger.json"])
+    return proofs, proofs["past_heads"]
+
+
+def _edit_rows(change: Callable[[list[dict]], None]) -> Edit:  # type: ignore[type-arg]
+    def edit(files: dict[str, bytes], root: str) -> None:
+        proofs, past = _past(files, root)
+        (block,) = past
+        change(block["incidents"])
+        files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+
+    return edit
+
+
+def _drop_the_block(files: dict[str, bytes], root: str) -> None:
+    proofs, _past_heads = _past(files, root)
+    proofs["past_heads"] = []
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+
+
+def _malformed(files: dict[str, bytes], root: str) -> None:
+    proofs, _past_heads = _past(files, root)
+    proofs["past_heads"] = {"size": 3}  # not a list of maps
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+
+
+def _two_maps_of_one_size(files: dict[str, bytes], root: str) -> None:
+    proofs, past = _past(files, root)
+    proofs["past_heads"] = [past[0], past[0]]
+    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+
+
+def _first(key: str, value: Callable[[object], object]) -> Callable[[list[dict]], None]:  # type: ignore[type-arg]
+    def change(rows: list[dict]) -> None:  # type: ignore[type-arg]
+        rows[0][key] = value(rows[0][key])
+
+    return change
+
+
+def _flip_proof(rows: list[dict]) -> None:  # type: ignore[type-arg]
+    proof = rows[0]["inclusion_proof"]
+    first = bytearray(base64.b64decode(proof[0]))
+    first[0] ^= 1
+    proof[0] = base64.b64encode(bytes(first)).decode()
+
+
+def _drop_row(rows: list[dict]) -> None:  # type: ignore[type-arg]
+    del rows[0]
+
+
+MISSING = (
+    "incident 1: the checkpoint of size {size} signs another latest change than the bundle "
+    "holds: a change made before it is missing"
+)
+MALFORMED = "the past maps of heads are malformed"
+NOT_SHOWN = (
+    "the bundle does not show which changes of its incidents existed at the checkpoint of "
+    "size {size}"
+)
+
+
+@pytest.fixture
+def witnessed(vault_env: Env, tmp_path: Path) -> tuple[Path, Path, int]:
+    """Two incidents, the first corrected, a checkpoint given to a witness, then a third
+    incident: the witness's checkpoint and the bundle of all three."""
+    _note(vault_env, "one", "two")
+    assert run_cli(vault_env, "amend", "1", "--note", "a correction", "--why", "typo").code == 0
+    held = _checkpoint(vault_env, tmp_path / "held.txt")
+    _note(vault_env, "three")
+    bundle = _export(vault_env, tmp_path / "b.zip")
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        size = ledger.open_checkpoint(held.read_text(), v.settings.origin, v.public_key).size
+    return held, bundle, size
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (_drop_the_block, NOT_SHOWN),
+        (_malformed, MALFORMED),
+        (_two_maps_of_one_size, MALFORMED),
+        (_edit_rows(_first("index", str)), MALFORMED),
+        (_edit_rows(_first("seq", str)), MALFORMED),
+        (_edit_rows(_first("inclusion_proof", lambda p: [*p[:-1], "!" + p[-1]])), MALFORMED),
+        (_edit_rows(_drop_row), MISSING),
+        (_edit_rows(_first("index", lambda i: i + 1)), MISSING),  # type: ignore[operator]
+        (_edit_rows(_first("seq", lambda s: s - 1)), MISSING),  # type: ignore[operator]
+        (_edit_rows(_first("leaf", lambda h: "00" + h[2:])), MISSING),  # type: ignore[index]
+        (_edit_rows(_flip_proof), MISSING),
+    ],
+    ids=[
+        "no map",
+        "malformed",
+        "two of a size",
+        "index text",
+        "seq text",
+        "proof not base64",
+        "no row",
+        "index",
+        "seq",
+        "leaf",
+        "proof",
+    ],
+)
+def test_a_past_map_of_heads_changed_by_the_key_holder_fails_check_13_word_for_word(
+    vault_env: Env, tmp_path: Path, witnessed: tuple[Path, Path, int], edit: Edit, said: str
+) -> None:
+    held, bundle, size = witnessed
+    done = run_cli(vault_env, "verify", str(bundle), "--witness", str(held))
+    assert done.code == 0, done.err
+    forged = _forge(vault_env, bundle, edit, tmp_path / "forged.zip")
+    assert run_cli(vault_env, "verify", str(forged)).code == 0  # the key alone can make it
+    done = run_cli(vault_env, "verify", str(forged), "--witness", str(held))
+    where = "data/ledger.json" if said == MALFORMED else held
+    assert (done.code, done.err) == (4, _failed_13(said.format(size=size), where))
+
+
+# --------------------------------------------------------------------------- check 14
+
+CHECK_14 = (
+    "blockwatch: error: check 14 failed, every time stamp is an outside authority's, over a "
+    "checkpoint the ledger extends: "
+)
+
+
+def _ledger_json(change: Callable[[dict], None]) -> Edit:  # type: ignore[type-arg]
+    def edit(files: dict[str, bytes], root: str) -> None:
+        proofs = json.loads(files[f"{root}/data/ledger.json"])
+        change(proofs)
+        files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+
+    return edit
+
+
+def _replace(name: str, make: Callable[[dict[str, bytes], str], bytes]) -> Edit:
+    def edit(files: dict[str, bytes], root: str) -> None:
+        files[f"{root}/data/timestamps/{name}"] = make(files, root)
+
+    return edit
+
+
+def _other_size(proofs: dict) -> None:  # type: ignore[type-arg]
+    proofs["timestamps"][0]["size"] += 1
+
+
+def _two_roots(files: dict[str, bytes], root: str) -> bytes:
+    return files[f"{root}/data/timestamps/1.root.pem"] * 2
+
+
+@pytest.mark.parametrize(
+    ("edit", "said", "where"),
+    [
+        (
+            _replace("1.checkpoint.txt", lambda files, root: os.urandom(layout.MAX_TAG_BYTES + 1)),
+            "file is larger than allowed",
+            "1.checkpoint.txt",
+        ),
+        (
+            _replace("1.tsr", lambda files, root: os.urandom(timestamps.MAX_REPLY_BYTES + 1)),
+            "file is larger than allowed",
+            "1.tsr",
+        ),
+        (
+            _replace("1.chain.pem", lambda files, root: os.urandom(layout.MAX_TAG_BYTES + 1)),
+            "file is larger than allowed",
+            "1.chain.pem",
+        ),
+        (
+            _replace("1.checkpoint.txt", lambda files, root: b"\xff not a checkpoint\n"),
+            "the time-stamped checkpoint is not one this ledger extends: not a checkpoint",
+            "1.checkpoint.txt",
+        ),
+        (
+            _ledger_json(_other_size),
+            "the time-stamped checkpoint is not one this ledger extends: it is not the "
+            "checkpoint ledger.json names",
+            "1.checkpoint.txt",
+        ),
+        (
+            _replace("1.root.pem", _two_roots),
+            "the time stamp does not verify: the root file holds no single certificate",
+            "1.tsr",
+        ),
+    ],
+    ids=[
+        "checkpoint too large",
+        "token too large",
+        "chain too large",
+        "not a checkpoint",
+        "other size",
+        "two roots",
+    ],
+)
+def test_a_time_stamp_changed_by_the_key_holder_fails_check_14_word_for_word(
+    vault_env: Env, stamped: Path, tmp_path: Path, edit: Edit, said: str, where: str
+) -> None:
+    forged = _forge(vault_env, stamped, edit, tmp_path / "forged.zip")
+    done = run_cli(vault_env, "verify", str(forged))
+    where = f"data/timestamps/{where}"
+    assert (done.code, done.err) == (4, f"{CHECK_14}{said} ({where})\n{DO_NOT_RELY}")
+
+
+def test_malformed_consistency_proofs_fail_check_13_even_with_no_witness_given(
+    vault_env: Env, stamped: Path, tmp_path: Path
+) -> None:
+    def malformed(proofs: dict) -> None:  # type: ignore[type-arg]
+        proofs["consistency"] = [{"size": 1}]  # no proof
+
+    forged = _forge(vault_env, stamped, _ledger_json(malformed), tmp_path / "forged.zip")
+    done = run_cli(vault_env, "verify", str(forged))
+    said = "the consistency proofs are malformed"
+    assert (done.code, done.err) == (4, _failed_13(said, "data/ledger.json"))
