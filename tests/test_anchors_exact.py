@@ -194,6 +194,11 @@ def _two_roots(files: dict[str, bytes], root: str) -> bytes:
             "1.tsr",
         ),
         (
+            _replace("1.root.pem", lambda files, root: os.urandom(layout.MAX_TAG_BYTES + 1)),
+            "file is larger than allowed",
+            "1.root.pem",
+        ),
+        (
             _replace("1.chain.pem", lambda files, root: os.urandom(layout.MAX_TAG_BYTES + 1)),
             "file is larger than allowed",
             "1.chain.pem",
@@ -218,6 +223,7 @@ def _two_roots(files: dict[str, bytes], root: str) -> bytes:
     ids=[
         "checkpoint too large",
         "token too large",
+        "root too large",
         "chain too large",
         "not a checkpoint",
         "other size",
