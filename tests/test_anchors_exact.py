@@ -21,6 +21,7 @@ from blockwatch import ledger, timestamps, vault
 from blockwatch.bundle import layout
 
 from .conftest import PASSPHRASE, Env, run_cli
+from .test_timestamps import _earlier_time as _forge_time
 from .test_timestamps import _forge, stamped
 from .test_witness import DO_NOT_RELY, _checkpoint, _export, _failed_13, _note
 from .tsa import authority, tsa
@@ -176,6 +177,10 @@ def _other_size(proofs: dict) -> None:  # type: ignore[type-arg]
     proofs["timestamps"][0]["size"] += 1
 
 
+def _other_authority(proofs: dict) -> None:  # type: ignore[type-arg]
+    proofs["timestamps"][0]["authority"] = "Another TSA"
+
+
 def _two_roots(files: dict[str, bytes], root: str) -> bytes:
     return files[f"{root}/data/timestamps/1.root.pem"] * 2
 
@@ -215,6 +220,16 @@ def _two_roots(files: dict[str, bytes], root: str) -> bytes:
             "1.checkpoint.txt",
         ),
         (
+            _forge_time,
+            "the time stamp does not verify: its time or authority is not what ledger.json says",
+            "1.tsr",
+        ),
+        (
+            _ledger_json(_other_authority),
+            "the time stamp does not verify: its time or authority is not what ledger.json says",
+            "1.tsr",
+        ),
+        (
             _replace("1.root.pem", _two_roots),
             "the time stamp does not verify: the root file holds no single certificate",
             "1.tsr",
@@ -227,6 +242,8 @@ def _two_roots(files: dict[str, bytes], root: str) -> bytes:
         "chain too large",
         "not a checkpoint",
         "other size",
+        "earlier time",
+        "other authority",
         "two roots",
     ],
 )
