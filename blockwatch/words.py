@@ -22,6 +22,15 @@ WORDS = {
     "answered": N_("answered"),
     "rejected": N_("rejected"),
     "blocked": N_("blocked"),
+    # a call's type as its source names it (``source_type``): Android's call log, Telegram's
+    # reason a call ended
+    "incoming": N_("incoming"),
+    "outgoing": N_("outgoing"),
+    "voicemail": N_("voicemail"),
+    "answered elsewhere": N_("answered on another device"),
+    "busy": N_("busy"),
+    "hangup": N_("hung up"),
+    "disconnect": N_("disconnected"),
     # appeals: to whom, how, where they stand
     "police": N_("police"),
     "ministry": N_("ministry"),

@@ -11,6 +11,7 @@ Latin word in the page is blockwatch's, and a defect.
 from __future__ import annotations
 
 import html
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -146,8 +147,13 @@ def _scenario(env: Env, tmp: Path, lang: str) -> str:
     # the law's deadline and the body's promise (issue 19)
     log("appeal", "--to", "akimat", "--at", "2026-07-05 10:40", "--promised-in", "5 рабочих дней")
     log("appeal", "--to", "state-body", "--at", "2026-07-05 10:45", "--due", "2026-07-20")
-    calls = write(tmp, "calls.xml", calls_xml([call(n) for n in range(2)]))
+    # a call of every type Android writes, and every reason Telegram gives for a call's end
+    types = [call(n, type=str(n + 1), duration="30" if n < 2 else "0") for n in range(7)]
+    calls = write(tmp, "calls.xml", calls_xml(types))
     done = run_cli(env, "--lang", lang, "import", str(calls))
+    assert done.code == 0, done.err
+    chat = write(tmp, "result.json", json.dumps(_telegram_calls()))
+    done = run_cli(env, "--lang", lang, "import", str(chat))
     assert done.code == 0, done.err
     for args in (
         ("appeal", "10", "--status", "acknowledged", "--note", "получено"),
@@ -170,6 +176,29 @@ def _scenario(env: Env, tmp: Path, lang: str) -> str:
     with zipfile.ZipFile(out) as z:
         [name] = [n for n in z.namelist() if n.endswith("report.html")]
         return z.read(name).decode()
+
+
+def _telegram_calls() -> dict:  # type: ignore[type-arg]
+    """A Telegram chat export of four calls, one for each reason Telegram gives for an end."""
+    reasons = ["missed", "busy", "hangup", "disconnect"]
+    return {
+        "name": "Неизвестный",
+        "type": "personal_chat",
+        "id": 2002,
+        "messages": [
+            {
+                "id": n + 1,
+                "type": "service",
+                "date": f"2026-07-05T11:0{n}:00",
+                "date_unixtime": str(1783231200 + n * 60),
+                "actor": "Неизвестный",
+                "actor_id": "user778",
+                "action": "phone_call",
+                "discard_reason": reason,
+            }
+            for n, reason in enumerate(reasons)
+        ],
+    }
 
 
 def _letters(env: Env, tmp: Path, lang: str) -> dict[str, str]:
