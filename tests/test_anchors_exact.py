@@ -20,13 +20,14 @@ import pytest
 from blockwatch import ledger, timestamps, vault
 from blockwatch.bundle import layout
 
-from .conftest import PASSPHRASE, Env, run_cli
+from .conftest import PASSPHRASE, Env, make_env, run_cli
+from .test_cosign import _add, _cosign, _give, _key, lawyer
 from .test_timestamps import _earlier_time as _forge_time
-from .test_timestamps import _forge, stamped
+from .test_timestamps import _forge, _stamp, stamped
 from .test_witness import DO_NOT_RELY, _checkpoint, _export, _failed_13, _note
-from .tsa import authority, tsa
+from .tsa import Authority, authority, serve, tsa
 
-__all__ = ["authority", "stamped", "tsa"]  # the fixtures, used by name
+__all__ = ["authority", "lawyer", "stamped", "tsa"]  # the fixtures, used by name
 
 Edit = Callable[[dict[str, bytes], str], None]
 
@@ -265,4 +266,94 @@ def test_malformed_consistency_proofs_fail_check_13_even_with_no_witness_given(
     forged = _forge(vault_env, stamped, _ledger_json(malformed), tmp_path / "forged.zip")
     done = run_cli(vault_env, "verify", str(forged))
     said = "the consistency proofs are malformed"
+    assert (done.code, done.err) == (4, _failed_13(said, "data/ledger.json"))
+
+
+def test_a_time_stamped_checkpoint_s_map_of_heads_rewritten_fails_check_14_word_for_word(
+    vault_env: Env, tmp_path: Path, authority: Authority, tsa: str
+) -> None:
+    """As check 13 for a witness: a correction made before the time-stamped checkpoint and
+    left out of the bundle (the map's row pointing at the entry before it) fails, naming the
+    time-stamped checkpoint."""
+    _note(vault_env, "one")
+    assert run_cli(vault_env, "amend", "1", "--note", "a correction", "--why", "typo").code == 0
+    _stamp(vault_env, tsa, authority.root_pem)
+    _note(vault_env, "two")
+    bundle = _export(vault_env, tmp_path / "b.zip")
+    forged = _forge(
+        vault_env, bundle, _edit_rows(_first("seq", lambda s: s - 1)), tmp_path / "f.zip"
+    )  # type: ignore[operator]
+    done = run_cli(vault_env, "verify", str(forged), "--tsa-root", str(authority.root_pem))
+    size = json.loads(run_cli(vault_env, "verify", str(bundle), "--json").out)["timestamps"][0][
+        "size"
+    ]
+    said = MISSING.format(size=size)
+    where = "data/timestamps/1.checkpoint.txt"
+    assert (done.code, done.err) == (4, f"{CHECK_14}{said} ({where})\n{DO_NOT_RELY}")
+
+
+def test_the_untrusted_roots_of_time_stamps_are_named_once_each_in_order(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    names = ["Beta TSA", "Alpha TSA", "Beta TSA"]
+    authorities = {name: Authority(tmp_path / name.split()[0], name=name) for name in set(names)}
+    for n, name in enumerate(names):
+        _note(vault_env, f"note {n}")
+        with serve(authorities[name].reply) as server:
+            _stamp(vault_env, server.url, authorities[name].root_pem)
+    done = run_cli(vault_env, "verify", str(_export(vault_env, tmp_path / "b.zip")))
+    assert done.code == 0, done.err
+    assert (
+        "not trusted: the roots of these time stamps (Alpha TSA Root, Beta TSA Root) are neither "
+        "in Mozilla's list nor given with --tsa-root; if you trust one, give it with --tsa-root "
+        "FILE"
+    ) in " ".join(done.out.split())
+
+
+# --------------------------------------------------------------------------- cosignatures
+
+
+def _cosigned_by(env: Env, witness: Env, where: Path) -> str:
+    """The journalist gives her checkpoint to ``witness``, who cosigns it; she stores the
+    cosignature.  The witness's key."""
+    where.mkdir(exist_ok=True)
+    given = _give(env, where / "given.txt")
+    assert _add(witness, given, "--key", _key(env)).code == 0
+    cosigned, witness_key = _cosign(witness, where / "cosigned.txt")
+    stored = run_cli(env, "checkpoint", "--cosigned", str(cosigned), "--witness-key", witness_key)
+    assert stored.code == 0, stored.err
+    return witness_key
+
+
+def test_a_cosignature_by_a_witness_not_known_does_not_hide_one_by_a_witness_known(
+    vault_env: Env, lawyer: Env, tmp_path: Path
+) -> None:
+    colleague = make_env(tmp_path / "colleague")
+    assert run_cli(colleague, "init", "--timezone", "Asia/Almaty").code == 0
+    _note(vault_env, "one")
+    _cosigned_by(vault_env, colleague, (tmp_path / "c").resolve())  # carried first
+    _note(vault_env, "two")
+    known = _cosigned_by(vault_env, lawyer, (tmp_path / "l").resolve())
+    bundle = _export(vault_env, tmp_path / "b.zip")
+    done = run_cli(vault_env, "verify", str(bundle), "--witness-key", known)
+    assert done.code == 0, done.err
+    assert "ok 13" in done.out
+
+
+def test_a_cosignature_s_size_edited_in_ledger_json_fails_check_13_word_for_word(
+    vault_env: Env, lawyer: Env, tmp_path: Path
+) -> None:
+    _note(vault_env, "one", "two")
+    witness_key = _cosigned_by(vault_env, lawyer, tmp_path.resolve())
+    bundle = _export(vault_env, tmp_path / "b.zip")
+
+    def smaller(proofs: dict) -> None:  # type: ignore[type-arg]
+        proofs["cosignatures"][0]["size"] -= 1
+
+    forged = _forge(vault_env, bundle, _ledger_json(smaller), tmp_path / "forged.zip")
+    done = run_cli(vault_env, "verify", str(forged), "--witness-key", witness_key)
+    said = (
+        f"the cosignature by {witness_key.split('+')[0]} does not verify: its time or size is "
+        "not what ledger.json says"
+    )
     assert (done.code, done.err) == (4, _failed_13(said, "data/ledger.json"))
