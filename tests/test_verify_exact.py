@@ -369,13 +369,14 @@ def test_each_key_holder_edit_of_the_ledger_proofs_is_named(
     ("edit", "message"),
     [
         (lambda views: {"not": "a list"}, "not a list of incidents"),
+        (lambda views: [*views, 1], "not a list of incidents"),
         (
             lambda views: [{k: v for k, v in views[0].items() if k != "uid"}, *views[1:]],
             "an incident has no uid or id",
         ),
         (lambda views: [*views, views[0]], "the incidents are not those the ledger entries create"),
     ],
-    ids=["not a list", "no uid", "one twice"],
+    ids=["not a list", "not all incidents", "no uid", "one twice"],
 )
 def test_each_key_holder_edit_of_the_incidents_is_named(
     filled: vault.Vault, tmp_path: Path, edit: Callable[[Any], Any], message: str
@@ -389,6 +390,65 @@ def test_each_key_holder_edit_of_the_incidents_is_named(
         8,
         _said(8, message, "data/incidents.json"),
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "check", "message", "where"),
+    [
+        (b"[{", 8, "not valid JSON (or nested too deeply)", "data/incidents.json"),
+        (None, 8, "the ledger entries do not replay (TypeError)", "data/ledger.json"),
+    ],
+    ids=["not JSON", "an id that is no number"],
+)
+def test_incidents_that_cannot_be_read_or_replayed_are_named(
+    filled: vault.Vault, tmp_path: Path, data: bytes | None, check: int, message: str, where: str
+) -> None:
+    """The numbers of incidents.json label the replay (they are the vault's own labels): one
+    that is no number stops the replay, which says so instead of failing unexplained."""
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    name = f"{root}/data/incidents.json"
+    if data is None:
+        views = json.loads(files[name])
+        views[0]["id"] = None
+        data = json.dumps(views).encode()
+    files[name] = data
+    _resign(files, root, _vault_key(filled))
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (check, _said(check, message, where))
+
+
+def _profile_said_but_missing(files: Files, root: str) -> None:
+    _bag_info_line(files, root, "Blockwatch-Profile", "included")
+
+
+def _file_after_the_bundle_s_own(files: Files, root: str) -> None:
+    files[f"{root}/data/zz-later.txt"] = b"added by the key holder"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message", "where"),
+    [
+        (_profile_said_but_missing, "file is missing", "data/profile.json"),
+        (
+            _file_after_the_bundle_s_own,
+            "no included incident has this attachment",
+            "data/zz-later.txt",
+        ),
+    ],
+    ids=["profile said, not there", "a file after the bundle's own"],
+)
+def test_each_payload_file_the_bundle_does_not_account_for_fails_check_10(
+    filled: vault.Vault,
+    tmp_path: Path,
+    edit: Callable[[Files, str], None],
+    message: str,
+    where: str,
+) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    edit(files, root)
+    _resign(files, root, _vault_key(filled))
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (10, _said(10, message, where))
 
 
 def test_a_bundle_version_that_does_not_match_its_ledger_is_named(
