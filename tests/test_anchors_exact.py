@@ -357,3 +357,24 @@ def test_a_cosignature_s_size_edited_in_ledger_json_fails_check_13_word_for_word
         "not what ledger.json says"
     )
     assert (done.code, done.err) == (4, _failed_13(said, "data/ledger.json"))
+
+
+def test_a_time_stamp_file_left_out_fails_check_10(
+    vault_env: Env, stamped: Path, tmp_path: Path
+) -> None:
+    """Each file a time stamp in ledger.json names must be in the bag (a key holder who drops
+    one re-hashes and signs the rest)."""
+    from .test_bundle import _resign, members, rezip, top
+
+    for name in ("1.tsr", "1.checkpoint.txt", "1.chain.pem", "1.root.pem"):
+        files = members(stamped)
+        root = top(files)
+        del files[f"{root}/data/timestamps/{name}"]
+        with vault.unlock(vault_env, PASSPHRASE) as v:
+            _resign(files, root, v._signer)
+        done = run_cli(vault_env, "verify", str(rezip(files, tmp_path / "forged.zip")))
+        said = (
+            "blockwatch: error: check 10 failed, every payload file is a bundle file or an "
+            f"included incident's attachment: file is missing (data/timestamps/{name})\n"
+        )
+        assert (done.code, done.err) == (4, said + DO_NOT_RELY)
