@@ -295,6 +295,18 @@ def _head_dropped(doc: Doc) -> None:
     doc["heads"]["incidents"].pop(0)
 
 
+def _head(key: str, value: Any) -> Callable[[Doc], None]:
+    def edit(doc: Doc) -> None:
+        doc["heads"]["incidents"][0][key] = value
+
+    return edit
+
+
+def _head_proof_not_base64(doc: Doc) -> None:
+    proof = doc["heads"]["incidents"][0]["inclusion_proof"]
+    proof[-1] = "!" + proof[-1]
+
+
 def _stamps_garbled(doc: Doc) -> None:
     doc["timestamps"] = {"not": "a list"}
 
@@ -302,6 +314,8 @@ def _stamps_garbled(doc: Doc) -> None:
 def _cosignatures_garbled(doc: Doc) -> None:
     doc["cosignatures"] = [{"witness": 1}]
 
+
+NOT_PROVED = "the head of incident 1 does not prove into the signed map of heads"
 
 LEDGER_EDITS: dict[str, tuple[Callable[[Doc], None], int, str]] = {
     "another format": (
@@ -342,6 +356,15 @@ LEDGER_EDITS: dict[str, tuple[Callable[[Doc], None], int, str]] = {
         "incident 1 is not at its number's place in the map of heads",
     ),
     "a head left out": (_head_dropped, 9, "incident 1 has no head in the map of heads"),
+    "a head's proof not base64": (_head_proof_not_base64, 9, "the map of heads is malformed"),
+    "a head's uid a number": (_head("uid", 1), 9, "the map of heads is malformed"),
+    "a head's index a text": (_head("index", "0"), 9, "the map of heads is malformed"),
+    "a head's seq a text": (_head("seq", "1"), 9, "the map of heads is malformed"),
+    "a head's seq below 0": (_head("seq", -1), 9, "the map of heads is malformed"),
+    "a head's seq at 2**63": (_head("seq", 2**63), 9, "the map of heads is malformed"),
+    # well formed, but not the head the signed map holds
+    "a head's seq 0": (_head("seq", 0), 9, NOT_PROVED),
+    "a head's seq below 2**63": (_head("seq", 2**63 - 1), 9, NOT_PROVED),
     "time stamps garbled": (_stamps_garbled, 10, "the list of time stamps is malformed"),
     "cosignatures garbled": (_cosignatures_garbled, 10, "the list of cosignatures is malformed"),
 }
