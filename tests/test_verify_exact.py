@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -438,6 +439,39 @@ def test_incidents_that_cannot_be_read_or_replayed_are_named(
     files[name] = data
     _resign(files, root, _vault_key(filled))
     assert _refused(rezip(files, tmp_path / "forged.zip")) == (check, _said(check, message, where))
+
+
+def _checkpoint_too_large(files: Files, root: str) -> None:
+    files[f"{root}/checkpoint.txt"] = os.urandom(layout.MAX_TAG_BYTES + 1)
+
+
+def _checkpoint_not_one(files: Files, root: str) -> None:
+    name = f"{root}/data/ledger.json"
+    doc = json.loads(files[name])
+    doc["checkpoint"] = "not a checkpoint\n"
+    files[name] = json.dumps(doc).encode()
+    files[f"{root}/checkpoint.txt"] = b"not a checkpoint\n"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_checkpoint_too_large, "file is larger than allowed"),
+        (_checkpoint_not_one, "checkpoint note is malformed (no signature block)"),
+    ],
+    ids=["too large", "not a checkpoint"],
+)
+def test_a_checkpoint_that_cannot_be_read_fails_check_7(
+    filled: vault.Vault, tmp_path: Path, edit: Callable[[Files, str], None], message: str
+) -> None:
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    edit(files, root)
+    _resign(files, root, _vault_key(filled))
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (
+        7,
+        _said(7, message, "checkpoint.txt"),
+    )
 
 
 def _profile_said_but_missing(files: Files, root: str) -> None:
