@@ -280,6 +280,11 @@ def _no_proof(doc: Doc) -> None:
     del doc["entries"][1]["inclusion_proof"]
 
 
+def _entry_proof_not_base64(doc: Doc) -> None:
+    proof = doc["entries"][1]["inclusion_proof"]
+    proof[0] = "!" + proof[0]
+
+
 def _heads_resized(doc: Doc) -> None:
     doc["heads"]["size"] += 1
 
@@ -343,6 +348,12 @@ LEDGER_EDITS: dict[str, tuple[Callable[[Doc], None], int, str]] = {
         "entry 1 is not a ledger entry object",
     ),
     "entries out of order": (_rows_swapped, 7, "ledger entries are not in increasing order"),
+    "an entry numbered below 0": (
+        lambda d: d["entries"][0].update(seq=-1),
+        7,
+        "ledger entries are not in increasing order",
+    ),
+    "an entry's proof not base64": (_entry_proof_not_base64, 7, "a ledger entry is malformed"),
     "an entry not canonical": (_spaced, 7, "entry 1 is not canonical"),
     "an entry without a type": (_untyped, 7, "entry 1 is malformed"),
     "a map of heads of another size": (
@@ -513,6 +524,29 @@ def test_a_bundle_version_that_does_not_match_its_ledger_is_named(
 ) -> None:
     files = members(export(filled, tmp_path / "good.zip"))
     root = top(files)
+    _bag_info_line(files, root, "Blockwatch-Bundle-Version", "1")
+    _resign(files, root, _vault_key(filled))
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (
+        7,
+        _said(7, "the bundle's format version does not match what it holds", "data/ledger.json"),
+    )
+
+
+def test_a_format_2_bundle_passed_off_as_format_1_is_named(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    """Format 1 lacks the map of heads, so a verifier skips its checks: a key holder who signs
+    the checkpoint again without the map and calls the bundle format 1 still has entries of
+    format 2, and is found out."""
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    name = f"{root}/data/ledger.json"
+    doc = json.loads(files[name])
+    point = ledger.open_checkpoint(doc["checkpoint"], doc["origin"], filled.public_key)
+    note = ledger.sign_checkpoint(dataclasses.replace(point, heads=None), _vault_key(filled))
+    doc.update(checkpoint=note, version=1)
+    files[name] = json.dumps(doc).encode()
+    files[f"{root}/checkpoint.txt"] = note.encode()
     _bag_info_line(files, root, "Blockwatch-Bundle-Version", "1")
     _resign(files, root, _vault_key(filled))
     assert _refused(rezip(files, tmp_path / "forged.zip")) == (
