@@ -91,6 +91,10 @@ def _ec_key(files: Files, root: str) -> None:
     files[f"{root}/signer.pem"] = key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
 
 
+def _signature_removed(files: Files, root: str) -> None:
+    del files[f"{root}/{layout.SIGNATURE}"]
+
+
 def _bagit_removed(files: Files, root: str) -> None:
     del files[f"{root}/bagit.txt"]
 
@@ -163,6 +167,21 @@ EDITS: dict[str, tuple[Callable[[Files, str], None], bool, int, str, str]] = {
     ),
     "signer.pem not a key": (_not_pem, True, 5, "not a PEM public key", "signer.pem"),
     "signer.pem not Ed25519": (_ec_key, True, 5, "the key is not Ed25519", "signer.pem"),
+    "signer.pem over its cap": (
+        _append_to("signer.pem", os.urandom(layout.MAX_TAG_BYTES)),
+        True,
+        5,
+        "file is larger than allowed",
+        "signer.pem",
+    ),
+    "signature a byte over 64": (
+        _append_to(layout.SIGNATURE, b"\0"),
+        False,
+        5,
+        "file is larger than allowed",
+        layout.SIGNATURE,
+    ),
+    "signature missing": (_signature_removed, False, 5, "file is missing", layout.SIGNATURE),
 }
 
 
@@ -529,6 +548,33 @@ def test_a_bundle_version_that_does_not_match_its_ledger_is_named(
     assert _refused(rezip(files, tmp_path / "forged.zip")) == (
         7,
         _said(7, "the bundle's format version does not match what it holds", "data/ledger.json"),
+    )
+
+
+def test_a_ledger_signed_anew_by_another_key_names_the_key_it_was_started_by(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    """Someone with a key of their own signs the journalist's checkpoint and bag again: every
+    signature verifies, but the ledger's first entry names the key that started it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    other = Ed25519PrivateKey.generate()
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    name = f"{root}/data/ledger.json"
+    doc = json.loads(files[name])
+    point = ledger.open_checkpoint(doc["checkpoint"], doc["origin"], filled.public_key)
+    note = ledger.sign_checkpoint(point, other)
+    doc["checkpoint"] = note
+    files[name] = json.dumps(doc).encode()
+    files[f"{root}/checkpoint.txt"] = note.encode()
+    files[f"{root}/signer.pem"] = other.public_key().public_bytes(
+        Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
+    )
+    _resign(files, root, other)
+    assert _refused(rezip(files, tmp_path / "forged.zip")) == (
+        7,
+        _said(7, "the ledger was started by another key or origin", "data/ledger.json"),
     )
 
 
