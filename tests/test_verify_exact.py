@@ -158,6 +158,13 @@ EDITS: dict[str, tuple[Callable[[Files, str], None], bool, int, str, str]] = {
         "the tag manifest lists a file outside the bag's top level",
         "data/incidents.csv",
     ),
+    "tag manifest lists a file in a folder": (
+        _append_to("tagmanifest-sha256.txt", _line("sub/extra.txt", b"x")),
+        False,
+        4,
+        "the tag manifest lists a file outside the bag's top level",
+        "sub/extra.txt",
+    ),
     "tag manifest lists a missing file": (
         _append_to("tagmanifest-sha256.txt", _line("extra.txt", b"x")),
         False,
