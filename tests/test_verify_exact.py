@@ -91,8 +91,21 @@ def _ec_key(files: Files, root: str) -> None:
     files[f"{root}/signer.pem"] = key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
 
 
-def _signature_removed(files: Files, root: str) -> None:
-    del files[f"{root}/{layout.SIGNATURE}"]
+def _removed(name: str) -> Callable[[Files, str], None]:
+    def edit(files: Files, root: str) -> None:
+        del files[f"{root}/{name}"]
+
+    return edit
+
+
+def _replace_with(name: str, data: bytes) -> Callable[[Files, str], None]:
+    def edit(files: Files, root: str) -> None:
+        files[f"{root}/{name}"] = data
+
+    return edit
+
+
+_signature_removed = _removed(layout.SIGNATURE)
 
 
 def _bagit_removed(files: Files, root: str) -> None:
@@ -150,6 +163,27 @@ EDITS: dict[str, tuple[Callable[[Files, str], None], bool, int, str, str]] = {
         3,
         "the tag manifest does not cover this file",
         "signer.pem",
+    ),
+    "tag manifest garbled": (
+        _replace_with("tagmanifest-sha256.txt", b"not a line\n"),
+        False,
+        3,
+        "line 1 is not '<sha256>  <path>'",
+        "tagmanifest-sha256.txt",
+    ),
+    "tag manifest not UTF-8": (
+        _replace_with("tagmanifest-sha256.txt", b"\xff\xfe\n"),
+        False,
+        3,
+        "manifest is not UTF-8",
+        "tagmanifest-sha256.txt",
+    ),
+    "tag manifest missing": (
+        _removed("tagmanifest-sha256.txt"),
+        False,
+        3,
+        "file is missing",
+        "tagmanifest-sha256.txt",
     ),
     "tag manifest lists a payload file": (
         _append_to("tagmanifest-sha256.txt", _line("data/incidents.csv", b"x")),
