@@ -676,3 +676,22 @@ def test_a_tag_file_whose_deflate_data_is_broken_fails_check_4(
     path.write_bytes(bytes(data))
     said = "cannot be read: Error -3 while decompressing data: invalid block type"
     assert _refused(path) == (4, _said(4, said, "VERIFY.txt"))
+
+
+def test_a_file_longer_than_one_read_is_hashed_and_counted_whole(
+    opened: vault.Vault, tmp_path: Path
+) -> None:
+    """verify reads a member a mebibyte at a time: a recording of 2.5 MiB is hashed, and its
+    size added to Payload-Oxum, over every piece."""
+    from blockwatch import logbook
+
+    recording = tmp_path / "call.m4a"
+    recording.write_bytes(os.urandom(5 * 1024 * 1024 // 2))
+    logbook.log(opened, "note", logbook.Typed(details={"text": "a recording"}, attach=[recording]))
+    bundle = export(opened, tmp_path / "b.zip")
+    assert recording.read_bytes() in members(bundle).values()  # in the bag, not only named
+    verified = verify_bundle(bundle)
+    [view] = verified.incidents
+    [attachment] = view["attachments"]
+    assert attachment["size"] == recording.stat().st_size
+    assert attachment["sha256"] == hashlib.sha256(recording.read_bytes()).hexdigest()
