@@ -61,6 +61,21 @@ def _append_to(name: str, extra: bytes) -> Callable[[Files, str], None]:
     return edit
 
 
+def _blank_line_in(name: str) -> Callable[[Files, str], None]:
+    def edit(files: Files, root: str) -> None:
+        first, rest = files[f"{root}/{name}"].split(b"\n", 1)
+        files[f"{root}/{name}"] = first + b"\n\n" + rest
+
+    return edit
+
+
+def _first_line_again(name: str) -> Callable[[Files, str], None]:
+    def edit(files: Files, root: str) -> None:
+        files[f"{root}/{name}"] += files[f"{root}/{name}"].split(b"\n", 1)[0] + b"\n"
+
+    return edit
+
+
 def _empty_payload_manifest(files: Files, root: str) -> None:
     files[f"{root}/manifest-sha256.txt"] = b""
 
@@ -134,6 +149,20 @@ EDITS: dict[str, tuple[Callable[[Files, str], None], bool, int, str, str]] = {
         True,
         2,
         "line 6 is not '<sha256>  <path>'",  # after the five files' lines
+        "manifest-sha256.txt",
+    ),
+    "payload manifest with a blank line": (
+        _blank_line_in("manifest-sha256.txt"),
+        True,
+        2,
+        "line 2 is not '<sha256>  <path>'",
+        "manifest-sha256.txt",
+    ),
+    "payload manifest lists a file twice": (
+        _first_line_again("manifest-sha256.txt"),
+        True,
+        2,
+        "line 6 is not '<sha256>  <path>'",
         "manifest-sha256.txt",
     ),
     "payload manifest not UTF-8": (
