@@ -690,21 +690,26 @@ def test_a_checkpoint_signed_again_without_its_map_of_heads_fails_check_9(
     )
 
 
-def test_a_tag_file_whose_deflate_data_is_broken_fails_check_4(
-    filled: vault.Vault, tmp_path: Path
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [("VERIFY.txt", 4), ("bag-info.txt", 2)],
+    ids=["hashed by check 4", "read by check 2"],
+)
+def test_a_tag_file_whose_deflate_data_is_broken_is_named_by_the_first_check_to_read_it(
+    filled: vault.Vault, tmp_path: Path, name: str, check: int
 ) -> None:
-    """A damaged zip member among the tag files (here VERIFY.txt, which checks 2 and 3 do not
-    read) is named by check 4, the first to read it."""
+    """A damaged zip member among the tag files: VERIFY.txt, which checks 2 and 3 do not read,
+    is named by check 4, which hashes it; bag-info.txt by check 2, which reads it."""
     path = export(filled, tmp_path / "b.zip")
     with zipfile.ZipFile(path) as zf:
-        info = next(i for i in zf.infolist() if i.filename.endswith("/VERIFY.txt"))
+        info = next(i for i in zf.infolist() if i.filename.endswith(f"/{name}"))
     assert info.compress_type == zipfile.ZIP_DEFLATED
     data = bytearray(path.read_bytes())
     start = info.header_offset + 30 + len(info.filename.encode())
     data[start : start + 8] = b"\xff" * 8  # a deflate block of the reserved type 3
     path.write_bytes(bytes(data))
     said = "cannot be read: Error -3 while decompressing data: invalid block type"
-    assert _refused(path) == (4, _said(4, said, "VERIFY.txt"))
+    assert _refused(path) == (check, _said(check, said, name))
 
 
 def test_a_file_longer_than_one_read_is_hashed_and_counted_whole(
