@@ -130,6 +130,13 @@ def _bagit_removed(files: Files, root: str) -> None:
 # name: (the edit, whether the key holder re-signs the tag manifest after it, check, said, where)
 EDITS: dict[str, tuple[Callable[[Files, str], None], bool, int, str, str]] = {
     "bagit.txt removed": (_bagit_removed, False, 2, "file is missing", "bagit.txt"),
+    "payload manifest missing": (
+        _removed("manifest-sha256.txt"),
+        False,
+        2,
+        "file is missing",
+        "manifest-sha256.txt",
+    ),
     "payload manifest empty": (
         _empty_payload_manifest,
         True,
