@@ -699,8 +699,8 @@ def test_a_checkpoint_signed_again_without_its_map_of_heads_fails_check_9(
 
 @pytest.mark.parametrize(
     ("name", "check"),
-    [("VERIFY.txt", 4), ("bag-info.txt", 2)],
-    ids=["hashed by check 4", "read by check 2"],
+    [("VERIFY.txt", 4), ("bag-info.txt", 2), ("data/report.html", 2)],
+    ids=["hashed by check 4", "read by check 2", "a payload file hashed by check 2"],
 )
 def test_a_tag_file_whose_deflate_data_is_broken_is_named_by_the_first_check_to_read_it(
     filled: vault.Vault, tmp_path: Path, name: str, check: int
