@@ -182,6 +182,15 @@ def _other_authority(proofs: dict) -> None:  # type: ignore[type-arg]
     proofs["timestamps"][0]["authority"] = "Another TSA"
 
 
+def _over_cap(name: str, cap: int) -> tuple[Edit, str, str]:
+    """A time-stamp file one byte over its cap (random bytes: no zip ratio to refuse first)."""
+    return (
+        _replace(name, lambda files, root: os.urandom(cap + 1)),
+        "file is larger than allowed",
+        name,
+    )
+
+
 def _two_roots(files: dict[str, bytes], root: str) -> bytes:
     return files[f"{root}/data/timestamps/1.root.pem"] * 2
 
@@ -189,26 +198,10 @@ def _two_roots(files: dict[str, bytes], root: str) -> bytes:
 @pytest.mark.parametrize(
     ("edit", "said", "where"),
     [
-        (
-            _replace("1.checkpoint.txt", lambda files, root: os.urandom(layout.MAX_TAG_BYTES + 1)),
-            "file is larger than allowed",
-            "1.checkpoint.txt",
-        ),
-        (
-            _replace("1.tsr", lambda files, root: os.urandom(timestamps.MAX_REPLY_BYTES + 1)),
-            "file is larger than allowed",
-            "1.tsr",
-        ),
-        (
-            _replace("1.root.pem", lambda files, root: os.urandom(layout.MAX_TAG_BYTES + 1)),
-            "file is larger than allowed",
-            "1.root.pem",
-        ),
-        (
-            _replace("1.chain.pem", lambda files, root: os.urandom(layout.MAX_TAG_BYTES + 1)),
-            "file is larger than allowed",
-            "1.chain.pem",
-        ),
+        _over_cap("1.checkpoint.txt", layout.MAX_TAG_BYTES),
+        _over_cap("1.tsr", timestamps.MAX_REPLY_BYTES),
+        _over_cap("1.root.pem", layout.MAX_TAG_BYTES),
+        _over_cap("1.chain.pem", layout.MAX_TAG_BYTES),
         (
             _replace("1.checkpoint.txt", lambda files, root: b"\xff not a checkpoint\n"),
             "the time-stamped checkpoint is not one this ledger extends: not a checkpoint",

@@ -615,19 +615,6 @@ def test_each_payload_file_the_bundle_does_not_account_for_fails_check_10(
     assert _refused(rezip(files, tmp_path / "forged.zip")) == (10, _said(10, message, where))
 
 
-def test_a_bundle_version_that_does_not_match_its_ledger_is_named(
-    filled: vault.Vault, tmp_path: Path
-) -> None:
-    files = members(export(filled, tmp_path / "good.zip"))
-    root = top(files)
-    _bag_info_line(files, root, "Blockwatch-Bundle-Version", "1")
-    _resign(files, root, _vault_key(filled))
-    assert _refused(rezip(files, tmp_path / "forged.zip")) == (
-        7,
-        _said(7, "the bundle's format version does not match what it holds", "data/ledger.json"),
-    )
-
-
 def test_a_ledger_signed_anew_by_another_key_names_the_key_it_was_started_by(
     filled: vault.Vault, tmp_path: Path
 ) -> None:
@@ -638,13 +625,7 @@ def test_a_ledger_signed_anew_by_another_key_names_the_key_it_was_started_by(
     other = Ed25519PrivateKey.generate()
     files = members(export(filled, tmp_path / "good.zip"))
     root = top(files)
-    name = f"{root}/data/ledger.json"
-    doc = json.loads(files[name])
-    point = ledger.open_checkpoint(doc["checkpoint"], doc["origin"], filled.public_key)
-    note = ledger.sign_checkpoint(point, other)
-    doc["checkpoint"] = note
-    files[name] = json.dumps(doc).encode()
-    files[f"{root}/checkpoint.txt"] = note.encode()
+    _checkpoint_signed_again(filled, files, root, other)
     files[f"{root}/signer.pem"] = other.public_key().public_bytes(
         Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
     )
@@ -655,21 +636,33 @@ def test_a_ledger_signed_anew_by_another_key_names_the_key_it_was_started_by(
     )
 
 
-def test_a_format_2_bundle_passed_off_as_format_1_is_named(
-    filled: vault.Vault, tmp_path: Path
+def _checkpoint_signed_again(
+    v: vault.Vault, files: Files, root: str, key: Any = None, *, heads: bool = True, **update: Any
 ) -> None:
-    """Format 1 lacks the map of heads, so a verifier skips its checks: a key holder who signs
-    the checkpoint again without the map and calls the bundle format 1 still has entries of
-    format 2, and is found out."""
-    files = members(export(filled, tmp_path / "good.zip"))
-    root = top(files)
+    """The key holder (or whoever holds ``key``) signs the bundle's checkpoint again, without
+    its map of heads unless ``heads``, and changes ``update`` in ledger.json."""
     name = f"{root}/data/ledger.json"
     doc = json.loads(files[name])
-    point = ledger.open_checkpoint(doc["checkpoint"], doc["origin"], filled.public_key)
-    note = ledger.sign_checkpoint(dataclasses.replace(point, heads=None), _vault_key(filled))
-    doc.update(checkpoint=note, version=1)
+    point = ledger.open_checkpoint(doc["checkpoint"], doc["origin"], v.public_key)
+    if not heads:
+        point = dataclasses.replace(point, heads=None)
+    note = ledger.sign_checkpoint(point, key or _vault_key(v))
+    doc.update(checkpoint=note, **update)
     files[name] = json.dumps(doc).encode()
     files[f"{root}/checkpoint.txt"] = note.encode()
+
+
+@pytest.mark.parametrize("whole", [False, True], ids=["bag-info.txt only", "ledger.json too"])
+def test_a_format_2_bundle_passed_off_as_format_1_is_named(
+    filled: vault.Vault, tmp_path: Path, whole: bool
+) -> None:
+    """Format 1 lacks the map of heads, so a verifier skips its checks: a key holder who calls
+    the bundle format 1 (in bag-info.txt, or there and in ledger.json with the checkpoint
+    signed again without its map) still has entries of format 2, and is found out."""
+    files = members(export(filled, tmp_path / "good.zip"))
+    root = top(files)
+    if whole:
+        _checkpoint_signed_again(filled, files, root, heads=False, version=1)
     _bag_info_line(files, root, "Blockwatch-Bundle-Version", "1")
     _resign(files, root, _vault_key(filled))
     assert _refused(rezip(files, tmp_path / "forged.zip")) == (
@@ -683,13 +676,7 @@ def test_a_checkpoint_signed_again_without_its_map_of_heads_fails_check_9(
 ) -> None:
     files = members(export(filled, tmp_path / "good.zip"))
     root = top(files)
-    name = f"{root}/data/ledger.json"
-    doc = json.loads(files[name])
-    point = ledger.open_checkpoint(doc["checkpoint"], doc["origin"], filled.public_key)
-    note = ledger.sign_checkpoint(dataclasses.replace(point, heads=None), _vault_key(filled))
-    doc["checkpoint"] = note
-    files[name] = json.dumps(doc).encode()
-    files[f"{root}/checkpoint.txt"] = note.encode()
+    _checkpoint_signed_again(filled, files, root, heads=False)
     _resign(files, root, _vault_key(filled))
     assert _refused(rezip(files, tmp_path / "forged.zip")) == (
         9,
