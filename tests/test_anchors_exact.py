@@ -32,37 +32,32 @@ __all__ = ["authority", "lawyer", "stamped", "tsa"]  # the fixtures, used by nam
 Edit = Callable[[dict[str, bytes], str], None]
 
 
-def _past(files: dict[str, bytes], root: str) -> tuple[dict, list]:  # type: ignore[type-arg]
-    proofs = json.loads(files[f"{root}/data/ledger.json"])
-    return proofs, proofs["past_heads"]
+def _ledger_json(change: Callable[[dict], None]) -> Edit:  # type: ignore[type-arg]
+    """An edit of ledger.json's document by the key holder."""
 
-
-def _edit_rows(change: Callable[[list[dict]], None]) -> Edit:  # type: ignore[type-arg]
     def edit(files: dict[str, bytes], root: str) -> None:
-        proofs, past = _past(files, root)
-        (block,) = past
-        change(block["incidents"])
+        proofs = json.loads(files[f"{root}/data/ledger.json"])
+        change(proofs)
         files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
 
     return edit
 
 
-def _drop_the_block(files: dict[str, bytes], root: str) -> None:
-    proofs, _past_heads = _past(files, root)
-    proofs["past_heads"] = []
-    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+def _edit_rows(change: Callable[[list[dict]], None]) -> Edit:  # type: ignore[type-arg]
+    """An edit of the rows of the one past map of heads."""
+
+    def rows(proofs: dict) -> None:  # type: ignore[type-arg]
+        (block,) = proofs["past_heads"]
+        change(block["incidents"])
+
+    return _ledger_json(rows)
 
 
-def _malformed(files: dict[str, bytes], root: str) -> None:
-    proofs, _past_heads = _past(files, root)
-    proofs["past_heads"] = {"size": 3}  # not a list of maps
-    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
-
-
-def _two_maps_of_one_size(files: dict[str, bytes], root: str) -> None:
-    proofs, past = _past(files, root)
-    proofs["past_heads"] = [past[0], past[0]]
-    files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
+_drop_the_block = _ledger_json(lambda proofs: proofs.update(past_heads=[]))
+_malformed = _ledger_json(lambda proofs: proofs.update(past_heads={"size": 3}))  # not a list
+_two_maps_of_one_size = _ledger_json(
+    lambda proofs: proofs.update(past_heads=[proofs["past_heads"][0]] * 2)
+)
 
 
 def _first(key: str, value: Callable[[object], object]) -> Callable[[list[dict]], None]:  # type: ignore[type-arg]
@@ -156,15 +151,6 @@ CHECK_14 = (
     "blockwatch: error: check 14 failed, every time stamp is an outside authority's, over a "
     "checkpoint the ledger extends: "
 )
-
-
-def _ledger_json(change: Callable[[dict], None]) -> Edit:  # type: ignore[type-arg]
-    def edit(files: dict[str, bytes], root: str) -> None:
-        proofs = json.loads(files[f"{root}/data/ledger.json"])
-        change(proofs)
-        files[f"{root}/data/ledger.json"] = json.dumps(proofs).encode()
-
-    return edit
 
 
 def _replace(name: str, make: Callable[[dict[str, bytes], str], bytes]) -> Edit:
