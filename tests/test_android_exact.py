@@ -1,0 +1,257 @@
+"""An Android SMS backup read exactly (issue 20): every box of an SMS and an MMS, who the other
+party is, which attributes are kept as evidence, the text an MMS carries, and the key that
+tells a repeated message from the same one exported twice.  Each draft is compared whole, so
+a changed direction, key, platform or raw attribute fails here.  Real files in a temporary
+folder, read by ``android.parse_sms``; nothing here touches a vault."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from blockwatch.importers import Draft, ImportFailed, Options, Skipped, android
+
+DATE = "1783181109000"
+WHEN = datetime(2026, 7, 4, 16, 5, 9, tzinfo=UTC)
+# the first 16 hex digits of SHA-256 of each text: the key's digest
+CODE = "14d081fe4f7aad26"  # "Code 1234"
+EMPTY = "e3b0c44298fc1c14"  # ""
+PICTURE = "2f6c8d037cb941b0"  # "see picture"
+TWO_LINES = "26c60a61d01db583"  # "hello\nworld"
+
+
+def _backup(tmp_path: Path, *elements: str) -> Path:
+    path = tmp_path / "sms.xml"
+    path.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?>\n<smses count='1'>\n"
+        + "\n".join(elements)
+        + "\n</smses>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _read(path: Path, options: Options | None = None) -> list[Draft | Skipped | None]:
+    return list(android.parse_sms(path, options or Options()))
+
+
+def _sms(type_: str, direction: str) -> Draft:
+    return Draft(
+        key=f"sms|{DATE}|+77011234567|{direction}|{CODE}",
+        kind="message",
+        occurred_at=WHEN,
+        platform="sms",
+        counterparty="+77011234567",
+        details={"direction": direction, "text": "Code 1234"},
+        raw={"address": "+77011234567", "date": DATE, "type": type_},
+    )
+
+
+@pytest.mark.parametrize(
+    ("type_", "direction"),
+    [("1", "in"), ("2", "out"), ("4", "out"), ("5", "out"), ("6", "out"), ("9", "in")],
+    ids=["inbox", "sent", "outbox", "failed", "queued", "unknown"],
+)
+def test_each_sms_box_is_read_as_its_direction(tmp_path: Path, type_: str, direction: str) -> None:
+    path = _backup(
+        tmp_path,
+        f'<sms address="+77011234567" date="{DATE}" type="{type_}" body="Code 1234" '
+        'readable_date="4 Jul 2026 21:05:09" />',
+    )
+    assert _read(path) == [_sms(type_, direction)]
+
+
+@pytest.mark.parametrize("type_", ["", 'type="null"'], ids=["no type", "null type"])
+def test_an_sms_without_a_type_is_incoming(tmp_path: Path, type_: str) -> None:
+    path = _backup(
+        tmp_path, f'<sms address="+77011234567" date="{DATE}" {type_} body="Code 1234" />'
+    )
+    [draft] = _read(path)
+    assert isinstance(draft, Draft)
+    assert draft.details == {"direction": "in", "text": "Code 1234"}
+    assert draft.key == f"sms|{DATE}|+77011234567|in|{CODE}"
+
+
+def test_a_draft_is_skipped_by_its_place(tmp_path: Path) -> None:
+    path = _backup(
+        tmp_path,
+        f'<sms address="1" date="{DATE}" type="1" body="Code 1234" />',
+        f'<sms address="1" date="{DATE}" type="3" body="never sent" />',
+    )
+    assert _read(path)[1] == Skipped("<sms> element 2", "a draft that was never sent")
+
+
+@pytest.mark.parametrize(
+    ("type_", "read", "opened"),
+    [
+        ("1", 'read="1"', True),
+        ("1", 'read="0"', False),
+        ("1", 'read="null"', None),
+        ("1", "", None),
+        ("2", 'read="1"', None),
+        ("2", 'read="0"', None),
+    ],
+    ids=["in, read", "in, unread", "in, null", "in, no read", "out, read", "out, unread"],
+)
+def test_only_a_received_sms_says_whether_it_was_opened(
+    tmp_path: Path, type_: str, read: str, opened: bool | None
+) -> None:
+    path = _backup(tmp_path, f'<sms address="1" date="{DATE}" type="{type_}" body="x" {read} />')
+    [draft] = _read(path)
+    assert isinstance(draft, Draft)
+    assert draft.details.get("opened", "absent") == ("absent" if opened is None else opened)
+
+
+def test_an_sms_without_body_or_address_is_kept_with_empty_ones(tmp_path: Path) -> None:
+    path = _backup(
+        tmp_path,
+        f'<sms date="{DATE}" type="1" />',
+        f'<sms date="{DATE}" address="null" body="null" />',
+    )
+    first, second = _read(path)
+    for draft in (first, second):
+        assert isinstance(draft, Draft)
+        assert draft.counterparty == ""
+        assert draft.details == {"direction": "in", "text": ""}
+        assert draft.key == f"sms|{DATE}||in|{EMPTY}"
+    assert isinstance(second, Draft)
+    assert second.raw == {"address": "null", "date": DATE}  # as written: evidence
+
+
+def test_the_platform_given_replaces_sms(tmp_path: Path) -> None:
+    path = _backup(tmp_path, f'<sms address="1" date="{DATE}" type="1" body="x" />')
+    [draft] = _read(path, Options(platform="signal"))
+    assert isinstance(draft, Draft) and draft.platform == "signal"
+
+
+def test_a_record_another_process_reads_is_passed_over_and_still_counted(tmp_path: Path) -> None:
+    path = _backup(
+        tmp_path,
+        f'<sms address="1" date="{DATE}" type="1" body="x" />',
+        f'<mms address="2" date="{DATE}" msg_box="1" />',
+        f'<sms address="3" date="{DATE}" type="3" body="draft" />',
+    )
+    seen: list[int] = []
+
+    def others(n: int) -> bool:
+        seen.append(n)
+        return n == 1
+
+    first, second, third = _read(path, Options(others=others))
+    assert seen == [0, 1, 2]
+    assert isinstance(first, Draft) and first.counterparty == "1"
+    assert second is None
+    assert third == Skipped("<sms> element 3", "a draft that was never sent")
+
+
+def test_an_sms_date_is_refused_by_its_element(tmp_path: Path) -> None:
+    path = _backup(
+        tmp_path,
+        f'<sms address="1" date="{DATE}" type="1" body="x" />',
+        '<mms address="1" msg_box="1" />',
+    )
+    with pytest.raises(ImportFailed) as failed:
+        _read(path)
+    assert failed.value.message == f"{path}: <mms> element 2: no date attribute"
+
+
+def _mms(box: str, addrs: str, parts: str, address: str = "") -> str:
+    attribute = f' address="{address}"' if address else ""
+    return (
+        f'<mms date="{DATE}" msg_box="{box}"{attribute} readable_date="today" m_type="132">'
+        f"<parts>{parts}</parts><addrs>{addrs}</addrs></mms>"
+    )
+
+
+SENDER = '<addr address="+12025550143" type="137" charset="106" />'
+RECIPIENTS = (
+    '<addr address="insert-address-token" type="137" />'
+    '<addr address="" type="151" />'
+    '<addr address="insert-address-token" type="151" />'
+    '<addr address="+447700900123" type="151" />'
+    '<addr address="+447700900999" type="151" />'
+)
+TEXT = '<part seq="0" ct="text/plain" text="see picture" />'
+
+
+def test_a_received_mms_is_from_its_sender(tmp_path: Path) -> None:
+    path = _backup(tmp_path, _mms("1", RECIPIENTS + SENDER, TEXT, address="+19999999999"))
+    [draft] = _read(path)
+    assert draft == Draft(
+        key=f"mms|{DATE}|+19999999999|in|{PICTURE}",
+        kind="message",
+        occurred_at=WHEN,
+        platform="sms",
+        counterparty="+12025550143",
+        details={"direction": "in", "text": "see picture"},
+        raw={
+            "address": "+19999999999",
+            "date": DATE,
+            "m_type": "132",
+            "msg_box": "1",
+            "parts": [],
+        },
+    )
+
+
+def test_a_sent_mms_is_to_its_first_real_recipient(tmp_path: Path) -> None:
+    path = _backup(tmp_path, _mms("2", SENDER + RECIPIENTS, TEXT))
+    [draft] = _read(path)
+    assert isinstance(draft, Draft)
+    assert draft.counterparty == "+447700900123"
+    assert draft.details == {"direction": "out", "text": "see picture"}
+    assert draft.key == f"mms|{DATE}||out|{PICTURE}"
+
+
+@pytest.mark.parametrize(
+    ("box", "direction"), [("1", "in"), ("2", "out"), ("4", "in"), ("null", "in")]
+)
+def test_an_mms_box_is_read_as_its_direction(tmp_path: Path, box: str, direction: str) -> None:
+    [draft] = _read(_backup(tmp_path, _mms(box, SENDER, TEXT)))
+    assert isinstance(draft, Draft) and draft.details["direction"] == direction
+
+
+@pytest.mark.parametrize(
+    ("address", "counterparty"),
+    [("+77011234567", "+77011234567"), ("insert-address-token", ""), ("", "")],
+    ids=["the element's", "the placeholder", "none"],
+)
+def test_an_mms_without_its_party_falls_back_to_its_own_address(
+    tmp_path: Path, address: str, counterparty: str
+) -> None:
+    nobody = '<addr address="insert-address-token" type="137" /><addr type="137" />'
+    [draft] = _read(_backup(tmp_path, _mms("1", nobody, TEXT, address=address)))
+    assert isinstance(draft, Draft) and draft.counterparty == counterparty
+
+
+def test_an_mms_keeps_its_text_parts_as_text_and_measures_the_rest(tmp_path: Path) -> None:
+    parts = (
+        '<part seq="-1" ct="application/smil" name="smil.xml" text="&lt;smil/&gt;" />'
+        '<part seq="0" ct="text/plain" text="hello" />'
+        '<part seq="1" ct="image/jpeg" name="pic.jpg" data="AAAAAAAA" />'
+        '<part seq="2" ct="text/x-vCard" />'
+        '<part seq="3" ct="video/mp4" cl="clip.mp4" data="AAAAAA" />'
+        '<part seq="4" ct="audio/amr" name="null" />'
+        '<part seq="5" text="no type" />'
+        '<part seq="6" ct="text/plain" text="world" />'
+    )
+    [draft] = _read(_backup(tmp_path, _mms("1", SENDER, parts)))
+    assert isinstance(draft, Draft)
+    assert draft.details["text"] == "hello\n\nworld"
+    assert draft.raw["parts"] == [
+        {"ct": "image/jpeg", "name": "pic.jpg", "bytes": 6},
+        {"ct": "video/mp4", "name": "clip.mp4", "bytes": 4},
+        {"ct": "audio/amr", "name": "null", "bytes": 0},
+        {"ct": None, "name": None, "bytes": 0},
+    ]
+    assert all(type(part["bytes"]) is int for part in draft.raw["parts"])  # 4, never 4.5
+
+
+def test_an_mms_of_two_text_parts_is_one_text_of_two_lines(tmp_path: Path) -> None:
+    parts = '<part ct="text/plain" text="hello" /><part ct="text/plain" text="world" />'
+    [draft] = _read(_backup(tmp_path, _mms("2", RECIPIENTS, parts)))
+    assert isinstance(draft, Draft)
+    assert draft.details == {"direction": "out", "text": "hello\nworld"}
+    assert draft.key.endswith(f"|out|{TWO_LINES}")
