@@ -279,37 +279,35 @@ def _parse_text(label: str, data: bytes, options: Options, media: dict[str, Medi
                 hint=_("the file may be damaged; export it again"),
             )
         direction = "out" if mine and author.casefold() == mine else "in"
-        draft = _draft(author, body, direction, options, media)
         digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         ident = f"{when.isoformat()}|{author}|{digest}"
         seen[ident] += 1
-        draft.key = f"{ident}|{seen[ident]}"
-        draft.occurred_at = when
-        draft.raw = {
+        raw = {
             "line": start.line,
             "date": start.date,
             "time": start.time,
             **({"ampm": start.ampm} if start.ampm else {}),
             "author": author,
         }
-        yield draft
+        yield _draft(f"{ident}|{seen[ident]}", when, author, body, direction, raw, options, media)
 
 
 def _draft(
-    author: str, body: str, direction: str, options: Options, media: dict[str, Media]
+    key: str,
+    when: datetime,
+    author: str,
+    body: str,
+    direction: str,
+    raw: dict[str, object],
+    options: Options,
+    media: dict[str, Media],
 ) -> Draft:
+    """One message line as a call or a message draft."""
     platform = options.platform or "whatsapp"
     plain = body.translate(_BIDI)
     if CALL_MISSED.match(plain):
-        return Draft(
-            "",
-            "call",
-            datetime.min,
-            platform,
-            author,
-            {"direction": direction, "outcome": "missed", "source_type": plain.split(",")[0]},
-            {},
-        )
+        missed = {"direction": direction, "outcome": "missed", "source_type": plain.split(",")[0]}
+        return Draft(key, "call", when, platform, author, missed, raw)
     call = CALL_DONE.match(plain)
     if call:
         details: dict[str, object] = {"direction": direction, "source_type": plain}
@@ -319,7 +317,7 @@ def _draft(
             details.update(outcome="answered", duration=seconds)
         elif "no answer" in what.lower():
             details["outcome"] = "missed"
-        return Draft("", "call", datetime.min, platform, author, details, {})
+        return Draft(key, "call", when, platform, author, details, raw)
     details = {"direction": direction}
     if plain.strip().removesuffix(".").casefold() in DELETED:
         details["deleted"] = True
@@ -340,7 +338,7 @@ def _draft(
             else:
                 details["media_missing"] = True
     details["text"] = body
-    return Draft("", "message", datetime.min, platform, author, details, {}, attached)
+    return Draft(key, "message", when, platform, author, details, raw, attached)
 
 
 def _seconds(what: str) -> int:
@@ -383,21 +381,14 @@ def _timestamp(label: str, where: str, start: _Start, order: str) -> datetime:
         year += 2000
     parts = [int(x) for x in re.split(r"[:.]", start.time)]
     hour, minute, second = parts[0], parts[1], parts[2] if len(parts) > 2 else 0
-    if start.ampm:
-        pm = (
-            start.ampm.lower()
-            .replace(".", "")
-            .replace(" ", "")
-            .replace("\u00a0", "")
-            .replace("\u202f", "")
-        )
+    if start.ampm:  # "PM", "p.m.", "p. m.": the pattern's group starts with its letter
         if not 0 <= hour <= 12:  # 0-11 where the locale's clock counts so (a. m. 00:08)
             raise ImportFailed(
                 label,
                 where,
                 _("{time} {ampm} is not a 12-hour time").format(time=start.time, ampm=start.ampm),
             )
-        hour = hour % 12 + (12 if pm.startswith("p") else 0)
+        hour = hour % 12 + (12 if start.ampm[0] in "Pp" else 0)
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:
