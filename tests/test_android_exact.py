@@ -255,3 +255,111 @@ def test_an_mms_of_two_text_parts_is_one_text_of_two_lines(tmp_path: Path) -> No
     assert isinstance(draft, Draft)
     assert draft.details == {"direction": "out", "text": "hello\nworld"}
     assert draft.key.endswith(f"|out|{TWO_LINES}")
+
+
+def _calls(tmp_path: Path, *attributes: str) -> Path:
+    rows = "\n".join(f'<call date="{DATE}" {a} />' for a in attributes)
+    path = tmp_path / "calls.xml"
+    path.write_text(
+        f"<?xml version='1.0' encoding='UTF-8'?>\n<calls count='1'>\n{rows}\n</calls>\n"
+    )
+    return path
+
+
+def _calls_read(path: Path, options: Options | None = None) -> list[Draft | Skipped | None]:
+    return list(android.parse_calls(path, options or Options()))
+
+
+def test_a_call_is_one_whole_draft_on_the_phone(tmp_path: Path) -> None:
+    path = _calls(tmp_path, 'number="+77011234567" type="3" duration="0" readable_date="today"')
+    assert _calls_read(path) == [
+        Draft(
+            key=f"{DATE}|+77011234567|3",
+            kind="call",
+            occurred_at=WHEN,
+            platform="phone",
+            counterparty="+77011234567",
+            details={
+                "direction": "in",
+                "outcome": "missed",
+                "duration": 0,
+                "source_type": "missed",
+            },
+            raw={"date": DATE, "number": "+77011234567", "type": "3", "duration": "0"},
+        )
+    ]
+    [other] = _calls_read(path, Options(platform="viber"))
+    assert isinstance(other, Draft) and other.platform == "viber"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "counterparty", "key_number"),
+    [
+        ('number="+77011234567"', "+77011234567", "+77011234567"),
+        ('number="+77011234567" presentation="null"', "+77011234567", "+77011234567"),
+        ('number="+77011234567" presentation="1"', "+77011234567", "+77011234567"),
+        ('number="" presentation="2"', "-2", ""),
+        ('number="-1" presentation="2"', "-2", "-1"),
+        ('number="-2" presentation="4"', "-3", "-2"),
+        ('number="-3" presentation="3"', "-1", "-3"),
+        ('number="+77011234567" presentation="2"', "-1", "+77011234567"),
+        ("", "", ""),
+        ('number="null"', "", ""),
+    ],
+    ids=[
+        "allowed by default",
+        "null presentation",
+        "allowed",
+        "restricted, blank",
+        "restricted, -1",
+        "payphone, -2",
+        "unknown, -3",
+        "restricted, a number left",
+        "no number",
+        "null number",
+    ],
+)
+def test_a_hidden_caller_is_never_given_a_number(
+    tmp_path: Path, attributes: str, counterparty: str, key_number: str
+) -> None:
+    """Android's presentation: 1 allowed, 2 restricted, 3 unknown, 4 payphone; a number
+    left beside any of the last three is never trusted (``-1``, ``-2``, ``-3`` as the
+    phone's own markers)."""
+    [draft] = _calls_read(_calls(tmp_path, f'{attributes} type="1" duration="5"'))
+    assert isinstance(draft, Draft)
+    assert draft.counterparty == counterparty
+    assert draft.key == f"{DATE}|{key_number}|1"
+
+
+def test_a_call_without_a_type_has_no_direction_and_an_empty_type(tmp_path: Path) -> None:
+    [draft] = _calls_read(_calls(tmp_path, 'number="1"'))
+    assert isinstance(draft, Draft)
+    assert draft.details == {"source_type": ""}
+    assert draft.key == f"{DATE}|1|"
+
+
+def test_a_call_another_process_reads_is_passed_over_and_still_counted(tmp_path: Path) -> None:
+    path = _calls(tmp_path, 'number="1" type="1"', 'number="2" type="1"', 'number="3" type="1"')
+    seen: list[int] = []
+
+    def others(n: int) -> bool:
+        seen.append(n)
+        return n == 1
+
+    first, second, third = _calls_read(path, Options(others=others))
+    assert seen == [0, 1, 2]
+    assert second is None
+    assert [d.counterparty for d in (first, third) if isinstance(d, Draft)] == ["1", "3"]
+
+
+@pytest.mark.parametrize(
+    ("digits", "shown"), [(40, "9" * 40), (41, "9" * 40 + "…")], ids=["40 digits", "41 digits"]
+)
+def test_a_long_duration_is_shown_up_to_forty_digits(
+    tmp_path: Path, digits: int, shown: str
+) -> None:
+    path = _calls(tmp_path, f'number="1" type="1" duration="{"9" * digits}"')
+    with pytest.raises(ImportFailed) as failed:
+        _calls_read(path)
+    said = f"{path}: <call> element 1: duration='{shown}' is not a number of seconds a call lasts"
+    assert failed.value.message == said
