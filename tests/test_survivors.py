@@ -1133,3 +1133,16 @@ def test_an_unknown_csv_layout_shows_at_most_200_characters_of_its_header(tmp_pa
     assert info.value.hint == (
         f"name them with --column-map number=COLUMN,date=COLUMN (header: {shown})"
     )
+
+
+def test_a_column_mapped_as_both_date_and_time_is_read_once(tmp_path: Path) -> None:
+    """``--column-map date=When,time=When``: one column holding both is the date, not a date
+    followed by itself as the time."""
+    from blockwatch.importers import csvcalls
+
+    path = tmp_path / "calls.csv"
+    path.write_text("When,Who\n2026-07-04 10:00:09,+77011234567\n", encoding="utf-8")
+    options = Options(timezone="UTC", column_map={"date": "When", "time": "When", "number": "Who"})
+    [draft] = list(csvcalls.parse(path, options))
+    assert isinstance(draft, Draft)
+    assert draft.occurred_at == datetime(2026, 7, 4, 10, 0, 9, tzinfo=UTC)
