@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from blockwatch.importers import Draft, ImportFailed, Options, Skipped, android
 
@@ -363,3 +365,78 @@ def test_a_long_duration_is_shown_up_to_forty_digits(
         _calls_read(path)
     said = f"{path}: <call> element 1: duration='{shown}' is not a number of seconds a call lasts"
     assert failed.value.message == said
+
+
+def _one_sms(tmp_path: Path, body: bytes) -> str:
+    head = (
+        b"<?xml version='1.0' encoding='UTF-8'?>\n<smses count='1'>\n"
+        b'<sms address="1" date="1783181109000" type="1" body="'
+    )
+    path = tmp_path / "sms.xml"
+    path.write_bytes(head + body + b'" />\n</smses>\n')
+    [draft] = _read(path)
+    assert isinstance(draft, Draft)
+    return str(draft.details["text"])
+
+
+EYES = b"&#55357;&#56384;"  # U+1F440 as two UTF-16 surrogate references, as some phones write it
+READ = 16 * 1024  # what ElementTree's iterparse asks for at a time
+
+
+def test_an_emoji_across_the_parser_s_read_boundary_is_still_one_emoji(tmp_path: Path) -> None:
+    """Some phones write an emoji as two references; the stream joins each pair before the
+    parser sees it, wherever the pair falls against the chunks it is read in."""
+    before = 95  # the bytes of the file before the body
+    for start in range(READ - 40, READ + 24):
+        text = _one_sms(tmp_path, b"a" * (start - before) + EYES + b"z")
+        assert text == "a" * (start - before) + "\U0001f440z", start
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.integers(READ - 400, READ),
+    st.lists(st.sampled_from(["a", "é", "\U0001f600", "&amp;", "&#1040;", "eyes"]), max_size=40),
+)
+def test_a_body_of_any_mix_of_references_is_read_as_written(
+    tmp_path: Path, pad: int, tokens: list[str]
+) -> None:
+    """Whatever comes before the read boundary: text, other references, emoji as UTF-8 or
+    as pairs, one after another."""
+    meaning = {"&amp;": "&", "&#1040;": "\u0410", "eyes": "\U0001f440"}
+    written = "".join(EYES.decode() if t == "eyes" else t for t in tokens).encode()
+    expected = "a" * pad + "".join(meaning.get(t, t) for t in tokens)
+    assert _one_sms(tmp_path, b"a" * pad + written) == expected
+
+
+def test_an_encoding_the_parser_cannot_read_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "calls.xml"
+    path.write_text(
+        f"<?xml version='1.0' encoding='UTF-7'?>\n<calls><call date='{DATE}' /></calls>\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        _calls_read(path)
+    assert (failed.value.message, failed.value.hint) == (
+        f"{path}: line 1: the XML declares an encoding that cannot be read "
+        "(multi-byte encodings are not supported)",
+        "the backup may be cut short or damaged; make it again",
+    )
+
+
+def test_a_call_s_date_is_refused_naming_the_file_and_showing_forty_characters(
+    tmp_path: Path,
+) -> None:
+    path = _calls(tmp_path, 'number="1" type="1"')
+    path.write_text(path.read_text().replace(f'date="{DATE}"', f'date="{"1" * 45}"'))
+    with pytest.raises(ImportFailed) as failed:
+        _calls_read(path)
+    assert failed.value.message == (
+        f"{path}: <call> element 1: date='{'1' * 40}' is not epoch milliseconds"
+    )
+    path.write_text(path.read_text().replace("1" * 45, "946684799999"))
+    with pytest.raises(ImportFailed) as failed:
+        _calls_read(path)
+    assert failed.value.message == (
+        f"{path}: <call> element 1: date=946684799999 is 1999-12-31 23:59:59 UTC, before 2000"
+    )

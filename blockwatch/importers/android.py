@@ -29,7 +29,7 @@ from blockwatch.importers.base import (
 )
 
 _PAIR = re.compile(rb"&#(5[5-6]\d{3});&#(5[6-7]\d{3});")
-_TAIL = 16  # bytes held back between chunks so a pair is never split
+_PAIR_BYTES = 16  # "&#55357;&#56384;": a pair is always 16 bytes (both numbers have 5 digits)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 CALL_TYPES = {
@@ -74,11 +74,24 @@ class _Repairing:
             if not chunk:  # end of file: flush what was held back
                 self.pending = b""
                 return _PAIR.sub(_join_pair, data)
-            keep = data.rfind(b"&", max(0, len(data) - _TAIL))
-            cut = keep if keep != -1 else len(data)
+            cut = _cut(data)
             data, self.pending = data[:cut], data[cut:]
             if data:  # an empty read would mean end of file to the parser
                 return _PAIR.sub(_join_pair, data)
+
+
+def _cut(data: bytes) -> int:
+    """Where to end a chunk so that no pair is split: before its last 15 bytes (a pair the
+    next chunk completes starts there or later), or before the pair that spans that point.
+    The pairs are found from the chunk's start, as ``_PAIR.sub`` finds them: scanning from
+    a later point could take a pair's second reference for the first of another."""
+    cut = max(0, len(data) - (_PAIR_BYTES - 1))
+    for pair in _PAIR.finditer(data):
+        if pair.start() < cut < pair.end():
+            return pair.start()
+        if pair.start() >= cut:
+            break
+    return cut
 
 
 def _events(path: Path, tags: set[str]) -> Iterator[ET.Element]:
