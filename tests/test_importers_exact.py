@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from blockwatch.importers import Draft, ImportFailed, Options, Skipped, android, base, detect
+from blockwatch.importers import (
+    Draft,
+    ImportFailed,
+    Options,
+    Skipped,
+    android,
+    base,
+    csvcalls,
+    detect,
+)
 
 
 def _failed(call) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
@@ -186,6 +195,28 @@ def test_an_empty_backup_says_it_holds_no_calls(tmp_path: Path) -> None:
         (b"Date;Number\n", "x.txt", "csv"),
         (b"Date\tNumber\n", "x.txt", "csv"),
         (b"04.07.26, 21:05 - A: hi\n", "x.txt", "whatsapp"),
+        (b"Number,Date\n", "x.txt", "csv"),
+        (b'{"about": "x", "chats": {"list": []}}', "x.json", "telegram"),
+        (b'{"messages": [{"sender_name": "Aigerim"}]}', "x.json", "telegram"),
+        (b'{"messages": [], "timestamp_ms": 1}', "x.json", "telegram"),
+        (b"Number,Date\n\xd0", "x.txt", "csv"),
+        (b"Number,Date\xf0\x9f\x98", "x.txt", "csv"),
+    ],
+    ids=[
+        "zip",
+        "calls",
+        "sms",
+        "telegram chat",
+        "telegram full export",
+        "semicolons",
+        "tabs",
+        "whatsapp",
+        "one comma",
+        "chats",
+        "a sender's name alone",
+        "a timestamp alone",
+        "one byte of a character cut",
+        "three bytes of a character cut",
     ],
 )
 def test_a_format_is_told_from_its_first_bytes(head: bytes, name: str, found: str) -> None:
@@ -221,8 +252,58 @@ def test_a_format_is_told_from_its_first_bytes(head: bytes, name: str, found: st
             "expected calls/sms XML, a WhatsApp chat (.txt/.zip), Telegram result.json or a "
             "CSV with a header; or give --format",
         ),
+        (
+            b"X<calls count='1'>",
+            "x.xml",
+            "x.xml: line 1: not a format blockwatch can import",
+            "expected calls/sms XML, a WhatsApp chat (.txt/.zip), Telegram result.json or a "
+            "CSV with a header; or give --format",
+        ),
+        (
+            b"Number,Date\n\xffabc",
+            "x.txt",
+            "x.txt: byte 12: binary data, not a text export",
+            "expected calls/sms XML, a WhatsApp chat, Telegram JSON or a CSV",
+        ),
     ],
-    ids=["empty zip by name", "blank", "other XML", "other JSON", "cut character"],
+    ids=[
+        "empty zip by name",
+        "blank",
+        "other XML",
+        "other JSON",
+        "cut character",
+        "a letter before XML",
+        "a bad byte four from the end",
+    ],
 )
 def test_a_file_of_no_known_format_is_named(head: bytes, name: str, said: str, hint: str) -> None:
     assert _failed(lambda: detect(head, Path(name))) == (said, hint)
+
+
+def test_a_date_in_the_future_says_what_may_have_caused_it() -> None:
+    later = LATEST + timedelta(days=1)
+    _, hint = _failed(lambda: base.check_date("f", "here", later, "date=x", Options(latest=LATEST)))
+    assert hint == (
+        "a date in milliseconds where seconds are expected, or a phone's wrong clock, "
+        "looks like this; if the file is right, import it with --accept-odd-dates"
+    )
+
+
+def test_a_csv_with_no_delimiter_to_guess_is_read_as_commas(tmp_path: Path) -> None:
+    """The sniffer picks among comma, semicolon and tab only; a file with none of them is
+    read as plain comma-separated, so its one column is no known layout."""
+    path = tmp_path / "calls.csv"
+    path.write_text("NumberXDate\n+77011234567X2026-07-04 10:00\n", encoding="utf-8")
+    assert _failed(lambda: list(csvcalls.parse(path, Options()))) == (
+        f"{path}: line 1: unknown CSV layout: no number and date columns in the header",
+        "name them with --column-map number=COLUMN,date=COLUMN (header: NumberXDate)",
+    )
+
+
+def test_a_csv_header_the_csv_module_cannot_read_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text('"' + "x" * 200_000 + '",Date\n', encoding="utf-8")
+    assert _failed(lambda: list(csvcalls.parse(path, Options()))) == (
+        f"{path}: line 1: not a readable CSV row (field larger than field limit (131072))",
+        "the file may be damaged; export it again",
+    )

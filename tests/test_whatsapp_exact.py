@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from blockwatch.importers import Draft, ImportFailed, Options, Skipped, whatsapp
+from blockwatch.incidents import MAX_TEXT
 
 ALMATY = ZoneInfo("Asia/Almaty")
 MESSAGE = "14/07/2026, 21:05 - Aigerim: hi"
@@ -214,3 +215,75 @@ def test_a_date_that_does_not_exist_is_refused_by_its_line(tmp_path: Path) -> No
         f"{path}: line 2: 31/02/2026, 10:00 is not a real date in dmy order",
         "try the other --date-order",
     )
+
+
+def test_a_chat_without_a_message_line_is_refused_with_what_one_looks_like(
+    tmp_path: Path,
+) -> None:
+    path = _chat(tmp_path, "Chat export\nnothing else\n")
+    assert _refusal(path) == (
+        f"{path}: line 1: no WhatsApp message line found",
+        "expected lines like '04/07/2026, 21:05 - Name: text' or '[04.07.26, 21:05:09] Name: text'",
+    )
+
+
+@pytest.mark.parametrize(
+    ("author", "read"),
+    [
+        ("~\u202fAigerim", "Aigerim"),
+        ("~ Aigerim\u00a0", "Aigerim"),
+        ("\u202aAigerim\u202c", "Aigerim"),
+        ("A" * 80, "A" * 80),
+        ("Xenia X", "Xenia X"),
+    ],
+    ids=["iOS group", "Android group", "isolates", "80 characters", "a name's own letters"],
+)
+def test_an_author_is_read_without_what_the_app_puts_around_it(
+    tmp_path: Path, author: str, read: str
+) -> None:
+    [draft] = _read(_chat(tmp_path, f"14/07/2026, 21:05 - {author}: hi\n"))
+    assert isinstance(draft, Draft) and draft.counterparty == read
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "14/07/2026, 21:05 - ~ : hi",
+        f"14/07/2026, 21:05 - {'A' * 81}: hi",
+        "14/07/2026, 21:05 - Messages and calls are end-to-end encrypted. Tap to learn more.",
+        "14/07/2026, 21:05 - Group: Messages and calls are end-to-end encrypted.",
+    ],
+    ids=["no author", "81 characters", "notice", "notice behind a name"],
+)
+def test_a_line_without_a_person_s_name_is_a_system_message(tmp_path: Path, line: str) -> None:
+    items = _read(_chat(tmp_path, f"{MESSAGE}\n{line}\n"))
+    assert items[1] == Skipped("line 2", "a system message")
+
+
+def test_a_body_keeps_its_spaces_and_loses_the_mark_before_it(tmp_path: Path) -> None:
+    text = "14/07/2026, 21:05 - Aigerim: \u200ehi  \nthere \n\n\n"
+    assert _texts(_chat(tmp_path, text)) == ["hi  \nthere "]
+
+
+def test_a_message_of_the_longest_text_kept_is_read_and_one_more_refused(
+    tmp_path: Path,
+) -> None:
+    longest = "x" * MAX_TEXT
+    assert _texts(_chat(tmp_path, f"14/07/2026, 21:05 - Aigerim: {longest}\n")) == [longest]
+    path = _chat(tmp_path, f"{MESSAGE}\n14/07/2026, 21:05 - Aigerim: {longest}y\n")
+    assert _refusal(path) == (
+        f"{path}: line 2: a message of {MAX_TEXT + 1} characters, more than the {MAX_TEXT} kept",
+        "the file may be damaged; export it again",
+    )
+
+
+def test_a_12_hour_clock_is_kept_as_written(tmp_path: Path) -> None:
+    [draft] = _read(_chat(tmp_path, "7/14/26, 9:05\u202fp.m. - Aigerim: x\n"))
+    assert isinstance(draft, Draft)
+    assert draft.raw == {
+        "line": 1,
+        "date": "7/14/26",
+        "time": "9:05",
+        "ampm": "p.m.",
+        "author": "Aigerim",
+    }

@@ -186,3 +186,29 @@ def test_a_damaged_chat_is_one_line_with_the_reason(tmp_path: Path) -> None:
         failed.message,
     )
     assert failed.hint == DAMAGED_HINT
+
+
+def test_a_damaged_chat_s_reason_is_cut_at_eighty_characters(tmp_path: Path) -> None:
+    name = "WhatsApp Chat with " + "Aigerim Demo " * 6 + ".txt"
+    path = _zip(tmp_path / "chat.zip", [(name, (CHAT * 20).encode())])
+    data = bytearray(path.read_bytes())
+    data[data.index(b"Hello") + 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    reason = f"Bad CRC-32 for file {name!r}"
+    assert len(reason) > 80
+    assert _refusal(path).message == f"{path}: the zip is damaged ({reason[:80]})"
+
+
+def test_a_chat_cut_short_names_its_error_when_it_has_no_text(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "chat.zip", [("_chat.txt", CHAT.encode())])
+    data = bytearray(path.read_bytes())
+    central = data.rindex(b"PK\x01\x02")
+    for offset in (20, 24):  # compressed and uncompressed sizes: far beyond the file
+        data[central + offset : central + offset + 4] = (10**6).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert _refusal(path).message == f"{path}: the zip is damaged (EOFError)"
+
+
+def test_a_zipped_chat_s_faults_name_the_zip_and_the_chat(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "chat.zip", [("_chat.txt", b"no message here\n")])
+    assert _refusal(path).message == (f"{path}:_chat.txt: line 1: no WhatsApp message line found")
