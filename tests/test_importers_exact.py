@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from blockwatch.errors import InputError
 from blockwatch.importers import (
     Draft,
     ImportFailed,
@@ -306,4 +307,30 @@ def test_a_csv_header_the_csv_module_cannot_read_is_named(tmp_path: Path) -> Non
     assert _failed(lambda: list(csvcalls.parse(path, Options()))) == (
         f"{path}: line 1: not a readable CSV row (field larger than field limit (131072))",
         "the file may be damaged; export it again",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        (None, {}),
+        ("", {}),
+        ("number=Phone,date=When", {"number": "Phone", "date": "When"}),
+        (" number = Phone , time= At ", {"number": "Phone", "time": "At"}),
+        ("date=Date=Time", {"date": "Date=Time"}),
+    ],
+    ids=["none", "empty", "two", "spaces", "an equals sign in a column's name"],
+)
+def test_a_column_map_is_read_field_by_field(text: str | None, read: dict[str, str]) -> None:
+    assert csvcalls.parse_map(text) == read
+
+
+@pytest.mark.parametrize("pair", ["number", "bogus=X", "number=", " =Phone", "number= "])
+def test_a_column_map_pair_that_is_not_field_equals_column_is_refused(pair: str) -> None:
+    with pytest.raises(InputError) as failed:
+        csvcalls.parse_map(f"date=When,{pair}")
+    assert failed.value.message == f"--column-map {pair!r} is not FIELD=COLUMN"
+    assert failed.value.hint == (
+        "fields: number, date, time, duration, type, contact, service; "
+        "e.g. --column-map number=Phone,date=When"
     )

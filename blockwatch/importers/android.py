@@ -86,11 +86,9 @@ def _cut(data: bytes) -> int:
     The pairs are found from the chunk's start, as ``_PAIR.sub`` finds them: scanning from
     a later point could take a pair's second reference for the first of another."""
     cut = max(0, len(data) - (_PAIR_BYTES - 1))
-    for pair in _PAIR.finditer(data):
+    for pair in _PAIR.finditer(data):  # none starts at or after the cut: it would not fit
         if pair.start() < cut < pair.end():
             return pair.start()
-        if pair.start() >= cut:
-            break
     return cut
 
 
