@@ -567,9 +567,9 @@ class _BagWriter:
     ) -> bytes | None:
         """Copy chunks into a stored member, check their hash; keep them if asked (small images)."""
         digest, written, kept = hashlib.sha256(), 0, []
-        with self.zip.open(
-            self._info(path, compress=False, size=size), "w", force_zip64=size > 0x7FFFFFFF
-        ) as member:
+        # zipfile writes ZIP64 headers itself when the member's file_size (set by _info)
+        # comes near 2 GiB: no force_zip64 needed.
+        with self.zip.open(self._info(path, compress=False, size=size), "w") as member:
             for chunk in chunks:
                 digest.update(chunk)
                 written += len(chunk)
