@@ -14,7 +14,7 @@ import pytest
 
 from blockwatch.bundle.verify import verify_bundle
 from blockwatch.bundle.writer import _BagWriter, _slug
-from blockwatch.errors import VaultCorrupt
+from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.vault import Vault
 
 from .scenario import fill
@@ -113,3 +113,26 @@ def test_without_o_tmpfile_the_bundle_is_written_beside_out_and_renamed(
         "case.zip"
     ]
     assert verify_bundle(out, filled.fingerprint).incidents == filled.incidents()
+
+
+def test_a_file_that_appears_at_out_while_the_bundle_is_written_is_never_replaced(
+    filled: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OUT was free when the export began; another program creates it before the bundle is
+    named: the export stops, OUT keeps the other program's bytes, nothing else is left."""
+    out = tmp_path / "case.zip"
+    record = Vault.record_disclosure
+
+    def racing(self: Vault, disclosure: dict) -> int:  # type: ignore[type-arg]
+        out.write_bytes(b"another program's file")
+        return record(self, disclosure)
+
+    monkeypatch.setattr(Vault, "record_disclosure", racing)
+    with pytest.raises(InputError) as failed:
+        export(filled, out)
+    assert (failed.value.message, failed.value.hint) == (
+        f"{out} already exists",
+        "choose another name, or add --force to replace it",
+    )
+    assert out.read_bytes() == b"another program's file"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
