@@ -6,6 +6,7 @@ folder, read by ``android.parse_sms``; nothing here touches a vault."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +38,20 @@ def _backup(tmp_path: Path, *elements: str) -> Path:
 
 def _read(path: Path, options: Options | None = None) -> list[Draft | Skipped | None]:
     return list(android.parse_sms(path, options or Options()))
+
+
+def _second_read_elsewhere(
+    read: Callable[[Path, Options], list[Draft | Skipped | None]], path: Path
+) -> tuple[list[Draft | Skipped | None], list[int]]:
+    """What ``read`` yields when another process reads record 1 (a parallel import), and
+    which records it was asked about."""
+    seen: list[int] = []
+
+    def others(n: int) -> bool:
+        seen.append(n)
+        return n == 1
+
+    return read(path, Options(others=others)), seen
 
 
 def _sms(type_: str, direction: str) -> Draft:
@@ -135,13 +150,7 @@ def test_a_record_another_process_reads_is_passed_over_and_still_counted(tmp_pat
         f'<mms address="2" date="{DATE}" msg_box="1" />',
         f'<sms address="3" date="{DATE}" type="3" body="draft" />',
     )
-    seen: list[int] = []
-
-    def others(n: int) -> bool:
-        seen.append(n)
-        return n == 1
-
-    first, second, third = _read(path, Options(others=others))
+    (first, second, third), seen = _second_read_elsewhere(_read, path)
     assert seen == [0, 1, 2]
     assert isinstance(first, Draft) and first.counterparty == "1"
     assert second is None
@@ -342,13 +351,7 @@ def test_a_call_without_a_type_has_no_direction_and_an_empty_type(tmp_path: Path
 
 def test_a_call_another_process_reads_is_passed_over_and_still_counted(tmp_path: Path) -> None:
     path = _calls(tmp_path, 'number="1" type="1"', 'number="2" type="1"', 'number="3" type="1"')
-    seen: list[int] = []
-
-    def others(n: int) -> bool:
-        seen.append(n)
-        return n == 1
-
-    first, second, third = _calls_read(path, Options(others=others))
+    (first, second, third), seen = _second_read_elsewhere(_calls_read, path)
     assert seen == [0, 1, 2]
     assert second is None
     assert [d.counterparty for d in (first, third) if isinstance(d, Draft)] == ["1", "3"]
