@@ -36,8 +36,12 @@ EPOCH_MS = 1783181109000
 
 def generate(path: Path, calls: int) -> None:
     rng = random.Random(2026)
-    pool = ([f"+447700900{n:03d}" for n in range(1000)] + [f"+1202555{n:04d}" for n in range(100, 200)]
-            + [f"+3363998{n:04d}" for n in range(1000)] + ["", "-2", "87011234567"])
+    pool = (
+        [f"+447700900{n:03d}" for n in range(1000)]
+        + [f"+1202555{n:04d}" for n in range(100, 200)]
+        + [f"+3363998{n:04d}" for n in range(1000)]
+        + ["", "-2", "87011234567"]
+    )
     with open(path, "w", encoding="utf-8") as f:
         f.write("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n")
         f.write(f'<calls count="{calls}" backup_set="bench" backup_date="{EPOCH_MS}">\n')
@@ -45,17 +49,21 @@ def generate(path: Path, calls: int) -> None:
             number = rng.choice(pool)
             kind = rng.choice("1233356")
             duration = rng.randint(1, 600) if kind in "12" else 0
-            f.write(f'  <call number="{number}" duration="{duration}" date="{EPOCH_MS + n * 7_000}" '
-                    f'type="{kind}" presentation="{1 if number not in ("", "-2") else 2}" subscription_id="1" '
-                    f'post_dial_digits="" subscription_component_name="null" '
-                    f'readable_date="Jul 4, 2026 9:05:09 PM" contact_name="(Unknown)" />\n')
+            f.write(
+                f'  <call number="{number}" duration="{duration}" date="{EPOCH_MS + n * 7_000}" '
+                f'type="{kind}" presentation="{1 if number not in ("", "-2") else 2}" subscription_id="1" '
+                f'post_dial_digits="" subscription_component_name="null" '
+                f'readable_date="Jul 4, 2026 9:05:09 PM" contact_name="(Unknown)" />\n'
+            )
         f.write("</calls>\n")
 
 
 def baseline(path: Path, db: Path) -> float:
     start = time.perf_counter()
-    rows = [(c.get("number"), int(c.get("date")), c.get("type"), int(c.get("duration")))
-            for c in ET.parse(path).getroot().iter("call")]
+    rows = [
+        (c.get("number"), int(c.get("date")), c.get("type"), int(c.get("duration")))
+        for c in ET.parse(path).getroot().iter("call")
+    ]
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE calls (number TEXT, date INTEGER, type TEXT, duration INTEGER)")
     with conn:
@@ -104,27 +112,47 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     exe = str(Path(sys.executable).with_name("blockwatch"))
-    results: dict[str, list[tuple[float, int]]] = {"baseline": [], "import": [], "stats": [], "unlock": []}
+    results: dict[str, list[tuple[float, int]]] = {
+        "baseline": [],
+        "import": [],
+        "stats": [],
+        "unlock": [],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         xml = root / "calls-bench.xml"
         generate(xml, args.calls)
         size_mib = xml.stat().st_size / 1024**2
         for n in range(args.runs):
-            env = {**os.environ, "BLOCKWATCH_VAULT": str(root / f"vault{n}"), "BLOCKWATCH_PASSPHRASE": PASSPHRASE}
-            subprocess.run([exe, "init", "--timezone", "Asia/Almaty"], env=env, check=True, stdout=subprocess.DEVNULL)
+            env = {
+                **os.environ,
+                "BLOCKWATCH_VAULT": str(root / f"vault{n}"),
+                "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
+            }
+            subprocess.run(
+                [exe, "init", "--timezone", "Asia/Almaty"],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             results["baseline"].append((baseline(xml, root / f"base{n}.db"), 0))
             results["unlock"].append(run([exe, "list", "--kind", "note", "--json"], env))
             results["import"].append(run([exe, "import", str(xml)], env))
             results["stats"].append(run([exe, "stats", "--json"], env))
     med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
     peak = {k: max(r for _, r in v) for k, v in results.items()}
-    print(f"{args.calls} calls ({size_mib:.0f} MiB of XML); medians of {args.runs} runs; {os.cpu_count()} cores")
+    print(
+        f"{args.calls} calls ({size_mib:.0f} MiB of XML); medians of {args.runs} runs; {os.cpu_count()} cores"
+    )
     print(f"{'step':<52} {'seconds':>8} {'peak RSS MiB':>13}")
     print(f"{'baseline: ElementTree + sqlite3 executemany':<52} {med['baseline']:>8.2f} {'':>13}")
-    print(f"{'blockwatch unlock + empty list (fixed cost)':<52} {med['unlock']:>8.2f} {peak['unlock']:>13}")
+    print(
+        f"{'blockwatch unlock + empty list (fixed cost)':<52} {med['unlock']:>8.2f} {peak['unlock']:>13}"
+    )
     print(f"{'blockwatch import':<52} {med['import']:>8.2f} {peak['import']:>13}")
-    print(f"{'blockwatch stats --json over the import':<52} {med['stats']:>8.2f} {peak['stats']:>13}")
+    print(
+        f"{'blockwatch stats --json over the import':<52} {med['stats']:>8.2f} {peak['stats']:>13}"
+    )
     print(f"import / baseline = {med['import'] / med['baseline']:.1f}x")
 
 

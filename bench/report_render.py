@@ -48,7 +48,9 @@ MODES = {
 def browser(given: str | None) -> str:
     found = given or next((b for b in map(shutil.which, BROWSERS) if b), None)
     if not found:
-        raise SystemExit("no Chromium found: install it (Debian: apt install chromium) or --browser")
+        raise SystemExit(
+            "no Chromium found: install it (Debian: apt install chromium) or --browser"
+        )
     return found
 
 
@@ -128,14 +130,22 @@ def main() -> None:
                     out = root / f"{which}-{n}"
                     seconds.setdefault((mode, which), []).append(render(chrome, page, flags, out))
         printed = pdf_pages(root / "report-0.pdf")
-        version = subprocess.run([chrome, "--version"], capture_output=True, text=True).stdout.strip()
+        version = subprocess.run(
+            [chrome, "--version"], capture_output=True, text=True
+        ).stdout.strip()
         size = pages["report"].stat().st_size
-        print(f"{args.calls} calls, report in {args.lang}: {size / 1024**2:.1f} MiB of HTML, "
-              f"{printed} printed A4 pages")
+        print(
+            f"{args.calls} calls, report in {args.lang}: {size / 1024**2:.1f} MiB of HTML, "
+            f"{printed} printed A4 pages"
+        )
         print(f"{version}, headless; medians of {args.runs} runs; {os.cpu_count()} cores")
-        print(f"{'':<32} {'1-call report':>14} {'bare table':>11} {'this report':>12} {'render':>8}")
+        print(
+            f"{'':<32} {'1-call report':>14} {'bare table':>11} {'this report':>12} {'render':>8}"
+        )
         for mode in MODES:
-            base, bare, full = (statistics.median(seconds[mode, k]) for k in ("baseline", "bare", "report"))
+            base, bare, full = (
+                statistics.median(seconds[mode, k]) for k in ("baseline", "bare", "report")
+            )
             print(f"{mode:<32} {base:>13.2f}s {bare:>10.2f}s {full:>11.2f}s {full - base:>7.2f}s")
 
 

@@ -40,7 +40,9 @@ def medians_ms(commands: list[list[str]], env: dict[str, str], runs: int) -> lis
     for _ in range(runs):
         for n, argv in enumerate(commands):
             start = time.perf_counter()
-            subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             times[n].append((time.perf_counter() - start) * 1000)
     return [statistics.median(t) for t in times]
 
@@ -81,16 +83,37 @@ def main() -> None:
             ("blockwatch --version", [exe, "--version"]),
             ("blockwatch --help", [exe, "--help"]),
             ("Argon2id derive alone (python -c)", [sys.executable, "-c", KDF]),
-            ("blockwatch log call … (end to end)",
-             [exe, "log", "call", "+447700900123", "--at", "2026-07-04 19:04", "--platform", "whatsapp",
-              "--outcome", "missed"]),
-            ("blockwatch log call … --at 'yesterday 19:04'",
-             [exe, "log", "call", "+447700900123", "--at", "yesterday 19:04"]),
-            ("blockwatch log call … --at '3 hours ago'",
-             [exe, "log", "call", "+447700900123", "--at", "3 hours ago"]),
+            (
+                "blockwatch log call … (end to end)",
+                [
+                    exe,
+                    "log",
+                    "call",
+                    "+447700900123",
+                    "--at",
+                    "2026-07-04 19:04",
+                    "--platform",
+                    "whatsapp",
+                    "--outcome",
+                    "missed",
+                ],
+            ),
+            (
+                "blockwatch log call … --at 'yesterday 19:04'",
+                [exe, "log", "call", "+447700900123", "--at", "yesterday 19:04"],
+            ),
+            (
+                "blockwatch log call … --at '3 hours ago'",
+                [exe, "log", "call", "+447700900123", "--at", "3 hours ago"],
+            ),
         ]
-        rows = list(zip([name for name, _ in commands],
-                        medians_ms([argv for _, argv in commands], env, runs), strict=True))
+        rows = list(
+            zip(
+                [name for name, _ in commands],
+                medians_ms([argv for _, argv in commands], env, runs),
+                strict=True,
+            )
+        )
     base = rows[0][1]
     kdf = rows[3][1]
     print(f"medians of {runs} runs on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
