@@ -22,12 +22,11 @@ import os
 import resource
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-PASSPHRASE = "benchmark passphrase"
+from vaults import EXE, new_vault
 
 
 def timed(argv: list[str], env: dict[str, str], **kw: object) -> tuple[float, int]:
@@ -49,20 +48,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    exe = str(Path(sys.executable).with_name("blockwatch"))
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as tmp:
         root = Path(tmp)
-        env = {
-            **os.environ,
-            "BLOCKWATCH_VAULT": str(root / "vault"),
-            "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
-        }
-        subprocess.run(
-            [exe, "init", "--timezone", "Asia/Almaty"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        env = new_vault(root / "vault")
         per_file = args.mib * 1024 * 1024 // args.files
         sources = []
         for n in range(args.files):
@@ -76,7 +64,7 @@ def main() -> None:
             sources.append(path)
         attach = [a for p in sources for a in ("--attach", str(p))]
         log_s, log_rss = timed(
-            [exe, "log", "note", "--text", "screen recordings", *attach],
+            [EXE, "log", "note", "--text", "screen recordings", *attach],
             env,
             stdout=subprocess.DEVNULL,
         )
@@ -91,13 +79,13 @@ def main() -> None:
             rows["baseline"].append((t_cat + t_sha, 0))
             bundle = root / f"b{run}.zip"
             rows["export"].append(
-                timed([exe, "export", str(bundle)], env, stdout=subprocess.DEVNULL)
+                timed([EXE, "export", str(bundle)], env, stdout=subprocess.DEVNULL)
             )
             rows["sha_bundle"].append(
                 timed(["sha256sum", str(bundle)], env, stdout=subprocess.DEVNULL)
             )
             rows["verify"].append(
-                timed([exe, "verify", str(bundle)], env, stdout=subprocess.DEVNULL)
+                timed([EXE, "verify", str(bundle)], env, stdout=subprocess.DEVNULL)
             )
             bundle.unlink()
     med = {k: statistics.median(t for t, _ in v) for k, v in rows.items()}

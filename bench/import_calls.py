@@ -24,13 +24,13 @@ import random
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-PASSPHRASE = "benchmark passphrase"
+from vaults import EXE, new_vault
+
 EPOCH_MS = 1783181109000
 
 
@@ -111,7 +111,6 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    exe = str(Path(sys.executable).with_name("blockwatch"))
     results: dict[str, list[tuple[float, int]]] = {
         "baseline": [],
         "import": [],
@@ -124,21 +123,11 @@ def main() -> None:
         generate(xml, args.calls)
         size_mib = xml.stat().st_size / 1024**2
         for n in range(args.runs):
-            env = {
-                **os.environ,
-                "BLOCKWATCH_VAULT": str(root / f"vault{n}"),
-                "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
-            }
-            subprocess.run(
-                [exe, "init", "--timezone", "Asia/Almaty"],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            env = new_vault(root / f"vault{n}")
             results["baseline"].append((baseline(xml, root / f"base{n}.db"), 0))
-            results["unlock"].append(run([exe, "list", "--kind", "note", "--json"], env))
-            results["import"].append(run([exe, "import", str(xml)], env))
-            results["stats"].append(run([exe, "stats", "--json"], env))
+            results["unlock"].append(run([EXE, "list", "--kind", "note", "--json"], env))
+            results["import"].append(run([EXE, "import", str(xml)], env))
+            results["stats"].append(run([EXE, "stats", "--json"], env))
     med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
     peak = {k: max(r for _, r in v) for k, v in results.items()}
     print(

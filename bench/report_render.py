@@ -35,7 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_calls import PASSPHRASE, generate
+from import_calls import generate
+from vaults import EXE, new_vault
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 MODES = {
@@ -56,21 +57,14 @@ def browser(given: str | None) -> str:
 
 def report_of(calls: int, lang: str, root: Path) -> Path:
     """Import ``calls`` synthetic calls into a fresh vault; the report of their bundle."""
-    exe = str(Path(sys.executable).with_name("blockwatch"))
     where = root / f"calls{calls}"
     where.mkdir()
-    env = {
-        **os.environ,
-        "BLOCKWATCH_VAULT": str(where / "vault"),
-        "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
-    }
-    quiet = {"env": env, "check": True, "stdout": subprocess.DEVNULL}
-    subprocess.run([exe, "init", "--timezone", "Asia/Almaty"], **quiet)  # type: ignore[call-overload]
+    quiet = {"env": new_vault(where / "vault"), "check": True, "stdout": subprocess.DEVNULL}
     xml = where / "calls.xml"
     generate(xml, calls)
-    subprocess.run([exe, "import", str(xml)], **quiet)  # type: ignore[call-overload]
+    subprocess.run([EXE, "import", str(xml)], **quiet)  # type: ignore[call-overload]
     bundle = where / "bundle.zip"
-    subprocess.run([exe, "export", str(bundle), "--lang", lang], **quiet)  # type: ignore[call-overload]
+    subprocess.run([EXE, "export", str(bundle), "--lang", lang], **quiet)  # type: ignore[call-overload]
     with zipfile.ZipFile(bundle) as z:
         [name] = [n for n in z.namelist() if n.endswith("/data/report.html")]
         report = where / "report.html"

@@ -25,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PASSPHRASE = "benchmark passphrase"
+from vaults import EXE, new_vault
+
 KDF = (
     "import os; from cryptography.hazmat.primitives.kdf.argon2 import Argon2id; "
     "Argon2id(salt=os.urandom(16), length=32, iterations=3, lanes=4, memory_cost=65536)"
@@ -57,7 +58,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=11)
     runs = parser.parse_args().runs
-    exe = str(Path(sys.executable).with_name("blockwatch"))
     import blockwatch
 
     for where in {Path(typer_file()).parents[1], Path(blockwatch.__file__).parent}:
@@ -67,26 +67,16 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "BLOCKWATCH_VAULT": f"{tmp}/vault",
-            "BLOCKWATCH_PASSPHRASE": PASSPHRASE,
-        }
-        subprocess.run(
-            [exe, "init", "--timezone", "Asia/Almaty"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        env = new_vault(f"{tmp}/vault")
         commands = [
             ("python -c pass", [sys.executable, "-c", "pass"]),
-            ("blockwatch --version", [exe, "--version"]),
-            ("blockwatch --help", [exe, "--help"]),
+            ("blockwatch --version", [EXE, "--version"]),
+            ("blockwatch --help", [EXE, "--help"]),
             ("Argon2id derive alone (python -c)", [sys.executable, "-c", KDF]),
             (
                 "blockwatch log call … (end to end)",
                 [
-                    exe,
+                    EXE,
                     "log",
                     "call",
                     "+447700900123",
@@ -100,11 +90,11 @@ def main() -> None:
             ),
             (
                 "blockwatch log call … --at 'yesterday 19:04'",
-                [exe, "log", "call", "+447700900123", "--at", "yesterday 19:04"],
+                [EXE, "log", "call", "+447700900123", "--at", "yesterday 19:04"],
             ),
             (
                 "blockwatch log call … --at '3 hours ago'",
-                [exe, "log", "call", "+447700900123", "--at", "3 hours ago"],
+                [EXE, "log", "call", "+447700900123", "--at", "3 hours ago"],
             ),
         ]
         rows = list(
