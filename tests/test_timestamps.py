@@ -340,6 +340,38 @@ def test_verify_txt_checks_each_time_stamp_with_openssl(stamped: Path, tmp_path:
     assert "Verification: OK" not in _run(STAMP_COMMANDS[0], bag).stdout.split("\n")[1]
 
 
+def test_an_authority_behind_an_intermediate_certificate_verifies_with_its_whole_chain(
+    vault_env: Env, tmp_path: Path
+) -> None:
+    """The chain file holds every certificate between the signer and the root, each a PEM
+    block of its own, so that both blockwatch and ``openssl ts -verify -untrusted`` can build
+    the path through the intermediate."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from .test_bundle import extract
+
+    chained = Authority(tmp_path / "chained", name="Chained TSA", intermediate=True)
+    _note(vault_env, "first")
+    with serve(chained.reply) as server:
+        _stamp(vault_env, server.url, chained.root_pem)
+    bundle = _export(vault_env, tmp_path / "chained.zip")
+    done = run_cli(vault_env, "verify", str(bundle), "--tsa-root", str(chained.root_pem))
+    assert done.code == 0, done.err
+    assert "ok 14  every time stamp is an outside authority's" in done.out
+    bag = extract(bundle, tmp_path / "out")
+    pem = (bag / "data/timestamps/1.chain.pem").read_bytes()
+    certs = x509.load_pem_x509_certificates(pem)
+    assert sorted(c.subject.rfc4514_string() for c in certs) == [
+        "CN=Chained TSA Intermediate,O=blockwatch tests",
+        "CN=Chained TSA,O=blockwatch tests",
+    ]
+    assert pem == b"".join(c.public_bytes(Encoding.PEM) for c in certs)
+    done = _run(STAMP_COMMANDS[0], bag)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Verification: OK") == 1
+
+
 def test_verify_txt_without_time_stamps_has_no_such_step(vault_env: Env, tmp_path: Path) -> None:
     from .test_bundle import members, top
 

@@ -39,6 +39,19 @@ def _pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
+_CA_USAGE = x509.KeyUsage(
+    digital_signature=False,
+    content_commitment=False,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=True,
+    crl_sign=True,
+    encipher_only=False,
+    decipher_only=False,
+)
+
+
 @dataclass
 class Authority:
     """A root, and a TSA certificate it issued; ``reply`` signs a query with openssl."""
@@ -47,6 +60,7 @@ class Authority:
     name: str = "Test TSA"
     expired: bool = False  # the TSA certificate's validity ended yesterday
     critical_eku: bool = True
+    intermediate: bool = False  # the TSA certificate issued by an intermediate CA, not the root
     root_key: ec.EllipticCurvePrivateKey = field(default_factory=_key)
     tsa_key: ec.EllipticCurvePrivateKey = field(default_factory=_key)
 
@@ -62,27 +76,31 @@ class Authority:
             .serial_number(x509.random_serial_number())
             .not_valid_before(NOW - 30 * day)
             .not_valid_after(NOW + 3650 * day)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(
-                x509.KeyUsage(
-                    digital_signature=False,
-                    content_commitment=False,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=True,
-                    crl_sign=True,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
-                critical=True,
-            )
+            .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
+            .add_extension(_CA_USAGE, critical=True)
             .sign(self.root_key, hashes.SHA256())
         )
+        issuer_name, issuer_key = root_name, self.root_key
+        chain = b""
+        if self.intermediate:
+            issuer_name, issuer_key = _name(f"{self.name} Intermediate"), _key()
+            self.middle = (
+                x509.CertificateBuilder()
+                .subject_name(issuer_name)
+                .issuer_name(root_name)
+                .public_key(issuer_key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(NOW - 30 * day)
+                .not_valid_after(NOW + 1825 * day)
+                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+                .add_extension(_CA_USAGE, critical=True)
+                .sign(self.root_key, hashes.SHA256())
+            )
+            chain = _pem(self.middle)
         self.tsa = (
             x509.CertificateBuilder()
             .subject_name(_name(self.name))
-            .issuer_name(root_name)
+            .issuer_name(issuer_name)
             .public_key(self.tsa_key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(NOW - 30 * day)
@@ -92,11 +110,12 @@ class Authority:
                 x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
                 critical=self.critical_eku,
             )
-            .sign(self.root_key, hashes.SHA256())
+            .sign(issuer_key, hashes.SHA256())
         )
         self.root_pem = self.where / "root.pem"
         self.root_pem.write_bytes(_pem(self.root))
         (self.where / "tsa.pem").write_bytes(_pem(self.tsa))
+        (self.where / "chain.pem").write_bytes(chain)  # what the reply carries besides the TSA's
         (self.where / "tsa.key").write_bytes(
             self.tsa_key.private_bytes(
                 serialization.Encoding.PEM,
@@ -120,6 +139,7 @@ class Authority:
             "ordering = yes\n"
             "tsa_name = yes\n"
             "ess_cert_id_alg = sha256\n"
+            + (f"certs = {self.where / 'chain.pem'}\n" if self.intermediate else "")
         )
 
     def reply(self, query: bytes) -> bytes:
