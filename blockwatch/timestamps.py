@@ -3,8 +3,9 @@ journalist's clock.
 
 ``blockwatch timestamp`` sends the SHA-256 of the latest checkpoint note (the exact text
 ``blockwatch checkpoint`` prints) to one or more time-stamping authorities, checks each reply
-(status, nonce, the hash it vouches for, its signature and certificate chain up to a trusted
-root, the critical timeStamping key usage), and records the token in the ledger
+(status, nonce, the hash it vouches for, its signature, and the path from the certificate
+that signed it up to a trusted root, checked by RFC 5280 path validation at the stamped time
+with the critical timeStamping key usage), and records the token in the ledger
 (``checkpoint.timestamped``).  A bundle carries every token over a checkpoint its ledger
 extends, with the checkpoint, the chain and the root, so that ``openssl ts -verify`` checks it
 without blockwatch.
@@ -250,35 +251,90 @@ def _check(
     if len(embedded) + len(extra) > MAX_CERTIFICATES:
         raise StampError(_("the token carries too many certificates"))
     certs = list({c.public_bytes(Encoding.DER): c for c in embedded + extra}.values())
-    issuers = {c.issuer for c in certs}
-    candidates = [r for r in roots if r.subject in issuers]
-    why = _("its certificates do not lead to a trusted root")  # unless a candidate says more
-    for root in candidates:
-        builder = VerifierBuilder().add_root_certificate(root)
-        for cert in certs:
-            if cert != root:
-                builder = builder.add_intermediate_certificate(cert)
-        if nonce is not None:
-            builder = builder.nonce(nonce)
-        try:
-            builder.build().verify_message(reply, message)
-        except VerificationError as e:
-            why = _describe(str(e))
-            continue
-        except ValueError as e:  # the library's own checks of odd input
-            why = str(e)
-            continue
-        gen_time = reply.tst_info.gen_time
-        if gen_time.tzinfo is None:
-            gen_time = gen_time.replace(tzinfo=UTC)
-        return Stamp(
-            tsa=tsa,
-            token=token,
-            gen_time=gen_time.astimezone(UTC),
-            chain=tuple(c.public_bytes(Encoding.DER) for c in certs if c.subject != root.subject),
-            root=root.public_bytes(Encoding.DER),
-        )
-    raise StampError(why)
+    gen_time = reply.tst_info.gen_time.astimezone(UTC)
+    leaf = _signer(reply, certs)
+    path = _path(leaf, certs, roots, gen_time)
+    # rfc3161_client trusts every certificate it is given, intermediates included: it gets
+    # only the path checked above, never a certificate the token or a bundle merely carries.
+    builder = VerifierBuilder().add_root_certificate(path[-1]).tsa_certificate(leaf)
+    for cert in path[:-1]:
+        builder = builder.add_intermediate_certificate(cert)
+    if nonce is not None:
+        builder = builder.nonce(nonce)
+    try:
+        builder.build().verify_message(reply, message)
+    except VerificationError as e:
+        raise StampError(_describe(str(e))) from None
+    return Stamp(
+        tsa=tsa,
+        token=token,
+        gen_time=gen_time,
+        chain=tuple(c.public_bytes(Encoding.DER) for c in path[:-1]),
+        root=path[-1].public_bytes(Encoding.DER),
+    )
+
+
+def _signer(reply: Any, certs: Sequence[Any]) -> Any:
+    """The one certificate the token's SignerInfo names (issuer and serial number)."""
+    infos = list(reply.signed_data.signer_infos)
+    if len(infos) != 1:
+        raise StampError(_("the token has {n} signers, not one").format(n=len(infos)))
+    named = [
+        c for c in certs if (c.issuer, c.serial_number) == (infos[0].issuer, infos[0].serial_number)
+    ]
+    if not named:
+        raise StampError(_("the token does not carry the certificate that signed it"))
+    if len(named) > 1:
+        raise StampError(_("two certificates claim to have signed the token"))
+    return named[0]
+
+
+def _path(leaf: Any, certs: Sequence[Any], roots: Sequence[Any], at: datetime) -> list[Any]:
+    """The certificate path from ``leaf`` through ``certs`` to one of ``roots``, each valid at
+    the stamped time, the CAs' by the Web PKI's rules and the leaf with the critical
+    timeStamping key usage (cryptography's RFC 5280 path validation)."""
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+    from cryptography.x509.verification import (
+        Criticality,
+        ExtensionPolicy,
+        PolicyBuilder,
+        Store,
+        VerificationError,
+    )
+
+    def for_time_stamping(_policy: Any, _cert: Any, usage: Any) -> None:
+        if ExtendedKeyUsageOID.TIME_STAMPING not in usage:
+            raise ValueError("no timeStamping key usage")
+
+    if not roots:
+        raise StampError(_("its certificates do not lead to a trusted root"))
+    signer_policy = ExtensionPolicy.permit_all().require_present(
+        x509.ExtendedKeyUsage, Criticality.CRITICAL, for_time_stamping
+    )
+    verifier = (
+        PolicyBuilder()
+        .store(Store(list(roots)))
+        .time(at)
+        .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=signer_policy)
+        .build_client_verifier()
+    )
+    try:
+        return list(verifier.verify(leaf, [c for c in certs if c is not leaf]).chain)
+    except VerificationError as e:
+        raise StampError(_path_reason(str(e))) from None
+
+
+def _path_reason(reason: str) -> str:
+    """Why no path was found, in the reader's words (cryptography's messages)."""
+    if "2.5.29.37" in reason or "timeStamping" in reason:
+        return _("the signer's certificate is not one for time stamping")
+    if "no interior errors" in reason:
+        return _("its certificates do not lead to a trusted root")
+    return _(
+        "its signature or certificate chain does not verify (a changed signature, an "
+        "untrusted or expired certificate)"
+    )
 
 
 def _decode(token: bytes) -> Any:

@@ -485,6 +485,32 @@ def test_a_key_holder_s_own_authority_is_named_not_trusted(
     assert first["root_sha256"] != timestamps.fingerprint(timestamps.der(authority.root))
 
 
+def test_a_key_holder_s_own_authority_passed_off_as_a_trusted_one_fails_check_14(
+    vault_env: Env, stamped: Path, tmp_path: Path, authority: Authority
+) -> None:
+    """Her token, the trusted authority's root as the bundle's root, and in the chain file her
+    own root beside the authority's public TSA certificate: accepted as the authority's (and
+    trusted) until only a checked path reached the verifier."""
+
+    def edit(files: dict[str, bytes], root: str) -> None:
+        files["__where__"] = str(tmp_path).encode()
+        _own_root(files, root)
+        fake = files[f"{root}/data/timestamps/1.root.pem"]
+        files[f"{root}/data/timestamps/1.root.pem"] = authority.root_pem.read_bytes()
+        files[f"{root}/data/timestamps/1.chain.pem"] += (
+            fake + (authority.where / "tsa.pem").read_bytes()
+        )
+
+    forged = _forge(vault_env, stamped, edit, tmp_path / "forged.zip")
+    done = run_cli(vault_env, "verify", str(forged), "--tsa-root", str(authority.root_pem))
+    assert done.code == 4, done.out
+    assert "check 14 failed" in done.err
+    assert (
+        "the time stamp does not verify: its signature or certificate chain does not verify"
+        in done.err
+    )
+
+
 def test_a_rewritten_history_fails_against_its_own_earlier_time_stamp(
     vault_env: Env, tsa: str, authority: Authority, tmp_path: Path
 ) -> None:
@@ -603,7 +629,12 @@ def test_a_certificate_with_a_broken_name_is_a_refusal_not_a_panic(
     der = authority.tsa.public_bytes(Encoding.DER)
     assert der.count(b"Test TSA") == 2  # the issuer's name (…Root) and the subject's
     broken = der.replace(b"\x0c\x08Test TSA", b"\x0c\x08\xff\xfe\xfd\xfc TSA")  # the subject
-    with pytest.raises(timestamps.StampError, match=r"malformed|cannot be read"):
+    with pytest.raises(timestamps.StampError, match=r"malformed|cannot be read|claim to have"):
+        timestamps.check(stamp.token, b"a checkpoint", [authority.root], chain=[broken])
+    root = authority.root.public_bytes(Encoding.DER)  # a certificate the path may pass through
+    broken = root.replace(b"\x0c\rTest TSA Root", b"\x0c\r\xff\xfe\xfd\xfc TSA Root", 1)
+    assert broken != root
+    with pytest.raises(timestamps.StampError, match=r"malformed|cannot be read|does not verify"):
         timestamps.check(stamp.token, b"a checkpoint", [authority.root], chain=[broken])
     retagged = stamp.token.replace(b"\x0c\x08Test TSA", b"\x0d\x08Test TSA", 1)
     assert retagged != stamp.token

@@ -294,3 +294,142 @@ def test_a_root_of_the_same_name_that_does_not_verify_does_not_hide_the_one_that
     with pytest.raises(timestamps.StampError) as none:
         timestamps.check(stamp.token, b"a checkpoint", timestamps.default_roots())
     assert str(none.value) == "its certificates do not lead to a trusted root"
+
+
+# --------------------------------------------------------------------------- the path of trust
+
+
+@pytest.fixture(scope="module")
+def forger(tmp_path_factory: pytest.TempPathFactory) -> Authority:
+    """A key holder's own "authority": a root and a TSA certificate she made herself."""
+    return Authority(tmp_path_factory.mktemp("forger"), name="Forged TSA")
+
+
+def _der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(Encoding.DER)
+
+
+@pytest.mark.parametrize(
+    "carried",
+    [
+        ["forger's root"],
+        ["forger's root", "authority's TSA"],
+        ["authority's TSA", "forger's root"],
+        ["forger's root", "authority's root"],
+        ["forger's TSA", "forger's root", "authority's TSA"],
+    ],
+)
+def test_a_forger_s_own_root_carried_in_the_chain_does_not_make_her_token_trusted(
+    authority: Authority, forger: Authority, carried: list[str]
+) -> None:
+    """rfc3161_client trusts every certificate it is given as an intermediate.  A bundle's
+    chain file is the key holder's to write: with her own root in it, and one of the real
+    authority's certificates to make its root a candidate, her token was accepted as vouched
+    for by the real root.  Only a path checked up to a trusted root reaches the library."""
+    certificates = {
+        "forger's root": forger.root,
+        "forger's TSA": forger.tsa,
+        "authority's TSA": authority.tsa,
+        "authority's root": authority.root,
+    }
+    query = _query(b"a checkpoint")
+    token = forger.reply(query.as_bytes())
+    chain = [_der(certificates[name]) for name in carried]
+    with pytest.raises(timestamps.StampError) as refused:
+        timestamps.check(token, b"a checkpoint", [authority.root], chain=chain)
+    assert str(refused.value) == (
+        "its signature or certificate chain does not verify (a changed signature, an "
+        "untrusted or expired certificate)"
+    )
+    stamp = timestamps.check(token, b"a checkpoint", [forger.root], chain=chain)
+    assert stamp.root == _der(forger.root)  # her own root: what verify names as untrusted
+
+
+def test_an_intermediate_the_token_leaves_out_is_taken_from_the_chain_given(
+    tmp_path: Path,
+) -> None:
+    """A bundle's chain file may supply the certificates between the signer and the root;
+    the stamp keeps the path it verified, signer first, without the root."""
+    chained = Authority(tmp_path / "chained", name="Chained TSA", intermediate=True)
+    config = chained.where / "ts.cnf"
+    config.write_text(re.sub(r"certs = .*\n", "", config.read_text()))  # the signer's alone
+    token = chained.reply(_query(b"a checkpoint").as_bytes())
+    with pytest.raises(timestamps.StampError) as alone:
+        timestamps.check(token, b"a checkpoint", [chained.root])
+    assert str(alone.value) == "its certificates do not lead to a trusted root"
+    stamp = timestamps.check(token, b"a checkpoint", [chained.root], chain=[_der(chained.middle)])
+    assert stamp.chain == (_der(chained.tsa), _der(chained.middle))
+    assert stamp.root == _der(chained.root)
+
+
+def test_a_token_without_the_certificate_that_signed_it_is_refused(authority: Authority) -> None:
+    token = authority.reply(_query(b"a checkpoint", certificates=False).as_bytes())
+    with pytest.raises(timestamps.StampError) as refused:
+        timestamps.check(token, b"a checkpoint", [authority.root])
+    assert str(refused.value) == "the token does not carry the certificate that signed it"
+    stamp = timestamps.check(token, b"a checkpoint", [authority.root], chain=[_der(authority.tsa)])
+    assert stamp.chain == (_der(authority.tsa),)
+
+
+def test_a_second_certificate_claiming_to_be_the_signer_is_refused(
+    authority: Authority, forger: Authority
+) -> None:
+    """Another certificate with the signer's issuer and serial number (here: the forger's,
+    renamed) makes the signer ambiguous: refused rather than guessed."""
+    from cryptography.hazmat.primitives import hashes as h
+
+    token = authority.reply(_query(b"a checkpoint").as_bytes())
+    twin = (
+        x509.CertificateBuilder()
+        .subject_name(authority.tsa.subject)
+        .issuer_name(authority.tsa.issuer)
+        .public_key(forger.tsa_key.public_key())
+        .serial_number(authority.tsa.serial_number)
+        .not_valid_before(authority.tsa.not_valid_before_utc)
+        .not_valid_after(authority.tsa.not_valid_after_utc)
+        .sign(forger.tsa_key, h.SHA256())
+    )
+    with pytest.raises(timestamps.StampError) as refused:
+        timestamps.check(token, b"a checkpoint", [authority.root], chain=[_der(twin)])
+    assert str(refused.value) == "two certificates claim to have signed the token"
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        None,  # no extended key usage at all
+        x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]),  # not critical
+        x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CODE_SIGNING]),  # another purpose
+    ],
+    ids=["none", "not critical", "code signing"],
+)
+def test_a_signer_without_the_critical_time_stamping_usage_has_no_path(
+    authority: Authority, usage: x509.ExtendedKeyUsage | None
+) -> None:
+    """(openssl will not sign with such a certificate, so the path is checked alone.)"""
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(authority.tsa.subject)
+        .issuer_name(authority.root.subject)
+        .public_key(_key().public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(authority.tsa.not_valid_before_utc)
+        .not_valid_after(authority.tsa.not_valid_after_utc)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+    )
+    if usage is not None:
+        critical = usage[0] != x509.oid.ExtendedKeyUsageOID.TIME_STAMPING
+        builder = builder.add_extension(usage, critical=critical)
+    signer = builder.sign(authority.root_key, hashes.SHA256())
+    with pytest.raises(timestamps.StampError) as refused:
+        timestamps._path(signer, [], [authority.root], datetime.now(UTC))
+    assert str(refused.value) == "the signer's certificate is not one for time stamping"
+    path = timestamps._path(authority.tsa, [], [authority.root], datetime.now(UTC))
+    assert path == [authority.tsa, authority.root]
+
+
+def test_no_root_at_all_is_no_trusted_root(authority: Authority) -> None:
+    token = authority.reply(_query(b"a checkpoint").as_bytes())
+    with pytest.raises(timestamps.StampError) as refused:
+        timestamps.check(token, b"a checkpoint", [])
+    assert str(refused.value) == "its certificates do not lead to a trusted root"
