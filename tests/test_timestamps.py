@@ -509,6 +509,11 @@ def test_a_key_holder_s_own_authority_passed_off_as_a_trusted_one_fails_check_14
         "the time stamp does not verify: its signature or certificate chain does not verify"
         in done.err
     )
+    from .test_bundle import extract
+
+    bag = extract(forged, tmp_path / "out")  # openssl, as VERIFY.txt says: her root is no anchor
+    said = _run(STAMP_COMMANDS[0], bag).stdout.splitlines()
+    assert said == ["Verification: FAILED", "Verification: OK"]  # hers, then the real second
 
 
 def test_a_rewritten_history_fails_against_its_own_earlier_time_stamp(
