@@ -267,6 +267,27 @@ def test_an_authority_that_answers_with_an_error_is_unreachable(authority: Autho
     assert str(down.value) == "Service Unavailable"
 
 
+def test_an_authority_that_does_not_answer_in_time_is_unreachable(
+    authority: Authority, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request waits TIMEOUT_SECONDS for an answer, not for ever (here 0.3 s, against an
+    authority that answers after 3 s: without the time-out, its answer is read and refused)."""
+
+    def slow(query: bytes) -> bytes:
+        time.sleep(3)
+        return b"\x00"
+
+    monkeypatch.setattr(timestamps, "TIMEOUT_SECONDS", 0.3)
+    with serve(slow) as server, pytest.raises(timestamps.Unreachable) as late:
+        timestamps.request(server.url, b"a checkpoint", [authority.root])
+    assert str(late.value) == "timed out"
+
+
+def test_a_stamp_checked_outside_a_request_names_no_address(authority: Authority) -> None:
+    token = authority.reply(_query(b"a checkpoint").as_bytes())
+    assert timestamps.check(token, b"a checkpoint", [authority.root]).tsa == ""
+
+
 def test_a_reply_to_another_request_is_refused_by_its_nonce(authority: Authority) -> None:
     earlier = authority.reply(_query(b"a checkpoint").as_bytes())  # the same data, asked before
     with (
