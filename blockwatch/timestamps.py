@@ -291,8 +291,10 @@ def _signer(reply: Any, certs: Sequence[Any]) -> Any:
 
 def _path(leaf: Any, certs: Sequence[Any], roots: Sequence[Any], at: datetime) -> list[Any]:
     """The certificate path from ``leaf`` through ``certs`` to one of ``roots``, each valid at
-    the stamped time, the CAs' by the Web PKI's rules and the leaf with the critical
-    timeStamping key usage (cryptography's RFC 5280 path validation)."""
+    the stamped time (cryptography's RFC 5280 path validation): every issuer a CA that may
+    sign certificates, the leaf with the critical timeStamping key usage.  (Not the Web PKI's
+    CA rules: they want a TLS client's key usage of every CA, and the authorities' own
+    intermediates carry timeStamping.)"""
     from cryptography import x509
     from cryptography.x509.oid import ExtendedKeyUsageOID
     from cryptography.x509.verification import (
@@ -307,16 +309,25 @@ def _path(leaf: Any, certs: Sequence[Any], roots: Sequence[Any], at: datetime) -
         if ExtendedKeyUsageOID.TIME_STAMPING not in usage:
             raise ValueError("no timeStamping key usage")
 
+    def signs_certificates(_policy: Any, _cert: Any, usage: Any) -> None:
+        if not usage.key_cert_sign:
+            raise ValueError("may not sign certificates")
+
     if not roots:
         raise StampError(_("its certificates do not lead to a trusted root"))
-    signer_policy = ExtensionPolicy.permit_all().require_present(
+    signer = ExtensionPolicy.permit_all().require_present(
         x509.ExtendedKeyUsage, Criticality.CRITICAL, for_time_stamping
+    )
+    issuer = (  # (that it is a CA, within its path length, cryptography checks itself)
+        ExtensionPolicy.permit_all()
+        .require_present(x509.BasicConstraints, Criticality.AGNOSTIC, None)
+        .require_present(x509.KeyUsage, Criticality.AGNOSTIC, signs_certificates)
     )
     verifier = (
         PolicyBuilder()
         .store(Store(list(roots)))
         .time(at)
-        .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=signer_policy)
+        .extension_policies(ca_policy=issuer, ee_policy=signer)
         .build_client_verifier()
     )
     try:

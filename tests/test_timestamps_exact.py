@@ -449,6 +449,69 @@ def test_a_signer_without_the_critical_time_stamping_usage_has_no_path(
     assert path == [authority.tsa, authority.root]
 
 
+def _issued(
+    subject: str, issuer: x509.Certificate, key, *, ca: bool, usage: x509.KeyUsage | None = None
+) -> tuple[x509.Certificate, object]:  # type: ignore[no-untyped-def]
+    """A certificate ``issuer`` (with its ``key``) signed: a CA, or a TSA's signer."""
+    own = _key()
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, subject)]))
+        .issuer_name(issuer.subject)
+        .public_key(own.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(issuer.not_valid_before_utc)
+        .not_valid_after(issuer.not_valid_after_utc)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if usage is not None:
+        builder = builder.add_extension(usage, critical=True)
+    if not ca:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+    return builder.sign(key, hashes.SHA256()), own
+
+
+def _ca_usage(*, key_cert_sign: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=key_cert_sign,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def test_only_a_ca_that_may_sign_certificates_issues_a_certificate_in_the_path(
+    authority: Authority,
+) -> None:
+    """The authority's own signer is no CA: a certificate its key signs leads nowhere; nor
+    does one a CA signed whose key usage does not let it sign certificates."""
+    now = datetime.now(UTC)
+    below, _ = _issued("Below the signer", authority.tsa, authority.tsa_key, ca=False)
+    with pytest.raises(timestamps.StampError) as refused:
+        timestamps._path(below, [authority.tsa], [authority.root], now)
+    assert "does not verify" in str(refused.value)
+    for signs in (False, True):
+        usage = _ca_usage(key_cert_sign=signs)
+        middle, key = _issued("Middle", authority.root, authority.root_key, ca=True, usage=usage)
+        signer, _ = _issued("Signer", middle, key, ca=False)
+        if signs:
+            assert timestamps._path(signer, [middle], [authority.root], now) == [
+                signer,
+                middle,
+                authority.root,
+            ]
+        else:
+            with pytest.raises(timestamps.StampError):
+                timestamps._path(signer, [middle], [authority.root], now)
+
+
 def test_no_root_at_all_is_no_trusted_root(authority: Authority) -> None:
     token = authority.reply(_query(b"a checkpoint").as_bytes())
     with pytest.raises(timestamps.StampError) as refused:

@@ -94,6 +94,9 @@ class Authority:
                 .not_valid_after(NOW + 1825 * day)
                 .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
                 .add_extension(_CA_USAGE, critical=True)
+                .add_extension(  # as the public authorities' own TimeStamping CAs
+                    x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=False
+                )
                 .sign(self.root_key, hashes.SHA256())
             )
             chain = _pem(self.middle)
