@@ -290,13 +290,12 @@ def _signer(reply: Any, certs: Sequence[Any]) -> Any:
 
 
 def _path(leaf: Any, certs: Sequence[Any], roots: Sequence[Any], at: datetime) -> list[Any]:
-    """The certificate path from ``leaf`` through ``certs`` to one of ``roots``, each valid at
-    the stamped time (cryptography's RFC 5280 path validation): every issuer a CA that may
-    sign certificates, the leaf with the critical timeStamping key usage.  (Not the Web PKI's
-    CA rules: they want a TLS client's key usage of every CA, and the authorities' own
-    intermediates carry timeStamping.)"""
+    """The certificate path from ``leaf``, a certificate for time stamping, through ``certs``
+    to one of ``roots``, each valid at the stamped time (cryptography's RFC 5280 path
+    validation), every issuer a CA that may sign certificates.  (Not the Web PKI's CA rules:
+    they want a TLS client's key usage of every CA, and the authorities' own intermediates
+    carry timeStamping.)"""
     from cryptography import x509
-    from cryptography.x509.oid import ExtendedKeyUsageOID
     from cryptography.x509.verification import (
         Criticality,
         ExtensionPolicy,
@@ -305,19 +304,13 @@ def _path(leaf: Any, certs: Sequence[Any], roots: Sequence[Any], at: datetime) -
         VerificationError,
     )
 
-    def for_time_stamping(_policy: Any, _cert: Any, usage: Any) -> None:
-        if ExtendedKeyUsageOID.TIME_STAMPING not in usage:
-            raise ValueError("no timeStamping key usage")
-
     def signs_certificates(_policy: Any, _cert: Any, usage: Any) -> None:
         if not usage.key_cert_sign:
-            raise ValueError("may not sign certificates")
+            raise ValueError
 
+    _stamps_time(leaf)
     if not roots:
         raise StampError(_("its certificates do not lead to a trusted root"))
-    signer = ExtensionPolicy.permit_all().require_present(
-        x509.ExtendedKeyUsage, Criticality.CRITICAL, for_time_stamping
-    )
     issuer = (  # (that it is a CA, within its path length, cryptography checks itself)
         ExtensionPolicy.permit_all()
         .require_present(x509.BasicConstraints, Criticality.AGNOSTIC, None)
@@ -327,25 +320,38 @@ def _path(leaf: Any, certs: Sequence[Any], roots: Sequence[Any], at: datetime) -
         PolicyBuilder()
         .store(Store(list(roots)))
         .time(at)
-        .extension_policies(ca_policy=issuer, ee_policy=signer)
+        .extension_policies(ca_policy=issuer, ee_policy=ExtensionPolicy.permit_all())
         .build_client_verifier()
     )
     try:
         return list(verifier.verify(leaf, [c for c in certs if c is not leaf]).chain)
     except VerificationError as e:
-        raise StampError(_path_reason(str(e))) from None
+        if "no interior errors" in str(e):  # no candidate issuer at all
+            raise StampError(_("its certificates do not lead to a trusted root")) from None
+        raise StampError(
+            _(
+                "its signature or certificate chain does not verify (a changed signature, an "
+                "untrusted or expired certificate)"
+            )
+        ) from None
 
 
-def _path_reason(reason: str) -> str:
-    """Why no path was found, in the reader's words (cryptography's messages)."""
-    if "2.5.29.37" in reason or "timeStamping" in reason:
-        return _("the signer's certificate is not one for time stamping")
-    if "no interior errors" in reason:
-        return _("its certificates do not lead to a trusted root")
-    return _(
-        "its signature or certificate chain does not verify (a changed signature, an "
-        "untrusted or expired certificate)"
-    )
+def _stamps_time(cert: Any) -> None:
+    """RFC 3161 2.3: the signer's certificate has one extended key usage, timeStamping, and
+    marks it critical."""
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    except x509.ExtensionNotFound:
+        usage = None
+    if (
+        usage is None
+        or not usage.critical
+        or list(usage.value) != [ExtendedKeyUsageOID.TIME_STAMPING]
+    ):
+        raise StampError(_("the signer's certificate is not one for time stamping"))
 
 
 def _decode(token: bytes) -> Any:

@@ -415,19 +415,24 @@ def test_a_second_certificate_claiming_to_be_the_signer_is_refused(
     assert str(refused.value) == "two certificates claim to have signed the token"
 
 
+_STAMPING = x509.oid.ExtendedKeyUsageOID.TIME_STAMPING
+
+
 @pytest.mark.parametrize(
-    "usage",
+    ("usage", "critical"),
     [
-        None,  # no extended key usage at all
-        x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]),  # not critical
-        x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CODE_SIGNING]),  # another purpose
+        (None, True),  # no extended key usage at all
+        (x509.ExtendedKeyUsage([_STAMPING]), False),
+        (x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CODE_SIGNING]), True),
+        (x509.ExtendedKeyUsage([_STAMPING, x509.oid.ExtendedKeyUsageOID.CODE_SIGNING]), True),
     ],
-    ids=["none", "not critical", "code signing"],
+    ids=["none", "not critical", "code signing", "time stamping and code signing"],
 )
-def test_a_signer_without_the_critical_time_stamping_usage_has_no_path(
-    authority: Authority, usage: x509.ExtendedKeyUsage | None
+def test_a_signer_without_the_critical_time_stamping_usage_alone_has_no_path(
+    authority: Authority, usage: x509.ExtendedKeyUsage | None, critical: bool
 ) -> None:
-    """(openssl will not sign with such a certificate, so the path is checked alone.)"""
+    """RFC 3161 2.3, as ``openssl ts -verify`` reads it: one key usage, timeStamping, marked
+    critical.  (openssl will not sign with another certificate: the path is checked alone.)"""
     builder = (
         x509.CertificateBuilder()
         .subject_name(authority.tsa.subject)
@@ -439,7 +444,6 @@ def test_a_signer_without_the_critical_time_stamping_usage_has_no_path(
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
     )
     if usage is not None:
-        critical = usage[0] != x509.oid.ExtendedKeyUsageOID.TIME_STAMPING
         builder = builder.add_extension(usage, critical=critical)
     signer = builder.sign(authority.root_key, hashes.SHA256())
     with pytest.raises(timestamps.StampError) as refused:
@@ -510,6 +514,63 @@ def test_only_a_ca_that_may_sign_certificates_issues_a_certificate_in_the_path(
         else:
             with pytest.raises(timestamps.StampError):
                 timestamps._path(signer, [middle], [authority.root], now)
+
+
+def _split(tlv: bytes) -> tuple[int, bytes]:
+    """One DER value: its tag and its content."""
+    size, start = tlv[1], 2
+    if size & 0x80:
+        start += size & 0x7F
+        size = int.from_bytes(tlv[2:start], "big")
+    return tlv[0], tlv[start : start + size]
+
+
+def _join(tag: int, content: bytes) -> bytes:
+    size = len(content)
+    if size < 0x80:
+        return bytes([tag, size]) + content
+    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(length)]) + length + content
+
+
+def _children(content: bytes) -> list[bytes]:
+    values, at = [], 0
+    while at < len(content):
+        tag, inner = _split(content[at:])
+        whole = len(_join(tag, inner))
+        values.append(content[at : at + whole])
+        at += whole
+    return values
+
+
+def _with_signers(token: bytes, count: int) -> bytes:
+    """The reply with its one SignerInfo given ``count`` times (RFC 5652: TimeStampResp >
+    ContentInfo > [0] > SignedData > signerInfos, its last field)."""
+    tag, reply = _split(token)
+    status, stamp = _children(reply)
+    stamp_tag, stamp_content = _split(stamp)
+    kind, wrapped = _children(stamp_content)
+    wrap_tag, wrap_content = _split(wrapped)
+    (signed,) = _children(wrap_content)
+    signed_tag, signed_content = _split(signed)
+    fields = _children(signed_content)
+    infos_tag, infos = _split(fields[-1])
+    (info,) = _children(infos)
+    fields[-1] = _join(infos_tag, info * count)
+    signed = _join(signed_tag, b"".join(fields))
+    stamp = _join(stamp_tag, kind + _join(wrap_tag, signed))
+    return _join(tag, status + stamp)
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_a_token_signed_by_no_one_or_by_several_is_refused(
+    authority: Authority, count: int
+) -> None:
+    token = authority.reply(_query(b"a checkpoint").as_bytes())
+    assert _with_signers(token, 1) == token
+    with pytest.raises(timestamps.StampError) as refused:
+        timestamps.check(_with_signers(token, count), b"a checkpoint", [authority.root])
+    assert str(refused.value) == f"the token has {count} signers, not one"
 
 
 def test_no_root_at_all_is_no_trusted_root(authority: Authority) -> None:
