@@ -663,8 +663,9 @@ def test_a_token_with_more_certificates_than_the_cap_is_refused(
     stamp = timestamps.request(tsa, b"a checkpoint", [authority.root])
     monkeypatch.setattr(timestamps, "MAX_CERTIFICATES", 1)  # at the cap: the token's one
     timestamps.check(stamp.token, b"a checkpoint", [authority.root])
-    with pytest.raises(timestamps.StampError, match="too many certificates"):  # one over
+    with pytest.raises(timestamps.StampError) as over:  # one over
         timestamps.check(stamp.token, b"a checkpoint", [authority.root], chain=stamp.chain)
+    assert str(over.value) == "the token carries too many certificates"
 
 
 def test_a_bundle_with_more_time_stamps_than_the_cap_fails_check_10(

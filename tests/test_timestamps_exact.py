@@ -105,6 +105,13 @@ def test_an_unreadable_certificate_is_said_to_be_one(authority: Authority) -> No
     assert str(bad.value) == "a certificate cannot be read"
 
 
+def test_an_unreadable_certificate_beside_a_token_is_said_to_be_one(authority: Authority) -> None:
+    token = authority.reply(_query(b"a checkpoint").as_bytes())
+    with pytest.raises(timestamps.StampError) as bad:
+        timestamps.check(token, b"a checkpoint", [authority.root], chain=[b"not a certificate"])
+    assert str(bad.value) == "a certificate in the token cannot be read"
+
+
 def test_the_signer_is_named_from_the_token_or_unknown_without_its_certificate(
     authority: Authority,
 ) -> None:
