@@ -212,6 +212,14 @@ def test_a_root_file_at_its_cap_is_read_and_one_byte_over_is_refused(
     )
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_root_file_without_end_is_read_no_further_than_its_cap() -> None:
+    """Never read whole: a file that does not end (a device, a pipe) costs its cap."""
+    with pytest.raises(InputError) as refused:
+        timestamps.read_roots([Path("/dev/zero")])
+    assert refused.value.message == "/dev/zero holds no PEM certificate"
+
+
 def test_a_root_file_that_cannot_be_read_is_named_with_the_reason(tmp_path: Path) -> None:
     missing = tmp_path / "missing.pem"
     with pytest.raises(InputError) as refused:
