@@ -385,6 +385,27 @@ def _blob_gone(v: Vault) -> str:
     return f"check 6 failed: attachment {sha} named in the ledger is not stored"
 
 
+def _chunk_gone(v: Vault) -> str:
+    sha = _sha(v)
+    _unguard(v, "chunks")
+    v.conn.execute("DELETE FROM chunks")
+    return f"check 6 failed: attachment {sha} is damaged: part 1 of 1 is missing"
+
+
+def _chunk_count_raised(v: Vault) -> str:
+    sha = _sha(v)
+    _unguard(v, "blobs")
+    v.conn.execute("UPDATE blobs SET chunks = 3")
+    return f"check 6 failed: attachment {sha} is damaged: part 2 of 3 is missing"
+
+
+def _chunk_count_zero(v: Vault) -> str:
+    sha = _sha(v)
+    _unguard(v, "blobs")
+    v.conn.execute("UPDATE blobs SET chunks = 0")
+    return f"check 6 failed: attachment {sha} does not match its hash"
+
+
 def _entry_not_json(v: Vault) -> str:
     _unguard(v, "entries")
     v.conn.execute("UPDATE entries SET entry = ? WHERE seq = 2", (b"{not json",))
@@ -530,6 +551,9 @@ DAMAGE = {
         _blob_resized,
         _blob_changed,
         _blob_gone,
+        _chunk_gone,
+        _chunk_count_raised,
+        _chunk_count_zero,
         _entry_not_json,
         _entry_of_a_later_format,
         _entry_a_list,

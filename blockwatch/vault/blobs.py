@@ -122,20 +122,24 @@ class Blobs:
         return check.matches(sha256, size)
 
     def blob(self, sha256: str) -> Iterator[bytes]:
-        """The chunks of one stored attachment, in order (bounded memory)."""
-        if not self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone():
+        """The chunks of one stored attachment, in order (bounded memory): as many as its row
+        in ``blobs`` says, each one there (VaultCorrupt names the first that is not)."""
+        row = self.conn.execute("SELECT chunks FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
             raise VaultCorrupt(
                 _("attachment {sha256} is missing from the vault").format(sha256=sha256)
             )
-        n = 0
-        while True:
-            row = self.conn.execute(
+        for n in range(row[0]):
+            found = self.conn.execute(
                 "SELECT data FROM chunks WHERE sha256 = ? AND n = ?", (sha256, n)
             ).fetchone()
-            if row is None:
-                return
-            yield row[0]
-            n += 1
+            if found is None:
+                raise VaultCorrupt(
+                    _("attachment {sha256} is damaged: part {n} of {count} is missing").format(
+                        sha256=sha256, n=n + 1, count=row[0]
+                    )
+                )
+            yield found[0]
 
     def blob_index(self) -> list[tuple[str, int]]:
         return list(self.conn.execute("SELECT sha256, size FROM blobs ORDER BY sha256"))

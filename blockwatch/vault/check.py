@@ -271,9 +271,12 @@ def _attachments(vault: Vault) -> str:
     total = 0
     for sha, size in stored.items():
         digest, length = hashlib.sha256(), 0
-        for chunk in vault.blob(sha):
-            digest.update(chunk)
-            length += len(chunk)
+        try:
+            for chunk in vault.blob(sha):
+                digest.update(chunk)
+                length += len(chunk)
+        except VaultCorrupt as e:
+            raise _fail(6, e.message) from None
         if digest.hexdigest() != sha or length != size:
             raise _fail(6, _("attachment {sha} does not match its hash").format(sha=sha))
         total += length
