@@ -1,0 +1,249 @@
+"""The vault's own writes, exactly (issue 20: the mutants of ``vault/store.py`` that the
+behaviour tests let through).
+
+A write that fails leaves no transaction open and raises its own error; a copy to a full disk
+says so in the reader's words; the files an import stages are staged once, copied in short
+writes, read no more often than needed and described as they are; a cosignature of a
+checkpoint the vault never had is refused by name.  Real vaults, real files, a real full disk
+(``/dev/full``)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from blockwatch import ledger, vault
+from blockwatch.env import Env
+from blockwatch.errors import InputError, VerificationFailed
+from blockwatch.vault import store
+from blockwatch.vault.schema import CHUNK_BYTES
+from blockwatch.vault.store import ENTRY_CHECKPOINT_COSIGNED, Vault
+
+from .conftest import PASSPHRASE, run_cli
+
+WITNESS = "lawyer.example/witness"
+
+
+@pytest.fixture
+def opened(vault_env: Env) -> Iterator[Vault]:
+    assert run_cli(vault_env, "log", "note", "--text", "one").code == 0
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        yield v
+
+
+# --------------------------------------------------------------------------- failed writes
+
+WRITES: dict[str, Callable[[Vault], object]] = {
+    "backup record": lambda v: v.record_backup(1),
+    "profile": lambda v: v.set_profile({"name": "A. Journalist"}),
+    "language": lambda v: v.set_language("ru"),
+    "new key": lambda v: v.rekey(b"k" * 32),
+    "ledger entry": lambda v: v.record_disclosure({"to": "police"}),
+    "staged records": lambda v: v.stage("job", [("uid", b"{}", ())]),
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_a_write_that_fails_rolls_back_and_raises_its_own_error(
+    opened: Vault, write: Callable[[Vault], object]
+) -> None:
+    """Its ROLLBACK, not a second error from a broken one, and no transaction left open to
+    hold the write lock."""
+    import sqlcipher3
+
+    before = opened.conn.execute("SELECT count(*), max(seq) FROM entries").fetchone()
+    opened.conn.execute("PRAGMA query_only = ON")  # every write refused by SQLite itself
+    with pytest.raises(sqlcipher3.OperationalError) as refused:
+        write(opened)
+    assert str(refused.value) == "attempt to write a readonly database"
+    assert not opened.conn.in_transaction
+    opened.conn.execute("PRAGMA query_only = OFF")
+    assert opened.conn.execute("SELECT count(*), max(seq) FROM entries").fetchone() == before
+
+
+def test_each_setting_is_kept_as_given_and_none_as_empty(vault_env: Env) -> None:
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        v.set_language("kk")
+        v.set_profile({"name": "Айгүл", "phone": "+7 701 000 00 00"})
+        v.record_backup(7)
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        assert v.settings.language == "kk"
+        assert v.profile() == {"name": "Айгүл", "phone": "+7 701 000 00 00"}
+        assert v.backed_up() == 7
+        v.set_language(None)
+        (stored,) = v.conn.execute("SELECT value FROM meta WHERE key = 'language'").fetchone()
+        assert stored == ""
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        assert v.settings.language is None
+
+
+# --------------------------------------------------------------------------- a full disk
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_copy_to_a_full_disk_says_so_in_the_reader_s_words(opened: Vault, tmp_path: Path) -> None:
+    target = tmp_path / "copy.db"
+    os.symlink("/dev/full", target)  # every write: ENOSPC
+    with pytest.raises(OSError) as full:
+        opened.copy_database(target)
+    assert full.value.strerror == "the disk refused a write (full, read-only or removed?)"
+    assert str(full.value) == "[Errno 0] the disk refused a write (full, read-only or removed?)"
+
+
+# --------------------------------------------------------------------------- staged files
+
+
+class Source:
+    """A file an importer reads (a WhatsApp export's media): counts its reads."""
+
+    def __init__(self, data: bytes, *, then: bytes | None = None) -> None:
+        self.data, self.then, self.reads = data, then, 0
+
+    def read(self) -> Iterator[bytes]:
+        self.reads += 1
+        data = self.data if self.reads == 1 or self.then is None else self.then
+        for start in range(0, len(data), 64 * 1024):
+            yield data[start : start + 64 * 1024]
+
+
+def _staged_files(v: Vault, job: str) -> list[tuple[Any, ...]]:
+    return v.conn.execute(
+        "SELECT sha256, size, chunks FROM staging_files WHERE job = ?", (job,)
+    ).fetchall()
+
+
+def _move(v: Vault, job: str) -> None:
+    """The import's last write: the staged files become the vault's, with its records."""
+    with v.bulk() as bulk:
+        v.move_staged_files(job)
+        bulk.add(store.ENTRY_BUNDLE_EXPORTED, {"to": "a test"})  # a record, as an import's
+    v.discard_staged(job)
+
+
+def test_a_file_is_staged_once_however_often_an_import_names_it(opened: Vault) -> None:
+    data = b"voice note" * 1000
+    sha = hashlib.sha256(data).hexdigest()
+    first, again = Source(data), Source(data)
+    described = opened.stage_file("job", "PTT-0001.opus", len(data), first.read)
+    assert described == {
+        "sha256": sha,
+        "name": "PTT-0001.opus",
+        "size": len(data),
+        "media_type": "audio/ogg",
+    }
+    assert opened.stage_file("job", "PTT-0002.opus", len(data), again.read)["sha256"] == sha
+    assert (first.reads, again.reads) == (2, 1)  # hashed and copied; then hashed only
+    assert _staged_files(opened, "job") == [(sha, len(data), 1)]
+    _move(opened, "job")
+    assert b"".join(opened.blob(sha)) == data
+    stored = Source(data)  # already in the vault: hashed, never copied again
+    opened.stage_file("other", "copy.opus", len(data), stored.read)
+    assert stored.reads == 1
+    assert _staged_files(opened, "other") == []
+
+
+def test_a_file_of_many_chunks_is_staged_in_short_writes_and_read_back_whole(
+    opened: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "_FILE_CHUNKS_PER_WRITE", 2)
+    data = os.urandom(4 * CHUNK_BYTES + 5)  # five chunks: writes of 2, 2, then 1 with the file
+    sha = hashlib.sha256(data).hexdigest()
+    commits = []
+    opened.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    opened.stage_file("job", "video.mp4", len(data), Source(data).read)
+    opened.conn.set_trace_callback(None)
+    assert len(commits) == 3
+    chunks = opened.conn.execute(
+        "SELECT n, length(data) FROM staging_chunks WHERE job = 'job' ORDER BY n"
+    ).fetchall()
+    assert chunks == [
+        (0, CHUNK_BYTES),
+        (1, CHUNK_BYTES),
+        (2, CHUNK_BYTES),
+        (3, CHUNK_BYTES),
+        (4, 5),
+    ]
+    assert _staged_files(opened, "job") == [(sha, len(data), 5)]
+    _move(opened, "job")
+    assert b"".join(opened.blob(sha)) == data
+    assert opened.conn.execute(
+        "SELECT size, chunks FROM blobs WHERE sha256 = ?", (sha,)
+    ).fetchone() == (len(data), 5)
+
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1])
+def test_a_staged_file_counts_its_chunks_at_each_bound(opened: Vault, size: int) -> None:
+    data = b"x" * size
+    opened.stage_file("job", "file.bin", size, Source(data).read)
+    ((_sha, _size, chunks),) = _staged_files(opened, "job")
+    assert chunks == -(-size // CHUNK_BYTES) == len(range(0, size, CHUNK_BYTES))
+
+
+def test_a_file_that_changes_between_its_two_reads_is_refused_by_name(opened: Vault) -> None:
+    changing = Source(b"first version", then=b"other version")
+    with pytest.raises(InputError) as changed:
+        opened.stage_file("job", "IMG-0001.jpg", 13, changing.read)
+    assert changed.value.message == "IMG-0001.jpg changed while it was being stored"
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("IMG-0001.jpg", "image/jpeg"),
+        ("notes.unknown-kind", "application/octet-stream"),
+        ("no-extension", "application/octet-stream"),
+    ],
+)
+def test_a_staged_file_is_described_by_its_name_s_media_type(
+    opened: Vault, name: str, media_type: str
+) -> None:
+    assert opened.stage_file("job", name, 3, Source(b"abc").read)["media_type"] == media_type
+
+
+# --------------------------------------------------------------------------- cosignatures
+
+
+def test_a_cosignature_is_kept_with_the_checkpoint_it_vouches_for(opened: Vault) -> None:
+    key = Ed25519PrivateKey.generate()
+    size, note = max(opened.checkpoints())
+    witness = ledger.cosigner_key(WITNESS, key.public_key().public_bytes_raw())
+    point, at = opened.record_cosignature(note + ledger.cosign(note, WITNESS, key, 1700), witness)
+    assert (point.size, at) == (size, 1700)
+    (_seq, _at, body), *_ = reversed(list(opened.entries_of_type(ENTRY_CHECKPOINT_COSIGNED)))
+    assert body == {
+        "size": size,
+        "root": base64.b64encode(point.root).decode(),
+        "note": note + ledger.cosign(note, WITNESS, key, 1700),
+        "witness": witness,
+        "time": 1700,
+    }
+
+
+def test_a_cosignature_of_a_checkpoint_the_vault_never_had_is_refused(opened: Vault) -> None:
+    """Signed with the vault's own key (what a key holder can do), but of a size this vault
+    never reached: no checkpoint of its own to compare with."""
+    key = Ed25519PrivateKey.generate()
+    size, note = max(opened.checkpoints())
+    point = ledger.open_checkpoint(note, opened.settings.origin, opened.public_key)
+    ahead = ledger.Checkpoint(opened.settings.origin, size + 5, point.root, point.heads)
+    forged = ledger.sign_checkpoint(ahead, opened._signer)
+    witness = ledger.cosigner_key(WITNESS, key.public_key().public_bytes_raw())
+    with pytest.raises(VerificationFailed) as refused:
+        opened.record_cosignature(forged + ledger.cosign(forged, WITNESS, key, 1700), witness)
+    assert refused.value.message == (
+        f"the cosigned checkpoint of size {size + 5} is not this vault's"
+    )
+
+
+def test_a_witness_key_that_is_not_one_is_named_by_its_option(opened: Vault) -> None:
+    _size, note = max(opened.checkpoints())
+    with pytest.raises(InputError) as refused:
+        opened.record_cosignature(note, "not a key")
+    assert refused.value.message.startswith("--witness-key: ")
