@@ -247,3 +247,79 @@ def test_a_witness_key_that_is_not_one_is_named_by_its_option(opened: Vault) -> 
     with pytest.raises(InputError) as refused:
         opened.record_cosignature(note, "not a key")
     assert refused.value.message.startswith("--witness-key: ")
+
+
+# --------------------------------------------------------------------------- staged records
+
+
+def _commits(v: Vault, work: Callable[[], object]) -> int:
+    said: list[str] = []
+    v.conn.set_trace_callback(lambda sql: said.append(sql) if sql == "COMMIT" else None)
+    try:
+        work()
+    finally:
+        v.conn.set_trace_callback(None)
+    return len(said)
+
+
+def test_records_are_staged_in_order_in_writes_of_one_batch(
+    opened: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "_BATCH", 2)
+    records = [(f"uid-{n}", f'{{"n":{n}}}'.encode(), ("call", n)) for n in range(5)]
+    assert _commits(opened, lambda: opened.stage("job", records)) == 3  # 2, 2, then 1
+    assert list(opened.staged("job")) == records
+    assert list(opened.staged("another job")) == []
+
+
+def test_staged_rows_of_an_import_that_died_a_day_ago_are_dropped_and_no_sooner(
+    vault_env: Env,
+) -> None:
+    """The first staging write of a process drops what imports killed over a day ago left,
+    in each staging table, and keeps what one running beside it staged."""
+    import dataclasses
+    from datetime import timedelta
+
+    from .conftest import NOW
+
+    for job, age in [("died", timedelta(days=1, seconds=1)), ("running", timedelta(days=1))]:
+        env = dataclasses.replace(vault_env, now=lambda age=age: NOW - age)
+        with vault.unlock(env, PASSPHRASE) as v:
+            v.stage(job, [(f"uid-{job}", b"{}", ())])
+            v.stage_file(job, f"{job}.jpg", 4, Source(job.encode()[:4]).read)
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        v.stage("new", [("uid-new", b"{}", ())])
+        for table in ("staging", "staging_files", "staging_chunks"):
+            jobs = {job for (job,) in v.conn.execute(f"SELECT DISTINCT job FROM {table}")}
+            assert jobs == ({"running", "new"} if table == "staging" else {"running"}), table
+
+
+def test_discarding_gives_up_at_a_refused_write_and_leaves_no_transaction_open(
+    opened: Vault,
+) -> None:
+    opened.stage("job", [("uid-1", b"{}", ())])
+    opened.conn.execute("PRAGMA query_only = ON")  # as when another process writes
+    opened.discard_staged("job")  # best effort: says nothing
+    assert not opened.conn.in_transaction
+    opened.conn.execute("PRAGMA query_only = OFF")
+    assert len(list(opened.staged("job"))) == 1
+    opened.discard_staged("job")
+    assert list(opened.staged("job")) == []
+
+
+def test_discarding_drops_every_staged_row_in_short_writes(
+    opened: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "_BATCH", 1)  # five records per write
+    monkeypatch.setattr(store, "_FILE_CHUNKS_PER_WRITE", 1)
+    opened.stage("job", [(f"uid-{n}", b"{}", ()) for n in range(12)])
+    opened.stage("kept", [("uid-kept", b"{}", ())])
+    for n in range(3):
+        opened.stage_file("job", f"{n}.jpg", 2, Source(b"%02d" % n).read)
+    # 12 records: 5, 5, 2; 3 files' chunks: 1, 1, 1, 0; 3 files: 3
+    assert _commits(opened, lambda: opened.discard_staged("job")) == 3 + 4 + 1
+    for table in ("staging", "staging_files", "staging_chunks"):
+        assert opened.conn.execute(
+            f"SELECT count(*) FROM {table} WHERE job = 'job'"
+        ).fetchone() == (0,)
+    assert [uid for uid, *_ in opened.staged("kept")] == ["uid-kept"]
