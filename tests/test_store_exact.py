@@ -312,14 +312,39 @@ def test_discarding_drops_every_staged_row_in_short_writes(
 ) -> None:
     monkeypatch.setattr(store, "_BATCH", 1)  # five records per write
     monkeypatch.setattr(store, "_FILE_CHUNKS_PER_WRITE", 1)
-    opened.stage("job", [(f"uid-{n}", b"{}", ()) for n in range(12)])
+    opened.stage("job", [(f"uid-{n}", b"{}", ()) for n in range(11)])
     opened.stage("kept", [("uid-kept", b"{}", ())])
-    for n in range(3):
+    for n in range(5):
         opened.stage_file("job", f"{n}.jpg", 2, Source(b"%02d" % n).read)
-    # 12 records: 5, 5, 2; 3 files' chunks: 1, 1, 1, 0; 3 files: 3
-    assert _commits(opened, lambda: opened.discard_staged("job")) == 3 + 4 + 1
+    # 11 records: 5, 5, 1; 5 files' chunks: one a write, then none; 5 files: 5, then none
+    assert _commits(opened, lambda: opened.discard_staged("job")) == 3 + 6 + 2
     for table in ("staging", "staging_files", "staging_chunks"):
         assert opened.conn.execute(
             f"SELECT count(*) FROM {table} WHERE job = 'job'"
         ).fetchone() == (0,)
     assert [uid for uid, *_ in opened.staged("kept")] == ["uid-kept"]
+
+
+# --------------------------------------------------------------------------- amendments
+
+
+def test_an_amendment_keeps_its_reason_and_attachments_alone_amend_nothing(
+    opened: Vault, tmp_path: Path
+) -> None:
+    from blockwatch.incidents import ENTRY_AMENDED, ENTRY_ATTACHMENT
+    from blockwatch.vault.blobs import read_attachment
+
+    amended = opened.amend(1, {"note": "two"}, why="a typo")
+    assert amended["note"] == "two"
+    (_seq, _at, body), *_ = reversed(list(opened.entries_of_type(ENTRY_AMENDED)))
+    assert body["set"] == {"note": "two"} and body["why"] == "a typo"
+    proof = tmp_path / "screenshot.png"
+    proof.write_bytes(b"png")
+    before = len(list(opened.entries_of_type(ENTRY_AMENDED)))
+    with_file = opened.amend(1, {}, attachments=[read_attachment(proof)])
+    assert len(list(opened.entries_of_type(ENTRY_AMENDED))) == before  # no empty amendment
+    assert [a["name"] for a in with_file["attachments"]] == ["screenshot.png"]
+    assert len(list(opened.entries_of_type(ENTRY_ATTACHMENT))) == 1
+    with pytest.raises(InputError) as nothing:
+        opened.amend(1, {})
+    assert nothing.value.message == "nothing to change: incident 1 already has those values"
