@@ -348,3 +348,52 @@ def test_an_amendment_keeps_its_reason_and_attachments_alone_amend_nothing(
     with pytest.raises(InputError) as nothing:
         opened.amend(1, {})
     assert nothing.value.message == "nothing to change: incident 1 already has those values"
+
+
+# --------------------------------------------------------------------------- a busy vault
+
+BUSY = "the vault is busy: another blockwatch is writing to it; nothing was written"
+BUSY_HINT = (
+    "try again when it has finished (an import of many records takes a while); "
+    "BLOCKWATCH_BUSY_TIMEOUT sets how many seconds to wait"
+)
+
+
+@pytest.mark.parametrize(
+    ("given", "told", "waited_ms"),
+    [
+        ("0", 0.0, 0),
+        ("0.25", 0.25, 250),
+        ("-3", -3.0, 0),
+        ("soon", 0.1, 100),  # not a number: the default (here 0.1 s)
+        ("", 0.1, 100),
+    ],
+)
+def test_a_busy_vault_is_waited_for_as_long_as_told_then_given_up_in_words(
+    vault_env: Env, monkeypatch: pytest.MonkeyPatch, given: str, told: float, waited_ms: int
+) -> None:
+    import dataclasses
+
+    from blockwatch.errors import VaultBusy
+
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.1)
+    said: list[float] = []
+    environ = {**vault_env.environ, "BLOCKWATCH_BUSY_TIMEOUT": given}
+    env = dataclasses.replace(vault_env, environ=environ, on_busy=said.append)
+    holder = vault.unlock(vault_env, PASSPHRASE)
+    try:
+        with vault.unlock(env, PASSPHRASE) as v:
+            v.record_backup(1)  # free: no word, no wait
+            assert said == []
+            assert v.conn.execute("PRAGMA busy_timeout").fetchone() == (0,)
+            holder.conn.execute("BEGIN IMMEDIATE")  # what a long import holds
+            with pytest.raises(VaultBusy) as busy:
+                v.record_backup(2)
+            assert not v.conn.in_transaction
+            assert v.conn.execute("PRAGMA busy_timeout").fetchone() == (waited_ms,)
+            holder.conn.execute("ROLLBACK")
+            assert v.backed_up() == 1
+    finally:
+        holder.close()
+    assert said == [told]  # said once, before the wait
+    assert (busy.value.message, busy.value.hint) == (BUSY, BUSY_HINT)
