@@ -397,3 +397,37 @@ def test_a_busy_vault_is_waited_for_as_long_as_told_then_given_up_in_words(
         holder.close()
     assert said == [told]  # said once, before the wait
     assert (busy.value.message, busy.value.hint) == (BUSY, BUSY_HINT)
+
+
+# --------------------------------------------------------------------------- the map of heads
+
+
+def test_a_map_of_heads_built_at_once_is_the_one_kept_write_by_write(
+    opened: Vault, tmp_path: Path
+) -> None:
+    """A vault of schema version 1 builds its map of heads at its first write, reading 500
+    incidents a query: over 500 incidents, some amended (their head a later entry), the map
+    it builds is the one a vault keeps write by write."""
+    from blockwatch import importing
+    from blockwatch.vault.check import check
+    from blockwatch.vault.schema import SCHEMA_VERSION
+
+    from .test_import import call, calls_xml, write
+
+    calls = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(502)]))
+    importing.import_file(opened, calls, importing.Options(timezone="Asia/Almaty"))
+    for number in (1, 3, 501, 503):  # the first and the last, each side of 500
+        opened.amend(number, {"note": f"changed {number}"}, why="a test")
+    kept = opened.stored_heads()
+    nodes = sorted(opened.heads_nodes())
+    # what a vault made by blockwatch 0.1 has: no map of heads, schema version 1
+    opened.conn.execute("DROP TABLE heads")
+    opened.conn.execute("DELETE FROM meta WHERE key IN ('heads_size', 'heads_root')")
+    opened.conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    opened.ensure_heads()
+    assert opened.stored_heads() == kept
+    assert sorted(opened.heads_nodes()) == nodes
+    assert opened.conn.execute(
+        "SELECT value FROM meta WHERE key = 'schema_version'"
+    ).fetchone() == (str(SCHEMA_VERSION),)
+    assert check(opened)[6].endswith("(503 incidents)")
