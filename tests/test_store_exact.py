@@ -431,3 +431,22 @@ def test_a_map_of_heads_built_at_once_is_the_one_kept_write_by_write(
         "SELECT value FROM meta WHERE key = 'schema_version'"
     ).fetchone() == (str(SCHEMA_VERSION),)
     assert check(opened)[6].endswith("(503 incidents)")
+
+
+def test_an_import_no_other_write_raced_looks_for_no_late_records(
+    opened: Vault, tmp_path: Path
+) -> None:
+    """Only when the ledger grew while the file was read does the import's write look for
+    records another process wrote meanwhile (a join over the whole staging table)."""
+    from blockwatch import importing
+
+    from .test_import import call, calls_xml, write
+
+    said: list[str] = []
+    opened.conn.set_trace_callback(said.append)
+    calls = write(tmp_path, "calls.xml", calls_xml([call(n) for n in range(3)]))
+    assert (
+        importing.import_file(opened, calls, importing.Options(timezone="Asia/Almaty")).added == 3
+    )
+    opened.conn.set_trace_callback(None)
+    assert not [sql for sql in said if "JOIN incidents" in sql]

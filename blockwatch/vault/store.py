@@ -76,12 +76,11 @@ def derived_columns(view: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 class Bulk:
-    """The records of one write: ``add`` appends entries, ``share`` marks repeated values."""
+    """The records of one write (made inside ``Vault._write``): ``add`` appends entries."""
 
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
-        self.share = vault._encoder.share
-        assert vault._compact is not None, "a Bulk is made inside _write()"
+        assert vault._compact is not None
         self.size = vault._compact.size  # the ledger's size when the write began
 
     def add(self, type_: str, body: dict[str, Any]) -> None:
