@@ -40,32 +40,38 @@ def opened(vault_env: Env) -> Iterator[Vault]:
 
 # --------------------------------------------------------------------------- failed writes
 
-WRITES: dict[str, Callable[[Vault], object]] = {
-    "backup record": lambda v: v.record_backup(1),
-    "profile": lambda v: v.set_profile({"name": "A. Journalist"}),
-    "language": lambda v: v.set_language("ru"),
-    "new key": lambda v: v.rekey(b"k" * 32),
-    "ledger entry": lambda v: v.record_disclosure({"to": "police"}),
-    "staged records": lambda v: v.stage("job", [("uid", b"{}", ())]),
+WRITES: dict[str, tuple[str, Callable[[Vault], object]]] = {  # the table each one writes
+    "backup record": ("meta", lambda v: v.record_backup(1)),
+    "profile": ("meta", lambda v: v.set_profile({"name": "A. Journalist"})),
+    "language": ("meta", lambda v: v.set_language("ru")),
+    "ledger entry": ("entries", lambda v: v.record_disclosure({"to": "police"})),
+    "staged records": ("staging", lambda v: v.stage("job", [("uid", b"{}", ())])),
 }
 
 
-@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+@pytest.mark.parametrize(("table", "write"), WRITES.values(), ids=WRITES.keys())
 def test_a_write_that_fails_rolls_back_and_raises_its_own_error(
-    opened: Vault, write: Callable[[Vault], object]
+    opened: Vault, table: str, write: Callable[[Vault], object]
 ) -> None:
     """Its ROLLBACK, not a second error from a broken one, and no transaction left open to
-    hold the write lock."""
+    hold the write lock.  The failure: a trigger of this connection alone (TEMP) refusing
+    the insert, after the write began."""
     import sqlcipher3
 
+    opened.stage("job", [])  # the staging tables exist
     before = opened.conn.execute("SELECT count(*), max(seq) FROM entries").fetchone()
-    opened.conn.execute("PRAGMA query_only = ON")  # every write refused by SQLite itself
-    with pytest.raises(sqlcipher3.OperationalError) as refused:
+    meta = opened.conn.execute("SELECT * FROM meta ORDER BY key").fetchall()
+    opened.conn.execute(
+        f"CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.{table} "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+    )
+    with pytest.raises(sqlcipher3.IntegrityError) as refused:
         write(opened)
-    assert str(refused.value) == "attempt to write a readonly database"
+    assert str(refused.value) == "refused by the test"
     assert not opened.conn.in_transaction
-    opened.conn.execute("PRAGMA query_only = OFF")
+    opened.conn.execute("DROP TRIGGER temp.refuse")
     assert opened.conn.execute("SELECT count(*), max(seq) FROM entries").fetchone() == before
+    assert opened.conn.execute("SELECT * FROM meta ORDER BY key").fetchall() == meta
 
 
 def test_each_setting_is_kept_as_given_and_none_as_empty(vault_env: Env) -> None:

@@ -1,0 +1,80 @@
+"""Run named mutants against chosen test files, fast: in ``mutants/`` (made by a mutmut run),
+each worker process loads pytest once and runs ``pytest -x`` once per mutant, switching
+``MUTANT_UNDER_TEST`` in between (mutmut's trampolines read it at every call).  Used to check
+survivors against tests written since the run, or a module's mutants against the tests
+written for it, without mutmut's per-mutant start-up or its statistics of which tests call
+what (a test added since is not among them).
+
+    uv run --group mutation python mutation/confirm.py LIST -o OUT -- tests/test_x.py ...
+
+LIST holds one mutant name a line.  OUT gets ``killed NAME`` or ``SURVIVED NAME`` a line; a
+name already in OUT is skipped, so a stopped run resumes.  The test files are copied from
+the working tree into ``mutants/tests`` first, with conftest.py and tsa.py.  Each worker
+first runs the tests with no mutant: they must pass.  Check a sample of the killed ones
+with mutmut's own runner (``mutmut run NAME``) when in doubt: a mutant that leaves the
+process in a state that fails the next one would pass for killed."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import multiprocessing
+import os
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANTS = ROOT / "mutants"
+
+
+def _work(names: list[str], tests: list[str], out: Path) -> str:
+    os.chdir(MUTANTS)
+    sys.path.insert(0, str(MUTANTS))
+    import pytest
+
+    arguments = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", *tests]
+
+    def run(mutant: str) -> int:
+        os.environ["MUTANT_UNDER_TEST"] = mutant
+        sink = io.StringIO()
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            return int(pytest.main(arguments))
+
+    if run("none") != 0:
+        return "the tests fail with no mutant: fix them first"
+    for name in names:
+        word = "SURVIVED" if run(name) == 0 else "killed"
+        with out.open("a") as f:
+            f.write(f"{word} {name}\n")
+    return ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", type=Path, help="a file of mutant names, one a line")
+    parser.add_argument("-o", "--out", type=Path, required=True)
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("tests", nargs="+", help="test files, after --")
+    args = parser.parse_args()
+    if not MUTANTS.is_dir():
+        print("no mutants/: run 'uv run --group mutation mutmut run' first", file=sys.stderr)
+        return 1
+    for test in [*args.tests, "tests/conftest.py", "tests/tsa.py"]:
+        shutil.copy(ROOT / test, MUTANTS / test)
+    done = set()
+    if args.out.exists():
+        done = {line.split()[1] for line in args.out.read_text().splitlines() if line.strip()}
+    names = [n for n in args.names.read_text().split() if n not in done]
+    shares = [names[k :: args.jobs] for k in range(args.jobs)]
+    with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
+        said = pool.starmap(_work, [(share, args.tests, args.out.resolve()) for share in shares])
+    for problem in filter(None, said):
+        print(problem, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
