@@ -76,6 +76,7 @@ def test_a_write_that_fails_rolls_back_and_raises_its_own_error(
 
 def test_each_setting_is_kept_as_given_and_none_as_empty(vault_env: Env) -> None:
     with vault.unlock(vault_env, PASSPHRASE) as v:
+        assert (v.profile(), v.backed_up(), v.settings.language) == ({}, 0, None)  # none yet
         v.set_language("kk")
         v.set_profile({"name": "Айгүл", "phone": "+7 701 000 00 00"})
         v.record_backup(7)
@@ -431,6 +432,8 @@ def test_a_map_of_heads_built_at_once_is_the_one_kept_write_by_write(
     opened.conn.execute("DELETE FROM meta WHERE key IN ('heads_size', 'heads_root')")
     opened.conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     opened.ensure_heads()
+    (_seq, _at, body), *_ = reversed(list(opened.entries_of_type(store.ENTRY_VAULT_UPGRADED)))
+    assert body == {"schema": SCHEMA_VERSION}
     assert opened.stored_heads() == kept
     assert sorted(opened.heads_nodes()) == nodes
     assert opened.conn.execute(
@@ -456,3 +459,17 @@ def test_an_import_no_other_write_raced_looks_for_no_late_records(
     )
     opened.conn.set_trace_callback(None)
     assert not [sql for sql in said if "JOIN incidents" in sql]
+
+
+def test_a_vault_that_has_its_map_of_heads_is_not_upgraded_again(opened: Vault) -> None:
+    size = max(opened.checkpoints())[0]
+    opened.ensure_heads()
+    assert max(opened.checkpoints())[0] == size
+    assert list(opened.entries_of_type(store.ENTRY_VAULT_UPGRADED)) == []
+
+
+def test_a_vault_opened_without_its_key_cannot_be_copied(opened: Vault, tmp_path: Path) -> None:
+    keyless = Vault(opened.env, opened.conn, opened.settings, opened._signer)
+    with pytest.raises(RuntimeError) as refused:
+        keyless.copy_database(tmp_path / "copy.db")
+    assert str(refused.value) == "copy_database needs a vault opened with its key"
