@@ -345,7 +345,7 @@ class Vault(Blobs, Queries):
             self.conn.execute("BEGIN IMMEDIATE")
             return
         except sqlcipher3.OperationalError as e:
-            if "locked" not in str(e) and "busy" not in str(e):
+            if "locked" not in str(e):  # SQLITE_BUSY: "database is locked"
                 raise
         if self.env.on_busy is not None:  # say so before the wait, not after it
             self.env.on_busy(seconds)
@@ -353,7 +353,7 @@ class Vault(Blobs, Queries):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlcipher3.OperationalError as e:
-            if "locked" not in str(e) and "busy" not in str(e):
+            if "locked" not in str(e):  # SQLITE_BUSY: "database is locked"
                 raise
             raise VaultBusy(
                 _("the vault is busy: another blockwatch is writing to it; nothing was written"),
