@@ -473,3 +473,42 @@ def test_a_vault_opened_without_its_key_cannot_be_copied(opened: Vault, tmp_path
     with pytest.raises(RuntimeError) as refused:
         keyless.copy_database(tmp_path / "copy.db")
     assert str(refused.value) == "copy_database needs a vault opened with its key"
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def test_every_entry_a_write_makes_is_salted_afresh(opened: Vault, tmp_path: Path) -> None:
+    """Bundle format 2: each entry carries a salt of its own (ledger.new_salt), so that a
+    bundle's left-out entries cannot be guessed from their leaves."""
+    import json
+
+    from blockwatch.vault.blobs import read_attachment
+
+    proof = tmp_path / "notice.png"
+    proof.write_bytes(b"png")
+    opened.amend(1, {"note": "two"}, why="a typo", attachments=[read_attachment(proof)])
+    entries = [json.loads(entry) for _seq, _type, _at, entry, _leaf in opened.entries()]
+    assert [e["v"] for e in entries] == [ledger.ENTRY_VERSION] * len(entries)
+    salts = [e["salt"] for e in entries]
+    assert all(len(s) == 2 * ledger.SALT_BYTES for s in salts) and len(set(salts)) == len(salts)
+
+
+def test_an_incident_logged_with_files_names_each(opened: Vault, tmp_path: Path) -> None:
+    from blockwatch import incidents
+    from blockwatch.vault.blobs import read_attachment
+
+    files = []
+    for name in ("a.png", "b.pdf"):
+        (tmp_path / name).write_bytes(name.encode())
+        files.append(read_attachment(tmp_path / name))
+    body = incidents.new_incident(
+        uid="0b6f3c52-6a53-4c55-9d0e-5d1f4b2b7a10",
+        kind="note",
+        occurred_at="2026-07-05T06:00:00+00:00",
+        timezone="Asia/Almaty",
+        details_={"text": "with files"},
+    )
+    view = opened.add_incident(body, files)
+    assert view["attachments"] == [f.describe() for f in files]
+    assert [b"".join(opened.blob(f.sha256)) for f in files] == [b"a.png", b"b.pdf"]
