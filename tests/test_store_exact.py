@@ -233,6 +233,15 @@ def test_a_cosignature_is_kept_with_the_checkpoint_it_vouches_for(opened: Vault)
     }
 
 
+def test_a_cosignature_pasted_with_a_blank_line_after_it_is_kept(opened: Vault) -> None:
+    """Compared with the vault's own checkpoint up to the first blank line: the body."""
+    key = Ed25519PrivateKey.generate()
+    size, note = max(opened.checkpoints())
+    witness = ledger.cosigner_key(WITNESS, key.public_key().public_bytes_raw())
+    text = note + ledger.cosign(note, WITNESS, key, 1700) + "\n"
+    assert opened.record_cosignature(text, witness)[0].size == size
+
+
 def test_a_cosignature_of_a_checkpoint_the_vault_never_had_is_refused(opened: Vault) -> None:
     """Signed with the vault's own key (what a key holder can do), but of a size this vault
     never reached: no checkpoint of its own to compare with."""
