@@ -521,3 +521,28 @@ def test_an_incident_logged_with_files_names_each(opened: Vault, tmp_path: Path)
     view = opened.add_incident(body, files)
     assert view["attachments"] == [f.describe() for f in files]
     assert [b"".join(opened.blob(f.sha256)) for f in files] == [b"a.png", b"b.pdf"]
+
+
+# --------------------------------------------------------------------------- witnesses
+
+
+def test_a_checkpoint_is_shared_since_a_size_the_ledger_has_reached(opened: Vault) -> None:
+    size = max(opened.checkpoints())[0]
+    for wrong in (0, size + 1):
+        with pytest.raises(InputError) as refused:
+            opened.share_checkpoint(None, since=wrong)
+        assert refused.value.message == f"--since {wrong}: the ledger has {size} entries"
+        assert refused.value.hint == (
+            "give the size on the second line of the checkpoint the witness holds"
+        )
+    assert max(opened.checkpoints())[0] == size  # nothing written
+    assert opened.share_checkpoint(None, since=size) == dict(opened.checkpoints())[size]
+    request = opened.share_checkpoint(None, since=1)  # since the first entry: with a proof
+    assert request.startswith("old 1\n")
+    assert request.endswith(dict(opened.checkpoints())[size + 1])
+
+
+def test_a_calendar_day_of_another_kind_is_refused_by_its_name(opened: Vault) -> None:
+    with pytest.raises(ValueError) as refused:
+        opened.record_calendar_day("note.created", {"date": "2026-07-06"})
+    assert str(refused.value) == "note.created"
