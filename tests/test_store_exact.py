@@ -537,12 +537,22 @@ def test_a_checkpoint_is_shared_since_a_size_the_ledger_has_reached(opened: Vaul
         )
     assert max(opened.checkpoints())[0] == size  # nothing written
     assert opened.share_checkpoint(None, since=size) == dict(opened.checkpoints())[size]
-    request = opened.share_checkpoint(None, since=1)  # since the first entry: with a proof
-    assert request.startswith("old 1\n")
-    assert request.endswith(dict(opened.checkpoints())[size + 1])
+    request = ledger.parse_request(opened.share_checkpoint(None, since=1))  # with a proof
+    notes = dict(opened.checkpoints())
+    assert (request.old, request.note) == (1, notes[size + 1])
+    first = ledger.open_checkpoint(notes[1], opened.settings.origin, opened.public_key)
+    now = ledger.open_checkpoint(request.note, opened.settings.origin, opened.public_key)
+    ledger.verify_consistency(1, now.size, first.root, now.root, request.proof)
 
 
 def test_a_calendar_day_of_another_kind_is_refused_by_its_name(opened: Vault) -> None:
     with pytest.raises(ValueError) as refused:
         opened.record_calendar_day("note.created", {"date": "2026-07-06"})
     assert str(refused.value) == "note.created"
+
+
+def test_time_stamps_over_another_checkpoint_than_the_note_are_refused(opened: Vault) -> None:
+    size, note = max(opened.checkpoints())
+    with pytest.raises(ValueError) as refused:
+        opened.record_timestamps(size + 1, note, [])
+    assert str(refused.value) == "the note is not the checkpoint of that size"
