@@ -314,10 +314,13 @@ def test_discarding_gives_up_at_a_refused_write_and_leaves_no_transaction_open(
     opened: Vault,
 ) -> None:
     opened.stage("job", [("uid-1", b"{}", ())])
-    opened.conn.execute("PRAGMA query_only = ON")  # as when another process writes
+    opened.conn.execute(  # a delete refused after the write began (this connection only)
+        "CREATE TEMP TRIGGER refuse BEFORE DELETE ON main.staging "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+    )
     opened.discard_staged("job")  # best effort: says nothing
     assert not opened.conn.in_transaction
-    opened.conn.execute("PRAGMA query_only = OFF")
+    opened.conn.execute("DROP TRIGGER temp.refuse")
     assert len(list(opened.staged("job"))) == 1
     opened.discard_staged("job")
     assert list(opened.staged("job")) == []
@@ -556,3 +559,13 @@ def test_time_stamps_over_another_checkpoint_than_the_note_are_refused(opened: V
     with pytest.raises(ValueError) as refused:
         opened.record_timestamps(size + 1, note, [])
     assert str(refused.value) == "the note is not the checkpoint of that size"
+
+
+def test_discarding_first_ends_a_transaction_an_interrupted_write_left_open(
+    opened: Vault,
+) -> None:
+    opened.stage("job", [("uid-1", b"{}", ())])
+    opened.conn.execute("BEGIN IMMEDIATE")  # as a write stopped between two statements
+    opened.discard_staged("job")
+    assert not opened.conn.in_transaction
+    assert list(opened.staged("job")) == []
