@@ -37,8 +37,8 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
     ),
     "check 6 reads a missing blob": (
         "blockwatch/vault/check.py",
-        "        if sha not in stored:\n            raise _fail(6, _(\"attachment {sha} named",
-        "        if False:\n            raise _fail(6, _(\"attachment {sha} named",
+        '        if sha not in stored:\n            raise _fail(6, _("attachment {sha} named',
+        '        if False:\n            raise _fail(6, _("attachment {sha} named',
         S + "test_check_6_names_an_attachment_whose_stored_file_is_gone",
     ),
     "check 1 skips page HMACs": (
@@ -357,8 +357,8 @@ MUTANTS: dict[str, tuple[str, str, str, str]] = {
     ),
     "a recovery code of the wrong length and right letters accepted": (
         "blockwatch/vault/keyslots.py",
-        'if len(text) != 32 or any(',
-        'if len(text) != 32 and any(',
+        "if len(text) != 32 or any(",
+        "if len(text) != 32 and any(",
         S + "test_a_recovery_code_of_the_wrong_shape_says_what_one_looks_like",
     ),
     "too few Argon2 lanes accepted": (
@@ -458,7 +458,9 @@ def main(names: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "repo"
         shutil.copytree(
-            ROOT, work, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".*cache", "mutants")
+            ROOT,
+            work,
+            ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".*cache", "mutants"),
         )
         for name in names or list(MUTANTS):
             result = run(name, work)
