@@ -392,15 +392,11 @@ def _signer_name(token: bytes) -> str:
     from cryptography import x509
 
     reply = _decode(token)
-    infos = list(reply.signed_data.signer_infos)
-    for der in reply.signed_data.certificates:
-        cert = x509.load_der_x509_certificate(der)
-        if infos and (cert.issuer, cert.serial_number) == (
-            infos[0].issuer,
-            infos[0].serial_number,
-        ):
-            return certificate_name(cert)
-    return "?"
+    certs = [x509.load_der_x509_certificate(der) for der in reply.signed_data.certificates]
+    try:
+        return certificate_name(_signer(reply, certs))
+    except StampError:  # the token carries no certificate its one SignerInfo names
+        return "?"
 
 
 def certificate_name(cert: Any) -> str:
