@@ -12,15 +12,19 @@ name already in OUT is skipped, so a stopped run resumes.  The test files are co
 the working tree into ``mutants/tests`` first, with conftest.py and tsa.py.  Each worker
 first runs the tests with no mutant: they must pass.  Check a sample of the killed ones
 with mutmut's own runner (``mutmut run NAME``) when in doubt: a mutant that leaves the
-process in a state that fails the next one would pass for killed.  Leave out test files with
-Hypothesis tests that read the running script (``tests/test_import.py``): the suite's check
-of reads outside the repository fails them here."""
+process in a state that fails the next one would pass for killed.  ``--by-stats`` runs each
+mutant against only the chosen tests that mutmut's statistics (``mutants/mutmut-stats.json``,
+from a run whose selection held those files) saw calling its function, the quickest first.
+Leave out test files with Hypothesis tests that read the running script
+(``tests/test_import.py``): the suite's check of reads outside the repository fails them
+here."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import io
+import json
 import multiprocessing
 import os
 import shutil
@@ -32,27 +36,44 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 
 
-def _work(names: list[str], tests: list[str], out: Path) -> str:
+def _callers(tests: list[str]) -> dict[str, list[str]]:
+    """From mutmut's statistics: for each function, the tests in ``tests`` that called it,
+    the quickest first (so that ``-x`` stops soon on a killed mutant)."""
+    stats = json.loads((MUTANTS / "mutmut-stats.json").read_text())
+    duration = stats["duration_by_test"]
+    files = {Path(t).as_posix() for t in tests}
+    return {
+        function: sorted(
+            (t for t in called if t.partition("::")[0] in files), key=lambda t: duration.get(t, 0)
+        )
+        for function, called in stats["tests_by_mangled_function_name"].items()
+    }
+
+
+def _work(names: list[str], tests: list[str], out: Path, by_stats: bool) -> str:
     os.chdir(MUTANTS)
     sys.path.insert(0, str(MUTANTS))
     import pytest
 
-    arguments = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider", *tests]
-
+    options = ["-x", "-q", "-n", "0", "-p", "no:cacheprovider"]
+    callers = _callers(tests) if by_stats else {}
     sink = io.StringIO()
 
-    def run(mutant: str) -> int:
+    def run(mutant: str, selected: list[str]) -> int:
         os.environ["MUTANT_UNDER_TEST"] = mutant
         sink.seek(0)
         sink.truncate()
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            return int(pytest.main(arguments))
+            return int(pytest.main([*options, *selected]))
 
-    if run("none") != 0:
+    if run("none", tests) != 0:
         said = "\n".join(sink.getvalue().splitlines()[-15:])
         return f"the tests fail with no mutant: fix them first\n{said}"
     for name in names:
-        word = "SURVIVED" if run(name) == 0 else "killed"
+        # a function no chosen test was seen calling (called from a fixture, or by a test
+        # written since the statistics) is run against every chosen file
+        selected = callers.get(name.partition("__mutmut_")[0]) or tests
+        word = "SURVIVED" if run(name, selected) == 0 else "killed"
         with out.open("a") as f:
             f.write(f"{word} {name}\n")
     return ""
@@ -63,6 +84,11 @@ def main() -> int:
     parser.add_argument("names", type=Path, help="a file of mutant names, one a line")
     parser.add_argument("-o", "--out", type=Path, required=True)
     parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument(
+        "--by-stats",
+        action="store_true",
+        help="run each mutant against only the chosen tests mutmut saw calling its function",
+    )
     parser.add_argument("tests", nargs="+", help="test files, after --")
     args = parser.parse_args()
     if not MUTANTS.is_dir():
@@ -79,7 +105,7 @@ def main() -> int:
     os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="mutation-confirm-")
     try:
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-            jobs = [(share, args.tests, args.out.resolve()) for share in shares]
+            jobs = [(share, args.tests, args.out.resolve(), args.by_stats) for share in shares]
             said = pool.starmap(_work, jobs)
     finally:
         shutil.rmtree(os.environ["TMPDIR"], ignore_errors=True)
