@@ -378,3 +378,97 @@ def test_an_entry_salt_is_16_random_bytes_in_hex() -> None:
     salts = {ledger.new_salt() for _ in range(50)}
     assert len(salts) == 50 and {len(s) for s in salts} == {2 * ledger.SALT_BYTES} == {32}
     assert all(int(s, 16) >= 0 for s in salts)
+
+
+# --------------------------------------------------------------------------- entry bytes
+
+
+@pytest.mark.parametrize("salt", [None, "ab" * 16, "0f" * 64])
+@pytest.mark.parametrize("seq", [0, 7, 2**53 - 1])
+def test_an_entry_is_rfc_8785_of_its_members_in_either_format(seq: int, salt: str | None) -> None:
+    import rfc8785
+
+    body = {"b": [1, "ж"], "a": None}
+    entry = {"v": 1 if salt is None else 2, "seq": seq, "type": "call", "body": body}
+    entry["recorded_at"] = "2026-11-02T20:41:00+05:00"
+    if salt is not None:
+        entry["salt"] = salt
+    assert ledger.canonical_entry(
+        seq, "call", "2026-11-02T20:41:00+05:00", body, salt
+    ) == rfc8785.dumps(entry)
+
+
+@pytest.mark.parametrize("seq", [-1, 2**53, True, "3", 1.0, None])
+def test_an_entry_number_that_is_not_a_safe_integer_is_refused(seq: object) -> None:
+    with pytest.raises(ValueError) as refused:
+        ledger.entry_from_body(seq, "call", "t", b"{}")  # type: ignore[arg-type]
+    assert str(refused.value) == "seq must be a non-negative safe integer"
+
+
+@pytest.mark.parametrize(
+    "salt", ["ab" * 15, "ab" * 65, "AB" * 16, "ab" * 16 + "a", "xy" * 16, b"ab" * 16, 16]
+)
+def test_a_salt_that_is_not_16_to_64_bytes_of_lowercase_hex_is_refused(salt: object) -> None:
+    with pytest.raises(ValueError) as refused:
+        ledger.entry_from_body(0, "call", "t", b"{}", salt)  # type: ignore[arg-type]
+    assert str(refused.value) == "salt must be 16 to 64 bytes of lowercase hex"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, True, False, "x", 0, 2**53 - 1, -(2**53 - 1), [], {}, {"a": [1, {"b": None}]}],
+)
+def test_plain_values_take_the_standard_library_encoder(value: object) -> None:
+    """`_plain` says when the stdlib's bytes are RFC 8785's: those values take the fast path."""
+    assert ledger._plain(value) is True
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        2**53,
+        -(2**53),
+        1.5,
+        {"é": 1},
+        {1: "a"},
+        ("a",),
+        {"a": [{"b": 2**60}]},
+        [{"ж": 1}],
+        {"a": {"b": 0.5}},
+    ],
+)
+def test_values_the_standard_library_may_write_otherwise_take_rfc_8785(value: object) -> None:
+    assert ledger._plain(value) is False
+
+
+def test_a_string_is_encoded_as_rfc_8785_and_anything_else_is_refused() -> None:
+    assert ledger._string('é"\n\u2028') == b'"\xc3\xa9\\"\\n\xe2\x80\xa8"'
+    with pytest.raises(TypeError) as refused:
+        ledger._string(b"x")  # type: ignore[arg-type]
+    assert str(refused.value) == "expected a string"
+    with pytest.raises(ValueError, match="non-UTF-8"):  # a lone surrogate, refused by rfc8785
+        ledger._string("\ud800")
+
+
+def test_an_encoder_gives_canonical_json_of_every_kind_of_body() -> None:
+    encoder = ledger.Encoder()
+    shared = encoder.share({"file": "calls.xml", "sha256": "00"})
+    for body in (
+        [1, 2],
+        "text",
+        {"é": 1, "a": 2},
+        {"a": [], "b": {}, "c": None, "d": "x", "e": shared, "f": 1.5, "g": [1], "h": {"i": 1}},
+    ):
+        assert encoder.encode(body) == ledger.canonical_json(body)  # type: ignore[arg-type]
+
+
+def test_an_encoder_reuses_the_bytes_of_a_shared_value() -> None:
+    """An import encodes its source once, not once a record: the bytes made by `share` are
+    the ones every body holding that very object gets (shown here by breaking the rule that
+    a shared value never changes)."""
+    encoder = ledger.Encoder()
+    source = encoder.share({"file": "calls.xml"})
+    source["file"] = "changed"
+    assert encoder.encode({"source": source, "n": 1}) == b'{"n":1,"source":{"file":"calls.xml"}}'
+    # an equal object that was not shared is encoded as it is
+    assert encoder.encode({"source": {"file": "changed"}}) == b'{"source":{"file":"changed"}}'
