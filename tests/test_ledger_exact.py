@@ -472,3 +472,77 @@ def test_an_encoder_reuses_the_bytes_of_a_shared_value() -> None:
     assert encoder.encode({"source": source, "n": 1}) == b'{"n":1,"source":{"file":"calls.xml"}}'
     # an equal object that was not shared is encoded as it is
     assert encoder.encode({"source": {"file": "changed"}}) == b'{"source":{"file":"changed"}}'
+
+
+# --------------------------------------------------------------------------- trees
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "cover"),
+    [
+        (0, 13, [(3, 0), (2, 2), (0, 12)]),
+        (5, 13, [(0, 5), (1, 3), (2, 2), (0, 12)]),
+        (6, 7, [(0, 6)]),
+        (8, 24, [(3, 1), (3, 2)]),
+        (12, 16, [(2, 3)]),
+        (3, 3, []),
+    ],
+)
+def test_a_range_is_covered_by_its_largest_aligned_perfect_subtrees(
+    start: int, end: int, cover: list[tuple[int, int]]
+) -> None:
+    assert ledger.perfect_cover(start, end) == cover
+
+
+def test_every_range_is_covered_left_to_right_by_aligned_subtrees_each_as_large_as_it_can_be() -> (
+    None
+):
+    for start in range(40):
+        for end in range(start, 41):
+            at = start
+            for level, index in ledger.perfect_cover(start, end):
+                assert index << level == at, (start, end)
+                width = 1 << level
+                # one level up would leave the range or its alignment
+                assert at + 2 * width > end or at % (2 * width) != 0, (start, end)
+                at += width
+            assert at == end, (start, end)
+
+
+def test_a_tree_of_perfect_subtrees_alone_gives_roots_and_proofs() -> None:
+    """The map of heads keeps only perfect subtrees: a tree made of them needs no leaf that
+    a larger subtree already covers."""
+    leaves = [_h(n) for n in range(1, 14)]
+    full = ledger.MerkleTree(leaves)
+    nodes = {
+        (level, index): full.levels[level][index] for level, index in ledger.perfect_cover(0, 13)
+    }
+    assert ledger.NodeTree(13, nodes).root() == full.root()
+    four = ledger.NodeTree(4, {(2, 0): _h(9)})
+    assert four.root() == four.hash(0, 4) == _h(9)
+
+
+def test_a_consistency_proof_is_to_the_whole_tree_unless_a_size_is_given() -> None:
+    tree = ledger.MerkleTree([_h(n) for n in range(1, 8)])
+    assert tree.consistency_proof(3) == tree.consistency_proof(3, 7)
+    assert tree.consistency_proof(3) != tree.consistency_proof(3, 6)
+    assert tree.inclusion_proof(2) == tree.inclusion_proof(2, 7) != tree.inclusion_proof(2, 5)
+
+
+def test_a_tree_refuses_a_proof_it_cannot_give_in_its_own_words() -> None:
+    tree = ledger.MerkleTree([_h(1), _h(2)])
+    for index, size in ((2, None), (-1, None), (0, 3), (1, 1)):
+        with pytest.raises(ValueError) as refused:
+            tree.inclusion_proof(index, size)
+        assert str(refused.value) == "index out of range"
+    for size1, size2 in ((0, None), (3, None), (2, 1)):
+        with pytest.raises(ValueError) as refused:
+            tree.consistency_proof(size1, size2)
+        assert str(refused.value) == "sizes out of range"
+
+
+@pytest.mark.parametrize(("size", "count"), [(1, 0), (3, 1), (4, 2), (0, 1)])
+def test_a_compact_range_must_hold_one_hash_per_bit_of_its_size(size: int, count: int) -> None:
+    with pytest.raises(ValueError) as refused:
+        ledger.CompactRange(size, [_h(1)] * count)
+    assert str(refused.value) == "compact range does not match its size"
