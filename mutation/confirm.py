@@ -7,7 +7,8 @@ what (a test added since is not among them).
 
     uv run --group mutation python mutation/confirm.py LIST -o OUT -- tests/test_x.py ...
 
-LIST holds one mutant name a line.  OUT gets ``killed NAME`` or ``SURVIVED NAME`` a line; a
+LIST holds one mutant name a line.  OUT gets ``killed NAME``, ``timeout NAME`` (its tests ran
+past ``--limit`` seconds: caught, as a hung suite never passes) or ``SURVIVED NAME`` a line; a
 name already in OUT is skipped, so a stopped run resumes.  The test files are copied from
 the working tree into ``mutants/tests`` first, with conftest.py and tsa.py.  Each worker
 first runs the tests with no mutant: they must pass.  Check a sample of the killed ones
@@ -28,6 +29,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -50,7 +52,11 @@ def _callers(tests: list[str]) -> dict[str, list[str]]:
     }
 
 
-def _work(names: list[str], tests: list[str], out: Path, by_stats: bool) -> str:
+class _Hung(BaseException):
+    """Raised in a test that runs past the time limit (a BaseException: no test catches it)."""
+
+
+def _work(names: list[str], tests: list[str], out: Path, by_stats: bool, limit: int) -> str:
     os.chdir(MUTANTS)
     sys.path.insert(0, str(MUTANTS))
     import pytest
@@ -59,21 +65,41 @@ def _work(names: list[str], tests: list[str], out: Path, by_stats: bool) -> str:
     callers = _callers(tests) if by_stats else {}
     sink = io.StringIO()
 
+    hung = []
+
+    def alarm(*_: object) -> None:
+        hung.append(True)
+        raise _Hung
+
+    signal.signal(signal.SIGALRM, alarm)
+
     def run(mutant: str, selected: list[str]) -> int:
         os.environ["MUTANT_UNDER_TEST"] = mutant
         sink.seek(0)
         sink.truncate()
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            return int(pytest.main([*options, *selected]))
+        hung.clear()
+        signal.alarm(limit)
+        try:
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                return int(pytest.main([*options, *selected]))
+        except _Hung:
+            return -1
+        finally:
+            signal.alarm(0)
 
     if run("none", tests) != 0:
         said = "\n".join(sink.getvalue().splitlines()[-15:])
         return f"the tests fail with no mutant: fix them first\n{said}"
+    parent = os.getppid()
     for name in names:
+        if os.getppid() != parent:  # the run was stopped: do not go on as an orphan
+            return "stopped"
         # a function no chosen test was seen calling (called from a fixture, or by a test
         # written since the statistics) is run against every chosen file
         selected = callers.get(name.partition("__mutmut_")[0]) or tests
-        word = "SURVIVED" if run(name, selected) == 0 else "killed"
+        code = run(name, selected)
+        # a mutant that makes a test run on past the limit is caught: the suite never passes
+        word = "timeout" if hung else "SURVIVED" if code == 0 else "killed"
         with out.open("a") as f:
             f.write(f"{word} {name}\n")
     return ""
@@ -84,6 +110,9 @@ def main() -> int:
     parser.add_argument("names", type=Path, help="a file of mutant names, one a line")
     parser.add_argument("-o", "--out", type=Path, required=True)
     parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument(
+        "--limit", type=int, default=120, help="seconds a mutant's tests may take (default 120)"
+    )
     parser.add_argument(
         "--by-stats",
         action="store_true",
@@ -105,7 +134,10 @@ def main() -> int:
     os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="mutation-confirm-")
     try:
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-            jobs = [(share, args.tests, args.out.resolve(), args.by_stats) for share in shares]
+            jobs = [
+                (share, args.tests, args.out.resolve(), args.by_stats, args.limit)
+                for share in shares
+            ]
             said = pool.starmap(_work, jobs)
     finally:
         shutil.rmtree(os.environ["TMPDIR"], ignore_errors=True)
