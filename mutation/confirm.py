@@ -56,7 +56,9 @@ class _Hung(BaseException):
     """Raised in a test that runs past the time limit (a BaseException: no test catches it)."""
 
 
-def _work(names: list[str], tests: list[str], out: Path, by_stats: bool, limit: int) -> str:
+def _work(
+    names: list[str], tests: list[str], out: Path, by_stats: bool, limit: int, also: list[str]
+) -> str:
     os.chdir(MUTANTS)
     sys.path.insert(0, str(MUTANTS))
     import pytest
@@ -87,7 +89,7 @@ def _work(names: list[str], tests: list[str], out: Path, by_stats: bool, limit: 
         finally:
             signal.alarm(0)
 
-    if run("none", tests) != 0:
+    if run("none", [*also, *tests]) != 0:
         said = "\n".join(sink.getvalue().splitlines()[-15:])
         return f"the tests fail with no mutant: fix them first\n{said}"
     parent = os.getppid()
@@ -96,7 +98,7 @@ def _work(names: list[str], tests: list[str], out: Path, by_stats: bool, limit: 
             return "stopped"
         # a function no chosen test was seen calling (called from a fixture, or by a test
         # written since the statistics) is run against every chosen file
-        selected = callers.get(name.partition("__mutmut_")[0]) or tests
+        selected = [*also, *(callers.get(name.partition("__mutmut_")[0]) or tests)]
         code = run(name, selected)
         # a mutant that makes a test run on past the limit is caught: the suite never passes
         word = "timeout" if hung else "SURVIVED" if code == 0 else "killed"
@@ -118,12 +120,18 @@ def main() -> int:
         action="store_true",
         help="run each mutant against only the chosen tests mutmut saw calling its function",
     )
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        help="a test file run whole, first, for every mutant (one written since the statistics)",
+    )
     parser.add_argument("tests", nargs="+", help="test files, after --")
     args = parser.parse_args()
     if not MUTANTS.is_dir():
         print("no mutants/: run 'uv run --group mutation mutmut run' first", file=sys.stderr)
         return 1
-    for test in [*args.tests, "tests/conftest.py", "tests/tsa.py"]:
+    for test in [*args.also, *args.tests, "tests/conftest.py", "tests/tsa.py"]:
         shutil.copy(ROOT / test, MUTANTS / test)
     done = set()
     if args.out.exists():
@@ -135,7 +143,7 @@ def main() -> int:
     try:
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
             jobs = [
-                (share, args.tests, args.out.resolve(), args.by_stats, args.limit)
+                (share, args.tests, args.out.resolve(), args.by_stats, args.limit, args.also)
                 for share in shares
             ]
             said = pool.starmap(_work, jobs)

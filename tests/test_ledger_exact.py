@@ -546,3 +546,204 @@ def test_a_compact_range_must_hold_one_hash_per_bit_of_its_size(size: int, count
     with pytest.raises(ValueError) as refused:
         ledger.CompactRange(size, [_h(1)] * count)
     assert str(refused.value) == "compact range does not match its size"
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+_SIGNER = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+_ORIGIN = "blockwatch/0123"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _signed(text: str, origin: str = _ORIGIN) -> str:
+    """``text`` (a note's lines, without the final newline) signed by _SIGNER as ``origin``,
+    written here from C2SP signed-note, not by ledger.sign_checkpoint."""
+    import hashlib
+
+    public = _public(_SIGNER)
+    key_id = hashlib.sha256(origin.encode() + b"\n\x01" + public).digest()[:4]
+    signature = _SIGNER.sign((text + "\n").encode())
+    return f"{text}\n\n\u2014 {origin} {_b64(key_id + signature)}\n"
+
+
+def _open(note: str) -> ledger.Checkpoint:
+    return ledger.open_checkpoint(note, _ORIGIN, _public(_SIGNER))
+
+
+def test_a_checkpoint_is_signed_as_c2sp_signed_note_says() -> None:
+    plain = ledger.Checkpoint(_ORIGIN, 5, _h(7))
+    assert plain.body() == f"{_ORIGIN}\n5\n{_b64(_h(7))}\n".encode()
+    assert ledger.sign_checkpoint(plain, _SIGNER) == _signed(f"{_ORIGIN}\n5\n{_b64(_h(7))}")
+    with_heads = ledger.Checkpoint(_ORIGIN, 5, _h(7), (3, _h(8)))
+    text = f"{_ORIGIN}\n5\n{_b64(_h(7))}\nblockwatch-heads 3 {_b64(_h(8))}"
+    assert with_heads.body() == (text + "\n").encode()
+    assert ledger.sign_checkpoint(with_heads, _SIGNER) == _signed(text)
+    assert _open(_signed(text)) == with_heads
+    assert _open(_signed(f"{_ORIGIN}\n0\n{_b64(_h(1))}")) == ledger.Checkpoint(_ORIGIN, 0, _h(1))
+
+
+def test_the_largest_tree_a_checkpoint_may_claim_is_read() -> None:
+    top = ledger.MAX_TREE_SIZE
+    text = f"{_ORIGIN}\n{top}\n{_b64(_h(1))}\nblockwatch-heads {top} {_b64(_h(2))}"
+    assert _open(_signed(text)) == ledger.Checkpoint(_ORIGIN, top, _h(1), (top, _h(2)))
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([_ORIGIN, "5"], "checkpoint origin does not match"),
+        (["blockwatch/other", "5", _b64(_h(7))], "checkpoint origin does not match"),
+        ([_ORIGIN, "05", _b64(_h(7))], "checkpoint tree size is not a number"),
+        ([_ORIGIN, "-5", _b64(_h(7))], "checkpoint tree size is not a number"),
+        ([_ORIGIN, "+5", _b64(_h(7))], "checkpoint tree size is not a number"),
+        ([_ORIGIN, "\u0665", _b64(_h(7))], "checkpoint tree size is not a number"),
+        ([_ORIGIN, "5 ", _b64(_h(7))], "checkpoint tree size is not a number"),
+        ([_ORIGIN, str(2**40 + 1), _b64(_h(7))], "checkpoint tree size is implausibly large"),
+        ([_ORIGIN, "5", "not base64!"], "checkpoint root hash is not base64"),
+        ([_ORIGIN, "5", _b64(bytes(31))], "a hash is 31 bytes long, not 32"),
+        ([_ORIGIN, "5", _b64(bytes(33))], "a hash is 33 bytes long, not 32"),
+        (
+            [_ORIGIN, "5", _b64(_h(7)), "blockwatch-other 3 " + _b64(_h(8))],
+            "checkpoint has an extension line blockwatch does not know",
+        ),
+        (
+            [_ORIGIN, "5", _b64(_h(7)), "blockwatch-heads 3 " + _b64(_h(8))] * 1
+            + ["blockwatch-heads 3 " + _b64(_h(8))],
+            "checkpoint has an extension line blockwatch does not know",
+        ),
+        (
+            [_ORIGIN, "5", _b64(_h(7)), "blockwatch-heads x " + _b64(_h(8))],
+            "checkpoint's count of incidents is not a number",
+        ),
+        (
+            [_ORIGIN, "5", _b64(_h(7)), "blockwatch-heads 03 " + _b64(_h(8))],
+            "checkpoint's count of incidents is not a number",
+        ),
+        (
+            [_ORIGIN, "5", _b64(_h(7)), f"blockwatch-heads {2**40 + 1} " + _b64(_h(8))],
+            "checkpoint's count of incidents is implausibly large",
+        ),
+        (
+            [_ORIGIN, "5", _b64(_h(7)), "blockwatch-heads 3 ***"],
+            "checkpoint's root of heads is not base64",
+        ),
+        (
+            [_ORIGIN, "5", _b64(_h(7)), "blockwatch-heads 3"],
+            "a hash is 0 bytes long, not 32",
+        ),
+        (
+            [_ORIGIN, "5", _b64(_h(7)), "blockwatch-heads 3 " + _b64(bytes(16))],
+            "a hash is 16 bytes long, not 32",
+        ),
+    ],
+)
+def test_each_malformed_signed_checkpoint_is_refused_in_its_own_words(
+    lines: list[str], message: str
+) -> None:
+    with pytest.raises(PROOF_ERROR) as refused:
+        _open(_signed("\n".join(lines)))
+    assert refused.value.message == message
+
+
+def test_a_note_is_refused_by_what_is_wrong_with_its_signatures() -> None:
+    import hashlib
+
+    text = f"{_ORIGIN}\n5\n{_b64(_h(7))}"
+    good = _signed(text)
+    signature_line = good.split("\n\n")[1]
+    key_id = hashlib.sha256(_ORIGIN.encode() + b"\n\x01" + _public(_SIGNER)).digest()[:4]
+    forged = _b64(key_id + bytes(64))
+    cases = {
+        "no blank line": (text + "\n" + signature_line, "checkpoint note is malformed (no signature block)"),
+        "no final newline": (good[:-1], "checkpoint note is malformed (no signature block)"),
+        "another signer's name": (good.replace(f"\u2014 {_ORIGIN} ", "\u2014 blockwatch/x "), "checkpoint carries no signature by the vault's key"),
+        "a line of another form": (f"{text}\n\n{signature_line.replace(chr(0x2014), '-')}", "checkpoint carries no signature by the vault's key"),
+        "not base64": (f"{text}\n\n\u2014 {_ORIGIN} {forged[:-2]}!!\n", "checkpoint carries no signature by the vault's key"),
+        "a short signature": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(key_id + bytes(63))}\n", "checkpoint carries no signature by the vault's key"),
+        "a long signature": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(key_id + bytes(65))}\n", "checkpoint carries no signature by the vault's key"),
+        "another key ID": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(bytes(4) + bytes(64))}\n", "checkpoint carries no signature by the vault's key"),
+        "a forged signature": (f"{text}\n\n\u2014 {_ORIGIN} {forged}\n", "checkpoint signature is invalid"),
+        "too large": (text + "\n" + "x" * ledger.MAX_NOTE_BYTES + "\n\n" + signature_line, "checkpoint note is too large"),
+    }  # fmt: skip
+    for name, (note, message) in cases.items():
+        with pytest.raises(PROOF_ERROR) as refused:
+            _open(note)
+        assert refused.value.message == message, name
+    # other signatures around the vault's own are skipped, in any order
+    other = f"\u2014 witness.example {_b64(bytes(76))}"
+    assert _open(f"{text}\n\n{other}\n{signature_line}{other}\n").size == 5
+
+
+def test_a_note_of_exactly_the_cap_is_read_and_one_byte_more_is_not() -> None:
+    text = f"{_ORIGIN}\n5\n{_b64(_h(7))}"
+    signature_line = _signed(text).split("\n\n")[1]
+    note = f"{text}\n\n{signature_line}"
+    room = ledger.MAX_NOTE_BYTES - len(note.encode()) - len("\u2014 x \n".encode())
+    at_cap = note + "\u2014 x " + "y" * room + "\n"
+    assert len(at_cap.encode()) == ledger.MAX_NOTE_BYTES
+    assert _open(at_cap).size == 5
+    with pytest.raises(PROOF_ERROR) as refused:
+        _open(note + "\u2014 x " + "y" * (room + 1) + "\n")
+    assert refused.value.message == "checkpoint note is too large"
+
+
+# --------------------------------------------------------------------------- the map of heads
+
+
+def test_a_head_leaf_is_the_hash_of_uid_number_and_entry_leaf() -> None:
+    import hashlib
+    import uuid
+
+    uid = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+    expected = hashlib.sha256(
+        b"\x00" + uuid.UUID(uid).bytes + (258).to_bytes(8, "big") + _h(5)
+    ).digest()
+    assert ledger.head_leaf(uid, 258, _h(5)) == expected
+    for bad in (uid.upper(), uid.replace("-", ""), uid + "0", "{" + uid + "}", ""):
+        with pytest.raises(ValueError) as refused:
+            ledger.head_leaf(bad, 1, _h(5))
+        assert str(refused.value) == "not a UUID in its canonical form"
+
+
+def test_the_map_of_heads_is_the_tree_of_its_leaves_after_any_batch_of_changes() -> None:
+    """`Heads.update` (the vault's write path and `check`'s rebuild) against a tree built from
+    scratch after every batch; `read` is asked only for unchanged nodes that exist."""
+    import random
+
+    rng = random.Random(9162)
+    for _ in range(60):
+        heads, leaves, asked = ledger.Heads(), [], []
+        original = heads._read
+
+        def read(level: int, indices: list[int], original=original) -> dict[int, bytes]:  # type: ignore[no-untyped-def]
+            asked.append((level, indices))
+            return original(level, indices)
+
+        heads._read = read  # type: ignore[method-assign]
+        for _ in range(rng.randrange(1, 8)):
+            size = len(leaves) + rng.randrange(0, 6)
+            # leaves already there, changed in any order; then the new ones, in order (as the
+            # vault and check add them)
+            changed = {
+                i: bytes([rng.randrange(256)]) * 32
+                for i in rng.sample(range(len(leaves)), rng.randrange(0, len(leaves) + 1))
+            }
+            changed.update({i: bytes([i % 256]) * 32 for i in range(len(leaves), size)})
+            leaves.extend([b""] * (size - len(leaves)))
+            for i, h in changed.items():
+                leaves[i] = h
+            asked.clear()
+            heads.update(size, changed)
+            tree = ledger.MerkleTree(leaves)
+            assert heads.size == size
+            assert heads.root() == (tree.root() if leaves else ledger.EMPTY_ROOT)
+            for level, row in enumerate(heads.levels):
+                assert row == tree.levels[level][: size >> level] if leaves else row == []
+            for level, indices in asked:
+                assert all(i < size >> level for i in indices)
+                assert len(indices) == len(set(indices))
+                if level == 0:
+                    assert not set(indices) & set(changed)
