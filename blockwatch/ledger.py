@@ -57,6 +57,10 @@ MAX_PROOF_LENGTH = 128
 # The checkpoint's extension line that commits to every incident's latest entry (the map of
 # heads, docs/DESIGN.md "The ledger")
 HEADS_EXTENSION = "blockwatch-heads"
+# a signed note's signature line: em dash, key name (no space, no "+"), base64 (C2SP
+# signed-note, "Format")
+_SIGNATURE_LINE = re.compile(r"\u2014 ([^\s+]+) ([A-Za-z0-9+/]+={0,2})")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f]")
 
 
 class ProofError(VerificationFailed):
@@ -746,7 +750,7 @@ def cosign(note: str, name: str, private_key: Any, timestamp: int) -> str:
     everything before the blank line), by witness ``name`` at POSIX time ``timestamp``."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    text, _sep, _sigs = note.partition("\n\n")
+    text, _sep, _sigs = note.rpartition("\n\n")
     public = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     signature = private_key.sign(_cosigned_message((text + "\n").encode(), timestamp))
     raw = _key_id(name, COSIGNER_KEY, public) + timestamp.to_bytes(8, "big") + signature
@@ -787,27 +791,42 @@ def sign_checkpoint(checkpoint: Checkpoint, private_key: Any) -> str:
 def _signatures(note: str, name: str, key_id_: bytes, size: int) -> tuple[str, Iterator[bytes]]:
     """A C2SP signed note's text (without its final newline), and the signatures after the
     key ID of every line ``— <name> <base64>`` whose key ID is ``key_id_`` and whose signature
-    is ``size`` bytes; other lines are skipped.  ProofError when the note is too large or has
-    no signature block."""
+    is ``size`` bytes; other signers' lines are skipped.  ProofError when the note is too
+    large, holds a control character, or is not text, a blank line and signature lines (the
+    text ends at the note's last blank line: C2SP signed-note, "Format"; blank lines after
+    the signatures are let pass)."""
     if len(note.encode()) > MAX_NOTE_BYTES:
         raise ProofError(_("checkpoint note is too large"))
-    text, sep, sigs = note.partition("\n\n")
+    if _CONTROL.search(note):
+        raise ProofError(_("checkpoint note is malformed (it holds a control character)"))
+    # blank lines after the signatures (a note pasted from a terminal, or stored so by an
+    # earlier version) sign nothing: read the note without them
+    text, sep, sigs = (note.rstrip("\n") + "\n" if note.endswith("\n") else note).rpartition("\n\n")
     if not sep or not sigs.endswith("\n"):
         raise ProofError(_("checkpoint note is malformed (no signature block)"))
-    prefix = f"\u2014 {name} "
+    signatures = [_signature_line(line) for line in sigs[:-1].split("\n")]
 
     def found() -> Iterator[bytes]:
-        for line in sigs[:-1].split("\n"):
-            if not line.startswith(prefix):
-                continue
-            try:
-                raw = base64.b64decode(line[len(prefix) :], validate=True)
-            except ValueError:
-                continue
-            if len(raw) == 4 + size and raw[:4] == key_id_:
+        for signer, raw in signatures:
+            if signer == name and len(raw) == 4 + size and raw[:4] == key_id_:
                 yield raw[4:]
 
     return text, found()
+
+
+def _signature_line(line: str) -> tuple[str, bytes]:
+    """(key name, key ID and signature) of a signature line, as C2SP signed-note reads one:
+    base64 of at least 5 bytes, else the note is malformed."""
+    match = _SIGNATURE_LINE.fullmatch(line)
+    try:
+        raw = base64.b64decode(match[2], validate=True) if match else b""
+    except ValueError:
+        raw = b""
+    if len(raw) < 5 or match is None:
+        raise ProofError(
+            _("checkpoint note is malformed (a line of its signature block is not a signature)")
+        )
+    return match[1], raw
 
 
 def open_checkpoint(note: str, origin: str, public_key: bytes) -> Checkpoint:

@@ -112,7 +112,13 @@ def test_a_typed_verifier_key_is_refused_naming_the_option_and_where_keys_come_f
 
 # --------------------------------------------------------------------------- cosignatures
 
-NOTE = "blockwatch/0\n3\n" + base64.b64encode(b"\x01" * 32).decode() + "\n\n— blockwatch/0 x\n"
+NOTE = (
+    "blockwatch/0\n3\n"
+    + base64.b64encode(b"\x01" * 32).decode()
+    + "\n\n— blockwatch/0 "
+    + base64.b64encode(bytes(68)).decode()
+    + "\n"
+)
 
 
 def _line_with(time_bytes: bytes, signature: bytes, name: str, public: bytes) -> str:
@@ -648,6 +654,9 @@ def test_each_malformed_signed_checkpoint_is_refused_in_its_own_words(
     assert refused.value.message == message
 
 
+NOT_A_SIGNATURE = "checkpoint note is malformed (a line of its signature block is not a signature)"
+
+
 def test_a_note_is_refused_by_what_is_wrong_with_its_signatures() -> None:
     import hashlib
 
@@ -660,8 +669,17 @@ def test_a_note_is_refused_by_what_is_wrong_with_its_signatures() -> None:
         "no blank line": (text + "\n" + signature_line, "checkpoint note is malformed (no signature block)"),
         "no final newline": (good[:-1], "checkpoint note is malformed (no signature block)"),
         "another signer's name": (good.replace(f"\u2014 {_ORIGIN} ", "\u2014 blockwatch/x "), "checkpoint carries no signature by the vault's key"),
-        "a line of another form": (f"{text}\n\n{signature_line.replace(chr(0x2014), '-')}", "checkpoint carries no signature by the vault's key"),
-        "not base64": (f"{text}\n\n\u2014 {_ORIGIN} {forged[:-2]}!!\n", "checkpoint carries no signature by the vault's key"),
+        "a line of another form": (f"{text}\n\n{signature_line.replace(chr(0x2014), '-')}", NOT_A_SIGNATURE),
+        # the text then ends at the second blank line, and the vault's signature is in it
+        "a blank line among the signatures": (f"{good}\n\u2014 witness.example {_b64(bytes(76))}\n", "checkpoint carries no signature by the vault's key"),
+        "only blank lines after the text": (text + "\n\n\n", "checkpoint note is malformed (no signature block)"),
+        "a name with a space": (good.replace(f"\u2014 {_ORIGIN} ", f"\u2014 {_ORIGIN} x "), NOT_A_SIGNATURE),
+        "four bytes of signature": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(key_id)}\n", NOT_A_SIGNATURE),
+        "padding inside": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(b'ab')}{forged}\n", NOT_A_SIGNATURE),
+        "a control character": (good.replace("\n5\n", "\n5\r\n"), "checkpoint note is malformed (it holds a control character)"),
+        "a tab": (good.replace(f"\u2014 {_ORIGIN} ", f"\u2014 {_ORIGIN}\t"), "checkpoint note is malformed (it holds a control character)"),
+        "not base64": (f"{text}\n\n\u2014 {_ORIGIN} {forged[:-2]}!!\n", NOT_A_SIGNATURE),
+        "a character base64 skips": (f"{text}\n\n\u2014 {_ORIGIN} {signature_line[len(_ORIGIN) + 3 : 20]}!{signature_line[20:-1]}\n", NOT_A_SIGNATURE),
         "a short signature": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(key_id + bytes(63))}\n", "checkpoint carries no signature by the vault's key"),
         "a long signature": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(key_id + bytes(65))}\n", "checkpoint carries no signature by the vault's key"),
         "another key ID": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(bytes(4) + bytes(64))}\n", "checkpoint carries no signature by the vault's key"),
@@ -672,9 +690,16 @@ def test_a_note_is_refused_by_what_is_wrong_with_its_signatures() -> None:
         with pytest.raises(PROOF_ERROR) as refused:
             _open(note)
         assert refused.value.message == message, name
-    # other signatures around the vault's own are skipped, in any order
+    # blank lines after the signatures sign nothing and are let pass
+    assert _open(good + "\n\n").size == 5
+    # other signers' signatures around the vault's own are skipped, in any order
     other = f"\u2014 witness.example {_b64(bytes(76))}"
     assert _open(f"{text}\n\n{other}\n{signature_line}{other}\n").size == 5
+    # the text ends at the last blank line: one inside it is part of the signed text
+    inner = f"{_ORIGIN}\n5\n{_b64(_h(7))}\n\nblockwatch-heads 1 {_b64(_h(8))}"
+    with pytest.raises(PROOF_ERROR) as refused:
+        _open(_signed(inner))
+    assert refused.value.message == "checkpoint has an extension line blockwatch does not know"
 
 
 def test_a_note_of_exactly_the_cap_is_read_and_one_byte_more_is_not() -> None:
@@ -747,3 +772,158 @@ def test_the_map_of_heads_is_the_tree_of_its_leaves_after_any_batch_of_changes()
                 assert len(indices) == len(set(indices))
                 if level == 0:
                     assert not set(indices) & set(changed)
+
+
+# --------------------------------------------------------------------------- every small tree
+
+
+def _leaves(n: int) -> list[bytes]:
+    return [ledger.leaf_hash(b"entry %d" % i) for i in range(n)]
+
+
+def test_every_inclusion_proof_of_every_tree_up_to_33_leaves_proves_its_leaf_alone() -> None:
+    for size in range(1, 34):
+        tree = ledger.MerkleTree(_leaves(size))
+        for index in range(size):
+            proof = tree.inclusion_proof(index)
+            leaf = tree.levels[0][index]
+            assert ledger.root_from_inclusion(index, size, leaf, proof) == tree.root()
+            ledger.verify_inclusion(index, size, leaf, proof, tree.root())
+            for other in {index - 1, index + 1} & set(range(size)):
+                with pytest.raises(PROOF_ERROR) as refused:
+                    ledger.verify_inclusion(other, size, leaf, proof, tree.root())
+                assert refused.value.message in (
+                    f"leaf {other} does not prove into the root of tree size {size}",
+                    "inclusion proof is too long for the tree size",
+                    "inclusion proof is too short for the tree size",
+                )
+
+
+def test_an_inclusion_proof_is_refused_in_its_own_words() -> None:
+    tree = ledger.MerkleTree(_leaves(5))
+    leaf, proof, root = tree.levels[0][4], tree.inclusion_proof(4), tree.root()
+    cases = {
+        "index at the size": (lambda: ledger.root_from_inclusion(5, 5, leaf, proof), "leaf index 5 is outside a tree of size 5"),
+        "index below 0": (lambda: ledger.root_from_inclusion(-1, 5, leaf, proof), "leaf index -1 is outside a tree of size 5"),
+        "a short leaf": (lambda: ledger.root_from_inclusion(4, 5, leaf[:31], proof), "a hash is 31 bytes long, not 32"),
+        "a short proof hash": (lambda: ledger.root_from_inclusion(4, 5, leaf, [proof[0][:1]]), "a hash is 1 bytes long, not 32"),
+        "one hash too many": (lambda: ledger.root_from_inclusion(4, 5, leaf, [*proof, leaf]), "inclusion proof is too long for the tree size"),
+        "one hash too few": (lambda: ledger.root_from_inclusion(3, 5, leaf, tree.inclusion_proof(3)[:-1]), "inclusion proof is too short for the tree size"),
+        "over the cap": (lambda: ledger.root_from_inclusion(0, 2**40, leaf, [leaf] * (ledger.MAX_PROOF_LENGTH + 1)), "inclusion proof is too long"),
+        "another root": (lambda: ledger.verify_inclusion(4, 5, leaf, proof, leaf), "leaf 4 does not prove into the root of tree size 5"),
+    }  # fmt: skip
+    for name, (call, message) in cases.items():
+        with pytest.raises(PROOF_ERROR) as refused:
+            call()
+        assert refused.value.message == message, name
+
+
+def test_an_inclusion_proof_of_exactly_the_cap_is_not_refused_as_too_long() -> None:
+    leaf = _h(1)
+    size = 2**ledger.MAX_PROOF_LENGTH
+    proof = [_h(2)] * ledger.MAX_PROOF_LENGTH
+    assert len(ledger.root_from_inclusion(0, size, leaf, proof)) == 32
+
+
+def test_every_consistency_proof_between_trees_up_to_33_leaves_holds() -> None:
+    leaves = _leaves(33)
+    for size2 in range(1, 34):
+        tree = ledger.MerkleTree(leaves[:size2])
+        for size1 in range(1, size2 + 1):
+            old = ledger.MerkleTree(leaves[:size1]).root()
+            proof = tree.consistency_proof(size1)
+            ledger.verify_consistency(size1, size2, old, tree.root(), proof)
+            if size1 < size2:
+                with pytest.raises(PROOF_ERROR):
+                    ledger.verify_consistency(size1, size2, tree.root(), tree.root(), proof)
+
+
+def _subtree_proof(leaves: list[bytes], start: int, end: int, size: int) -> list[bytes]:
+    """A subtree consistency proof as verify_subtree_consistency reads one: a consistency
+    proof from [start, end) to the smallest node holding it, then that node's path up."""
+    tree = ledger.MerkleTree(leaves[:size])
+    level = (end - start - 1).bit_length()
+    node_end = min(start + (1 << level), size)
+    lower = []
+    if node_end != end:
+        lower = ledger.MerkleTree(leaves[start:node_end]).consistency_proof(end - start)
+    count = -(-size >> level)
+    upper = [
+        tree.hash(s << level, min(e << level, size))
+        for s, e in ledger.path_ranges(start >> level, 0, count)
+    ]
+    return lower + upper
+
+
+def test_every_subtree_of_every_tree_up_to_20_leaves_is_proved_and_nothing_else_is() -> None:
+    leaves = _leaves(20)
+    for size in range(1, 21):
+        tree = ledger.MerkleTree(leaves[:size])
+        for start in range(size):
+            for end in range(start + 1, size + 1):
+                width = 1 << (end - start - 1).bit_length()
+                if start % width:
+                    continue
+                proof = _subtree_proof(leaves, start, end, size)
+                own = ledger.MerkleTree(leaves[start:end]).root()
+                ledger.verify_subtree_consistency(start, end, size, own, tree.root(), proof)
+                with pytest.raises(PROOF_ERROR):
+                    ledger.verify_subtree_consistency(start, end, size, _h(9), tree.root(), proof)
+                with pytest.raises(PROOF_ERROR):
+                    ledger.verify_subtree_consistency(start, end, size, own, _h(9), proof)
+
+
+def test_a_subtree_consistency_proof_checks_every_hash_length_and_its_cap() -> None:
+    leaves = _leaves(8)
+    tree = ledger.MerkleTree(leaves)
+    proof = _subtree_proof(leaves, 0, 6, 8)
+    own = ledger.MerkleTree(leaves[:6]).root()
+    for args, length in (
+        ((own[:31], tree.root(), proof), 31),
+        ((own, tree.root()[:30], proof), 30),
+        ((own, tree.root(), [*proof[:-1], proof[-1][:29]]), 29),
+    ):
+        with pytest.raises(PROOF_ERROR) as refused:
+            ledger.verify_subtree_consistency(0, 6, 8, *args)
+        assert refused.value.message == f"a hash is {length} bytes long, not 32"
+    with pytest.raises(PROOF_ERROR) as refused:  # the cap itself is no reason to refuse
+        ledger.verify_subtree_consistency(0, 1, 8, own, tree.root(), [_h(1)] * 64)
+    assert refused.value.message != "subtree consistency proof is too long"
+
+
+# --------------------------------------------------------------------------- keys and requests
+
+
+def test_verifier_and_cosigner_keys_are_written_as_c2sp_says() -> None:
+    import hashlib
+
+    public = _public(_SIGNER)
+    for kind, make in ((1, ledger.verifier_key), (4, ledger.cosigner_key)):
+        key_id = hashlib.sha256(b"example.org/log\n" + bytes([kind]) + public).digest()[:4]
+        written = make("example.org/log", public)
+        assert written == f"example.org/log+{key_id.hex()}+{_b64(bytes([kind]) + public)}"
+        assert ledger.verifier_key_option(written, kind, "--key") == ("example.org/log", public)
+    assert ledger.key_id("example.org/log", public) == ledger._key_id("example.org/log", 1, public)
+
+
+def test_a_cosignature_is_written_as_tlog_cosignature_says() -> None:
+    import hashlib
+
+    public = _public(_SIGNER)
+    text = f"{_ORIGIN}\n5\n{_b64(_h(7))}"
+    note = _signed(text)
+    line = ledger.cosign(note, "witness.example", _SIGNER, 1_700_000_000)
+    key_id = hashlib.sha256(b"witness.example\n\x04" + public).digest()[:4]
+    message = b"cosignature/v1\ntime 1700000000\n" + (text + "\n").encode()
+    raw = key_id + (1_700_000_000).to_bytes(8, "big") + _SIGNER.sign(message)
+    assert line == f"\u2014 witness.example {_b64(raw)}\n"
+    assert ledger.open_cosignature(note + line, "witness.example", public) == 1_700_000_000
+
+
+def test_a_witness_request_is_written_as_tlog_witness_says() -> None:
+    note = _signed(f"{_ORIGIN}\n5\n{_b64(_h(7))}")
+    body = ledger.request_text(note, 3, [_h(1), _h(2)])
+    assert body == f"old 3\n{_b64(_h(1))}\n{_b64(_h(2))}\n\n{note}"
+    assert ledger.parse_request(body) == ledger.Request(note, 3, (_h(1), _h(2)))
+    assert ledger.request_text(note, 5, []) == f"old 5\n\n{note}"
+    assert ledger.parse_request(note) == ledger.Request(note)
