@@ -743,7 +743,9 @@ def test_the_map_of_heads_is_the_tree_of_its_leaves_after_any_batch_of_changes()
         heads, leaves, asked = ledger.Heads(), [], []
         original = heads._read
 
-        def read(level: int, indices: list[int], original=original) -> dict[int, bytes]:  # type: ignore[no-untyped-def]
+        def read(
+            level: int, indices: list[int], original=original, asked=asked
+        ) -> dict[int, bytes]:  # type: ignore[no-untyped-def]
             asked.append((level, indices))
             return original(level, indices)
 
@@ -801,7 +803,7 @@ def test_every_inclusion_proof_of_every_tree_up_to_33_leaves_proves_its_leaf_alo
 
 def test_an_inclusion_proof_is_refused_in_its_own_words() -> None:
     tree = ledger.MerkleTree(_leaves(5))
-    leaf, proof, root = tree.levels[0][4], tree.inclusion_proof(4), tree.root()
+    leaf, proof = tree.levels[0][4], tree.inclusion_proof(4)
     cases = {
         "index at the size": (lambda: ledger.root_from_inclusion(5, 5, leaf, proof), "leaf index 5 is outside a tree of size 5"),
         "index below 0": (lambda: ledger.root_from_inclusion(-1, 5, leaf, proof), "leaf index -1 is outside a tree of size 5"),
