@@ -441,6 +441,9 @@ def test_plain_values_take_the_standard_library_encoder(value: object) -> None:
         {"a": [{"b": 2**60}]},
         [{"ж": 1}],
         {"a": {"b": 0.5}},
+        [2**60, "x"],
+        [1.5, None],
+        {"a": 0.5, "b": True},
     ],
 )
 def test_values_the_standard_library_may_write_otherwise_take_rfc_8785(value: object) -> None:
@@ -676,6 +679,8 @@ def test_a_note_is_refused_by_what_is_wrong_with_its_signatures() -> None:
         "a name with a space": (good.replace(f"\u2014 {_ORIGIN} ", f"\u2014 {_ORIGIN} x "), NOT_A_SIGNATURE),
         "four bytes of signature": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(key_id)}\n", NOT_A_SIGNATURE),
         "padding inside": (f"{text}\n\n\u2014 {_ORIGIN} {_b64(b'ab')}{forged}\n", NOT_A_SIGNATURE),
+        "a signature cut short": (f"{text}\n\n\u2014 {_ORIGIN} {forged[:-1]}\n", NOT_A_SIGNATURE),
+        "a space after the signature": (good[:-1] + " \n", NOT_A_SIGNATURE),
         "a control character": (good.replace("\n5\n", "\n5\r\n"), "checkpoint note is malformed (it holds a control character)"),
         "a tab": (good.replace(f"\u2014 {_ORIGIN} ", f"\u2014 {_ORIGIN}\t"), "checkpoint note is malformed (it holds a control character)"),
         "not base64": (f"{text}\n\n\u2014 {_ORIGIN} {forged[:-2]}!!\n", NOT_A_SIGNATURE),
@@ -692,6 +697,11 @@ def test_a_note_is_refused_by_what_is_wrong_with_its_signatures() -> None:
         assert refused.value.message == message, name
     # blank lines after the signatures sign nothing and are let pass
     assert _open(good + "\n\n").size == 5
+    # another signer's line of 5 bytes (the least C2SP allows), and one ending in "X", skipped
+    ending_in_x = _b64(bytes(77) + bytes([23]))
+    assert ending_in_x.endswith("X")
+    five = _b64(bytes(5))
+    assert _open(f"{good}\u2014 w {five}\n\u2014 w {ending_in_x}\n").size == 5
     # other signers' signatures around the vault's own are skipped, in any order
     other = f"\u2014 witness.example {_b64(bytes(76))}"
     assert _open(f"{text}\n\n{other}\n{signature_line}{other}\n").size == 5
@@ -920,6 +930,12 @@ def test_a_cosignature_is_written_as_tlog_cosignature_says() -> None:
     raw = key_id + (1_700_000_000).to_bytes(8, "big") + _SIGNER.sign(message)
     assert line == f"\u2014 witness.example {_b64(raw)}\n"
     assert ledger.open_cosignature(note + line, "witness.example", public) == 1_700_000_000
+
+
+def test_a_note_whose_text_holds_a_blank_line_is_cosigned_over_all_of_its_text() -> None:
+    note = _signed(f"{_ORIGIN}\n5\n\n{_b64(_h(7))}")
+    line = ledger.cosign(note, "witness.example", _SIGNER, 1700)
+    assert ledger.open_cosignature(note + line, "witness.example", _public(_SIGNER)) == 1700
 
 
 def test_a_witness_request_is_written_as_tlog_witness_says() -> None:
