@@ -899,7 +899,9 @@ def test_a_subtree_consistency_proof_checks_every_hash_length_and_its_cap() -> N
             ledger.verify_subtree_consistency(0, 6, 8, *args)
         assert refused.value.message == f"a hash is {length} bytes long, not 32"
     with pytest.raises(PROOF_ERROR) as refused:  # the cap itself is no reason to refuse
-        ledger.verify_subtree_consistency(0, 1, 8, own, tree.root(), [_h(1)] * 64)
+        ledger.verify_subtree_consistency(
+            0, 1, 8, own, tree.root(), [_h(1)] * ledger.MAX_PROOF_LENGTH
+        )
     assert refused.value.message != "subtree consistency proof is too long"
 
 
