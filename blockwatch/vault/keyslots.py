@@ -98,7 +98,7 @@ def _argon2(passphrase: str, kdf: dict[str, Any]) -> bytes:
     from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
     return Argon2id(
-        salt=_unb64(kdf["salt"], "salt"),
+        salt=base64.b64decode(kdf["salt"]),  # checked when the file was read (_validate)
         length=KEY_BYTES,
         iterations=kdf["iterations"],
         lanes=kdf["lanes"],
@@ -113,7 +113,7 @@ def _hkdf(secret: bytes, kdf: dict[str, Any]) -> bytes:
     return HKDF(
         algorithm=hashes.SHA256(),
         length=KEY_BYTES,
-        salt=_unb64(kdf["salt"], "salt"),
+        salt=base64.b64decode(kdf["salt"]),  # checked when the file was read (_validate)
         info=b"blockwatch recovery slot v1",
     ).derive(secret)
 
@@ -184,9 +184,9 @@ def _open(vault_id: str, slot: dict[str, Any], slot_key: bytes) -> bytes | None:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    # sizes checked once, when the file was read (_validate)
-    nonce = _unb64(slot["nonce"], "nonce")
-    wrapped = _unb64(slot["wrapped"], "wrapped key")
+    # base64 and sizes checked once, when the file was read (_validate)
+    nonce = base64.b64decode(slot["nonce"])
+    wrapped = base64.b64decode(slot["wrapped"])
     try:
         return AESGCM(slot_key).decrypt(nonce, wrapped, _associated_data(vault_id, slot))
     except InvalidTag:
