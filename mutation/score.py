@@ -1,13 +1,15 @@
 """The mutation score per module of the evidence path, from the last ``mutmut run``.
 
-    uv run --group mutation python mutation/score.py [--survivors] [--all]
+    uv run --group mutation python mutation/score.py [--survivors] [--all] [--confirmed OUT ...]
 
 Reads ``mutants/**/*.py.meta`` (mutmut 3's results).  A surviving mutant listed in
 ``mutation/equivalent.txt`` (one ``mutant-name  # why it cannot change behaviour`` per line)
 counts as equivalent and leaves the score; every other survivor needs a test.  The score is
 killed / (killed + survived), per module; the target is 90 % or more for every module
 (issue 20).  Modules whose mutants were not run yet are left out (``--all`` lists them, as
-failing).  Exits 1 when a module is below the target, or when an equivalent entry names no
+failing).  ``--confirmed OUT`` (repeatable) adds the results of ``mutation/confirm.py`` runs: a
+mutant killed by either runner counts as killed (keep those files as fresh as ``mutants/``: a
+result for a function changed since is stale).  Exits 1 when a module is below the target, or when an equivalent entry names no
 mutant.
 """
 
@@ -44,9 +46,25 @@ def results() -> dict[str, dict[str, int | None]]:
     return by_module
 
 
+def confirmed(paths: list[str]) -> dict[str, int]:
+    """``killed``/``timeout`` -> 1, ``SURVIVED`` -> 0, from confirm.py's OUT files; killed wins."""
+    found: dict[str, int] = {}
+    for path in paths:
+        for line in Path(path).read_text().splitlines():
+            word, _, name = line.partition(" ")
+            if name:
+                found[name] = max(found.get(name, 0), 0 if word == "SURVIVED" else 1)
+    return found
+
+
 def main(argv: list[str]) -> int:
     same = equivalent()
     data = results()
+    extra = confirmed([argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--confirmed"])
+    for codes in data.values():
+        for name, code in codes.items():
+            if name in extra and code not in KILLED:
+                codes[name] = 1 if extra[name] else (0 if code is None else code)
     if not data:
         print("no results: run 'uv run --group mutation mutmut run' first", file=sys.stderr)
         return 1
