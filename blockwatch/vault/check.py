@@ -95,7 +95,16 @@ def _database(vault: Vault) -> str:
     except sqlcipher3.DatabaseError as e:
         raise _fail(1, _("the database cannot be read: {e}").format(e=e)) from None
     if result != [("ok",)]:
-        raise _fail(1, _("SQLite integrity check: {value}").format(value=result[0][0]))
+        # SQLite writes one problem a line, under a "*** in database main ***" heading: the
+        # first three on one line
+        problems = [
+            line
+            for (text,) in result
+            for line in str(text).splitlines()
+            if line and not line.startswith("*** ")
+        ]
+        value = "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
+        raise _fail(1, _("SQLite integrity check: {value}").format(value=value))
     return ""
 
 
