@@ -614,3 +614,19 @@ def test_each_damage_is_named_by_its_check_word_for_word(kept: Env, case: str) -
         "the vault was damaged or changed outside blockwatch; keep a copy of it as it is "
         "and restore the vault directory from a backup"
     )
+
+
+@pytest.mark.parametrize(
+    ("result", "said"),
+    [
+        ([("*** in database main ***\nPage 8: never used",)], "Page 8: never used"),
+        ([("row 1 missing from index x",), ("row 2 missing from index x",)], "row 1 missing from index x; row 2 missing from index x"),
+        ([("*** in database main ***\na\nb\nc",)], "a; b; c"),
+        ([("*** in database main ***\na\nb\nc\nd",)], "a; b; c; …"),
+        ([("a",), ("b\n\nc",), ("d",), ("e",)], "a; b; c; …"),
+    ],
+)  # fmt: skip
+def test_sqlite_s_integrity_report_is_put_on_one_line(result: list[tuple[str]], said: str) -> None:
+    from blockwatch.vault.check import _problems
+
+    assert _problems(result) == said

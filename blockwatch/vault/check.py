@@ -95,17 +95,20 @@ def _database(vault: Vault) -> str:
     except sqlcipher3.DatabaseError as e:
         raise _fail(1, _("the database cannot be read: {e}").format(e=e)) from None
     if result != [("ok",)]:
-        # SQLite writes one problem a line, under a "*** in database main ***" heading: the
-        # first three on one line
-        problems = [
-            line
-            for (text,) in result
-            for line in str(text).splitlines()
-            if line and not line.startswith("*** ")
-        ]
-        value = "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
-        raise _fail(1, _("SQLite integrity check: {value}").format(value=value))
+        raise _fail(1, _("SQLite integrity check: {value}").format(value=_problems(result)))
     return ""
+
+
+def _problems(result: list[tuple[str]]) -> str:
+    """SQLite's integrity report on one line: it writes one problem a line, under a "*** in
+    database main ***" heading; the first three, then "…" when there are more."""
+    problems = [
+        line
+        for (text,) in result
+        for line in str(text).splitlines()
+        if line and not line.startswith("*** ")
+    ]
+    return "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
 
 
 def _decode(seq: int, stored: bytes) -> dict[str, Any]:
