@@ -490,6 +490,31 @@ def _entry_out_of_order(v: Vault) -> str:
     return "check 2 failed: entry 2 is missing or out of order"
 
 
+def _rewrite_genesis(v: Vault, type_: str | None = None, **body: Any) -> None:
+    """Entry 0 rewritten as the key holder can: canonical, its leaf hash recomputed."""
+    _unguard(v, "entries")
+    [(stored, recorded_at)] = v.conn.execute("SELECT entry, recorded_at FROM entries WHERE seq = 0")
+    entry = json.loads(stored)
+    type_ = type_ or entry["type"]
+    new = ledger.canonical_entry(
+        0, type_, recorded_at, {**entry["body"], **body}, entry.get("salt")
+    )
+    v.conn.execute(
+        "UPDATE entries SET entry = ?, leaf = ?, type = ? WHERE seq = 0",
+        (new, ledger.leaf_hash(new), type_),
+    )
+
+
+def _genesis_of_another_vault(v: Vault) -> str:
+    _rewrite_genesis(v, vault_id="f" * 32)
+    return "check 3 failed: the first entry does not create this vault"
+
+
+def _genesis_of_another_kind(v: Vault) -> str:
+    _rewrite_genesis(v, "note.added")
+    return "check 3 failed: the first entry does not create this vault"
+
+
 def _entry_of_another_number(v: Vault) -> str:
     """Entry 1's signed bytes in entry 2's row: the row's number is right, the bytes' is not."""
     _unguard(v, "entries")
@@ -592,6 +617,8 @@ DAMAGE = {
         _entry_a_list,
         _entry_out_of_order,
         _entry_of_another_number,
+        _genesis_of_another_vault,
+        _genesis_of_another_kind,
         _entry_columns,
         _entry_not_canonical,
         _entry_leaf,
