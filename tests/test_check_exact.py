@@ -280,6 +280,14 @@ def test_every_check_s_detail_counts_what_it_says(kept: Env) -> None:
     ]
 
 
+def test_attachments_are_counted_and_their_sizes_added_up(kept: Env, tmp_path: Path) -> None:
+    more = tmp_path / "screenshot.png"
+    more.write_bytes(b"x" * 1000)
+    assert run_cli(kept, "log", "note", "--text", "two", "--attach", str(more)).code == 0
+    with vault.unlock(kept, PASSPHRASE) as v:
+        assert check(v)[5] == "every attachment matches its SHA-256 (2 files, 1007 bytes)"
+
+
 def test_a_new_vault_s_details_are_in_the_singular(vault_env: Env) -> None:
     with vault.unlock(vault_env, PASSPHRASE) as v:
         said = check(v)
@@ -515,6 +523,27 @@ def _genesis_of_another_kind(v: Vault) -> str:
     return "check 3 failed: the first entry does not create this vault"
 
 
+def _written_raw(v: Vault, type_: str, body: dict[str, Any]) -> int:
+    """An entry the key holder writes with the vault's own low-level writer: hashed into the
+    tree and signed into the next checkpoint like any other, but with a body of her choosing."""
+    with v._write():
+        seq, _leaf = v._append_entry(type_, ledger.canonical_json(body))
+    return seq
+
+
+def _change_naming_another_entry(v: Vault) -> str:
+    [(uid,)] = v.conn.execute("SELECT uid FROM incidents WHERE id = 1")
+    prev = {"seq": 0, "leaf": "00" * 32}
+    seq = _written_raw(v, "incident.amended", {"uid": uid, "set": {"note": "x"}, "prev": prev})
+    return f"check 5 failed: entry {seq} does not follow its incident's entry before it"
+
+
+def _change_of_no_incident(v: Vault) -> str:
+    uid = "00000000-0000-4000-8000-000000000000"
+    seq = _written_raw(v, "incident.amended", {"uid": uid, "set": {"note": "x"}})
+    return f"check 5 failed: ledger entry {seq} changes an incident that does not exist"
+
+
 def _entry_of_another_number(v: Vault) -> str:
     """Entry 1's signed bytes in entry 2's row: the row's number is right, the bytes' is not."""
     _unguard(v, "entries")
@@ -617,6 +646,8 @@ DAMAGE = {
         _entry_a_list,
         _entry_out_of_order,
         _entry_of_another_number,
+        _change_naming_another_entry,
+        _change_of_no_incident,
         _genesis_of_another_vault,
         _genesis_of_another_kind,
         _entry_columns,
