@@ -199,22 +199,26 @@ def test_every_write_signs_the_heads_of_all_incidents(filled: Vault) -> None:
     assert check(filled)[6].endswith(f"({len(views)} incidents)")
 
 
+STORED = "check 7 failed: the stored map of heads does not match the ledger"
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        ("UPDATE heads SET hashes = zeroblob(32) || substr(hashes, 33) WHERE level = 0", "stored"),
-        ("DELETE FROM heads WHERE level = 1", "stored map of heads"),
-        ("INSERT INTO heads VALUES (9, 9, zeroblob(32))", "stored map of heads"),
-        ("UPDATE heads SET hashes = substr(hashes, 2) WHERE level = 0", "stored map of heads"),
-        ("UPDATE meta SET value = '1' WHERE key = 'heads_size'", "stored map of heads"),
-        ("UPDATE meta SET value = lower(hex(zeroblob(32))) WHERE key = 'heads_root'", "stored map"),
+        ("UPDATE heads SET hashes = zeroblob(32) || substr(hashes, 33) WHERE level = 0", STORED),
+        ("DELETE FROM heads WHERE level = 1", STORED),
+        ("INSERT INTO heads VALUES (9, 9, zeroblob(32))", STORED),
+        ("UPDATE heads SET hashes = substr(hashes, 2) WHERE level = 0", STORED),
+        ("UPDATE meta SET value = '1' WHERE key = 'heads_size'", STORED),
+        ("UPDATE meta SET value = lower(hex(zeroblob(32))) WHERE key = 'heads_root'", STORED),
     ],
     ids=["leaf changed", "level removed", "node added", "row cut", "size", "root"],
 )
 def test_check_7_finds_a_damaged_map_of_heads(filled: Vault, damage: str, message: str) -> None:
     _raw(filled, damage)
-    with pytest.raises(VaultCorrupt, match=rf"check 7 failed: .*{message}"):
+    with pytest.raises(VaultCorrupt) as failed:
         check(filled)
+    assert failed.value.message == message
 
 
 def test_a_write_to_a_damaged_map_of_heads_is_refused_cleanly(vault_env: Env) -> None:
