@@ -215,17 +215,6 @@ _TYPE_NAMES = {
 }
 
 
-def country_name(region: str | None, lang: str = "en") -> str:
-    """A region code as a country name, for people ("GB" -> "United Kingdom")."""
-    if not region:
-        return "—"
-    import phonenumbers
-    from phonenumbers.geocoder import country_name_for_number
-
-    example = phonenumbers.example_number(region)
-    return (example and country_name_for_number(example, lang)) or region
-
-
 def region_code(code: str) -> str:
     """A home region as typed (``kz``) -> its code (``KZ``); an unknown one is an error."""
     import phonenumbers

@@ -1,6 +1,6 @@
 """Phone numbers, word for word (issue 20): the whole counterparty for each kind of input, the
-phrases a withheld caller is written as, the refusals' own messages, the default home region
-and country names.  Synthetic numbers."""
+phrases a withheld caller is written as, the refusals' own messages, and the default home
+region.  Synthetic numbers."""
 
 from __future__ import annotations
 
@@ -105,22 +105,3 @@ def test_a_full_number_is_the_whole_counterparty() -> None:
         "valid": True,
         "number_type": "mobile",
     }
-
-
-@pytest.mark.parametrize(
-    ("region", "lang", "name"),
-    [
-        ("GB", "en", "United Kingdom"),
-        ("GB", "ru", "Соединенное Королевство"),
-        ("US", "en", "United States"),
-        ("ZZ", "en", "ZZ"),  # no example number: the code itself
-        (None, "en", "—"),
-        ("", "ru", "—"),
-    ],
-)
-def test_country_names(region: str | None, lang: str, name: str) -> None:
-    assert phones.country_name(region, lang) == name
-
-
-def test_country_names_are_english_by_default() -> None:
-    assert phones.country_name("DE") == "Germany"
