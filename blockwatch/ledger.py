@@ -746,11 +746,11 @@ def _cosigned_message(body: bytes, timestamp: int) -> bytes:
 
 
 def cosign(note: str, name: str, private_key: Any, timestamp: int) -> str:
-    """The signature line of a C2SP tlog-cosignature v1 over the checkpoint ``note`` (its body:
-    everything before the blank line), by witness ``name`` at POSIX time ``timestamp``."""
+    """The signature line of a C2SP tlog-cosignature v1 over the checkpoint ``note`` (its text:
+    everything before its last blank line), by witness ``name`` at POSIX time ``timestamp``."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    text, _sep, _sigs = note.rpartition("\n\n")
+    text = note_text(note)
     public = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     signature = private_key.sign(_cosigned_message((text + "\n").encode(), timestamp))
     raw = _key_id(name, COSIGNER_KEY, public) + timestamp.to_bytes(8, "big") + signature
@@ -799,9 +799,7 @@ def _signatures(note: str, name: str, key_id_: bytes, size: int) -> tuple[str, I
         raise ProofError(_("checkpoint note is too large"))
     if _CONTROL.search(note):
         raise ProofError(_("checkpoint note is malformed (it holds a control character)"))
-    # blank lines after the signatures (a note pasted from a terminal, or stored so by an
-    # earlier version) sign nothing: read the note without them
-    text, sep, sigs = (note.rstrip("\n") + "\n" if note.endswith("\n") else note).rpartition("\n\n")
+    text, sep, sigs = _split_note(note)
     if not sep or not sigs.endswith("\n"):
         raise ProofError(_("checkpoint note is malformed (no signature block)"))
     signatures = [_signature_line(line) for line in sigs[:-1].split("\n")]
@@ -812,6 +810,21 @@ def _signatures(note: str, name: str, key_id_: bytes, size: int) -> tuple[str, I
                 yield raw[4:]
 
     return text, found()
+
+
+def _split_note(note: str) -> tuple[str, str, str]:
+    """(text, separator, signatures) of a signed note: the text ends at its last blank line
+    (C2SP signed-note, "Format").  Blank lines after the signatures (a note pasted from a
+    terminal, or stored so by an earlier version) sign nothing and are read without."""
+    if note.endswith("\n"):
+        note = note.rstrip("\n") + "\n"
+    return note.rpartition("\n\n")
+
+
+def note_text(note: str) -> str:
+    """The signed text of a note (without its final newline): what two copies of one
+    checkpoint, signed by different parties, have in common."""
+    return _split_note(note)[0]
 
 
 def _signature_line(line: str) -> tuple[str, bytes]:

@@ -6,9 +6,12 @@ refusals of a malformed file, word for word."""
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import json
+import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +63,6 @@ def test_a_passphrase_slot_opens_as_the_format_says() -> None:
     ).derive(PASSPHRASE.encode())  # already NFC
     assert _auditor_open(slot, slot_key) == DATA_KEY
     # and the decomposed spelling of the same words opens it too
-    import unicodedata
-
     doc = keyslots.new_document(VAULT_ID, [slot])
     decomposed = unicodedata.normalize("NFD", PASSPHRASE)
     assert decomposed != PASSPHRASE
@@ -94,7 +95,7 @@ def test_a_recovery_code_is_8_groups_of_4_crockford_characters_with_a_checksum()
 
 
 @pytest.fixture(scope="module")
-def slot_file(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def slot_file() -> dict[str, Any]:
     slot = keyslots.passphrase_slot(VAULT_ID, DATA_KEY, PASSPHRASE, KdfCost())
     return keyslots.new_document(VAULT_ID, [slot])
 
@@ -173,8 +174,6 @@ def _refused(path: Path) -> str:
 
 
 def test_a_missing_unreadable_or_irregular_file_is_named(tmp_path: Path) -> None:
-    import os
-
     path = tmp_path / "keyslots.json"
     assert _refused(path) == f"{path} is missing"
     path.mkdir()
@@ -193,8 +192,6 @@ def test_a_file_of_a_terabyte_is_refused_after_reading_one_byte_over_the_cap(
     tmp_path: Path,
 ) -> None:
     """A sparse file costs nothing to make; reading all of it would take a terabyte."""
-    import os
-
     path = tmp_path / "keyslots.json"
     path.touch()
     os.truncate(path, 2**40)
@@ -204,8 +201,6 @@ def test_a_file_of_a_terabyte_is_refused_after_reading_one_byte_over_the_cap(
 def test_the_file_is_written_as_sorted_json_indented_by_2(
     tmp_path: Path, slot_file: dict[str, Any]
 ) -> None:
-    import os
-
     path = tmp_path / "keyslots.json"
     keyslots.save(path, {"z": 1, **slot_file})
     expected = json.dumps({"z": 1, **slot_file}, indent=2, sort_keys=True) + "\n"
@@ -298,8 +293,6 @@ MALFORMED: dict[str, tuple[Any, str]] = {
 def test_each_malformed_key_slot_file_is_refused_in_its_own_words(
     tmp_path: Path, slot_file: dict[str, Any], case: str
 ) -> None:
-    import copy
-
     doc = copy.deepcopy(slot_file)
     edit, what = MALFORMED[case]
     edit(doc)
@@ -323,8 +316,6 @@ def test_a_nonce_or_wrapped_key_of_the_wrong_size_is_named(
 def test_sixteen_slots_salts_of_16_and_64_bytes_and_the_work_cap_itself_are_read(
     tmp_path: Path, slot_file: dict[str, Any]
 ) -> None:
-    import copy
-
     path = tmp_path / "keyslots.json"
     for edit in (
         lambda d: _many(d, 16),

@@ -6,10 +6,14 @@ be told something else, nor be told nothing when a check is dropped."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import random
+import uuid
 from pathlib import Path
 
 import pytest
+import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -392,8 +396,6 @@ def test_an_entry_salt_is_16_random_bytes_in_hex() -> None:
 @pytest.mark.parametrize("salt", [None, "ab" * 16, "0f" * 64])
 @pytest.mark.parametrize("seq", [0, 7, 2**53 - 1])
 def test_an_entry_is_rfc_8785_of_its_members_in_either_format(seq: int, salt: str | None) -> None:
-    import rfc8785
-
     body = {"b": [1, "ж"], "a": None}
     entry = {"v": 1 if salt is None else 2, "seq": seq, "type": "call", "body": body}
     entry["recorded_at"] = "2026-11-02T20:41:00+05:00"
@@ -570,7 +572,6 @@ def _b64(data: bytes) -> str:
 def _signed(text: str, origin: str = _ORIGIN) -> str:
     """``text`` (a note's lines, without the final newline) signed by _SIGNER as ``origin``,
     written here from C2SP signed-note, not by ledger.sign_checkpoint."""
-    import hashlib
 
     public = _public(_SIGNER)
     key_id = hashlib.sha256(origin.encode() + b"\n\x01" + public).digest()[:4]
@@ -661,8 +662,6 @@ NOT_A_SIGNATURE = "checkpoint note is malformed (a line of its signature block i
 
 
 def test_a_note_is_refused_by_what_is_wrong_with_its_signatures() -> None:
-    import hashlib
-
     text = f"{_ORIGIN}\n5\n{_b64(_h(7))}"
     good = _signed(text)
     signature_line = good.split("\n\n")[1]
@@ -697,6 +696,7 @@ def test_a_note_is_refused_by_what_is_wrong_with_its_signatures() -> None:
         assert refused.value.message == message, name
     # blank lines after the signatures sign nothing and are let pass
     assert _open(good + "\n\n").size == 5
+    assert ledger.note_text(good + "\n\n") == ledger.note_text(good) == text
     # another signer's line of 5 bytes (the least C2SP allows), and one ending in "X", skipped
     ending_in_x = _b64(bytes(77) + bytes([23]))
     assert ending_in_x.endswith("X")
@@ -729,9 +729,6 @@ def test_a_note_of_exactly_the_cap_is_read_and_one_byte_more_is_not() -> None:
 
 
 def test_a_head_leaf_is_the_hash_of_uid_number_and_entry_leaf() -> None:
-    import hashlib
-    import uuid
-
     uid = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
     expected = hashlib.sha256(
         b"\x00" + uuid.UUID(uid).bytes + (258).to_bytes(8, "big") + _h(5)
@@ -746,7 +743,6 @@ def test_a_head_leaf_is_the_hash_of_uid_number_and_entry_leaf() -> None:
 def test_the_map_of_heads_is_the_tree_of_its_leaves_after_any_batch_of_changes() -> None:
     """`Heads.update` (the vault's write path and `check`'s rebuild) against a tree built from
     scratch after every batch; `read` is asked only for unchanged nodes that exist."""
-    import random
 
     rng = random.Random(9162)
     for _ in range(60):
@@ -909,8 +905,6 @@ def test_a_subtree_consistency_proof_checks_every_hash_length_and_its_cap() -> N
 
 
 def test_verifier_and_cosigner_keys_are_written_as_c2sp_says() -> None:
-    import hashlib
-
     public = _public(_SIGNER)
     for kind, make in ((1, ledger.verifier_key), (4, ledger.cosigner_key)):
         key_id = hashlib.sha256(b"example.org/log\n" + bytes([kind]) + public).digest()[:4]
@@ -921,8 +915,6 @@ def test_verifier_and_cosigner_keys_are_written_as_c2sp_says() -> None:
 
 
 def test_a_cosignature_is_written_as_tlog_cosignature_says() -> None:
-    import hashlib
-
     public = _public(_SIGNER)
     text = f"{_ORIGIN}\n5\n{_b64(_h(7))}"
     note = _signed(text)

@@ -234,7 +234,7 @@ def test_a_cosignature_is_kept_with_the_checkpoint_it_vouches_for(opened: Vault)
 
 
 def test_a_cosignature_pasted_with_a_blank_line_after_it_is_kept(opened: Vault) -> None:
-    """Compared with the vault's own checkpoint up to the first blank line: the body."""
+    """Compared with the vault's own checkpoint by its signed text (ledger.note_text)."""
     key = Ed25519PrivateKey.generate()
     size, note = max(opened.checkpoints())
     witness = ledger.cosigner_key(WITNESS, key.public_key().public_bytes_raw())

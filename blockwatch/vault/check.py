@@ -357,7 +357,7 @@ def _anchors(vault: Vault) -> str:
             own = notes.get(point.size, "")
             if (
                 point.size != body["size"]
-                or own.partition("\n\n")[0] != text.partition("\n\n")[0]
+                or ledger.note_text(own) != ledger.note_text(text)
                 or ledger.open_cosignature(text, name, key) != body["time"]
             ):
                 raise ledger.ProofError(_("it names another checkpoint or time"))

@@ -532,7 +532,7 @@ class Vault(Blobs, Queries):
         name, key = ledger.verifier_key_option(witness_key, ledger.COSIGNER_KEY, "--witness-key")
         point = ledger.open_checkpoint(text, self.settings.origin, self.public_key)
         own = dict(self.checkpoints()).get(point.size)
-        if own is None or own.partition("\n\n")[0] != text.partition("\n\n")[0]:
+        if own is None or ledger.note_text(own) != ledger.note_text(text):
             raise VerificationFailed(
                 _("the cosigned checkpoint of size {size} is not this vault's").format(
                     size=point.size
