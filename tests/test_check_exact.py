@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from blockwatch import ledger, timestamps, vault
@@ -137,6 +138,59 @@ def test_an_entry_is_held_to_the_earliest_time_stamp_that_covers_it(
     assert detail.endswith(
         "; 1 entry recorded later than an authority vouched for it: the computer's clock ran ahead)"
     )
+
+
+@needs_openssl
+def test_an_entry_recorded_exactly_the_tolerance_after_its_stamp_is_not_ahead(
+    vault_env: Env, tsa: str, authority: Authority
+) -> None:
+    """The tolerance is inclusive: a note recorded when the computer's clock said exactly ten
+    minutes after the authority's time (both to the second) is within it, and the token,
+    received at that same clock reading, was not received off."""
+    recorded = datetime.now(UTC).replace(microsecond=0) + timedelta(
+        seconds=timestamps.CLOCK_TOLERANCE_SECONDS + 2
+    )
+    vault_env.now = lambda: recorded  # type: ignore[method-assign]
+    _notes(vault_env, 1)
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        vouched = recorded - timedelta(seconds=timestamps.CLOCK_TOLERANCE_SECONDS)
+        time.sleep(max(0.0, (vouched - datetime.now(UTC)).total_seconds() + 0.01))
+        stamp = _stamp(v, tsa, authority, v.stored_range()[0])
+        assert stamp.gen_time.replace(microsecond=0) == vouched, "the authority took over 1 s"
+        assert check(v)[7] == f"{STAMPED} (1 time stamp)"
+
+
+@needs_openssl
+def test_check_8_verifies_a_stamp_through_the_chain_it_stored(
+    tmp_path: Path, vault_env: Env
+) -> None:
+    """An authority whose token carries its own certificate but not the intermediate that
+    issued it: the stamp keeps the path it was verified through, and check 8 verifies the
+    token through that stored chain, not the token's certificates alone."""
+    from rfc3161_client import HashAlgorithm, TimestampRequestBuilder
+
+    chained = Authority(tmp_path / "chained", name="Chained TSA", intermediate=True)
+    config = chained.where / "ts.cnf"
+    config.write_text(
+        "".join(
+            line for line in config.read_text().splitlines(True) if not line.startswith("certs")
+        )
+    )
+    with vault.unlock(vault_env, PASSPHRASE) as v:
+        size, note = v.stored_range()[0], v.latest_checkpoint()
+        query = (
+            TimestampRequestBuilder()
+            .data(note.encode())
+            .hash_algorithm(HashAlgorithm.SHA256)
+            .cert_request(cert_request=True)
+            .build()
+        )
+        token = chained.reply(query.as_bytes())
+        middle = chained.middle.public_bytes(serialization.Encoding.DER)
+        stamp = timestamps.check(token, note.encode(), [chained.root], chain=[middle])
+        vault_env.now = lambda: stamp.gen_time  # type: ignore[method-assign]
+        v.record_timestamps(size, note, [stamp])
+        assert check(v)[7] == f"{STAMPED} (1 time stamp)"
 
 
 @needs_openssl
