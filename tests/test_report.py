@@ -10,7 +10,7 @@ import pytest
 from blockwatch import stats
 from blockwatch.documents.report import TEXTS
 from blockwatch.i18n import LANGS
-from blockwatch.report import CSP, render_report
+from blockwatch.report import CSP, ROWS_PER_PART, render_report
 
 VIEWS = [
     {
@@ -203,7 +203,7 @@ def test_calls_are_rows_of_one_table_a_day_and_other_kinds_are_cards() -> None:
     block = {**VIEWS[2], "id": 301, "uid": "b", "occurred_at": "2026-07-05T01:30:00+05:00"}
     views = [*calls[:10], corrected, *calls[11:], block]
     page = render_report(views, stats.summarize(views, "Asia/Almaty"), META, "ru", {})
-    days = re.findall(r'<table class="day">\s*<caption>([^<]*)', page)
+    days = re.findall(r'<table class="day[^"]*">\s*<caption>([^<]*)', page)
     assert days == ["4 июля 2026", "4 июля 2026", "5 июля 2026"]  # the card of #11 splits the 4th
     assert page.count('<tr id="incident-') == 299
     assert page.count('<div class="incident"') == 2  # the corrected call and the block
@@ -214,10 +214,47 @@ def test_calls_are_rows_of_one_table_a_day_and_other_kinds_are_cards() -> None:
     assert "Записано: 5 июля 2026, 11:00:00 (UTC+05:00); введено вручную" in page
 
 
+def test_a_long_day_is_cut_into_parts_a_browser_lays_out_when_they_come_into_view() -> None:
+    """Issue 15, item 3: 10,000 calls open in a browser as fast as a short report -- a day's
+    table in parts of ROWS_PER_PART rows, each in a box with content-visibility: auto, all with
+    the same fixed columns; the day's caption once, on the first part."""
+    count = 240 + ROWS_PER_PART + 1  # from 20:00 on 4 July: the 4th holds 240 calls
+    views = _calls(count)
+    page = render_report(views, stats.summarize(views, "Asia/Almaty"), META, "ru", {})
+    parts = re.findall(
+        r'<div class="rows"><table class="(day[^"]*)">(.*?)</table></div>', page, re.S
+    )
+    assert [(css, body.count('<tr id="incident-')) for css, body in parts] == [
+        ("day cut", ROWS_PER_PART),
+        ("day more", 240 - ROWS_PER_PART),
+        ("day cut", ROWS_PER_PART),
+        ("day more", 1),
+    ]
+    assert [body.count("<caption>") for _css, body in parts] == [1, 0, 1, 0]
+    assert len({re.search(r"<colgroup>.*?</colgroup>", body)[0] for _c, body in parts}) == 1  # type: ignore[index]
+    assert "div.rows { content-visibility: auto;" in page and "table-layout: fixed" in page
+
+
+def test_a_call_row_does_not_repeat_its_outcome_as_its_type_in_the_source() -> None:
+    """Android's "missed" of a missed call says the outcome twice: said once in the row (the
+    card and incidents.json keep the source's type); a type that says more is kept."""
+    details = {"direction": "in", "outcome": "missed", "duration": 0}
+    views = [
+        {**VIEWS[0], "details": {**details, "source_type": "missed"}},
+        {**VIEWS[0], "id": 2, "uid": "u2", "details": {**details, "source_type": "voicemail"}},
+    ]
+    page = render_report(views, stats.summarize(views, "Asia/Almaty"), META, "ru", {})
+    rows = re.findall(r'<tr id="incident-\d+">.*?</tr>', page)
+    assert [re.findall(r"<td>([^<]*)</td></tr>", row)[0] for row in rows] == [
+        "входящий, 0 секунд, пропущен",
+        "входящий, 0 секунд, пропущен, тип в источнике: голосовая почта",
+    ]
+
+
 def test_a_report_of_ten_thousand_calls_stays_small() -> None:
-    """10,000 calls: 2.6 MB, about 260 bytes a row; WeasyPrint lays 1,000 calls out on 19 A4
-    pages, some 60 rows a page (a card took a third of a page each: over 3,000 pages for
-    10,000; the first day tables, 912)."""
+    """10,000 calls: 2.6 MB, about 260 bytes a row; Chromium prints the whole bundle's report
+    of 10,000 calls on 325 A4 pages, some 31 rows a page (a card took a third of a page each:
+    over 3,000 pages; the first day tables, 912). ``bench/report_render.py`` measures it."""
     views = _calls(10_000)
     page = render_report(views, stats.summarize(views, "Asia/Almaty"), META, "kk", {})
     assert page.count('<tr id="incident-') == 10_000
