@@ -831,12 +831,12 @@ class _Verifier:
                 )
         meta = {
             "case": info.get("Blockwatch-Case"),
+            "to": info.get("Blockwatch-Recipient"),
             "name": result.name,
             "exported_at": info["Blockwatch-Export-Time"],
             "fingerprint": result.fingerprint,
             "origin": result.checkpoint.origin,
             "timezone": zone,
-            "home_region": info.get("Blockwatch-Home-Region"),
             "tree_size": result.checkpoint.size,
             "version": __version__,
             "files": files if attached else {},

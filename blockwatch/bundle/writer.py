@@ -85,7 +85,7 @@ def export_bundle(
     check_target(out, force)
     case = _one_line(options.case) if options.case else None
     name = "blockwatch-" + (_slug(case) + "-" if case else "") + at_time.strftime("%Y%m%dT%H%M%SZ")
-    parent = out.parent if str(out.parent) else Path(".")
+    parent = out.parent  # "." for a bare file name
     if not parent.is_dir():
         raise InputError(
             _("directory {parent} does not exist").format(parent=parent),
@@ -279,7 +279,6 @@ def _write_bag(
         "fingerprint": vault.fingerprint,
         "origin": vault.settings.origin,
         "timezone": vault.settings.timezone,
-        "home_region": vault.settings.home_region,
         "tree_size": tree.size,
         "version": __version__,
         "files": files if options.attachments else {},
@@ -322,7 +321,7 @@ def _write_bag(
 
 
 def _included_entries(
-    vault: Vault, uids: set[str], disclosures: bool = False
+    vault: Vault, uids: set[str], disclosures: bool
 ) -> tuple[list[tuple[int, bytes]], list[bytes], datetime, dict[str, int]]:
     """The entries about the chosen incidents (plus the vault's first entry, and the earlier
     exports of any of them when ``disclosures``), all leaves, when the newest of the included
@@ -533,6 +532,8 @@ def _bag_info(
         ("Blockwatch-Timezone", vault.settings.timezone),
         ("Blockwatch-Home-Region", vault.settings.home_region),
         *((("Blockwatch-Case", case),) if case else ()),
+        # whom the report's cover says the bundle is for
+        *((("Blockwatch-Recipient", to),) if (to := _one_line(options.to or "")) else ()),
     ]
     return "".join(render.fold(k, _one_line(v)) for k, v in fields).encode()
 
@@ -541,7 +542,7 @@ class _BagWriter:
     """Writes members under ``<name>/`` in a fixed order with fixed metadata (determinism)."""
 
     def __init__(self, raw: io.BufferedRandom, name: str, at_time: datetime) -> None:
-        self.zip = zipfile.ZipFile(raw, "w", allowZip64=True)
+        self.zip = zipfile.ZipFile(raw, "w")  # ZIP64 where needed (zipfile's default)
         self.name = name
         self.date_time = max(at_time.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
         self.payload: dict[str, str] = {}  # path -> sha256
@@ -556,8 +557,7 @@ class _BagWriter:
         return info
 
     def add(self, path: str, data: bytes, *, payload: bool = True) -> None:
-        info = self._info(path, compress=True, size=len(data))
-        self.zip.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        self.zip.writestr(self._info(path, compress=True, size=len(data)), data, compresslevel=6)
         if payload:
             self.payload[path] = hashlib.sha256(data).hexdigest()
             self.payload_bytes += len(data)
