@@ -10,7 +10,10 @@ import hashlib
 import io
 import json
 import os
+import random
+import secrets
 import stat
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -25,6 +28,7 @@ from blockwatch import __version__, incidents, ledger, logbook, vault
 from blockwatch.bundle.render import fold
 from blockwatch.bundle.verify import verify_bundle
 from blockwatch.bundle.writer import ExportOptions, ExportResult, _BagWriter, _slug, export_bundle
+from blockwatch.documents.verify import verify_text
 from blockwatch.env import Env
 from blockwatch.errors import InputError, VaultCorrupt
 from blockwatch.vault import Filter, Vault
@@ -129,6 +133,53 @@ def test_without_o_tmpfile_the_bundle_is_written_beside_out_and_renamed(
         "case.zip"
     ]
     assert verify_bundle(out, filled.fingerprint).incidents == filled.incidents()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # created so, never opened to others
+
+
+def test_a_part_file_already_there_is_never_written_over(
+    filled: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another export's part file under the same random name: this one stops, theirs stays."""
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    monkeypatch.setattr(secrets, "token_hex", lambda n: "ab" * n)
+    theirs = tmp_path / ".case.zip.abababab.part"
+    theirs.write_bytes(b"another export, half written")
+    assert _refusal(filled, tmp_path / "case.zip") == (
+        f"cannot write in {tmp_path}: File exists",
+        "choose a writable place for the bundle",
+    )
+    assert theirs.read_bytes() == b"another export, half written"
+    assert not (tmp_path / "case.zip").exists()
+
+
+@pytest.mark.parametrize("tmpfile", [True, False], ids=["O_TMPFILE", "named part file"])
+def test_a_bundle_name_of_240_characters_takes_its_part_file_beside_it(
+    filled: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmpfile: bool
+) -> None:
+    """A part file is named ``.OUT.<8 hex>.part``: with a name of 240 characters it is just
+    the 255 bytes a Linux file name may have (with --force, where it replaces a file, too)."""
+    if not tmpfile:
+        monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    out = tmp_path / ("b" * 236 + ".zip")
+    out.write_bytes(b"an earlier bundle")
+    export_bundle(filled, out, ExportOptions(at_time=AT), force=True)
+    assert verify_bundle(out, filled.fingerprint).incidents == filled.incidents()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_bag_is_named_and_dated_in_utc_whatever_the_computer_s_zone(
+    filled: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Almaty")
+    time.tzset()
+    try:
+        files = members(export(filled, tmp_path / "b.zip"))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert top(files) == "blockwatch-20260710T070000Z"
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        assert {i.date_time for i in zf.infolist()} == {(2026, 7, 10, 7, 0, 0)}
 
 
 def test_a_file_that_appears_at_out_while_the_bundle_is_written_is_never_replaced(
@@ -211,6 +262,8 @@ def test_bag_info_of_a_whole_vault_says_every_field_in_order(filled: Vault, tmp_
     ]
     assert root == "blockwatch-20260710T070000Z"
     assert files["bag-info.txt"] == "".join(fold(k, v) for k, v in fields).encode()
+    assert files["VERIFY.txt"] == verify_text("en", root, filled.fingerprint).encode()
+    assert "VERIFY.ru.txt" not in files
 
 
 def test_bag_info_of_a_selection_says_its_filters_case_recipient_and_profile(
@@ -226,7 +279,7 @@ def test_bag_info_of_a_selection_says_its_filters_case_recipient_and_profile(
         lang="ru",
         attachments=False,
         profile=True,
-        to="Полиция\tАлматы",
+        to="Полиция\t\x07Алматы",
     )
     root, files = _unpacked(out)
     settings = filled.settings
@@ -257,6 +310,8 @@ def test_bag_info_of_a_selection_says_its_filters_case_recipient_and_profile(
     ]
     assert root == NAME
     assert files["bag-info.txt"] == "".join(fold(k, v) for k, v in fields).encode()
+    for lang, path in (("en", "VERIFY.txt"), ("ru", "VERIFY.ru.txt")):
+        assert files[path] == verify_text(lang, NAME, filled.fingerprint).encode()
     assert json.loads(files["data/profile.json"]) == {"name": "Айгерим Садыкова"}
 
 
@@ -302,7 +357,12 @@ def test_an_export_records_what_went_where_word_for_word(filled: Vault, tmp_path
     size = filled.tree_size()
     out = tmp_path / "case.zip"
     options = ExportOptions(
-        at_time=AT, where=SELECTED, case=CASE, lang="ru", attachments=False, to="Полиция\tАлматы"
+        at_time=AT,
+        where=SELECTED,
+        case=CASE,
+        lang="ru",
+        attachments=False,
+        to="Полиция\t\x07Алматы",
     )
     result = export_bundle(filled, out, options)
     data = out.read_bytes()
@@ -419,7 +479,9 @@ def test_a_write_that_fails_half_way_says_so_and_leaves_nothing(
 def test_members_are_unix_files_0644_dated_at_the_export_and_deflated_at_level_6() -> None:
     raw = io.BytesIO()
     bag = _bag(raw)
-    text = b"incident " * 500
+    words = ["звонок", "пропущен", "входящий", "+447700900", "WhatsApp", "блокировка"]
+    draw = random.Random(7)  # text whose deflated size at level 6 differs from 5's and 7's
+    text = " ".join(draw.choice(words) + str(draw.randrange(100)) for _ in range(3000)).encode()
     bag.add("data/incidents.json", text)
     bag.stream("data/attachments/a.jpg", [b"abcd"], 4, _sha(b"abcd"), keep=False)
     bag.close()
