@@ -723,3 +723,42 @@ def test_a_file_longer_than_one_read_is_hashed_and_counted_whole(
     [attachment] = view["attachments"]
     assert attachment["size"] == recording.stat().st_size
     assert attachment["sha256"] == hashlib.sha256(recording.read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------ what verify says as it goes
+
+
+def test_verify_names_each_check_before_it_runs_and_lists_those_passed(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    """The progress a terminal shows: every check's name, in order, as it begins; the checks
+    passed, in order (13 and 14 have nothing to check here: no witness, no time stamp)."""
+    out = export(filled, tmp_path / "b.zip")
+    said: list[str] = []
+    result = verify_bundle(out, filled.fingerprint, progress=said.append)
+    assert said == list(CHECKS[:13])
+    assert result.passed == list(CHECKS[:12])
+    assert sorted(result.not_compared) == [13, 14]
+
+
+def test_a_failed_check_names_itself_and_the_file_only_when_there_is_one() -> None:
+    with_file = BundleInvalid(3, "a file is not listed", "data/extra.txt")
+    assert (with_file.message, with_file.file, with_file.check) == (
+        "check 3 failed, no unlisted file besides the signature: a file is not listed "
+        "(data/extra.txt)",
+        "data/extra.txt",
+        3,
+    )
+    without = BundleInvalid(1, "not a zip")
+    assert (without.message, without.file) == (
+        "check 1 failed, the zip is safe to read: not a zip",
+        None,
+    )
+    assert without.hint == "do not rely on this bundle; ask the sender for a new copy"
+
+
+def test_a_bundle_that_cannot_be_read_is_named_with_the_reason(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.zip"
+    with pytest.raises(InputError) as failed:
+        verify_bundle(missing)
+    assert failed.value.message == f"cannot read {missing}: No such file or directory"
