@@ -10,7 +10,7 @@ import pytest
 from blockwatch import stats
 from blockwatch.documents.report import TEXTS
 from blockwatch.i18n import LANGS
-from blockwatch.report import CSP, ROWS_PER_PART, render_report
+from blockwatch.report import CSP, ROWS_PER_PART, Formatter, render_report
 
 VIEWS = [
     {
@@ -211,7 +211,7 @@ def test_calls_are_rows_of_one_table_a_day_and_other_kinds_are_cards() -> None:
     row = re.search(r'<tr id="incident-1">(.*?)</tr>', page, re.S)
     assert row is not None and "20:00" in row[1] and "входящий, пропущен" in row[1]
     assert "+447700900123" in row[1] and "2026" not in row[1]  # when recorded: said once
-    assert "Записано: 5 июля 2026, 11:00:00 (UTC+05:00); введено вручную" in page
+    assert "Записано: 5 июля 2026, 11:00 (UTC+05:00, Алматы); введено вручную" in page
 
 
 def test_a_long_day_is_cut_into_parts_a_browser_lays_out_when_they_come_into_view() -> None:
@@ -328,3 +328,18 @@ def test_stats_draws_the_same_timeline_in_the_terminal() -> None:
     assert lines[0] == "04.07 20:00  ██████████     3"  # 20:00, 20:01, 20:02
     assert lines[1].startswith("      20:30") and lines[1].endswith("0  #9")  # the block
     assert lines[-1].startswith("█ иностранные  ▓ скрытые")
+
+
+def test_a_time_reads_as_a_person_writes_it_with_its_offset_and_city() -> None:
+    """Issue 15: ``20:41 (UTC+05:00, Алматы)``, not ``20:41:00 (UTC+05:00)``; seconds where
+    the record has them (an imported call log); no city for UTC or an Etc/ zone (whose name
+    reads the offset's sign backwards)."""
+    cases = [
+        ("ru", "Asia/Almaty", "2026-07-04T15:41:00Z", "4 июля 2026, 20:41 (UTC+05:00, Алматы)"),
+        ("kk", "Asia/Aqtobe", "2026-07-04T15:41:07Z", "4 шілде 2026, 20:41:07 (UTC+05:00, Ақтөбе)"),
+        ("en", "Asia/Almaty", "2026-07-04T15:41:00Z", "4 July 2026, 20:41 (UTC+05:00, Almaty)"),
+        ("en", "UTC", "2026-07-04T15:41:00Z", "4 July 2026, 15:41 (UTC+00:00)"),
+        ("ru", "Etc/GMT-5", "2026-07-04T15:41:00Z", "4 июля 2026, 20:41 (UTC+05:00)"),
+    ]
+    for lang, zone, stamp, said in cases:
+        assert Formatter(lang, zone).instant(stamp) == said

@@ -57,7 +57,11 @@ class Formatter:
         from blockwatch import when
 
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(self.zone)
-        return when.spoken(moment, lang=self.lang, seconds=True)
+        # as a person writes it: 20:41 (UTC+05:00, Алматы); seconds where the record has them
+        text = when.spoken(moment, lang=self.lang)
+        if "/" in self.zone.key and not self.zone.key.startswith("Etc/"):
+            text = f"{text[:-1]}, {self.zone_name()})"  # no city for UTC or Etc/GMT-5
+        return text
 
     def date(self, stamp: str | None) -> str:
         if not stamp:
