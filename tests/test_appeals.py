@@ -126,7 +126,7 @@ def test_appeal_with_due_in_and_status_history(with_block: Env) -> None:
     assert change["previous_status"] == "sent" and change["status"] == "acknowledged"
     assert change["at"] == "2026-07-04T09:00:00+05:00"
     shown = ok(env, "show", "2")
-    assert "sent → acknowledged" in shown and "press service" in shown
+    assert "acknowledged (was: sent)" in shown and "press service" in shown
     assert ok(env, "check").endswith("The vault is intact.\n")
 
 

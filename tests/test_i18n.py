@@ -130,6 +130,17 @@ def test_list_and_show_in_russian(vault_env: Env) -> None:
     assert "ИНОСТРАННЫЙ" in shown and "платформа" in shown and "FOREIGN" not in shown
 
 
+def test_show_says_an_amendment_as_a_sentence_in_russian(vault_env: Env) -> None:
+    """Issue 15: "исход: отвечен (было: пропущен)", as the report says it, not a dict."""
+    call = ["log", "call", "+447700900123", "--outcome", "missed", "--at", "2026-07-04 21:05"]
+    assert run_cli(vault_env, *call).code == 0
+    done = run_cli(vault_env, "amend", "1", "--outcome", "answered", "--why", "перезвонили")
+    assert done.code == 0, done.err
+    shown = run_cli(vault_env, "--lang", "ru", "show", "1").out
+    assert "исход: отвечен (было: пропущен)" in shown
+    assert "{" not in shown and "→" not in shown and "outcome" not in shown
+
+
 def test_stats_in_russian_with_plural_calls(vault_env: Env) -> None:
     for minute in (5, 6):
         assert (

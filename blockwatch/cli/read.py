@@ -121,6 +121,7 @@ def render(out: "Console", view: "Incident", numbers: dict[str, int] | None = No
         )
         line(_("  sha256"), a["sha256"])
     if view["amended"]:
+        was = _("was")
         out.print(Text(_("history"), style="bold"))
         line(
             _("  created"),
@@ -130,8 +131,8 @@ def render(out: "Console", view: "Incident", numbers: dict[str, int] | None = No
             if "status" in change:
                 line(
                     _("  status"),
-                    f"{change['at']}  {_fmt(change['previous_status'])} → "
-                    f"{_fmt(change['status'])}  " + entry(change),
+                    f"{change['at']}  {_fmt(change['status'])} ({was}: "
+                    f"{_fmt(change['previous_status'])})  " + entry(change),
                 )
                 if change.get("ref"):
                     line(_("    ref"), safe(change["ref"], oneline=True))
@@ -144,13 +145,25 @@ def render(out: "Console", view: "Incident", numbers: dict[str, int] | None = No
                     f"{change['recorded_at']}  {change['attached']}  " + entry(change),
                 )
                 continue
-            what = "; ".join(
-                f"{field(k)}: {_fmt(change['previous'].get(k))} → {_fmt(v)}"
-                for k, v in change["set"].items()
-            )
+            what = "; ".join(_changed(change["set"], change["previous"], was))
             line(_("  amended"), f"{change['recorded_at']}  {what}  " + entry(change))
             if change.get("why"):
                 line(_("    why"), change["why"])
+
+
+def _changed(new: dict[str, Any], old: dict[str, Any], was: str) -> list[str]:
+    """An amendment as the report says it: "outcome: answered (was: missed)", a detail each."""
+    said = []
+    for key, value in new.items():
+        before = old.get(key)
+        if key == "details" and isinstance(value, dict):
+            olds = before if isinstance(before, dict) else {}
+            said += [
+                f"{field(k)}: {_fmt(v)} ({was}: {_fmt(olds.get(k))})" for k, v in value.items()
+            ]
+        else:
+            said.append(f"{field(key)}: {_fmt(value)} ({was}: {_fmt(before)})")
+    return said
 
 
 def entry(change: dict[str, Any]) -> str:
