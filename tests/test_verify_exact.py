@@ -19,7 +19,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from blockwatch import ledger, vault
 from blockwatch.bundle import layout
-from blockwatch.bundle.verify import CHECKS, BundleInvalid, normalise_fingerprint, verify_bundle
+from blockwatch.bundle.verify import (
+    CHECKS,
+    BundleInvalid,
+    bundle_reference,
+    normalise_fingerprint,
+    verify_bundle,
+)
 from blockwatch.errors import InputError
 
 from .test_bundle import (
@@ -762,3 +768,24 @@ def test_a_bundle_that_cannot_be_read_is_named_with_the_reason(tmp_path: Path) -
     with pytest.raises(InputError) as failed:
         verify_bundle(missing)
     assert failed.value.message == f"cannot read {missing}: No such file or directory"
+
+
+def test_a_letter_refers_to_a_bundle_only_once_verified_and_signed_by_the_vault(
+    filled: vault.Vault, tmp_path: Path
+) -> None:
+    """``letter --bundle``: the bundle's file name, SHA-256, signer and the VERIFY files it
+    has; a bundle signed by another key is refused, naming the key that signed it."""
+    out = export(filled, tmp_path / "case.zip", lang="kk")
+    assert bundle_reference(out, filled.fingerprint) == {
+        "name": "case.zip",
+        "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
+        "fingerprint": filled.fingerprint,
+        "verify_en": "VERIFY.txt",
+        "verify_kk": "VERIFY.kk.txt",
+    }
+    with pytest.raises(InputError) as failed:
+        bundle_reference(out, "ab" * 32)
+    assert (failed.value.message, failed.value.hint) == (
+        f"{out} is signed by {filled.fingerprint}, not by this vault's key",
+        "refer to a bundle exported from this vault with 'blockwatch export'",
+    )
