@@ -184,7 +184,7 @@ class Vault(Blobs, Queries):
             )
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         finally:
             self._compact = None
@@ -264,7 +264,7 @@ class Vault(Blobs, Queries):
             self.conn.execute(f"PRAGMA rekey = \"x'{data_key.hex()}'\"")
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def copy_database(self, target: Path) -> str:
@@ -296,7 +296,7 @@ class Vault(Blobs, Queries):
             self._set_meta(backed_up=f"{size} {when.utc_stamp(self.env.now())}")
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def set_profile(self, values: Mapping[str, str]) -> None:
@@ -307,7 +307,7 @@ class Vault(Blobs, Queries):
             self._set_meta(profile=json.dumps(dict(values), ensure_ascii=False, sort_keys=True))
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def profile(self) -> dict[str, str]:
@@ -327,9 +327,15 @@ class Vault(Blobs, Queries):
             self._set_meta(language=language or "")
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         self.settings = dataclasses.replace(self.settings, language=language)
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if one is still open: a Ctrl-C that lands just after
+        COMMIT must stay a Ctrl-C, not become "cannot rollback - no transaction is active"."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def _begin(self) -> None:
         """Take the write lock, waiting while another process writes (an import) for up to
@@ -640,7 +646,7 @@ class Vault(Blobs, Queries):
             self.conn.execute("COMMIT")
             self._staging_ready = True
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def stage_file(
@@ -734,7 +740,7 @@ class Vault(Blobs, Queries):
                         ).rowcount
                         self.conn.execute("COMMIT")
                     except BaseException:
-                        self.conn.execute("ROLLBACK")
+                        self._rollback()
                         raise
                     if gone < per_write:
                         break
