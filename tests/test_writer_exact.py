@@ -234,16 +234,16 @@ def _oxum(files: dict[str, bytes]) -> str:
     return f"{sum(map(len, payload))}.{len(payload)}"
 
 
-def test_bag_info_of_a_whole_vault_says_every_field_in_order(filled: Vault, tmp_path: Path) -> None:
-    size = filled.tree_size()
-    root, files = _unpacked(export(filled, tmp_path / "all.zip"))
-    settings = filled.settings
-    fields = [
+def _first_fields(
+    filled: Vault, files: dict[str, bytes], identifier: str, size: int
+) -> list[tuple[str, str]]:
+    """The fields every bag-info.txt starts with, in their order."""
+    return [
         ("Source-Organization", "blockwatch evidence vault (self-recorded)"),
         ("Bagging-Date", "2026-07-10"),
         ("Bag-Software-Agent", f"blockwatch {__version__}"),
         ("Payload-Oxum", _oxum(files)),
-        ("External-Identifier", root),  # no case: the bag's name
+        ("External-Identifier", identifier),
         (
             "External-Description",
             "Signed evidence bundle exported from a blockwatch vault. "
@@ -252,8 +252,17 @@ def test_bag_info_of_a_whole_vault_says_every_field_in_order(filled: Vault, tmp_
         ("Blockwatch-Bundle-Version", "2"),
         ("Blockwatch-Export-Time", "2026-07-10T07:00:00Z"),
         ("Blockwatch-Signer-Fingerprint", filled.fingerprint),
-        ("Blockwatch-Checkpoint-Origin", settings.origin),
+        ("Blockwatch-Checkpoint-Origin", filled.settings.origin),
         ("Blockwatch-Tree-Size", str(size)),
+    ]
+
+
+def test_bag_info_of_a_whole_vault_says_every_field_in_order(filled: Vault, tmp_path: Path) -> None:
+    size = filled.tree_size()
+    root, files = _unpacked(export(filled, tmp_path / "all.zip"))
+    settings = filled.settings
+    fields = [
+        *_first_fields(filled, files, root, size),  # no case: the bag's name identifies it
         ("Blockwatch-Selection", "all incidents"),
         ("Blockwatch-Attachments", "included"),
         ("Blockwatch-Report-Language", "en"),
@@ -284,21 +293,7 @@ def test_bag_info_of_a_selection_says_its_filters_case_recipient_and_profile(
     root, files = _unpacked(out)
     settings = filled.settings
     fields = [
-        ("Source-Organization", "blockwatch evidence vault (self-recorded)"),
-        ("Bagging-Date", "2026-07-10"),
-        ("Bag-Software-Agent", f"blockwatch {__version__}"),
-        ("Payload-Oxum", _oxum(files)),
-        ("External-Identifier", "Дело № 7 о звонках"),
-        (
-            "External-Description",
-            "Signed evidence bundle exported from a blockwatch vault. "
-            "Verify it as VERIFY.txt explains.",
-        ),
-        ("Blockwatch-Bundle-Version", "2"),
-        ("Blockwatch-Export-Time", "2026-07-10T07:00:00Z"),
-        ("Blockwatch-Signer-Fingerprint", filled.fingerprint),
-        ("Blockwatch-Checkpoint-Origin", settings.origin),
-        ("Blockwatch-Tree-Size", str(size)),
+        *_first_fields(filled, files, "Дело № 7 о звонках", size),
         ("Blockwatch-Selection", SELECTION),
         ("Blockwatch-Attachments", "listed by hash only"),
         ("Blockwatch-Profile", "included"),
